@@ -1,0 +1,3 @@
+"""Ad decisioning, VAST and delivery reporting."""
+
+__all__: list[str] = []

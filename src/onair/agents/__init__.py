@@ -1,0 +1,3 @@
+"""Agent runtime, script generators and TTS (issue 6)."""
+
+__all__: list[str] = []

@@ -1,0 +1,209 @@
+"""Station settings from ``ONAIR_*`` environment variables and an optional TOML file.
+
+Environment variables win over the TOML file, which wins over the defaults.
+Nothing here runs at import time: call :func:`load_settings`.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+__all__ = [
+    "BusKind",
+    "InvalidSetting",
+    "Mode",
+    "ObjectStoreKind",
+    "Settings",
+    "TracingExporter",
+    "load_settings",
+    "mask_url",
+]
+
+# Values that mean "nobody set this yet"; refused outside development.
+_PLACEHOLDERS = frozenset({"", "changeme", "change-me", "secret", "password", "development"})
+
+
+class Mode(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class ObjectStoreKind(StrEnum):
+    FILESYSTEM = "filesystem"
+    S3 = "s3"
+
+
+class BusKind(StrEnum):
+    MEMORY = "memory"
+    NATS = "nats"
+
+
+class TracingExporter(StrEnum):
+    NONE = "none"
+    CONSOLE = "console"
+    OTLP = "otlp"
+
+
+class InvalidSetting(ValueError):
+    """A setting whose value cannot be used; the message is one line for the operator."""
+
+
+class Settings(BaseSettings):
+    """Everything an onair process needs to know to wire itself up."""
+
+    model_config = SettingsConfigDict(env_prefix="ONAIR_", extra="forbid", validate_default=True)
+
+    mode: Mode = Mode.DEVELOPMENT
+    station: str = Field(default="demo", pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    timezone: str = "UTC"
+    data_dir: Path = Path("onair-data")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: str = Field(default="info", pattern=r"^(debug|info|warning|error)$")
+    secret_key: SecretStr = SecretStr("changeme")
+
+    database_url: str | None = None
+
+    object_store: ObjectStoreKind = ObjectStoreKind.FILESYSTEM
+    s3_endpoint_url: str | None = None
+    s3_bucket: str = "onair"
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+
+    bus: BusKind = BusKind.MEMORY
+    nats_url: str = "nats://127.0.0.1:4222"
+    nats_connect_timeout_s: float = Field(default=5.0, gt=0)
+
+    tracing: TracingExporter = TracingExporter.NONE
+    otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"
+
+    @field_validator("timezone")
+    @classmethod
+    def _iana(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("an IANA timezone such as 'Europe/Berlin'") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^(sqlite|postgresql)(\+\w+)?://", value):
+            raise ValueError("a URL starting sqlite:/// or postgresql+psycopg://")
+        return value
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets(self) -> Settings:
+        if self.mode is Mode.DEVELOPMENT:
+            return self
+        if self.secret_key.get_secret_value().strip().lower() in _PLACEHOLDERS:
+            raise ValueError(
+                "secret_key is a placeholder: set ONAIR_SECRET_KEY outside development"
+            )
+        key = self.s3_secret_access_key
+        if self.object_store is ObjectStoreKind.S3 and (
+            key is None or key.get_secret_value().strip().lower() in _PLACEHOLDERS
+        ):
+            raise ValueError(
+                "s3_secret_access_key is a placeholder: set ONAIR_S3_SECRET_ACCESS_KEY"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured database, or the SQLite file in the data dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'onair.sqlite3').resolve()}"
+
+    @property
+    def objects_dir(self) -> Path:
+        return self.data_dir / "objects"
+
+    @property
+    def bus_spool_dir(self) -> Path:
+        """Where NATS publishes wait while the server is unreachable."""
+        return self.data_dir / "bus-spool"
+
+    def public_view(self) -> dict[str, Any]:
+        """The effective settings with secrets and URL passwords masked."""
+        view: dict[str, Any] = {}
+        for name, value in self.model_dump(mode="json").items():
+            raw = getattr(self, name)
+            if isinstance(raw, SecretStr):
+                view[name] = "**********" if raw.get_secret_value() else ""
+            elif isinstance(value, str) and "://" in value:
+                view[name] = mask_url(value)
+            else:
+                view[name] = value
+        view["resolved_database_url"] = mask_url(self.resolved_database_url)
+        return view
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = cls.model_config.get("toml_file")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml))
+        return tuple(sources)
+
+
+def mask_url(url: str) -> str:
+    """Hide the password in ``scheme://user:password@host`` so it can be printed."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname}"
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Read settings, raising :class:`InvalidSetting` with one line per first bad key."""
+    if config_file is not None and not config_file.is_file():
+        raise InvalidSetting(f"config file {config_file} does not exist")
+
+    class _FromFile(Settings):
+        model_config = SettingsConfigDict(toml_file=config_file)
+
+    try:
+        return _FromFile(**overrides) if config_file else Settings(**overrides)
+    except ValidationError as exc:
+        raise InvalidSetting(_one_line(exc)) from exc
+    except ValueError as exc:  # TOML syntax errors surface as ValueError subclasses
+        raise InvalidSetting(f"config file {config_file}: {exc}") from exc
+
+
+def _one_line(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    key = ".".join(str(p) for p in err["loc"])
+    if not key:
+        return f"invalid settings: {err['msg'].removeprefix('Value error, ')}"
+    value = err.get("input")
+    expected = err["msg"].removeprefix("Value error, ")
+    env = f"ONAIR_{key.upper()}"
+    return f"invalid setting {key} ({env}) = {value!r}: expected {expected}"

@@ -1,0 +1,13 @@
+"""The pure model of a station: no I/O, no frameworks, stdlib and pydantic only."""
+
+from onair.domain.errors import DomainError, InvalidEnvelope
+from onair.domain.events import Correlation, Envelope, is_command, new_envelope
+
+__all__ = [
+    "Correlation",
+    "DomainError",
+    "Envelope",
+    "InvalidEnvelope",
+    "is_command",
+    "new_envelope",
+]
