@@ -1,0 +1,3 @@
+"""REST routers, one module per resource."""
+
+__all__: list[str] = []
