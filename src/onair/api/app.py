@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 from onair import __version__
+from onair.api.middleware import RequestCorrelation
 from onair.api.rest import health, status
 from onair.api.state import ApiState
 
@@ -28,4 +29,5 @@ def create_app(
     app.state.onair = ApiState(station=station, roles=roles, checks=dict(checks), registry=registry)
     app.include_router(health.router)
     app.include_router(status.router, prefix="/api/v1")
+    app.add_middleware(RequestCorrelation, registry=registry)
     return app

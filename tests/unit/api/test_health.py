@@ -65,3 +65,13 @@ async def test_metrics_expose_the_registry() -> None:
         response = await client.get("/metrics")
     assert response.status_code == 200
     assert "onair_test_total 1.0" in response.text
+
+
+async def test_every_response_carries_a_request_id_and_is_timed() -> None:
+    async with _client(database=_ok) as client:
+        given = await client.get("/healthz", headers={"X-Request-Id": "op-console-42"})
+        fresh = await client.get("/api/v1/status")
+        metrics = await client.get("/metrics")
+    assert given.headers["x-request-id"] == "op-console-42"
+    assert len(fresh.headers["x-request-id"]) == 26
+    assert 'route="/healthz",status="200"' in metrics.text
