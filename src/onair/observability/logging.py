@@ -60,8 +60,12 @@ def configure_logging(
 
 
 def get_logger(name: str | None = None, **initial: Any) -> Any:
-    """A structlog logger; ``initial`` values go into every line it writes."""
-    return structlog.get_logger(name).bind(**initial)
+    """A structlog logger; ``initial`` values go into every line it writes.
+
+    It stays lazy, so a module-level logger picks up :func:`configure_logging`
+    even when the module was imported first.
+    """
+    return structlog.get_logger(name, **initial)
 
 
 @contextmanager

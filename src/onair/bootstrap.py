@@ -1,0 +1,257 @@
+"""The one place that turns settings into wired adapters and running services.
+
+Embedded defaults (SQLite, a folder, the in-process bus) and the real services
+(PostgreSQL, S3, NATS JetStream) are chosen here from settings, never by code
+edits elsewhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import uvicorn
+from fastapi import FastAPI
+from opentelemetry.sdk.trace import TracerProvider
+from prometheus_client import CollectorRegistry
+from sqlalchemy.engine import Engine
+
+from onair.api import HealthCheck, create_app
+from onair.bus import BusError, EventBus, InMemoryBus
+from onair.config import BusKind, ObjectStoreKind, Settings, mask_url
+from onair.observability import configure_logging, get_logger
+from onair.observability.metrics import BusMetrics
+from onair.observability.tracing import configure_tracing
+from onair.storage import migrate
+from onair.storage.db import DatabaseUnavailable, check_database, create_engine_for
+from onair.storage.fs_store import FilesystemObjectStore
+from onair.storage.object_store import ObjectStore, ObjectStoreError
+from onair.storage.repositories import DatabaseSeenEvents
+
+__all__ = [
+    "ROLES",
+    "StartupError",
+    "Station",
+    "current_database_revision",
+    "downgrade_database",
+    "masked_database_url",
+    "open_station",
+    "prepare_data_dir",
+    "serve",
+    "upgrade_database",
+]
+
+ROLES = ("api", "scheduler", "playout", "agents", "ingest", "compliance")
+
+log = get_logger("onair.bootstrap")
+
+
+class StartupError(Exception):
+    """A dependency or setting that keeps the station from starting; one line."""
+
+
+@dataclass
+class Station:
+    """One process's wired adapters; services receive what they need from here."""
+
+    settings: Settings
+    roles: frozenset[str]
+    engine: Engine
+    objects: ObjectStore
+    bus: EventBus
+    registry: CollectorRegistry
+    tracer_provider: TracerProvider
+    checks: dict[str, HealthCheck] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        await self.bus.close()
+        self.engine.dispose()
+        self.tracer_provider.shutdown()
+
+
+def masked_database_url(settings: Settings) -> str:
+    return mask_url(settings.resolved_database_url)
+
+
+def _is_embedded_database(settings: Settings) -> bool:
+    return settings.resolved_database_url.startswith("sqlite")
+
+
+def _engine(settings: Settings) -> Engine:
+    if _is_embedded_database(settings):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine_for(settings.resolved_database_url)
+    try:
+        check_database(engine)
+    except DatabaseUnavailable as exc:
+        engine.dispose()
+        raise StartupError(str(exc)) from exc
+    return engine
+
+
+def upgrade_database(settings: Settings, revision: str = "head") -> str:
+    """Migrate the schema up; returns the revision reached."""
+    engine = _engine(settings)  # one clear line when the database is unreachable
+    engine.dispose()
+    url = settings.resolved_database_url
+    migrate.upgrade(url, revision)
+    return migrate.current_revision(url) or "base"
+
+
+def downgrade_database(settings: Settings, revision: str) -> str:
+    _engine(settings).dispose()
+    url = settings.resolved_database_url
+    migrate.downgrade(url, revision)
+    return migrate.current_revision(url) or "base"
+
+
+def current_database_revision(settings: Settings) -> str | None:
+    _engine(settings).dispose()
+    return migrate.current_revision(settings.resolved_database_url)
+
+
+def prepare_data_dir(settings: Settings) -> str:
+    """Create the embedded data dir and bring its database to the newest schema."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.objects_dir.mkdir(parents=True, exist_ok=True)
+    return upgrade_database(settings)
+
+
+def _schema_ready(settings: Settings) -> None:
+    """The embedded database migrates itself; a shared one must be upgraded on purpose."""
+    url = settings.resolved_database_url
+    if _is_embedded_database(settings):
+        migrate.upgrade(url, "head")
+        return
+    current, head = migrate.current_revision(url), migrate.head_revision()
+    if current != head:
+        raise StartupError(
+            f"database {mask_url(url)} is at schema revision {current or 'none'}, "
+            f"this onair needs {head}: run 'onair db upgrade'"
+        )
+
+
+def _object_store(settings: Settings) -> ObjectStore:
+    store: ObjectStore
+    if settings.object_store is ObjectStoreKind.S3:
+        from onair.storage.s3_store import S3ObjectStore  # boto3 only where S3 is used
+
+        secret = settings.s3_secret_access_key
+        store = S3ObjectStore(
+            settings.s3_bucket,
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=secret.get_secret_value() if secret else None,
+        )
+    else:
+        store = FilesystemObjectStore(settings.objects_dir)
+    try:
+        store.check()
+    except ObjectStoreError as exc:
+        raise StartupError(str(exc)) from exc
+    return store
+
+
+def _bus(
+    settings: Settings, engine: Engine, metrics: BusMetrics, tracer_provider: TracerProvider
+) -> EventBus:
+    seen = DatabaseSeenEvents(engine)
+    if settings.bus is BusKind.NATS:
+        from onair.bus.nats_bus import NatsJetStreamBus  # nats-py only where NATS is used
+
+        return NatsJetStreamBus(
+            settings.nats_url,
+            settings.station,
+            spool_dir=settings.bus_spool_dir,
+            connect_timeout_s=settings.nats_connect_timeout_s,
+            metrics=metrics,
+            tracer_provider=tracer_provider,
+            seen=seen,
+        )
+    return InMemoryBus(
+        settings.station, metrics=metrics, tracer_provider=tracer_provider, seen=seen
+    )
+
+
+async def open_station(settings: Settings, roles: frozenset[str]) -> Station:
+    """Connect every adapter, failing with one clear line when one is unreachable."""
+    engine = await asyncio.to_thread(_engine, settings)
+    try:
+        await asyncio.to_thread(_schema_ready, settings)
+        objects = await asyncio.to_thread(_object_store, settings)
+        registry = CollectorRegistry()
+        service = "+".join(sorted(roles)) if roles != frozenset(ROLES) else "all"
+        tracer_provider = configure_tracing(
+            settings.tracing.value, f"onair-{service}", settings.otlp_endpoint
+        )
+        bus = _bus(settings, engine, BusMetrics(registry, service=service), tracer_provider)
+        try:
+            await bus.start()
+        except BusError as exc:
+            raise StartupError(str(exc)) from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    station = Station(settings, roles, engine, objects, bus, registry, tracer_provider)
+    station.checks = {
+        "database": lambda: asyncio.to_thread(check_database, engine),
+        "object_store": lambda: asyncio.to_thread(objects.check),
+        "bus": bus.check,
+    }
+    return station
+
+
+def build_app(station: Station) -> FastAPI:
+    return create_app(
+        station=station.settings.station,
+        roles=station.roles,
+        checks=station.checks,
+        registry=station.registry,
+    )
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind before anything starts, so a busy port is one clear line, not a traceback."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        why = "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be bound ({exc})"
+        raise StartupError(f"address {host}:{port} {why}: choose another with --port") from exc
+    return sock
+
+
+async def serve(
+    settings: Settings,
+    roles: frozenset[str],
+    *,
+    announce: Callable[[dict[str, str]], None] | None = None,
+) -> None:
+    """Run the station's HTTP face and the services of ``roles`` until interrupted."""
+    configure_logging(settings.log_level, service="onair")
+    sock = _listen(settings.host, settings.port)
+    try:
+        station = await open_station(settings, roles)
+    except BaseException:
+        sock.close()
+        raise
+    try:
+        host, port = sock.getsockname()[:2]
+        base = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
+        urls = {"url": base, "health": f"{base}/healthz", "metrics": f"{base}/metrics"}
+        config = uvicorn.Config(build_app(station), log_config=None, lifespan="on")
+        server = uvicorn.Server(config)
+        log.info("station_serving", station=settings.station, roles=sorted(roles), **urls)
+        if announce:
+            announce(urls)
+        await server.serve(sockets=[sock])
+    finally:
+        await station.close()
+        log.info("station_stopped", station=settings.station)

@@ -1,0 +1,178 @@
+"""The ``onair`` command: serve a station, run the demo, manage the database and settings."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from onair import bootstrap
+from onair.config import InvalidSetting, Settings, load_settings
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    help="onair: radio automation that schedules, airs and proves every hour.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="The station database: schema migrations.", no_args_is_help=True)
+config_app = typer.Typer(help="The effective settings.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(config_app, name="config")
+
+out = Console()
+err = Console(stderr=True)
+
+
+class Role(StrEnum):
+    API = "api"
+    SCHEDULER = "scheduler"
+    PLAYOUT = "playout"
+    AGENTS = "agents"
+    INGEST = "ingest"
+    COMPLIANCE = "compliance"
+
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", help="A TOML settings file; ONAIR_* variables override it."),
+]
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir", help="Where embedded data lives [env ONAIR_DATA_DIR, ./onair-data]."
+    ),
+]
+HostOpt = Annotated[str | None, typer.Option("--host", help="Address to listen on [127.0.0.1].")]
+PortOpt = Annotated[int | None, typer.Option("--port", help="Port to listen on [8000].")]
+
+
+@contextmanager
+def _operator_errors() -> Iterator[None]:
+    """Turn known failures into one line and an exit code, never a traceback."""
+    try:
+        yield
+    except InvalidSetting as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except bootstrap.StartupError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+def _settings(config: Path | None, **overrides: Any) -> Settings:
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return load_settings(config, **given)
+
+
+@app.command()
+def serve(
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    host: HostOpt = None,
+    port: PortOpt = None,
+    role: Annotated[
+        list[Role] | None,
+        typer.Option("--role", help="Run only these services (repeatable); default all."),
+    ] = None,
+) -> None:
+    """Serve the station: health, metrics and the services of the chosen roles."""
+    with _operator_errors():
+        settings = _settings(config, data_dir=data_dir, host=host, port=port)
+        roles = frozenset(r.value for r in role) if role else frozenset(bootstrap.ROLES)
+        asyncio.run(bootstrap.serve(settings, roles, announce=_announce))
+
+
+@app.command()
+def demo(
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    host: HostOpt = None,
+    port: PortOpt = None,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Prepare the data dir, then exit.")
+    ] = False,
+) -> None:
+    """Prepare a demo station on embedded defaults and serve it."""
+    with _operator_errors():
+        settings = _settings(config, data_dir=data_dir, host=host, port=port)
+        revision = bootstrap.prepare_data_dir(settings)
+        err.print(
+            f"demo station [bold]{settings.station}[/] ready in {settings.data_dir.resolve()}"
+            f" (database at revision {revision})",
+            highlight=False,
+        )
+        if not no_serve:
+            asyncio.run(bootstrap.serve(settings, frozenset(bootstrap.ROLES), announce=_announce))
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Migrate the database schema up to REVISION (default: the newest)."""
+    with _operator_errors():
+        settings = _settings(config, data_dir=data_dir)
+        reached = bootstrap.upgrade_database(settings, revision)
+        err.print(f"database {bootstrap.masked_database_url(settings)} at revision {reached}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision, e.g. 'base' or '-1'.")],
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Migrate the database schema down to REVISION."""
+    with _operator_errors():
+        settings = _settings(config, data_dir=data_dir)
+        reached = bootstrap.downgrade_database(settings, revision)
+        err.print(f"database {bootstrap.masked_database_url(settings)} at revision {reached}")
+
+
+@db_app.command("current")
+def db_current(config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
+    """Print the schema revision the database is at ('none' before any upgrade)."""
+    with _operator_errors():
+        settings = _settings(config, data_dir=data_dir)
+        out.print(bootstrap.current_database_revision(settings) or "none")
+
+
+@config_app.command("show")
+def config_show(
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Print the effective settings, secrets masked."""
+    with _operator_errors():
+        view = _settings(config, data_dir=data_dir).public_view()
+    if as_json:
+        out.print_json(json.dumps(view))
+        return
+    table = Table("setting", "value", "environment variable", title="onair settings")
+    for key, value in view.items():
+        env = "" if key.startswith("resolved_") else f"ONAIR_{key.upper()}"
+        table.add_row(key, "" if value is None else str(value), env)
+    out.print(table)
+
+
+def _announce(urls: dict[str, str]) -> None:
+    for name, url in urls.items():
+        err.print(f"{name:>8}: {url}", highlight=False)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,88 @@
+"""Engines for the embedded SQLite file and for PostgreSQL.
+
+SQLite gets WAL (readers never wait for the writer), foreign keys and a busy
+timeout, and loads sqlite-vec on every connection so the vector index lives in
+the same file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pysqlite3.dbapi2 as sqlite3
+import sqlalchemy as sa
+import sqlite_vec
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = [
+    "DatabaseUnavailable",
+    "StorageError",
+    "check_database",
+    "create_engine_for",
+    "masked",
+    "session_factory",
+]
+
+
+class StorageError(Exception):
+    """Base of the storage layer's errors; messages are one line for an operator."""
+
+
+class DatabaseUnavailable(StorageError):
+    """The database cannot be reached or refuses the connection."""
+
+
+def masked(url: str) -> str:
+    """``url`` with its password replaced, fit for logs and error lines."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = f"{parts.hostname}:{parts.port}" if parts.port else f"{parts.hostname}"
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.enable_load_extension(True)
+    sqlite_vec.load(dbapi_connection)
+    dbapi_connection.enable_load_extension(False)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def create_engine_for(url: str) -> Engine:
+    """An engine for ``url``; nothing connects until first use."""
+    if url.startswith("sqlite"):
+        # The pysqlite3 wheel: a current SQLite that can load extensions, which
+        # the interpreter's own sqlite3 module may be built without.
+        engine = sa.create_engine(url, module=sqlite3, connect_args={"timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return sa.create_engine(
+        url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, pool_size=5
+    )
+
+
+def check_database(engine: Engine) -> None:
+    """Raise :class:`DatabaseUnavailable` unless ``SELECT 1`` answers."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        cause = str(getattr(exc, "orig", exc)).strip().splitlines()
+        why = cause[0] if cause else type(exc).__name__
+        url = engine.url.render_as_string(hide_password=False)
+        raise DatabaseUnavailable(f"database {masked(url)} is unreachable: {why}") from None
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.cli import closed_port, onair
+
+COMMANDS = [
+    [],
+    ["serve"],
+    ["demo"],
+    ["db"],
+    ["db", "upgrade"],
+    ["db", "downgrade"],
+    ["db", "current"],
+    ["config"],
+    ["config", "show"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "onair")
+def test_every_command_has_help(command: list[str]) -> None:
+    result = onair(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Usage" in result.stdout
+
+
+def test_config_show_masks_secrets(tmp_path: Path) -> None:
+    env = {
+        "ONAIR_DATABASE_URL": "postgresql+psycopg://onair:hunter2@db.example:5432/onair",
+        "ONAIR_SECRET_KEY": "very-secret-value",
+    }
+    result = onair("config", "show", "--json", "--data-dir", str(tmp_path), env=env)
+    assert result.returncode == 0, result.stderr
+    view = json.loads(result.stdout)
+    assert view["database_url"] == "postgresql+psycopg://onair:***@db.example:5432/onair"
+    assert view["data_dir"] == str(tmp_path)
+    assert "hunter2" not in result.stdout
+    assert "very-secret-value" not in result.stdout
+
+
+def test_config_show_reads_a_toml_file(tmp_path: Path) -> None:
+    toml = tmp_path / "station.toml"
+    toml.write_text('station = "kxyz"\ntimezone = "America/Chicago"\n')
+    result = onair("config", "show", "--json", "--config", str(toml))
+    assert result.returncode == 0, result.stderr
+    view = json.loads(result.stdout)
+    assert (view["station"], view["timezone"]) == ("kxyz", "America/Chicago")
+
+
+def test_invalid_setting_exits_2_with_one_line() -> None:
+    result = onair("config", "show", env={"ONAIR_PORT": "eighty"})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "ONAIR_PORT" in lines[0]
+    assert "'eighty'" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_placeholder_secret_refused_in_production() -> None:
+    result = onair("config", "show", env={"ONAIR_MODE": "production"})
+    assert result.returncode == 2
+    assert "secret_key" in result.stderr
+
+
+def test_demo_prepares_the_data_dir_without_serving(tmp_path: Path) -> None:
+    data = tmp_path / "station"
+    result = onair("demo", "--no-serve", "--data-dir", str(data))
+    assert result.returncode == 0, result.stderr
+    assert (data / "onair.sqlite3").is_file()
+    assert (data / "objects").is_dir()
+    current = onair("db", "current", "--data-dir", str(data))
+    assert current.returncode == 0, current.stderr
+    assert current.stdout.strip() not in ("", "none")
+
+
+def test_db_upgrade_and_downgrade_round_trip(tmp_path: Path) -> None:
+    up = onair("db", "upgrade", "--data-dir", str(tmp_path))
+    assert up.returncode == 0, up.stderr
+    down = onair("db", "downgrade", "base", "--data-dir", str(tmp_path))
+    assert down.returncode == 0, down.stderr
+    assert onair("db", "current", "--data-dir", str(tmp_path)).stdout.strip() == "none"
+
+
+def test_unreachable_database_is_one_line_with_password_masked() -> None:
+    url = f"postgresql+psycopg://onair:hunter2@127.0.0.1:{closed_port()}/onair"
+    result = onair("db", "upgrade", env={"ONAIR_DATABASE_URL": url})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "onair:***@127.0.0.1" in lines[0]
+    assert "hunter2" not in result.stderr
