@@ -16,7 +16,6 @@ from typing import Any
 
 import structlog
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.trace import SpanKind
 
 from onair.bus.consumer import Consumer, Outcome, retry_delay
 from onair.bus.deadletter import DeadLetter
@@ -30,9 +29,9 @@ from onair.bus.port import (
     NoResponders,
     RequestTimeout,
 )
+from onair.bus.publishing import traced
 from onair.domain.events import Envelope, new_envelope
 from onair.observability.metrics import BusMetrics
-from onair.observability.tracing import traceparent_of
 
 __all__ = ["InMemoryBus"]
 
@@ -103,12 +102,8 @@ class InMemoryBus:
 
     async def publish(self, envelope: Envelope) -> None:
         started = time.perf_counter()
-        tracer = self.tracer_provider.get_tracer("onair.bus")
-        with tracer.start_as_current_span(
-            f"publish {envelope.type}", kind=SpanKind.PRODUCER
-        ) as span:
-            envelope = envelope.model_copy(update={"traceparent": traceparent_of(span)})
-            self._enqueue(envelope.type, envelope)
+        with traced(self.tracer_provider, envelope) as stamped:
+            self._enqueue(stamped.type, stamped)
         self.metrics.published(self.kind, envelope.type, time.perf_counter() - started)
 
     async def publish_raw(self, message_type: str, data: bytes) -> None:
@@ -218,7 +213,7 @@ class InMemoryBus:
 def reply_to(command: Envelope, payload: dict[str, Any]) -> Envelope:
     """The reply envelope for ``command``: same station and correlation."""
     return new_envelope(
-        f"{command.type}.reply",
+        f"{command.type}_reply",
         command.station,
         payload,
         correlation=command.correlation,

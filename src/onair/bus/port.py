@@ -101,4 +101,4 @@ class EventBus(Protocol):
         """Answer ``command_type`` commands; the handler's dict is the reply payload."""
 
     async def request(self, command: Envelope, timeout_s: float = 5.0) -> Envelope:
-        """Send a command and await its reply envelope (type ``<command>.reply``)."""
+        """Send a command and await its reply envelope (type ``<command>_reply``)."""

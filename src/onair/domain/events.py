@@ -18,7 +18,7 @@ from onair.domain.errors import InvalidEnvelope
 
 __all__ = ["Correlation", "Envelope", "is_command", "new_envelope"]
 
-_TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+_TYPE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 _STATION = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
 

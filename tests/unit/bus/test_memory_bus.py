@@ -41,9 +41,10 @@ async def until(condition: object, timeout: float = 5.0) -> None:
         ("playout.*", "playout.item_started", True),
         ("playout.*", "scheduler.hour_published", False),
         (">", "playout.item_started", True),
-        ("playout.>", "playout.item.started", True),
+        ("playout.>", "playout.item_started", True),
         ("playout.item_started", "playout.item_started", True),
-        ("playout.*", "playout.item.started", False),
+        ("*.item_started", "playout.item_started", True),
+        ("playout.item_started", "playout.item_stopped", False),
     ],
 )
 def test_type_patterns(pattern: str, message_type: str, matches: bool) -> None:
@@ -175,7 +176,7 @@ async def test_request_reply(bus: InMemoryBus) -> None:
     await bus.serve("playout.skip", skip)
     cmd = new_envelope("playout.skip", "demo", {"item": "x1"}, correlation=Correlation(hour="h"))
     reply = await bus.request(cmd)
-    assert reply.type == "playout.skip.reply"
+    assert reply.type == "playout.skip_reply"
     assert reply.payload == {"skipped": "x1"}
     assert reply.correlation == cmd.correlation
 
