@@ -1,0 +1,79 @@
+"""The vector index in the SQLite file, with sqlite-vec's ``vec0`` table.
+
+Filters are ``vec0`` metadata columns, applied inside the KNN search itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import sqlalchemy as sa
+import sqlite_vec
+from sqlalchemy.engine import Engine
+
+from onair.storage.vector_index import (
+    DIMENSIONS,
+    FILTERABLE,
+    Neighbour,
+    Scalar,
+    check_filter,
+    joined,
+    split_metadata,
+    validate_vector,
+)
+
+__all__ = ["SqliteVectorIndex"]
+
+
+class SqliteVectorIndex:
+    """A :class:`~onair.storage.vector_index.VectorIndex` on ``asset_embeddings`` (vec0)."""
+
+    def __init__(self, engine: Engine, dimensions: int = DIMENSIONS) -> None:
+        self.engine, self.dimensions = engine, dimensions
+
+    def upsert(self, item_id: str, vector: Sequence[float], metadata: Mapping[str, Scalar]) -> None:
+        blob = sqlite_vec.serialize_float32(validate_vector(vector, self.dimensions))
+        columns, rest = split_metadata(metadata)
+        columns = {k: "" if v is None else v for k, v in columns.items()}  # vec0 takes no NULL
+        # vec0 has no upsert: replace inside one transaction.
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.text("DELETE FROM asset_embeddings WHERE item_id = :id"), {"id": item_id}
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO asset_embeddings (item_id, embedding, station, kind, language, "
+                    "metadata) VALUES (:id, :embedding, :station, :kind, :language, :metadata)"
+                ),
+                {"id": item_id, "embedding": blob, **columns, "metadata": rest},
+            )
+
+    def delete(self, item_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.text("DELETE FROM asset_embeddings WHERE item_id = :id"), {"id": item_id}
+            )
+
+    def nearest(
+        self, vector: Sequence[float], k: int = 10, where: Mapping[str, Scalar] | None = None
+    ) -> list[Neighbour]:
+        blob = sqlite_vec.serialize_float32(validate_vector(vector, self.dimensions))
+        filters = check_filter(where)
+        clauses = "".join(f" AND {name} = :{name}" for name in filters)
+        # Column names come only from FILTERABLE (check_filter), values are bound.
+        query = sa.text(
+            "SELECT item_id, distance, station, kind, language, metadata FROM asset_embeddings "
+            f"WHERE embedding MATCH :embedding AND k = :k{clauses} ORDER BY distance"
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query, {"embedding": blob, "k": k, **filters}).all()
+        return [
+            Neighbour(row.item_id, float(row.distance), joined(
+                {name: getattr(row, name) for name in FILTERABLE}, row.metadata
+            ))
+            for row in rows
+        ]  # fmt: skip
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.text("SELECT count(*) FROM asset_embeddings")).scalar_one())

@@ -1,0 +1,100 @@
+"""One suite for the vector index on sqlite-vec and on pgvector."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterator
+
+import pytest
+
+from onair.storage import create_engine_for
+from onair.storage.migrate import upgrade
+from onair.storage.pg_vector_index import PgVectorIndex
+from onair.storage.sqlite_vector_index import SqliteVectorIndex
+from onair.storage.vector_index import DIMENSIONS, InvalidVector, VectorIndex
+
+
+@pytest.fixture
+def index(database_url: str) -> Iterator[VectorIndex]:
+    upgrade(database_url)
+    engine = create_engine_for(database_url)
+    yield (
+        PgVectorIndex(engine)
+        if database_url.startswith("postgresql")
+        else SqliteVectorIndex(engine)
+    )
+    engine.dispose()
+
+
+def _unit(rng: random.Random) -> list[float]:
+    v = [rng.gauss(0, 1) for _ in range(DIMENSIONS)]
+    norm = math.sqrt(sum(x * x for x in v))
+    return [x / norm for x in v]
+
+
+def _cosine_distance(a: list[float], b: list[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    return 1 - dot / (math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b)))
+
+
+@pytest.fixture
+def library(index: VectorIndex) -> dict[str, tuple[list[float], str]]:
+    rng = random.Random(7)
+    items = {}
+    for n in range(200):
+        kind = "music" if n % 4 else "jingle"
+        vector = _unit(rng)
+        index.upsert(f"a{n:03}", vector, {"station": "demo", "kind": kind, "bpm": 100 + n})
+        items[f"a{n:03}"] = (vector, kind)
+    return items
+
+
+def test_nearest_are_the_true_nearest_by_cosine(
+    index: VectorIndex, library: dict[str, tuple[list[float], str]]
+) -> None:
+    query = _unit(random.Random(99))
+    expected = sorted(library, key=lambda i: _cosine_distance(query, library[i][0]))[:10]
+    found = index.nearest(query, k=10)
+    assert [n.item_id for n in found] == expected
+    assert found[0].distance == pytest.approx(
+        _cosine_distance(query, library[expected[0]][0]), abs=1e-4
+    )
+    assert found[0].metadata["station"] == "demo"
+    assert "bpm" in found[0].metadata
+
+
+def test_a_filter_still_gives_k_results(
+    index: VectorIndex, library: dict[str, tuple[list[float], str]]
+) -> None:
+    query = _unit(random.Random(5))
+    jingles = [i for i in library if library[i][1] == "jingle"]
+    expected = sorted(jingles, key=lambda i: _cosine_distance(query, library[i][0]))[:10]
+    found = index.nearest(query, k=10, where={"kind": "jingle", "station": "demo"})
+    assert [n.item_id for n in found] == expected
+    assert index.nearest(query, k=5, where={"station": "other"}) == []
+
+
+def test_upsert_replaces_and_delete_removes(index: VectorIndex) -> None:
+    rng = random.Random(1)
+    first, second = _unit(rng), _unit(rng)
+    index.upsert("song", first, {"station": "demo", "kind": "music"})
+    index.upsert("song", second, {"station": "demo", "kind": "promo"})
+    assert index.count() == 1
+    [hit] = index.nearest(second, k=1)
+    assert hit.item_id == "song"
+    assert hit.distance == pytest.approx(0, abs=1e-5)
+    assert hit.metadata["kind"] == "promo"
+    index.delete("song")
+    index.delete("song")
+    assert index.count() == 0
+
+
+def test_bad_vectors_and_filters_are_refused(index: VectorIndex) -> None:
+    with pytest.raises(InvalidVector, match="3 dimensions"):
+        index.upsert("x", [1.0, 2.0, 3.0], {})
+    with pytest.raises(InvalidVector, match="NaN"):
+        index.upsert("x", [math.nan] * DIMENSIONS, {})
+    with pytest.raises(InvalidVector, match="bpm"):
+        index.nearest([0.1] * DIMENSIONS, where={"bpm": 120})
+    assert index.count() == 0
