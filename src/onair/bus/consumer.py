@@ -7,7 +7,6 @@ the publisher's trace and the event's log context, and say whether to retry.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -54,6 +53,9 @@ class Consumer:
     dead_letter: Callable[[DeadLetter], Awaitable[None]]
     max_deliver: int = 5
 
+    def __post_init__(self) -> None:
+        self.tracer = self.tracer_provider.get_tracer("onair.bus")
+
     async def parse(self, subject: str, raw: bytes) -> Envelope | None:
         """The envelope, or None after dead-lettering what is not one."""
         try:
@@ -69,7 +71,7 @@ class Consumer:
         if attempt == 1:
             lag = (datetime.now(UTC) - envelope.time).total_seconds()
             self.metrics.delivered(self.bus_kind, self.name, lag)
-        tracer = self.tracer_provider.get_tracer("onair.bus")
+        tracer = self.tracer
         parent = context_from_traceparent(envelope.traceparent)
         fields = envelope.correlation.as_log_fields()
         with (
@@ -83,14 +85,12 @@ class Consumer:
                 attributes={"messaging.destination.name": envelope.subject, **fields},
             ) as span,
         ):
-            started = time.perf_counter()
             try:
                 await self.handler(envelope)
             except Exception as exc:
                 span.record_exception(exc)
                 span.set_status(Status(StatusCode.ERROR, str(exc)))
                 return await self._failed(envelope, attempt, exc, raw)
-            log.debug("event_handled", seconds=round(time.perf_counter() - started, 6))
         await self.seen.remember(self.name, envelope.id)
         self.metrics.consumed(self.name, envelope.type)
         return Outcome.HANDLED

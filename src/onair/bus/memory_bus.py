@@ -32,6 +32,7 @@ from onair.bus.port import (
 from onair.bus.publishing import traced
 from onair.domain.events import Envelope, new_envelope
 from onair.observability.metrics import BusMetrics
+from onair.observability.tracing import silent_provider
 
 __all__ = ["InMemoryBus"]
 
@@ -76,7 +77,8 @@ class InMemoryBus:
     ) -> None:
         self.station = station
         self.metrics = metrics or BusMetrics()
-        self.tracer_provider = tracer_provider or TracerProvider()
+        self.tracer_provider = tracer_provider or silent_provider()
+        self._tracer = self.tracer_provider.get_tracer("onair.bus")
         self.seen = seen or RecentEvents()
         self.max_deliver = max_deliver
         self.retry_base_s = retry_base_s
@@ -102,9 +104,11 @@ class InMemoryBus:
 
     async def publish(self, envelope: Envelope) -> None:
         started = time.perf_counter()
-        with traced(self.tracer_provider, envelope) as stamped:
+        with traced(self._tracer, envelope) as stamped:
             self._enqueue(stamped.type, stamped)
         self.metrics.published(self.kind, envelope.type, time.perf_counter() - started)
+        # Give consumers their turn, as a network publish would while awaiting its ack.
+        await asyncio.sleep(0)
 
     async def publish_raw(self, message_type: str, data: bytes) -> None:
         self._enqueue(message_type, data)

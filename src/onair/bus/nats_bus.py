@@ -42,6 +42,7 @@ from onair.bus.spool import Spool, SpoolFull
 from onair.domain.errors import InvalidEnvelope
 from onair.domain.events import Envelope, new_envelope
 from onair.observability.metrics import BusMetrics
+from onair.observability.tracing import silent_provider
 
 __all__ = ["NatsJetStreamBus"]
 
@@ -113,7 +114,8 @@ class NatsJetStreamBus:
         self.stream = f"ONAIR_{station.upper().replace('-', '_')}"
         self.connect_timeout_s = connect_timeout_s
         self.metrics = metrics or BusMetrics()
-        self.tracer_provider = tracer_provider or TracerProvider()
+        self.tracer_provider = tracer_provider or silent_provider()
+        self._tracer = self.tracer_provider.get_tracer("onair.bus")
         self.seen = seen or RecentEvents()
         self.max_deliver, self.retry_base_s = max_deliver, retry_base_s
         self.publish_timeout_s = publish_timeout_s
@@ -123,6 +125,7 @@ class NatsJetStreamBus:
         self._tasks: list[_Task] = []
         self._replayer: asyncio.Task[None] | None = None
         self._replay_lock = asyncio.Lock()
+        self._closing = False
 
     @property
     def _events_subject(self) -> str:
@@ -172,12 +175,14 @@ class NatsJetStreamBus:
         log.debug("nats_error", url=_masked(self.url), error=f"{type(exc).__name__}: {exc}")
 
     async def _on_disconnected(self) -> None:
-        log.warning("nats_disconnected", url=_masked(self.url))
+        if not self._closing:
+            log.warning("nats_disconnected", url=_masked(self.url))
 
     async def _on_reconnected(self) -> None:
         log.info("nats_reconnected", url=_masked(self.url), spooled=len(self.spool))
 
     async def close(self) -> None:
+        self._closing = True
         for task in self._tasks:
             await task.stop()
         self._tasks.clear()
@@ -198,7 +203,7 @@ class NatsJetStreamBus:
 
     async def publish(self, envelope: Envelope) -> None:
         started = time.perf_counter()
-        with traced(self.tracer_provider, envelope) as stamped:
+        with traced(self._tracer, envelope) as stamped:
             await self._send(stamped.subject, stamped.to_json(), stamped.id)
         self.metrics.published(self.kind, envelope.type, time.perf_counter() - started)
 
@@ -346,7 +351,7 @@ class NatsJetStreamBus:
         if not self._connected():
             raise BusUnavailable(f"NATS {_masked(self.url)} is not connected")
         assert self._nc is not None
-        with traced(self.tracer_provider, command) as stamped:
+        with traced(self._tracer, command) as stamped:
             try:
                 msg = await self._nc.request(
                     self._command_subject(stamped.type), stamped.to_json(), timeout=timeout_s

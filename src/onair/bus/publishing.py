@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import SpanKind, Tracer
 
 from onair.domain.events import Envelope
 from onair.observability.tracing import traceparent_of
@@ -15,13 +14,12 @@ __all__ = ["traced"]
 
 
 @contextmanager
-def traced(provider: TracerProvider, envelope: Envelope) -> Iterator[Envelope]:
+def traced(tracer: Tracer, envelope: Envelope) -> Iterator[Envelope]:
     """Open the publish span and yield the envelope carrying its ``traceparent``.
 
     The span is a child of whatever span is current (a handler publishing a
     follow-up event continues the trace it is in).
     """
-    tracer = provider.get_tracer("onair.bus")
     with tracer.start_as_current_span(
         f"publish {envelope.type}",
         kind=SpanKind.PRODUCER,

@@ -11,10 +11,11 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 from opentelemetry.trace import Span, format_span_id, format_trace_id
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
-__all__ = ["configure_tracing", "context_from_traceparent", "traceparent_of"]
+__all__ = ["configure_tracing", "context_from_traceparent", "silent_provider", "traceparent_of"]
 
 _PROPAGATOR = TraceContextTextMapPropagator()
 
@@ -23,17 +24,27 @@ def configure_tracing(exporter: str, service_name: str, otlp_endpoint: str) -> T
     """A provider for this process; ``exporter`` is ``none``, ``console`` or ``otlp``.
 
     The global provider is left alone: bootstrap hands this one to whatever traces.
+    With no exporter nothing is sampled: spans cost next to nothing, and their
+    ids still travel in ``traceparent`` so log lines stay correlated.
     """
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+    resource = Resource.create({"service.name": service_name})
+    if exporter == "none":
+        return TracerProvider(resource=resource, sampler=ALWAYS_OFF)
+    provider = TracerProvider(resource=resource)
     if exporter == "console":
         provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
     elif exporter == "otlp":
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint)))
-    elif exporter != "none":
+    else:
         raise ValueError(f"tracing exporter {exporter!r} is not one of none, console, otlp")
     return provider
+
+
+def silent_provider() -> TracerProvider:
+    """A provider that records nothing: the default when none is given."""
+    return TracerProvider(sampler=ALWAYS_OFF)
 
 
 def traceparent_of(span: Span) -> str | None:
