@@ -29,7 +29,7 @@ from onair.storage import migrate
 from onair.storage.db import DatabaseUnavailable, check_database, create_engine_for
 from onair.storage.fs_store import FilesystemObjectStore
 from onair.storage.object_store import ObjectStore, ObjectStoreError
-from onair.storage.repositories import DatabaseSeenEvents
+from onair.storage.repositories import DatabaseSeenEvents, Stations
 
 __all__ = [
     "ROLES",
@@ -93,12 +93,23 @@ def _engine(settings: Settings) -> Engine:
 
 
 def upgrade_database(settings: Settings, revision: str = "head") -> str:
-    """Migrate the schema up; returns the revision reached."""
+    """Migrate the schema up and register the configured station; returns the revision."""
     engine = _engine(settings)  # one clear line when the database is unreachable
-    engine.dispose()
-    url = settings.resolved_database_url
-    migrate.upgrade(url, revision)
-    return migrate.current_revision(url) or "base"
+    try:
+        url = settings.resolved_database_url
+        migrate.upgrade(url, revision)
+        reached = migrate.current_revision(url)
+        if reached == migrate.head_revision():
+            _register_station(settings, engine)
+    finally:
+        engine.dispose()
+    return reached or "base"
+
+
+def _register_station(settings: Settings, engine: Engine) -> None:
+    Stations(engine).ensure(
+        settings.station, name=settings.station.upper(), timezone=settings.timezone
+    )
 
 
 def downgrade_database(settings: Settings, revision: str) -> str:
@@ -124,7 +135,7 @@ def _schema_ready(settings: Settings) -> None:
     """The embedded database migrates itself; a shared one must be upgraded on purpose."""
     url = settings.resolved_database_url
     if _is_embedded_database(settings):
-        migrate.upgrade(url, "head")
+        upgrade_database(settings)
         return
     current, head = migrate.current_revision(url), migrate.head_revision()
     if current != head:

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from onair.storage import create_engine_for
 from onair.storage.migrate import upgrade
-from onair.storage.repositories import DatabaseSeenEvents
+from onair.storage.repositories import DatabaseSeenEvents, StationNotFound, Stations
 from onair.storage.tables import Station
 
 
@@ -52,3 +52,14 @@ def test_naive_instants_are_refused(engine: Engine) -> None:
         session.add(Station(id="k", name="K", timezone="UTC", created_at=datetime(2026, 1, 1)))
         with pytest.raises(sa.exc.StatementError, match="naive datetime"):
             session.commit()
+
+
+def test_stations_are_registered_and_updated(engine: Engine) -> None:
+    stations = Stations(engine)
+    with pytest.raises(StationNotFound, match="kxyz"):
+        stations.get("kxyz")
+    first = stations.ensure("kxyz", name="KXYZ 101.1", timezone="America/Chicago")
+    again = stations.ensure("kxyz", name="KXYZ", timezone="America/Chicago", call_letters="KXYZ")
+    assert again.created_at == first.created_at
+    assert stations.get("kxyz").call_letters == "KXYZ"
+    assert [s.id for s in stations.all()] == ["kxyz"]
