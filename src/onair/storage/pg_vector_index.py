@@ -9,15 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
+from onair.storage.sql_vector_index import SqlVectorIndex
 from onair.storage.vector_index import (
-    DIMENSIONS,
-    FILTERABLE,
     Neighbour,
     Scalar,
     check_filter,
-    joined,
     split_metadata,
     validate_vector,
 )
@@ -29,11 +26,8 @@ def _literal(values: list[float]) -> str:
     return "[" + ",".join(repr(v) for v in values) + "]"
 
 
-class PgVectorIndex:
+class PgVectorIndex(SqlVectorIndex):
     """A :class:`~onair.storage.vector_index.VectorIndex` on ``asset_embeddings`` (pgvector)."""
-
-    def __init__(self, engine: Engine, dimensions: int = DIMENSIONS) -> None:
-        self.engine, self.dimensions = engine, dimensions
 
     def upsert(self, item_id: str, vector: Sequence[float], metadata: Mapping[str, Scalar]) -> None:
         embedding = _literal(validate_vector(vector, self.dimensions))
@@ -72,13 +66,4 @@ class PgVectorIndex:
         with self.engine.begin() as conn:
             conn.execute(sa.text("SET LOCAL hnsw.iterative_scan = strict_order"))
             rows = conn.execute(query, {"embedding": embedding, "k": k, **filters}).all()
-        return [
-            Neighbour(row.item_id, float(row.distance), joined(
-                {name: getattr(row, name) for name in FILTERABLE}, row.metadata
-            ))
-            for row in rows
-        ]  # fmt: skip
-
-    def count(self) -> int:
-        with self.engine.connect() as conn:
-            return int(conn.execute(sa.text("SELECT count(*) FROM asset_embeddings")).scalar_one())
+        return self._neighbours(rows)

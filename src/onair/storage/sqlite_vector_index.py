@@ -9,15 +9,12 @@ from collections.abc import Mapping, Sequence
 
 import sqlalchemy as sa
 import sqlite_vec
-from sqlalchemy.engine import Engine
 
+from onair.storage.sql_vector_index import SqlVectorIndex
 from onair.storage.vector_index import (
-    DIMENSIONS,
-    FILTERABLE,
     Neighbour,
     Scalar,
     check_filter,
-    joined,
     split_metadata,
     validate_vector,
 )
@@ -25,11 +22,8 @@ from onair.storage.vector_index import (
 __all__ = ["SqliteVectorIndex"]
 
 
-class SqliteVectorIndex:
+class SqliteVectorIndex(SqlVectorIndex):
     """A :class:`~onair.storage.vector_index.VectorIndex` on ``asset_embeddings`` (vec0)."""
-
-    def __init__(self, engine: Engine, dimensions: int = DIMENSIONS) -> None:
-        self.engine, self.dimensions = engine, dimensions
 
     def upsert(self, item_id: str, vector: Sequence[float], metadata: Mapping[str, Scalar]) -> None:
         blob = sqlite_vec.serialize_float32(validate_vector(vector, self.dimensions))
@@ -67,13 +61,4 @@ class SqliteVectorIndex:
         )
         with self.engine.connect() as conn:
             rows = conn.execute(query, {"embedding": blob, "k": k, **filters}).all()
-        return [
-            Neighbour(row.item_id, float(row.distance), joined(
-                {name: getattr(row, name) for name in FILTERABLE}, row.metadata
-            ))
-            for row in rows
-        ]  # fmt: skip
-
-    def count(self) -> int:
-        with self.engine.connect() as conn:
-            return int(conn.execute(sa.text("SELECT count(*) FROM asset_embeddings")).scalar_one())
+        return self._neighbours(rows)

@@ -1,0 +1,41 @@
+"""What the two SQL vector indexes share: the table, deletes, counts and result rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from onair.storage.vector_index import DIMENSIONS, FILTERABLE, Neighbour, joined
+
+__all__ = ["SqlVectorIndex"]
+
+
+class SqlVectorIndex:
+    """Base of the adapters on the ``asset_embeddings`` table; they differ in their SQL."""
+
+    _delete = sa.text("DELETE FROM asset_embeddings WHERE item_id = :id")
+
+    def __init__(self, engine: Engine, dimensions: int = DIMENSIONS) -> None:
+        self.engine, self.dimensions = engine, dimensions
+
+    def delete(self, item_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.text("DELETE FROM asset_embeddings WHERE item_id = :id"), {"id": item_id}
+            )
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.text("SELECT count(*) FROM asset_embeddings")).scalar_one())
+
+    @staticmethod
+    def _neighbours(rows: Sequence[Any]) -> list[Neighbour]:
+        return [
+            Neighbour(row.item_id, float(row.distance), joined(
+                {name: getattr(row, name) for name in FILTERABLE}, row.metadata
+            ))
+            for row in rows
+        ]  # fmt: skip
