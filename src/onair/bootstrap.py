@@ -170,10 +170,11 @@ def _object_store(settings: Settings) -> ObjectStore:
 def _bus(
     settings: Settings, engine: Engine, metrics: BusMetrics, tracer_provider: TracerProvider
 ) -> EventBus:
-    seen = DatabaseSeenEvents(engine)
     if settings.bus is BusKind.NATS:
         from onair.bus.nats_bus import NatsJetStreamBus  # nats-py only where NATS is used
 
+        # JetStream redelivers across restarts, so handled ids must outlive the process.
+        seen = DatabaseSeenEvents(engine)
         return NatsJetStreamBus(
             settings.nats_url,
             settings.station,
@@ -183,9 +184,7 @@ def _bus(
             tracer_provider=tracer_provider,
             seen=seen,
         )
-    return InMemoryBus(
-        settings.station, metrics=metrics, tracer_provider=tracer_provider, seen=seen
-    )
+    return InMemoryBus(settings.station, metrics=metrics, tracer_provider=tracer_provider)
 
 
 async def open_station(settings: Settings, roles: frozenset[str]) -> Station:

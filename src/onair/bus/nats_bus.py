@@ -240,15 +240,14 @@ class NatsJetStreamBus:
     async def _replay(self) -> None:
         assert self._js is not None
         async with self._replay_lock:
-            sent = 0
-            for subject, data in list(self.spool.pending()):
+            held = await asyncio.to_thread(self.spool.pending)
+            for subject, data in held:
                 msg_id = _envelope_id(data)
                 headers = {"Nats-Msg-Id": msg_id} if msg_id else None
                 await self._js.publish(subject, data, headers=headers)
-                sent += 1
-            self.spool.clear()
-            self.metrics.spooled(0)
-            log.info("spool_replayed", events=sent)
+            await asyncio.to_thread(self.spool.drop, len(held))
+            self.metrics.spooled(len(self.spool))
+            log.info("spool_replayed", events=len(held))
 
     async def subscribe(
         self,

@@ -3,13 +3,14 @@
 One line per event (``subject<TAB>envelope JSON``), appended and fsynced before
 the publisher is told the event is held. The replayer publishes with the
 envelope id as the message id, so a replay cut short and repeated is
-deduplicated by the server, never delivered twice.
+deduplicated by the server, never delivered twice. Appends may happen while a
+replay runs: the replayer removes only the lines it has sent.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
 from pathlib import Path
 
 __all__ = ["Spool", "SpoolFull"]
@@ -23,12 +24,10 @@ class Spool:
     def __init__(self, directory: Path, max_bytes: int = 256 * 1024 * 1024) -> None:
         self.path = directory / "pending.spool"
         self.max_bytes = max_bytes
+        self._lock = threading.Lock()  # appends run in worker threads
 
     def __len__(self) -> int:
-        if not self.path.exists():
-            return 0
-        with self.path.open("rb") as fh:
-            return sum(1 for _ in fh)
+        return len(self.pending())
 
     def __bool__(self) -> bool:
         return self.path.exists() and self.path.stat().st_size > 0
@@ -36,25 +35,40 @@ class Spool:
     def append(self, subject: str, data: bytes) -> None:
         """Hold one event durably; raises :class:`SpoolFull` past ``max_bytes``."""
         line = subject.encode() + b"\t" + data + b"\n"
-        size = self.path.stat().st_size if self.path.exists() else 0
-        if size + len(line) > self.max_bytes:
-            raise SpoolFull(f"bus spool {self.path} is full ({size} bytes)")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("ab") as fh:
-            fh.write(line)
-            fh.flush()
-            os.fsync(fh.fileno())
+        with self._lock:
+            size = self.path.stat().st_size if self.path.exists() else 0
+            if size + len(line) > self.max_bytes:
+                raise SpoolFull(f"bus spool {self.path} is full ({size} bytes)")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("ab") as fh:
+                fh.write(line)
+                fh.flush()
+                os.fsync(fh.fileno())
 
-    def pending(self) -> Iterator[tuple[str, bytes]]:
+    def pending(self) -> list[tuple[str, bytes]]:
         """The held events, oldest first."""
-        if not self.path.exists():
-            return
-        with self.path.open("rb") as fh:
-            for line in fh:
-                if line.endswith(b"\n"):  # a torn last line was never acknowledged
-                    subject, _, data = line.rstrip(b"\n").partition(b"\t")
-                    yield subject.decode(), data
+        with self._lock:
+            return [_parse(line) for line in self._lines()]
 
-    def clear(self) -> None:
-        """Forget the held events once every one of them is on the server."""
-        self.path.unlink(missing_ok=True)
+    def _lines(self) -> list[bytes]:
+        if not self.path.exists():
+            return []
+        with self.path.open("rb") as fh:
+            # A torn last line (a crash mid-append) was never acknowledged.
+            return [line for line in fh if line.endswith(b"\n")]
+
+    def drop(self, sent: int) -> None:
+        """Forget the oldest ``sent`` events, keeping any appended since they were read."""
+        with self._lock:
+            rest = self._lines()[sent:]
+            tmp = self.path.with_suffix(".tmp")
+            with tmp.open("wb") as fh:
+                fh.writelines(rest)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+
+
+def _parse(line: bytes) -> tuple[str, bytes]:
+    subject, _, data = line.rstrip(b"\n").partition(b"\t")
+    return subject.decode(), data
