@@ -279,11 +279,21 @@ class NatsJetStreamBus:
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.NEW,
             ack_wait=_ACK_WAIT_S,
-            max_deliver=self.max_deliver + 1,  # the last delivery only reaches the dead letter
+            # One spare: the consumer dead-letters on attempt max_deliver itself, and the
+            # server must not silently give up on a message before that.
+            max_deliver=self.max_deliver + 1,
             inactive_threshold=None if durable else 60.0,
         )
-        sub = await self._js.pull_subscribe(subject, durable, stream=self.stream, config=config)
-        while not stopping.is_set():
+        sub = None
+        while sub is None and not stopping.is_set():
+            try:
+                sub = await self._js.pull_subscribe(
+                    subject, durable, stream=self.stream, config=config
+                )
+            except Exception as exc:  # NATS down at subscribe time: wait for it
+                log.warning("subscribe_failed_retrying", consumer=consumer.name, error=str(exc))
+                await asyncio.sleep(1.0)
+        while sub is not None and not stopping.is_set():
             try:
                 messages = await sub.fetch(_FETCH_BATCH, timeout=_FETCH_WAIT_S)
             except (TimeoutError, NatsTimeout):
@@ -293,7 +303,12 @@ class NatsJetStreamBus:
                 await asyncio.sleep(0.5)
                 continue
             for msg in messages:
-                await self._deliver(consumer, msg)
+                try:
+                    await self._deliver(consumer, msg)
+                except Exception:  # e.g. the dedupe store is down: try the message later
+                    log.exception("delivery_failed", consumer=consumer.name)
+                    with contextlib.suppress(Exception):
+                        await msg.nak(delay=retry_delay(msg.metadata.num_delivered))
 
     async def _deliver(self, consumer: Consumer, msg: Msg) -> None:
         self.metrics.queue_depth(consumer.name, msg.metadata.num_pending)
