@@ -2,12 +2,14 @@
 
 from onair.domain.errors import DomainError, InvalidEnvelope
 from onair.domain.events import Correlation, Envelope, is_command, new_envelope
+from onair.domain.tags import TrackTags
 
 __all__ = [
     "Correlation",
     "DomainError",
     "Envelope",
     "InvalidEnvelope",
+    "TrackTags",
     "is_command",
     "new_envelope",
 ]
