@@ -1,0 +1,161 @@
+"""One decode per file: duration, format, loudness, cue points and waveform.
+
+The decoded frames pass once through ffmpeg's own ``ebur128`` filter (inside
+PyAV's filter graph), so integrated loudness, loudness range and true peak are
+ffmpeg's numbers by construction (EBU R128 / ITU-R BS.1770-4), and the same
+frames feed the sample-level measurements here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import av
+import numpy as np
+from av.filter import Graph
+
+from onair.domain.errors import DomainError
+from onair.ingest.waveform import Waveform, WaveformBuilder
+
+__all__ = ["ANALYSIS_VERSION", "AudioAnalysis", "UnreadableAudio", "analyse", "gain_to_target"]
+
+ANALYSIS_VERSION = 1
+_MAX_DURATION_S = 6 * 3600.0  # longer than any programme item: a broken header
+
+
+class UnreadableAudio(DomainError):
+    """The file cannot be decoded as audio; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class AudioAnalysis:
+    duration_s: float
+    codec: str
+    sample_rate: int
+    channels: int
+    bitrate: int | None
+    loudness_lufs: float
+    loudness_range_lu: float
+    true_peak_dbtp: float
+    cue_in_s: float
+    cue_out_s: float
+    waveform: Waveform = field(repr=False)
+    version: int = ANALYSIS_VERSION
+
+
+def gain_to_target(
+    analysis: AudioAnalysis, target_lufs: float = -16.0, ceiling_dbtp: float = -1.0
+) -> float:
+    """The gain (dB) to ``target_lufs``, limited so the true peak stays under the ceiling."""
+    if math.isinf(analysis.loudness_lufs):
+        return 0.0
+    return min(target_lufs - analysis.loudness_lufs, ceiling_dbtp - analysis.true_peak_dbtp)
+
+
+def analyse(path: Path, *, silence_dbfs: float = -60.0, peaks_per_s: int = 100) -> AudioAnalysis:
+    """Decode ``path`` once and measure it; raises :class:`UnreadableAudio`."""
+    try:
+        container = av.open(str(path))
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
+        raise UnreadableAudio(f"{path.name}: not decodable audio ({_why(exc)})") from None
+    with container:
+        if not container.streams.audio:
+            raise UnreadableAudio(f"{path.name}: has no audio stream")
+        stream = container.streams.audio[0]
+        try:
+            return _measure(container, stream, path, silence_dbfs, peaks_per_s)
+        except (av.error.FFmpegError, ValueError) as exc:
+            raise UnreadableAudio(f"{path.name}: decoding failed ({_why(exc)})") from None
+
+
+def _why(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:200] or type(exc).__name__
+
+
+def _measure(
+    container: av.container.InputContainer,
+    stream: av.AudioStream,
+    path: Path,
+    silence_dbfs: float,
+    peaks_per_s: int,
+) -> AudioAnalysis:
+    graph = Graph()
+    source = graph.add_abuffer(template=stream)
+    r128 = graph.add("ebur128", "peak=true:metadata=1")
+    planar = graph.add("aformat", "sample_fmts=fltp")
+    sink = graph.add("abuffersink")
+    source.link_to(r128)
+    r128.link_to(planar)
+    planar.link_to(sink)
+    graph.configure()
+
+    meter = _Meter(silence_dbfs, peaks_per_s)
+    for frame in container.decode(stream):
+        graph.push(frame)
+        meter.drain(graph)
+    graph.push(None)
+    meter.drain(graph)
+    if meter.samples == 0 or meter.rate == 0:
+        raise UnreadableAudio(f"{path.name}: no audio could be decoded")
+    duration = meter.samples / meter.rate
+    if duration > _MAX_DURATION_S:
+        raise UnreadableAudio(f"{path.name}: duration {duration:.0f} s is not plausible")
+    codec = stream.codec_context
+    return AudioAnalysis(
+        duration_s=duration,
+        codec=codec.name,
+        sample_rate=codec.sample_rate,
+        channels=codec.channels,
+        bitrate=(container.bit_rate or codec.bit_rate) or None,
+        loudness_lufs=meter.loudness,
+        loudness_range_lu=meter.loudness_range,
+        true_peak_dbtp=20 * math.log10(meter.true_peak) if meter.true_peak > 0 else -math.inf,
+        cue_in_s=(meter.first_loud if meter.first_loud is not None else 0) / meter.rate,
+        cue_out_s=(meter.last_loud if meter.last_loud is not None else 0) / meter.rate,
+        waveform=meter.waveform.finish(),
+    )
+
+
+class _Meter:
+    """Sample-level measurements over the frames leaving the filter graph."""
+
+    def __init__(self, silence_dbfs: float, peaks_per_s: int) -> None:
+        self.threshold = 10 ** (silence_dbfs / 20)
+        self.peaks_per_s = peaks_per_s
+        self.samples = 0
+        self.rate = 0
+        self.first_loud: int | None = None
+        self.last_loud: int | None = None
+        self.loudness = -math.inf
+        self.loudness_range = 0.0
+        self.true_peak = 0.0
+        self.waveform = WaveformBuilder(peaks_per_s)
+
+    def drain(self, graph: Graph) -> None:
+        while True:
+            try:
+                frame = graph.pull()
+            except (av.error.BlockingIOError, av.error.EOFError):
+                return
+            if isinstance(frame, av.AudioFrame):
+                self.add(frame)
+
+    def add(self, frame: av.AudioFrame) -> None:
+        if not self.rate:
+            self.rate = frame.sample_rate
+            self.waveform.start(frame.sample_rate, len(frame.layout.channels))
+        samples = frame.to_ndarray().astype(np.float32, copy=False)  # channels x n (fltp)
+        loud = np.flatnonzero(np.abs(samples).max(axis=0) > self.threshold)
+        if loud.size:
+            if self.first_loud is None:
+                self.first_loud = self.samples + int(loud[0])
+            self.last_loud = self.samples + int(loud[-1]) + 1
+        self.waveform.add(samples)
+        self.samples += samples.shape[1]
+        meta = frame.metadata
+        if "lavfi.r128.I" in meta:
+            self.loudness = float(meta["lavfi.r128.I"])
+            self.loudness_range = float(meta.get("lavfi.r128.LRA", 0.0))
+            self.true_peak = max(self.true_peak, float(meta.get("lavfi.r128.true_peak", 0.0)))

@@ -1,0 +1,113 @@
+"""One-decode analysis against files whose truth is known, in every format."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from onair.ingest.analysis import UnreadableAudio, analyse, gain_to_target
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("ffmpeg") is None, reason="ffmpeg missing: .ci/run installs Debian's ffmpeg"
+)
+
+CODECS = {
+    "mp3": ["-c:a", "libmp3lame", "-b:a", "192k"],
+    "flac": ["-c:a", "flac"],
+    "ogg": ["-c:a", "libvorbis"],
+    "opus": ["-c:a", "libopus", "-b:a", "128k", "-ar", "48000"],  # Opus runs at 48 kHz
+    "m4a": ["-c:a", "aac", "-b:a", "192k"],
+    "wav": ["-c:a", "pcm_s16le"],
+    "aiff": ["-c:a", "pcm_s16be"],
+}
+LEAD, TONE, TAIL = 1.5, 3.0, 2.0
+
+
+def _known(path: Path) -> Path:
+    """1.5 s of silence, 3 s of a two-tone chord with noise, 2 s of silence; stereo 44.1 kHz."""
+    music = (
+        f"sine=frequency=330:duration={TONE}[a];sine=frequency=495:duration={TONE}[b];"
+        f"anoisesrc=duration={TONE}:color=pink:amplitude=0.05[n];"
+        "[a][b][n]amix=inputs=3:normalize=0,volume=0.4,"
+        f"adelay={int(LEAD * 1000)}:all=1,apad=pad_dur={TAIL},aformat=channel_layouts=stereo"
+    )
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-filter_complex", music, "-ar", "44100",
+         *CODECS[path.suffix[1:]], str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+def _ffmpeg_r128(path: Path) -> dict[str, float]:
+    out = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true",
+         "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    ).stderr  # fmt: skip
+    summary = out[out.rindex("Summary:") :]
+    return {
+        key: float(re.search(rf"{key}:\s+(-?[\d.]+|-inf)", summary).group(1))  # type: ignore[union-attr]
+        for key in ("I", "LRA", "Peak")
+    }
+
+
+@pytest.mark.parametrize("suffix", sorted(CODECS))
+def test_duration_cues_and_loudness_match_the_truth_and_ffmpeg(suffix: str, tmp_path: Path) -> None:
+    path = _known(tmp_path / f"known.{suffix}")
+    result = analyse(path)
+    reference = _ffmpeg_r128(path)
+    assert result.duration_s == pytest.approx(LEAD + TONE + TAIL, abs=0.03)
+    assert result.cue_in_s == pytest.approx(LEAD, abs=0.03)
+    assert result.cue_out_s == pytest.approx(LEAD + TONE, abs=0.06)
+    assert result.loudness_lufs == pytest.approx(reference["I"], abs=0.1)
+    assert result.loudness_range_lu == pytest.approx(reference["LRA"], abs=0.1)
+    assert result.true_peak_dbtp == pytest.approx(reference["Peak"], abs=0.2)
+    assert result.sample_rate == (48000 if suffix == "opus" else 44100)
+    assert result.channels == 2
+    assert result.codec
+
+
+def test_waveform_has_100_peaks_a_second_and_shows_the_silence(tmp_path: Path) -> None:
+    result = analyse(_known(tmp_path / "known.flac"))
+    wave = result.waveform
+    assert wave.peaks_per_s == 100
+    assert len(wave.maxima) == 2
+    assert len(wave.maxima[0]) == pytest.approx(100 * (LEAD + TONE + TAIL), abs=2)
+    assert max(wave.maxima[0][:140]) < 0.001  # the leading silence
+    assert max(wave.maxima[0][160:440]) > 0.05  # the chord, about 0.08 at its peaks
+    assert max(wave.maxima[0][460:]) < 0.001
+    assert min(wave.minima[0][160:440]) < -0.05
+    assert wave.to_json().startswith(b'{"peaks_per_s":100,')
+
+
+def test_gain_to_target_respects_the_true_peak_ceiling(tmp_path: Path) -> None:
+    result = analyse(_known(tmp_path / "known.wav"))
+    gain = gain_to_target(result, target_lufs=-16.0, ceiling_dbtp=-1.0)
+    assert gain == pytest.approx(
+        min(-16.0 - result.loudness_lufs, -1.0 - result.true_peak_dbtp), abs=1e-9
+    )
+    assert result.true_peak_dbtp + gain <= -1.0 + 1e-9
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "why"),
+    [
+        ("empty.mp3", b"", "not decodable"),
+        ("notes.mp3", b"these are liner notes, not audio\n" * 50, "not decodable|no audio"),
+        ("cover.flac", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "not decodable|no audio"),
+    ],
+)
+def test_what_is_not_audio_is_refused_in_one_line(
+    tmp_path: Path, name: str, content: bytes, why: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnreadableAudio, match=why) as caught:
+        analyse(path)
+    assert name in str(caught.value)
+    assert "\n" not in str(caught.value)
