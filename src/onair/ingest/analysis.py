@@ -17,6 +17,7 @@ import numpy as np
 from av.filter import Graph
 
 from onair.domain.errors import DomainError
+from onair.ingest.transitions import Ending, find_transitions
 from onair.ingest.waveform import Waveform, WaveformBuilder
 
 __all__ = ["ANALYSIS_VERSION", "AudioAnalysis", "UnreadableAudio", "analyse", "gain_to_target"]
@@ -41,6 +42,9 @@ class AudioAnalysis:
     true_peak_dbtp: float
     cue_in_s: float
     cue_out_s: float
+    intro_end_s: float
+    segue_s: float
+    ending: Ending
     waveform: Waveform = field(repr=False)
     version: int = ANALYSIS_VERSION
 
@@ -103,6 +107,10 @@ def _measure(
     if duration > _MAX_DURATION_S:
         raise UnreadableAudio(f"{path.name}: duration {duration:.0f} s is not plausible")
     codec = stream.codec_context
+    cue_in = (meter.first_loud if meter.first_loud is not None else 0) / meter.rate
+    cue_out = (meter.last_loud if meter.last_loud is not None else 0) / meter.rate
+    waveform = meter.waveform.finish()
+    transitions = find_transitions(waveform.rms_db, peaks_per_s, cue_in, cue_out)
     return AudioAnalysis(
         duration_s=duration,
         codec=codec.name,
@@ -112,9 +120,12 @@ def _measure(
         loudness_lufs=meter.loudness,
         loudness_range_lu=meter.loudness_range,
         true_peak_dbtp=20 * math.log10(meter.true_peak) if meter.true_peak > 0 else -math.inf,
-        cue_in_s=(meter.first_loud if meter.first_loud is not None else 0) / meter.rate,
-        cue_out_s=(meter.last_loud if meter.last_loud is not None else 0) / meter.rate,
-        waveform=meter.waveform.finish(),
+        cue_in_s=cue_in,
+        cue_out_s=cue_out,
+        intro_end_s=transitions.intro_end_s,
+        segue_s=transitions.segue_s,
+        ending=transitions.ending,
+        waveform=waveform,
     )
 
 

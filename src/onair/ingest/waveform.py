@@ -16,6 +16,7 @@ class Waveform:
     peaks_per_s: int
     minima: list[list[float]]  # per channel
     maxima: list[list[float]]
+    rms_db: list[float]  # all channels together, dBFS, one per bin
 
     def to_json(self) -> bytes:
         """The object stored beside the master (``waveforms/<asset>.json``)."""
@@ -23,6 +24,7 @@ class Waveform:
             "peaks_per_s": self.peaks_per_s,
             "min": [[round(v, 4) for v in ch] for ch in self.minima],
             "max": [[round(v, 4) for v in ch] for ch in self.maxima],
+            "rms_db": [round(v, 1) for v in self.rms_db],
         }
         return json.dumps(rounded, separators=(",", ":")).encode()
 
@@ -36,6 +38,7 @@ class WaveformBuilder:
         self._carry: npt.NDArray[np.float32] | None = None
         self._min: list[npt.NDArray[np.float32]] = []
         self._max: list[npt.NDArray[np.float32]] = []
+        self._power: list[npt.NDArray[np.float32]] = []
 
     def start(self, rate: int, channels: int) -> None:
         self.bin = max(1, round(rate / self.peaks_per_s))
@@ -49,13 +52,17 @@ class WaveformBuilder:
             bins = data[:, :whole].reshape(data.shape[0], -1, self.bin)
             self._min.append(bins.min(axis=2))
             self._max.append(bins.max(axis=2))
+            self._power.append(np.square(bins).mean(axis=(0, 2)))
         self._carry = data[:, whole:]
 
     def finish(self) -> Waveform:
         if self._carry is not None and self._carry.shape[1]:
             self._min.append(self._carry.min(axis=1, keepdims=True))
             self._max.append(self._carry.max(axis=1, keepdims=True))
+            self._power.append(np.square(self._carry).mean(keepdims=True).reshape(1))
         if not self._min:
-            return Waveform(self.peaks_per_s, [], [])
+            return Waveform(self.peaks_per_s, [], [], [])
         minima, maxima = np.concatenate(self._min, axis=1), np.concatenate(self._max, axis=1)
-        return Waveform(self.peaks_per_s, minima.tolist(), maxima.tolist())
+        power = np.concatenate(self._power)
+        rms_db = 10 * np.log10(np.maximum(power, 1e-12))  # -120 dBFS floor for digital silence
+        return Waveform(self.peaks_per_s, minima.tolist(), maxima.tolist(), rms_db.tolist())

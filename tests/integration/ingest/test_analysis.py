@@ -111,3 +111,39 @@ def test_what_is_not_audio_is_refused_in_one_line(
         analyse(path)
     assert name in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def _shaped(path: Path, intro_s: float, body_s: float, fade_s: float) -> Path:
+    """0.5 s silence, a quiet intro (-26 dB), the full body, then a fade (or a cut), 1 s silence."""
+    total = intro_s + body_s + fade_s
+    shape = f"volume='if(lt(t,{0.5 + intro_s}),0.05,1)':eval=frame" + (
+        f",afade=t=out:st={0.5 + intro_s + body_s}:d={fade_s}:curve=tri" if fade_s else ""
+    )
+    music = (
+        f"anoisesrc=duration={total}:color=pink:amplitude=0.5,adelay=500:all=1,{shape},"
+        "apad=pad_dur=1,aformat=channel_layouts=stereo"
+    )
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-filter_complex", music, "-ar", "44100",
+         "-c:a", "flac", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+def test_a_song_with_an_intro_and_a_fade(tmp_path: Path) -> None:
+    result = analyse(_shaped(tmp_path / "fade.flac", intro_s=5, body_s=10, fade_s=6))
+    assert result.intro_end_s == pytest.approx(5.5, abs=0.3)
+    assert result.ending == "fade"
+    # A linear fade is 18 dB down 87% of the way through: 15.5 + 0.874 * 6 s.
+    assert result.segue_s == pytest.approx(15.5 + 0.874 * 6, abs=0.4)
+    assert result.segue_s < result.cue_out_s
+
+
+def test_a_cold_open_and_a_cold_ending(tmp_path: Path) -> None:
+    result = analyse(_shaped(tmp_path / "cold.flac", intro_s=0, body_s=8, fade_s=0))
+    assert result.intro_end_s == pytest.approx(result.cue_in_s)
+    assert result.cue_in_s == pytest.approx(0.5, abs=0.03)
+    assert result.ending == "cold"
+    assert result.segue_s == pytest.approx(result.cue_out_s)
+    assert result.cue_out_s == pytest.approx(8.5, abs=0.05)
