@@ -17,6 +17,7 @@ import numpy as np
 from av.filter import Graph
 
 from onair.domain.errors import DomainError
+from onair.ingest.identity import FingerprintBuilder
 from onair.ingest.transitions import Ending, find_transitions
 from onair.ingest.waveform import Waveform, WaveformBuilder
 
@@ -45,6 +46,7 @@ class AudioAnalysis:
     intro_end_s: float
     segue_s: float
     ending: Ending
+    fingerprint: str = field(repr=False)
     waveform: Waveform = field(repr=False)
     version: int = ANALYSIS_VERSION
 
@@ -125,6 +127,7 @@ def _measure(
         intro_end_s=transitions.intro_end_s,
         segue_s=transitions.segue_s,
         ending=transitions.ending,
+        fingerprint=meter.fingerprint.finish(),
         waveform=waveform,
     )
 
@@ -143,6 +146,7 @@ class _Meter:
         self.loudness_range = 0.0
         self.true_peak = 0.0
         self.waveform = WaveformBuilder(peaks_per_s)
+        self.fingerprint = FingerprintBuilder()
 
     def drain(self, graph: Graph) -> None:
         while True:
@@ -157,6 +161,7 @@ class _Meter:
         if not self.rate:
             self.rate = frame.sample_rate
             self.waveform.start(frame.sample_rate, len(frame.layout.channels))
+            self.fingerprint.start(frame.sample_rate, len(frame.layout.channels))
         samples = frame.to_ndarray().astype(np.float32, copy=False)  # channels x n (fltp)
         loud = np.flatnonzero(np.abs(samples).max(axis=0) > self.threshold)
         if loud.size:
@@ -164,6 +169,7 @@ class _Meter:
                 self.first_loud = self.samples + int(loud[0])
             self.last_loud = self.samples + int(loud[-1]) + 1
         self.waveform.add(samples)
+        self.fingerprint.add(samples)
         self.samples += samples.shape[1]
         meta = frame.metadata
         if "lavfi.r128.I" in meta:
