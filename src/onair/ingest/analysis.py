@@ -18,6 +18,7 @@ from av.filter import Graph
 
 from onair.domain.errors import DomainError
 from onair.ingest.identity import FingerprintBuilder
+from onair.ingest.tempo import energy, estimate_bpm
 from onair.ingest.transitions import Ending, find_transitions
 from onair.ingest.waveform import Waveform, WaveformBuilder
 
@@ -46,6 +47,8 @@ class AudioAnalysis:
     intro_end_s: float
     segue_s: float
     ending: Ending
+    bpm: float | None
+    energy: float
     fingerprint: str = field(repr=False)
     waveform: Waveform = field(repr=False)
     version: int = ANALYSIS_VERSION
@@ -127,6 +130,8 @@ def _measure(
         intro_end_s=transitions.intro_end_s,
         segue_s=transitions.segue_s,
         ending=transitions.ending,
+        bpm=estimate_bpm(waveform.rms_db, peaks_per_s, cue_in, cue_out),
+        energy=energy(meter.loudness, waveform.rms_db, peaks_per_s, cue_in, cue_out),
         fingerprint=meter.fingerprint.finish(),
         waveform=waveform,
     )

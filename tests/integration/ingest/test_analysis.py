@@ -147,3 +147,37 @@ def test_a_cold_open_and_a_cold_ending(tmp_path: Path) -> None:
     assert result.ending == "cold"
     assert result.segue_s == pytest.approx(result.cue_out_s)
     assert result.cue_out_s == pytest.approx(8.5, abs=0.05)
+
+
+def _beat(path: Path, bpm: float, level: float = 0.6) -> Path:
+    click = f"{level}*exp(-40*mod(t\\,60/{bpm}))*sin(2*PI*1000*t)+0.1*sin(2*PI*110*t)"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+         f"aevalsrc='{click}':s=44100:d=30", "-c:a", "flac", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+@pytest.mark.parametrize("bpm", [65, 90, 120, 128, 174])
+def test_tempo_of_a_steady_beat(tmp_path: Path, bpm: float) -> None:
+    result = analyse(_beat(tmp_path / f"{bpm}.flac", bpm))
+    assert result.bpm == pytest.approx(bpm, abs=1.0)
+
+
+def test_energy_ranks_loud_and_busy_above_quiet_and_sparse(tmp_path: Path) -> None:
+    busy = analyse(_beat(tmp_path / "busy.flac", 160, level=0.9))
+    calm = analyse(_beat(tmp_path / "calm.flac", 70, level=0.1))
+    assert 0 <= calm.energy < busy.energy <= 1
+
+
+def test_no_tempo_for_a_steady_tone(tmp_path: Path) -> None:
+    path = tmp_path / "drone.flac"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+         "sine=frequency=220:duration=20", "-c:a", "flac", str(path)],
+        check=True,
+    )  # fmt: skip
+    result = analyse(path)
+    assert result.cue_out_s - result.cue_in_s > 19
+    assert result.bpm is None
