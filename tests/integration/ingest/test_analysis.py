@@ -10,20 +10,12 @@ from pathlib import Path
 import pytest
 
 from onair.ingest.analysis import UnreadableAudio, analyse, gain_to_target
+from tests.integration.ingest.synth import CODECS, render
 
 pytestmark = pytest.mark.skipif(
     shutil.which("ffmpeg") is None, reason="ffmpeg missing: .ci/run installs Debian's ffmpeg"
 )
 
-CODECS = {
-    "mp3": ["-c:a", "libmp3lame", "-b:a", "192k"],
-    "flac": ["-c:a", "flac"],
-    "ogg": ["-c:a", "libvorbis"],
-    "opus": ["-c:a", "libopus", "-b:a", "128k", "-ar", "48000"],  # Opus runs at 48 kHz
-    "m4a": ["-c:a", "aac", "-b:a", "192k"],
-    "wav": ["-c:a", "pcm_s16le"],
-    "aiff": ["-c:a", "pcm_s16be"],
-}
 LEAD, TONE, TAIL = 1.5, 3.0, 2.0
 
 
@@ -33,14 +25,10 @@ def _known(path: Path) -> Path:
         f"sine=frequency=330:duration={TONE}[a];sine=frequency=495:duration={TONE}[b];"
         f"anoisesrc=duration={TONE}:color=pink:amplitude=0.05[n];"
         "[a][b][n]amix=inputs=3:normalize=0,volume=0.4,"
-        f"adelay={int(LEAD * 1000)}:all=1,apad=pad_dur={TAIL},aformat=channel_layouts=stereo"
+        f"adelay={int(LEAD * 1000)}:all=1,apad=pad_dur={TAIL},"
+        "aresample=44100,aformat=channel_layouts=stereo"
     )
-    subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-y", "-filter_complex", music, "-ar", "44100",
-         *CODECS[path.suffix[1:]], str(path)],
-        check=True,
-    )  # fmt: skip
-    return path
+    return render(path, ["-filter_complex", music])
 
 
 def _ffmpeg_r128(path: Path) -> dict[str, float]:
@@ -123,12 +111,7 @@ def _shaped(path: Path, intro_s: float, body_s: float, fade_s: float) -> Path:
         f"anoisesrc=duration={total}:color=pink:amplitude=0.5,adelay=500:all=1,{shape},"
         "apad=pad_dur=1,aformat=channel_layouts=stereo"
     )
-    subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-y", "-filter_complex", music, "-ar", "44100",
-         "-c:a", "flac", str(path)],
-        check=True,
-    )  # fmt: skip
-    return path
+    return render(path, ["-filter_complex", music], ["-ar", "44100"])
 
 
 def test_a_song_with_an_intro_and_a_fade(tmp_path: Path) -> None:
@@ -151,12 +134,7 @@ def test_a_cold_open_and_a_cold_ending(tmp_path: Path) -> None:
 
 def _beat(path: Path, bpm: float, level: float = 0.6) -> Path:
     click = f"{level}*exp(-40*mod(t\\,60/{bpm}))*sin(2*PI*1000*t)+0.1*sin(2*PI*110*t)"
-    subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-         f"aevalsrc='{click}':s=44100:d=30", "-c:a", "flac", str(path)],
-        check=True,
-    )  # fmt: skip
-    return path
+    return render(path, ["-f", "lavfi", "-i", f"aevalsrc='{click}':s=44100:d=30"])
 
 
 @pytest.mark.parametrize("bpm", [65, 90, 120, 128, 174])
@@ -173,11 +151,6 @@ def test_energy_ranks_loud_and_busy_above_quiet_and_sparse(tmp_path: Path) -> No
 
 def test_no_tempo_for_a_steady_tone(tmp_path: Path) -> None:
     path = tmp_path / "drone.flac"
-    subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-         "sine=frequency=220:duration=20", "-c:a", "flac", str(path)],
-        check=True,
-    )  # fmt: skip
-    result = analyse(path)
+    result = analyse(render(path, ["-f", "lavfi", "-i", "sine=frequency=220:duration=20"]))
     assert result.cue_out_s - result.cue_in_s > 19
     assert result.bpm is None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,20 +29,11 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 
 from onair.ingest.tags import UnreadableTags, read_tags
+from tests.integration.ingest.synth import render
 
 pytestmark = pytest.mark.skipif(
     shutil.which("ffmpeg") is None, reason="ffmpeg missing: .ci/run installs Debian's ffmpeg"
 )
-
-CODECS = {
-    "mp3": ["-c:a", "libmp3lame", "-b:a", "128k"],
-    "flac": ["-c:a", "flac"],
-    "ogg": ["-c:a", "libvorbis"],
-    "opus": ["-c:a", "libopus"],
-    "m4a": ["-c:a", "aac"],
-    "wav": ["-c:a", "pcm_s16le"],
-    "aiff": ["-c:a", "pcm_s16be"],
-}
 
 TAGS = {
     "title": "Summer Nights (feat. Rihanna)",
@@ -62,13 +52,7 @@ TAGS = {
 
 
 def _silence(path: Path, extra: list[str] | None = None) -> Path:
-    subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-         "sine=frequency=440:duration=0.3", "-map_metadata", "-1", *CODECS[path.suffix[1:]],
-         *(extra or []), str(path)],
-        check=True,
-    )  # fmt: skip
-    return path
+    return render(path, ["-f", "lavfi", "-i", "sine=frequency=440:duration=0.3"], extra)
 
 
 def _id3(tags: ID3) -> None:
