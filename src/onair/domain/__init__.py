@@ -2,14 +2,18 @@
 
 from onair.domain.errors import DomainError, InvalidEnvelope
 from onair.domain.events import Correlation, Envelope, is_command, new_envelope
+from onair.domain.rights import WORLDWIDE, UsageRights, Use
 from onair.domain.tags import TrackTags
 
 __all__ = [
+    "WORLDWIDE",
     "Correlation",
     "DomainError",
     "Envelope",
     "InvalidEnvelope",
     "TrackTags",
+    "UsageRights",
+    "Use",
     "is_command",
     "new_envelope",
 ]
