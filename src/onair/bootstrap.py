@@ -12,6 +12,7 @@ import errno
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
@@ -80,9 +81,19 @@ def _is_embedded_database(settings: Settings) -> bool:
     return settings.resolved_database_url.startswith("sqlite")
 
 
+def _make_dirs(*paths: Path) -> None:
+    for path in paths:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StartupError(
+                f"data dir {path} cannot be created ({exc.strerror}): choose another with --data-dir"
+            ) from None
+
+
 def _engine(settings: Settings) -> Engine:
     if _is_embedded_database(settings):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        _make_dirs(settings.data_dir)
     engine = create_engine_for(settings.resolved_database_url)
     try:
         check_database(engine)
@@ -126,8 +137,7 @@ def current_database_revision(settings: Settings) -> str | None:
 
 def prepare_data_dir(settings: Settings) -> str:
     """Create the embedded data dir and bring its database to the newest schema."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    settings.objects_dir.mkdir(parents=True, exist_ok=True)
+    _make_dirs(settings.data_dir, settings.objects_dir)
     return upgrade_database(settings)
 
 

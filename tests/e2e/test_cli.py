@@ -93,3 +93,14 @@ def test_unreachable_database_is_one_line_with_password_masked() -> None:
     assert len(lines) == 1, result.stderr
     assert "onair:***@127.0.0.1" in lines[0]
     assert "hunter2" not in result.stderr
+
+
+def test_a_data_dir_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the data dir should go")
+    result = onair("demo", "--no-serve", "--data-dir", str(blocker / "station"))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "cannot be created" in lines[0]
+    assert blocker.read_text() == "a file where the data dir should go"
