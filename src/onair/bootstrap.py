@@ -86,9 +86,8 @@ def _make_dirs(*paths: Path) -> None:
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StartupError(
-                f"data dir {path} cannot be created ({exc.strerror}): choose another with --data-dir"
-            ) from None
+            why = f"data dir {path} cannot be created ({exc.strerror})"
+            raise StartupError(f"{why}: choose another with --data-dir") from None
 
 
 def _engine(settings: Settings) -> Engine:
