@@ -101,7 +101,7 @@ def _riff_info(path: Path) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     try:
         with path.open("rb") as fh:
-            for chunk in RiffFile(fh).root.subchunks():  # type: ignore[no-untyped-call]
+            for chunk in RiffFile(fh).root.subchunks():
                 if chunk.id == "LIST" and getattr(chunk, "name", None) == "INFO":
                     for sub in chunk.subchunks():
                         text = sub.read().rstrip(b"\x00").decode("utf-8", errors="replace")
