@@ -12,10 +12,19 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from onair import bootstrap
 from onair.config import InvalidSetting, Settings, load_settings
+from onair.ingest.demo_library import build_demo_library
 
 __all__ = ["app", "main"]
 
@@ -114,6 +123,47 @@ def demo(
         )
         if not no_serve:
             asyncio.run(bootstrap.serve(settings, frozenset(bootstrap.ROLES), announce=_announce))
+
+
+@app.command("demo-library")
+def demo_library(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the library into.")],
+    tracks: Annotated[int, typer.Option(min=1, max=100_000, help="How many items.")] = 300,
+    seed: Annotated[int, typer.Option(help="The same seed makes the same library.")] = 1,
+    min_seconds: Annotated[float, typer.Option(min=5.0, help="Shortest song body.")] = 150.0,
+    max_seconds: Annotated[float, typer.Option(min=5.0, help="Longest song body.")] = 220.0,
+) -> None:
+    """Synthesize a demo library (music, IDs, jingles, liners) with catalog.csv and truth.json."""
+    if min_seconds > max_seconds:
+        err.print("[red]error:[/] --min-seconds is longer than --max-seconds", highlight=False)
+        raise typer.Exit(2)
+    if out_dir.exists() and any(out_dir.iterdir()):
+        err.print(f"[red]error:[/] {out_dir} is not empty: choose a new folder", highlight=False)
+        raise typer.Exit(2)
+    with _progress() as progress:
+        task = progress.add_task("synthesizing", total=tracks)
+        made = build_demo_library(
+            out_dir,
+            tracks,
+            seed=seed,
+            seconds=(min_seconds, max_seconds),
+            on_track=lambda _: progress.advance(task),
+        )
+    music = sum(1 for t in made if t.kind == "music")
+    err.print(
+        f"{len(made)} items ({music} songs) in {out_dir}, catalog in {out_dir / 'catalog.csv'}"
+    )
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+    )
 
 
 @db_app.command("upgrade")

@@ -17,6 +17,7 @@ COMMANDS = [
     ["db", "current"],
     ["config"],
     ["config", "show"],
+    ["demo-library"],
 ]
 
 
@@ -104,3 +105,19 @@ def test_a_data_dir_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
     assert len(lines) == 1, result.stderr
     assert "cannot be created" in lines[0]
     assert blocker.read_text() == "a file where the data dir should go"
+
+
+def test_demo_library_writes_a_library_and_refuses_a_used_folder(tmp_path: Path) -> None:
+    out = tmp_path / "library"
+    args = ("demo-library", str(out), "--tracks", "3", "--min-seconds", "6", "--max-seconds", "8")
+    made = onair(*args)
+    assert made.returncode == 0, made.stderr
+    assert "3 items" in made.stderr
+    assert len(json.loads((out / "truth.json").read_text())) == 3
+    again = onair(*args)
+    assert again.returncode == 2
+    assert "is not empty" in again.stderr
+    backwards = onair(
+        "demo-library", str(tmp_path / "b"), "--min-seconds", "9", "--max-seconds", "8"
+    )
+    assert backwards.returncode == 2
