@@ -65,9 +65,16 @@ class DemoTrack:
 def _music(
     rng: random.Random, bpm: float, key_hz: float, seconds: float
 ) -> npt.NDArray[np.float32]:
+    """Four bars of the progression, synthesized once and repeated to ``seconds``."""
+    loop = _loop(rng, bpm, key_hz)
     n = int(seconds * RATE)
-    t = np.arange(n, dtype=np.float64) / RATE
+    return np.tile(loop, (1, n // loop.shape[1] + 1))[:, :n]
+
+
+def _loop(rng: random.Random, bpm: float, key_hz: float) -> npt.NDArray[np.float32]:
     beat = 60.0 / bpm
+    n = round(4 * len(_PROGRESSION) * beat * RATE)
+    t = np.arange(n, dtype=np.float64) / RATE
     bar = np.floor(t / (4 * beat)).astype(int) % len(_PROGRESSION)
     root = key_hz * np.power(2.0, np.asarray(_PROGRESSION)[bar] / 12)
     chord = sum(np.sin(2 * np.pi * root * ratio * t) for ratio in (1.0, 1.26, 1.5)) / 3
