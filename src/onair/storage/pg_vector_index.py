@@ -15,11 +15,20 @@ from onair.storage.vector_index import (
     Neighbour,
     Scalar,
     check_filter,
+    check_k,
     split_metadata,
     validate_vector,
 )
 
 __all__ = ["PgVectorIndex"]
+
+_UPSERT = sa.text(
+    "INSERT INTO asset_embeddings (item_id, embedding, station, kind, language, metadata) "
+    "VALUES (:id, CAST(:embedding AS vector), :station, :kind, :language, "
+    "CAST(:metadata AS jsonb)) ON CONFLICT (item_id) DO UPDATE SET "
+    "embedding = EXCLUDED.embedding, station = EXCLUDED.station, kind = EXCLUDED.kind, "
+    "language = EXCLUDED.language, metadata = EXCLUDED.metadata"
+)
 
 
 def _literal(values: list[float]) -> str:
@@ -30,40 +39,29 @@ class PgVectorIndex(SqlVectorIndex):
     """A :class:`~onair.storage.vector_index.VectorIndex` on ``asset_embeddings`` (pgvector)."""
 
     def upsert(self, item_id: str, vector: Sequence[float], metadata: Mapping[str, Scalar]) -> None:
+        """Add the item, or replace its vector and metadata."""
         embedding = _literal(validate_vector(vector, self.dimensions))
         columns, rest = split_metadata(metadata)
         with self.engine.begin() as conn:
             conn.execute(
-                sa.text(
-                    "INSERT INTO asset_embeddings (item_id, embedding, station, kind, language, "
-                    "metadata) VALUES (:id, CAST(:embedding AS vector), :station, :kind, "
-                    ":language, CAST(:metadata AS jsonb)) ON CONFLICT (item_id) DO UPDATE SET "
-                    "embedding = EXCLUDED.embedding, station = EXCLUDED.station, "
-                    "kind = EXCLUDED.kind, language = EXCLUDED.language, "
-                    "metadata = EXCLUDED.metadata"
-                ),
-                {"id": item_id, "embedding": embedding, **columns, "metadata": rest},
-            )
-
-    def delete(self, item_id: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
-                sa.text("DELETE FROM asset_embeddings WHERE item_id = :id"), {"id": item_id}
+                _UPSERT, {"id": item_id, "embedding": embedding, **columns, "metadata": rest}
             )
 
     def nearest(
         self, vector: Sequence[float], k: int = 10, where: Mapping[str, Scalar] | None = None
     ) -> list[Neighbour]:
+        """The ``k`` items closest to ``vector`` among those matching ``where``, closest first."""
         embedding = _literal(validate_vector(vector, self.dimensions))
         filters = check_filter(where)
-        clauses = "".join(f" AND {name} = :{name}" for name in filters)
-        # Column names come only from FILTERABLE (check_filter), values are bound.
         query = sa.text(
             "SELECT item_id, embedding <=> CAST(:embedding AS vector) AS distance, station, "
-            f"kind, language, metadata FROM asset_embeddings WHERE true{clauses} "
+            f"kind, language, metadata FROM asset_embeddings WHERE true{self._where(filters)} "
             "ORDER BY embedding <=> CAST(:embedding AS vector) LIMIT :k"
         )
+        # HNSW is approximate: a candidate list wider than k keeps recall near 1.
+        ef_search = min(1000, max(40, 2 * check_k(k)))
         with self.engine.begin() as conn:
             conn.execute(sa.text("SET LOCAL hnsw.iterative_scan = strict_order"))
+            conn.execute(sa.text(f"SET LOCAL hnsw.ef_search = {ef_search}"))
             rows = conn.execute(query, {"embedding": embedding, "k": k, **filters}).all()
         return self._neighbours(rows)

@@ -16,26 +16,33 @@ __all__ = ["SqlVectorIndex"]
 class SqlVectorIndex:
     """Base of the adapters on the ``asset_embeddings`` table; they differ in their SQL."""
 
-    _delete = sa.text("DELETE FROM asset_embeddings WHERE item_id = :id")
-
     def __init__(self, engine: Engine, dimensions: int = DIMENSIONS) -> None:
         self.engine, self.dimensions = engine, dimensions
 
     def delete(self, item_id: str) -> None:
+        """Remove the item; removing an absent one is not an error."""
         with self.engine.begin() as conn:
             conn.execute(
                 sa.text("DELETE FROM asset_embeddings WHERE item_id = :id"), {"id": item_id}
             )
 
     def count(self) -> int:
+        """How many items the index holds."""
         with self.engine.connect() as conn:
             return int(conn.execute(sa.text("SELECT count(*) FROM asset_embeddings")).scalar_one())
 
     @staticmethod
+    def _where(filters: dict[str, str]) -> str:
+        # Column names come only from FILTERABLE (check_filter); values are bound.
+        return "".join(f" AND {name} = :{name}" for name in filters)
+
+    @staticmethod
     def _neighbours(rows: Sequence[Any]) -> list[Neighbour]:
         return [
-            Neighbour(row.item_id, float(row.distance), joined(
-                {name: getattr(row, name) for name in FILTERABLE}, row.metadata
-            ))
+            Neighbour(
+                row.item_id,
+                max(0.0, float(row.distance)),  # float32 rounding gives -1e-16 for a match
+                joined({name: getattr(row, name) for name in FILTERABLE}, row.metadata),
+            )
             for row in rows
-        ]  # fmt: skip
+        ]

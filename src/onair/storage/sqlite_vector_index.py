@@ -1,6 +1,7 @@
 """The vector index in the SQLite file, with sqlite-vec's ``vec0`` table.
 
-Filters are ``vec0`` metadata columns, applied inside the KNN search itself.
+Filters are ``vec0`` metadata columns, applied inside the KNN search itself, so
+a filter matching ``k`` or more items still yields ``k`` results.
 """
 
 from __future__ import annotations
@@ -15,50 +16,45 @@ from onair.storage.vector_index import (
     Neighbour,
     Scalar,
     check_filter,
+    check_k,
     split_metadata,
     validate_vector,
 )
 
 __all__ = ["SqliteVectorIndex"]
 
+_INSERT = sa.text(
+    "INSERT INTO asset_embeddings (item_id, embedding, station, kind, language, metadata) "
+    "VALUES (:id, :embedding, :station, :kind, :language, :metadata)"
+)
+
 
 class SqliteVectorIndex(SqlVectorIndex):
     """A :class:`~onair.storage.vector_index.VectorIndex` on ``asset_embeddings`` (vec0)."""
 
     def upsert(self, item_id: str, vector: Sequence[float], metadata: Mapping[str, Scalar]) -> None:
+        """Add the item, or replace its vector and metadata."""
         blob = sqlite_vec.serialize_float32(validate_vector(vector, self.dimensions))
         columns, rest = split_metadata(metadata)
-        columns = {k: "" if v is None else v for k, v in columns.items()}  # vec0 takes no NULL
+        text = {k: "" if v is None else v for k, v in columns.items()}  # vec0 takes no NULL
         # vec0 has no upsert: replace inside one transaction.
         with self.engine.begin() as conn:
             conn.execute(
                 sa.text("DELETE FROM asset_embeddings WHERE item_id = :id"), {"id": item_id}
             )
-            conn.execute(
-                sa.text(
-                    "INSERT INTO asset_embeddings (item_id, embedding, station, kind, language, "
-                    "metadata) VALUES (:id, :embedding, :station, :kind, :language, :metadata)"
-                ),
-                {"id": item_id, "embedding": blob, **columns, "metadata": rest},
-            )
-
-    def delete(self, item_id: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
-                sa.text("DELETE FROM asset_embeddings WHERE item_id = :id"), {"id": item_id}
-            )
+            conn.execute(_INSERT, {"id": item_id, "embedding": blob, **text, "metadata": rest})
 
     def nearest(
         self, vector: Sequence[float], k: int = 10, where: Mapping[str, Scalar] | None = None
     ) -> list[Neighbour]:
+        """The ``k`` items closest to ``vector`` among those matching ``where``, closest first."""
         blob = sqlite_vec.serialize_float32(validate_vector(vector, self.dimensions))
         filters = check_filter(where)
-        clauses = "".join(f" AND {name} = :{name}" for name in filters)
-        # Column names come only from FILTERABLE (check_filter), values are bound.
         query = sa.text(
             "SELECT item_id, distance, station, kind, language, metadata FROM asset_embeddings "
-            f"WHERE embedding MATCH :embedding AND k = :k{clauses} ORDER BY distance"
+            f"WHERE embedding MATCH :embedding AND k = :k{self._where(filters)} "
+            "ORDER BY distance"
         )
         with self.engine.connect() as conn:
-            rows = conn.execute(query, {"embedding": blob, "k": k, **filters}).all()
+            rows = conn.execute(query, {"embedding": blob, "k": check_k(k), **filters}).all()
         return self._neighbours(rows)

@@ -45,7 +45,10 @@ def library(index: VectorIndex) -> dict[str, tuple[list[float], str]]:
     for n in range(200):
         kind = "music" if n % 4 else "jingle"
         vector = _unit(rng)
-        index.upsert(f"a{n:03}", vector, {"station": "demo", "kind": kind, "bpm": 100 + n})
+        metadata: dict[str, str | int] = {"station": "demo", "kind": kind, "bpm": 100 + n}
+        if n % 40 == 0:
+            metadata["language"] = "fr"
+        index.upsert(f"a{n:03}", vector, metadata)
         items[f"a{n:03}"] = (vector, kind)
     return items
 
@@ -75,19 +78,33 @@ def test_a_filter_still_gives_k_results(
     assert index.nearest(query, k=5, where={"station": "other"}) == []
 
 
+def test_a_rare_filter_finds_every_match_far_from_the_query(
+    index: VectorIndex, library: dict[str, tuple[list[float], str]]
+) -> None:
+    query = _unit(random.Random(11))
+    french = {"a000", "a040", "a080", "a120", "a160"}
+    found = index.nearest(query, k=10, where={"language": "fr"})
+    assert {n.item_id for n in found} == french
+    distances = [n.distance for n in found]
+    assert distances == sorted(distances)
+    assert all(n.metadata["language"] == "fr" for n in found)
+
+
 def test_upsert_replaces_and_delete_removes(index: VectorIndex) -> None:
     rng = random.Random(1)
     first, second = _unit(rng), _unit(rng)
-    index.upsert("song", first, {"station": "demo", "kind": "music"})
-    index.upsert("song", second, {"station": "demo", "kind": "promo"})
+    index.upsert("song", first, {"station": "demo", "kind": "music", "explicit": True})
+    index.upsert("song", second, {"station": "demo", "kind": "promo", "bpm": 120, "gain": -1.5})
     assert index.count() == 1
     [hit] = index.nearest(second, k=1)
     assert hit.item_id == "song"
     assert hit.distance == pytest.approx(0, abs=1e-5)
-    assert hit.metadata["kind"] == "promo"
+    assert hit.metadata == {"station": "demo", "kind": "promo", "bpm": 120, "gain": -1.5}
+    assert index.nearest(first, k=5, where={"kind": "music"}) == []
     index.delete("song")
     index.delete("song")
     assert index.count() == 0
+    assert index.nearest(first, k=5) == []
 
 
 def test_bad_vectors_and_filters_are_refused(index: VectorIndex) -> None:
@@ -95,6 +112,16 @@ def test_bad_vectors_and_filters_are_refused(index: VectorIndex) -> None:
         index.upsert("x", [1.0, 2.0, 3.0], {})
     with pytest.raises(InvalidVector, match="NaN"):
         index.upsert("x", [math.nan] * DIMENSIONS, {})
+    with pytest.raises(InvalidVector, match="all zeros"):
+        index.upsert("x", [0.0] * DIMENSIONS, {})
+    with pytest.raises(InvalidVector, match="kind must be non-empty text"):
+        index.upsert("x", [0.1] * DIMENSIONS, {"kind": 3})
     with pytest.raises(InvalidVector, match="bpm"):
         index.nearest([0.1] * DIMENSIONS, where={"bpm": 120})
+    with pytest.raises(InvalidVector, match="language must be non-empty text"):
+        index.nearest([0.1] * DIMENSIONS, where={"language": ""})
+    with pytest.raises(InvalidVector, match="k must be between 1"):
+        index.nearest([0.1] * DIMENSIONS, k=0)
+    with pytest.raises(InvalidVector, match="385 dimensions"):
+        index.nearest([0.1] * (DIMENSIONS + 1))
     assert index.count() == 0
