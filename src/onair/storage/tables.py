@@ -37,10 +37,22 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 def utc_now() -> datetime:
+    """The current instant, timezone-aware in UTC."""
     return datetime.now(UTC)
 
 
+# Named constraints, so later migrations can drop or alter them on SQLite (batch mode).
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
 class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: dict[Any, Any] = {datetime: UtcDateTime}
 
 
@@ -56,7 +68,7 @@ class Station(Base):
 
 class Asset(Base):
     __tablename__ = "assets"
-    __table_args__ = (sa.UniqueConstraint("station_id", "sha256", name="uq_assets_station_sha256"),)
+    __table_args__ = (sa.UniqueConstraint("station_id", "sha256"),)
 
     id: Mapped[str] = mapped_column(sa.String(26), primary_key=True)
     station_id: Mapped[str] = mapped_column(sa.ForeignKey("stations.id", ondelete="RESTRICT"))
@@ -87,4 +99,4 @@ class ProcessedEvent(Base):
 
     consumer: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
     event_id: Mapped[str] = mapped_column(sa.String(26), primary_key=True)
-    processed_at: Mapped[datetime] = mapped_column(default=utc_now)
+    processed_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
