@@ -1,6 +1,40 @@
-"""Repositories: one module per resource, each built on an engine."""
+"""Repositories: one module per resource.
 
-from onair.storage.repositories.processed_events import DatabaseSeenEvents
+``Stations`` and ``DatabaseSeenEvents`` run their own transactions on an
+engine; the others work inside the caller's session and never commit.
+"""
+
+from onair.storage.repositories.admin_settings import (
+    AdminSettingRecord,
+    AdminSettings,
+    InvalidAdminSetting,
+    SettingNotFound,
+)
+from onair.storage.repositories.assets import (
+    AssetKind,
+    AssetNotFound,
+    AssetRecord,
+    Assets,
+    DuplicateAsset,
+    InvalidAsset,
+)
+from onair.storage.repositories.processed_events import DatabaseSeenEvents, ProcessedEvents
 from onair.storage.repositories.stations import StationNotFound, StationRecord, Stations
 
-__all__ = ["DatabaseSeenEvents", "StationNotFound", "StationRecord", "Stations"]
+__all__ = [
+    "AdminSettingRecord",
+    "AdminSettings",
+    "AssetKind",
+    "AssetNotFound",
+    "AssetRecord",
+    "Assets",
+    "DatabaseSeenEvents",
+    "DuplicateAsset",
+    "InvalidAdminSetting",
+    "InvalidAsset",
+    "ProcessedEvents",
+    "SettingNotFound",
+    "StationNotFound",
+    "StationRecord",
+    "Stations",
+]

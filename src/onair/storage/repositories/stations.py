@@ -7,11 +7,13 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from onair.storage.db import StorageError
+from onair.storage.repositories.dialect_insert import insert_for
 from onair.storage.tables import Station
 
-__all__ = ["StationNotFound", "StationRecord", "Stations"]
+__all__ = ["StationNotFound", "StationRecord", "Stations", "require_station"]
 
 
 class StationNotFound(StorageError, LookupError):
@@ -31,7 +33,19 @@ def _record(row: Station) -> StationRecord:
     return StationRecord(row.id, row.name, row.timezone, row.call_letters, row.created_at)
 
 
+def _not_found(station_id: str) -> StationNotFound:
+    return StationNotFound(f"no station {station_id!r}: run 'onair db upgrade' first")
+
+
+def require_station(session: Session, station_id: str) -> None:
+    """Raise :class:`StationNotFound` unless the station is registered."""
+    if session.get(Station, station_id) is None:
+        raise _not_found(station_id)
+
+
 class Stations:
+    """Each call is its own transaction on ``engine``."""
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
@@ -39,22 +53,25 @@ class Stations:
         self, station_id: str, *, name: str, timezone: str, call_letters: str | None = None
     ) -> StationRecord:
         """Register the station, or update its name, timezone and call letters."""
-        with sa.orm.Session(self.engine) as session, session.begin():
+        details = {"name": name, "timezone": timezone, "call_letters": call_letters}
+        with Session(self.engine) as session, session.begin():
+            statement = insert_for(session, Station).values(id=station_id, **details)
+            session.execute(
+                statement.on_conflict_do_update(index_elements=[Station.id], set_=details)
+            )
             row = session.get(Station, station_id)
-            if row is None:
-                row = Station(id=station_id, name=name, timezone=timezone)
-                session.add(row)
-            row.name, row.timezone, row.call_letters = name, timezone, call_letters
-            session.flush()
+            assert row is not None  # just written in this transaction
             return _record(row)
 
     def get(self, station_id: str) -> StationRecord:
-        with sa.orm.Session(self.engine) as session:
+        """The station, or :class:`StationNotFound`."""
+        with Session(self.engine) as session:
             row = session.get(Station, station_id)
             if row is None:
-                raise StationNotFound(f"no station {station_id!r}: run 'onair db upgrade' first")
+                raise _not_found(station_id)
             return _record(row)
 
     def all(self) -> list[StationRecord]:
-        with sa.orm.Session(self.engine) as session:
+        """Every station, by id."""
+        with Session(self.engine) as session:
             return [_record(r) for r in session.scalars(sa.select(Station).order_by(Station.id))]
