@@ -3,12 +3,15 @@
 SQLite gets WAL (readers never wait for the writer), foreign keys and a busy
 timeout, and loads sqlite-vec on every connection so the vector index lives in
 the same file.
+
+pysqlite starts a transaction only at the first write, so a SAVEPOINT
+(``Session.begin_nested``) opened before any write is committed on release:
+repositories use ``INSERT ... ON CONFLICT`` instead of savepoints.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pysqlite3.dbapi2 as sqlite3
 import sqlalchemy as sa
@@ -23,7 +26,6 @@ __all__ = [
     "StorageError",
     "check_database",
     "create_engine_for",
-    "masked",
     "session_factory",
 ]
 
@@ -34,15 +36,6 @@ class StorageError(Exception):
 
 class DatabaseUnavailable(StorageError):
     """The database cannot be reached or refuses the connection."""
-
-
-def masked(url: str) -> str:
-    """``url`` with its password replaced, fit for logs and error lines."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = f"{parts.hostname}:{parts.port}" if parts.port else f"{parts.hostname}"
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -80,9 +73,10 @@ def check_database(engine: Engine) -> None:
     except SQLAlchemyError as exc:
         cause = str(getattr(exc, "orig", exc)).strip().splitlines()
         why = cause[0] if cause else type(exc).__name__
-        url = engine.url.render_as_string(hide_password=False)
-        raise DatabaseUnavailable(f"database {masked(url)} is unreachable: {why}") from None
+        url = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnavailable(f"database {url} is unreachable: {why}") from None
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on ``engine`` whose objects stay readable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
