@@ -25,25 +25,42 @@ class Spool:
         self.path = directory / "pending.spool"
         self.max_bytes = max_bytes
         self._lock = threading.Lock()  # appends run in worker threads
+        # Counted once from the file, then kept in memory: publishing asks
+        # on every event whether anything waits, and must not read the disk.
+        self._count: int | None = None
+        self._size = 0
+
+    def _counted(self) -> int:
+        if self._count is None:
+            lines = self._lines()
+            self._count, self._size = len(lines), sum(len(line) for line in lines)
+            if self.path.exists() and self.path.stat().st_size != self._size:
+                # A torn last line from a crash mid-append: cut it, or the next
+                # append would be glued onto it.
+                with self.path.open("r+b") as fh:
+                    fh.truncate(self._size)
+        return self._count
 
     def __len__(self) -> int:
-        return len(self.pending())
+        with self._lock:
+            return self._counted()
 
     def __bool__(self) -> bool:
-        return self.path.exists() and self.path.stat().st_size > 0
+        return len(self) > 0
 
     def append(self, subject: str, data: bytes) -> None:
         """Hold one event durably; raises :class:`SpoolFull` past ``max_bytes``."""
         line = subject.encode() + b"\t" + data + b"\n"
         with self._lock:
-            size = self.path.stat().st_size if self.path.exists() else 0
-            if size + len(line) > self.max_bytes:
-                raise SpoolFull(f"bus spool {self.path} is full ({size} bytes)")
+            count = self._counted()
+            if self._size + len(line) > self.max_bytes:
+                raise SpoolFull(f"bus spool {self.path} is full ({self._size} bytes)")
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("ab") as fh:
                 fh.write(line)
                 fh.flush()
                 os.fsync(fh.fileno())
+            self._count, self._size = count + 1, self._size + len(line)
 
     def pending(self) -> list[tuple[str, bytes]]:
         """The held events, oldest first."""
@@ -67,6 +84,7 @@ class Spool:
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
+            self._count, self._size = len(rest), sum(len(line) for line in rest)
 
 
 def _parse(line: bytes) -> tuple[str, bytes]:

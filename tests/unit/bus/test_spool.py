@@ -33,3 +33,13 @@ def test_full_spool_refuses(tmp_path: Path) -> None:
     with pytest.raises(SpoolFull, match="full"):
         spool.append("s", b"x" * 20)
     assert len(spool) == 1
+
+
+def test_an_append_after_a_crash_is_not_glued_to_the_torn_line(tmp_path: Path) -> None:
+    Spool(tmp_path).append("onair.demo.a.b", b"{}")
+    with (tmp_path / "pending.spool").open("ab") as fh:
+        fh.write(b'onair.demo.a.b\t{"half')  # the process died mid-append
+    after_restart = Spool(tmp_path)
+    after_restart.append("onair.demo.a.b", b'{"n": 2}')
+    assert after_restart.pending() == [("onair.demo.a.b", b"{}"), ("onair.demo.a.b", b'{"n": 2}')]
+    assert len(after_restart) == 2
