@@ -16,17 +16,13 @@ Read from the item's RMS envelope (100 values a second):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
+from onair.domain.library import Ending
+
 __all__ = ["Ending", "Transitions", "find_transitions"]
-
-
-class Ending(StrEnum):
-    COLD = "cold"
-    FADE = "fade"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,7 +10,19 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["AdminSetting", "Asset", "Base", "ProcessedEvent", "Station", "UtcDateTime"]
+__all__ = [
+    "AdminSetting",
+    "Asset",
+    "AssetAnalysis",
+    "AssetArtist",
+    "AssetRight",
+    "Base",
+    "IngestFile",
+    "IngestReject",
+    "ProcessedEvent",
+    "Station",
+    "UtcDateTime",
+]
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -79,6 +91,113 @@ class Asset(Base):
     album: Mapped[str | None] = mapped_column(sa.String(500))
     duration_s: Mapped[float | None] = mapped_column(sa.Float)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # Tags, normalized (the tags as found are kept in ``tags_original``).
+    album_artist: Mapped[str | None] = mapped_column(sa.String(500))
+    isrc: Mapped[str | None] = mapped_column(sa.String(12), index=True)
+    label: Mapped[str | None] = mapped_column(sa.String(300))
+    year: Mapped[int | None] = mapped_column(sa.Integer)
+    genre: Mapped[str | None] = mapped_column(sa.String(200))
+    language: Mapped[str | None] = mapped_column(sa.String(16))
+    explicit: Mapped[bool | None] = mapped_column(sa.Boolean)
+    composer: Mapped[str | None] = mapped_column(sa.String(500))
+    publisher: Mapped[str | None] = mapped_column(sa.String(500))
+    tag_bpm: Mapped[float | None] = mapped_column(sa.Float)
+    tags_original: Mapped[Any] = mapped_column(sa.JSON, default=dict, nullable=True)
+    tag_problems: Mapped[Any] = mapped_column(sa.JSON, default=list, nullable=True)
+    semantic_tags: Mapped[Any] = mapped_column(sa.JSON, default=list, nullable=True)
+    # Where the audio is; all None for a catalog entry still waiting for its file.
+    source_name: Mapped[str | None] = mapped_column(sa.String(500), index=True)
+    master_key: Mapped[str | None] = mapped_column(sa.String(200))
+    waveform_key: Mapped[str | None] = mapped_column(sa.String(200))
+    updated_at: Mapped[datetime | None] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+class AssetAnalysis(Base):
+    """One decode's measurements (EBU R128, cue points, identity) of an asset's audio."""
+
+    __tablename__ = "asset_analysis"
+
+    asset_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(sa.Integer)
+    codec: Mapped[str] = mapped_column(sa.String(32))
+    sample_rate: Mapped[int] = mapped_column(sa.Integer)
+    channels: Mapped[int] = mapped_column(sa.Integer)
+    bitrate: Mapped[int | None] = mapped_column(sa.Integer)
+    loudness_lufs: Mapped[float | None] = mapped_column(sa.Float)
+    loudness_range_lu: Mapped[float] = mapped_column(sa.Float)
+    true_peak_dbtp: Mapped[float | None] = mapped_column(sa.Float)
+    gain_db: Mapped[float] = mapped_column(sa.Float)
+    cue_in_s: Mapped[float] = mapped_column(sa.Float)
+    cue_out_s: Mapped[float] = mapped_column(sa.Float)
+    intro_end_s: Mapped[float] = mapped_column(sa.Float)
+    segue_s: Mapped[float] = mapped_column(sa.Float)
+    ending: Mapped[str] = mapped_column(sa.String(8))
+    bpm: Mapped[float | None] = mapped_column(sa.Float)
+    energy: Mapped[float] = mapped_column(sa.Float)
+    fingerprint: Mapped[str] = mapped_column(sa.Text)
+    analysed_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class AssetArtist(Base):
+    """Every artist an asset credits, main first, by a key separation rules compare."""
+
+    __tablename__ = "asset_artists"
+
+    asset_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    artist_key: Mapped[str] = mapped_column(sa.String(500), index=True)
+    name: Mapped[str] = mapped_column(sa.String(500))
+
+
+class AssetRight(Base):
+    """One deal's terms on an asset: territories, window and allowed uses."""
+
+    __tablename__ = "asset_rights"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    asset_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("assets.id", ondelete="CASCADE"), index=True
+    )
+    territories: Mapped[Any] = mapped_column(sa.JSON)
+    valid_from: Mapped[date | None] = mapped_column(sa.Date)
+    valid_until: Mapped[date | None] = mapped_column(sa.Date)
+    uses: Mapped[Any] = mapped_column(sa.JSON)
+    source: Mapped[str] = mapped_column(sa.String(500))
+
+
+class IngestFile(Base):
+    """What became of a file already examined, so a rerun skips it while it is unchanged."""
+
+    __tablename__ = "ingest_files"
+
+    station_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True
+    )
+    path: Mapped[str] = mapped_column(sa.String(2000), primary_key=True)
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(sa.BigInteger)
+    outcome: Mapped[str] = mapped_column(sa.String(16))
+    asset_id: Mapped[str | None] = mapped_column(sa.String(26))
+    examined_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class IngestReject(Base):
+    """A file or catalog row refused, with the one line that says why."""
+
+    __tablename__ = "ingest_rejects"
+
+    station_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True
+    )
+    source: Mapped[str] = mapped_column(sa.String(2000), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    reason: Mapped[str] = mapped_column(sa.String(1000))
+    duplicate_of: Mapped[str | None] = mapped_column(sa.String(26))
+    rejected_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
 
 
 class AdminSetting(Base):

@@ -14,7 +14,18 @@ from onair.storage import create_engine_for
 from onair.storage.migrate import current_revision, downgrade, head_revision, upgrade
 from onair.storage.tables import Base
 
-TABLES = {"stations", "assets", "admin_settings", "processed_events", "asset_embeddings"}
+TABLES = {
+    "stations",
+    "assets",
+    "admin_settings",
+    "processed_events",
+    "asset_embeddings",
+    "asset_analysis",
+    "asset_artists",
+    "asset_rights",
+    "ingest_files",
+    "ingest_rejects",
+}
 
 
 @pytest.fixture
@@ -40,8 +51,11 @@ def _schema_objects(engine: Engine) -> set[str]:
 def test_migrations_go_up_down_to_nothing_and_up_again(database_url: str, engine: Engine) -> None:
     assert current_revision(database_url) is None
     upgrade(database_url)
-    assert current_revision(database_url) == head_revision() == "0001"
+    assert current_revision(database_url) == head_revision() == "0002"
     assert set(sa.inspect(engine).get_table_names()) >= TABLES
+    downgrade(database_url, "0001")
+    assert "ingest_files" not in sa.inspect(engine).get_table_names()
+    assert "isrc" not in {c["name"] for c in sa.inspect(engine).get_columns("assets")}
     downgrade(database_url, "base")
     assert current_revision(database_url) is None
     assert _schema_objects(engine) <= {"alembic_version", "alembic_version_pkc"}

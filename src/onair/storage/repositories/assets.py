@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from ulid import ULID
 
+from onair.domain.library import AssetKind
 from onair.storage.db import StorageError
 from onair.storage.repositories.dialect_insert import insert_for
 from onair.storage.repositories.stations import require_station
@@ -26,16 +26,6 @@ __all__ = [
 ]
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-class AssetKind(StrEnum):
-    MUSIC = "music"
-    JINGLE = "jingle"
-    VOICE = "voice"
-    SPOT = "spot"
-    PROMO = "promo"
-    SWEEPER = "sweeper"
-    BED = "bed"
 
 
 class AssetNotFound(StorageError, LookupError):

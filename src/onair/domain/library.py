@@ -1,0 +1,120 @@
+"""The library as the scheduler and playout see it: assets, their sound, their rights.
+
+Times are seconds from the start of the file. An asset from a catalog feed may
+have no audio yet (``audio`` is None) until a file with its ISRC or file name
+is ingested.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from onair.domain.rights import UsageRights
+from onair.domain.tags import TrackTags
+
+__all__ = [
+    "AssetKind",
+    "AudioFacts",
+    "Ending",
+    "LibraryAsset",
+    "Reject",
+    "RejectKind",
+    "artist_key",
+]
+
+
+class AssetKind(StrEnum):
+    MUSIC = "music"
+    JINGLE = "jingle"
+    VOICE = "voice"
+    SPOT = "spot"
+    PROMO = "promo"
+    SWEEPER = "sweeper"
+    BED = "bed"
+    STATION_ID = "station_id"
+    LINER = "liner"
+
+
+class Ending(StrEnum):
+    COLD = "cold"
+    FADE = "fade"
+
+
+class RejectKind(StrEnum):
+    REJECTED = "rejected"  # unreadable, corrupt, implausible: never aired
+    DUPLICATE = "duplicate"  # the same recording is already in the library
+
+
+@dataclass(frozen=True)
+class AudioFacts:
+    """What one decode of the file measured (EBU R128 loudness, cue points, identity)."""
+
+    duration_s: float
+    codec: str
+    sample_rate: int
+    channels: int
+    bitrate: int | None
+    loudness_lufs: float | None  # None: too short or silent to gate (EBU R128)
+    loudness_range_lu: float
+    true_peak_dbtp: float | None
+    gain_db: float  # to the station target, under the true-peak ceiling
+    cue_in_s: float
+    cue_out_s: float
+    intro_end_s: float
+    segue_s: float
+    ending: Ending
+    bpm: float | None
+    energy: float
+    fingerprint: str = field(repr=False)
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class LibraryAsset:
+    """One asset with everything ingest knows about it."""
+
+    id: str
+    station: str
+    kind: AssetKind
+    tags: TrackTags
+    rights: tuple[UsageRights, ...] = (UsageRights(),)
+    sha256: str | None = None
+    master_key: str | None = None
+    waveform_key: str | None = None
+    source_name: str | None = None  # the file name catalog rows link by
+    audio: AudioFacts | None = None
+    semantic_tags: tuple[str, ...] = ()
+    created_at: datetime | None = None
+
+    @property
+    def title(self) -> str:
+        return self.tags.title or self.source_name or self.id
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A file or catalog row the library refused, with its one-line reason."""
+
+    source: str
+    reason: str
+    kind: RejectKind = RejectKind.REJECTED
+    duplicate_of: str | None = None
+    at: datetime | None = None
+
+
+_THE = re.compile(r"^the\s+")
+_SPACES = re.compile(r"\s+")
+
+
+def artist_key(name: str) -> str:
+    """One key per artist however a label spells it ("Beyoncé", "BEYONCE", "The X" = "X").
+
+    Separation rules compare these keys, so every credit of an artist counts.
+    """
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() or name
+    folded = _SPACES.sub(" ", folded.casefold().replace("&", " and ")).strip()
+    return _THE.sub("", folded)
