@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     nats_url: str = "nats://127.0.0.1:4222"
     nats_connect_timeout_s: float = Field(default=5.0, gt=0)
 
+    loudness_target_lufs: float = Field(default=-16.0, ge=-40.0, le=-5.0)
+    true_peak_ceiling_dbtp: float = Field(default=-1.0, ge=-12.0, le=0.0)
+    silence_threshold_dbfs: float = Field(default=-60.0, ge=-120.0, le=-20.0)
+
     tracing: TracingExporter = TracingExporter.NONE
     otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"
 

@@ -13,17 +13,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from onair.domain.errors import DomainError
 from onair.domain.rights import UsageRights
 from onair.domain.tags import TrackTags
 
 __all__ = [
+    "AlreadyInLibrary",
     "AssetKind",
     "AudioFacts",
     "Ending",
+    "FileRecord",
+    "FileStamp",
     "LibraryAsset",
     "Reject",
     "RejectKind",
     "artist_key",
+    "master_key",
+    "waveform_key",
 ]
 
 
@@ -104,6 +110,47 @@ class Reject:
     kind: RejectKind = RejectKind.REJECTED
     duplicate_of: str | None = None
     at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """A file as examined: a rerun skips it while its size and mtime are unchanged."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What an earlier run made of a file."""
+
+    stamp: FileStamp
+    outcome: str
+    asset_id: str | None
+
+
+class AlreadyInLibrary(DomainError):
+    """Another asset of the station has the same audio (SHA-256)."""
+
+    def __init__(self, message: str, existing_id: str) -> None:
+        super().__init__(message)
+        self.existing_id = existing_id
+
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def master_key(sha256: str) -> str:
+    """The content address of an audio master: ``masters/ab/cd/<sha256>``."""
+    if not _SHA256.match(sha256):
+        raise ValueError(f"{sha256!r} is not a lowercase hex SHA-256")
+    return f"masters/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def waveform_key(sha256: str) -> str:
+    """Where the studio finds an audio master's waveform peaks."""
+    return master_key(sha256).replace("masters/", "waveforms/", 1) + ".json"
 
 
 _THE = re.compile(r"^the\s+")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from onair.domain import library
 from onair.storage.db import StorageError
 
 __all__ = [
@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 CHUNK_SIZE = 1024 * 1024
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class ObjectStoreError(StorageError):
@@ -114,9 +113,10 @@ def validate_key(key: str) -> str:
 
 def master_key(sha256: str) -> str:
     """The content address of an audio master: ``masters/ab/cd/<sha256>``."""
-    if not _SHA256.match(sha256):
-        raise InvalidObjectKey(f"{sha256!r} is not a lowercase hex SHA-256")
-    return f"masters/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+    try:
+        return library.master_key(sha256)
+    except ValueError as exc:
+        raise InvalidObjectKey(str(exc)) from None
 
 
 def _hash_file(path: Path) -> str:

@@ -1,0 +1,445 @@
+"""The library's assets with their tags, analysis, credited artists and rights.
+
+Each call is its own transaction on ``engine``: an asset is written whole (its
+row, analysis, artists and rights) or not at all, and the file it came from is
+recorded in the same transaction, so a rerun after a crash redoes exactly the
+files whose assets are missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from onair.domain.library import (
+    AlreadyInLibrary,
+    AssetKind,
+    AudioFacts,
+    Ending,
+    FileRecord,
+    FileStamp,
+    LibraryAsset,
+    Reject,
+    RejectKind,
+    artist_key,
+)
+from onair.domain.rights import UsageRights, Use
+from onair.domain.tags import TrackTags
+from onair.storage.repositories.assets import AssetNotFound
+from onair.storage.repositories.dialect_insert import insert_for
+from onair.storage.tables import (
+    Asset,
+    AssetAnalysis,
+    AssetArtist,
+    AssetRight,
+    IngestFile,
+    IngestReject,
+    utc_now,
+)
+
+__all__ = ["SqlLibrary"]
+
+_CHUNK = 2000  # rows per statement batch: bounded memory, few round trips
+
+
+class SqlLibrary:
+    """The ``Library`` the ingest service writes to, on SQLite or PostgreSQL."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- what is already there -------------------------------------------------
+
+    def file_record(self, station: str, path: str) -> FileRecord | None:
+        """What an earlier run made of the file at ``path``, if any."""
+        with Session(self.engine) as session:
+            row = session.get(IngestFile, (station, path))
+        if row is None:
+            return None
+        return FileRecord(FileStamp(path, row.size, row.mtime_ns), row.outcome, row.asset_id)
+
+    def file_records(self, station: str, paths: Sequence[str]) -> dict[str, FileRecord]:
+        """:meth:`file_record` for many files at once (resuming 10,000 files)."""
+        found: dict[str, FileRecord] = {}
+        with Session(self.engine) as session:
+            for start in range(0, len(paths), _CHUNK):
+                query = sa.select(IngestFile).where(
+                    IngestFile.station_id == station,
+                    IngestFile.path.in_(paths[start : start + _CHUNK]),
+                )
+                for row in session.scalars(query):
+                    stamp = FileStamp(row.path, row.size, row.mtime_ns)
+                    found[row.path] = FileRecord(stamp, row.outcome, row.asset_id)
+        return found
+
+    def with_sha256(self, station: str, sha256: str) -> str | None:
+        query = sa.select(Asset.id).where(Asset.station_id == station, Asset.sha256 == sha256)
+        with Session(self.engine) as session:
+            return session.scalars(query).first()
+
+    def fingerprints_near(
+        self, station: str, duration_s: float, within_s: float
+    ) -> list[tuple[str, str]]:
+        """``(asset id, fingerprint)`` of recordings about as long as ``duration_s``."""
+        query = (
+            sa.select(Asset.id, AssetAnalysis.fingerprint)
+            .join(AssetAnalysis, AssetAnalysis.asset_id == Asset.id)
+            .where(
+                Asset.station_id == station,
+                Asset.duration_s.between(duration_s - within_s, duration_s + within_s),
+            )
+        )
+        with Session(self.engine) as session:
+            return [(row[0], row[1]) for row in session.execute(query)]
+
+    def awaiting_audio(self, station: str, isrc: str | None, file_name: str) -> str | None:
+        """A catalog entry with no audio yet that this file completes (by ISRC, then name)."""
+        waiting = sa.select(Asset.id).where(Asset.station_id == station, Asset.sha256.is_(None))
+        with Session(self.engine) as session:
+            if isrc:
+                found = session.scalars(waiting.where(Asset.isrc == isrc)).first()
+                if found:
+                    return found
+            return session.scalars(waiting.where(Asset.source_name == file_name)).first()
+
+    def ids_by_isrc(self, station: str, isrcs: Iterable[str]) -> dict[str, str]:
+        """Existing assets for these ISRCs (the first one where several share one)."""
+        found: dict[str, str] = {}
+        wanted = sorted(set(isrcs))
+        with Session(self.engine) as session:
+            for start in range(0, len(wanted), _CHUNK):
+                query = sa.select(Asset.isrc, Asset.id).where(
+                    Asset.station_id == station, Asset.isrc.in_(wanted[start : start + _CHUNK])
+                )
+                for isrc, asset_id in session.execute(query.order_by(Asset.id)):
+                    if isrc is not None:
+                        found.setdefault(isrc, asset_id)
+        return found
+
+    # -- writing ---------------------------------------------------------------
+
+    def save(self, asset: LibraryAsset, stamp: FileStamp | None = None) -> None:
+        """Write the asset whole, replacing what was there under its id.
+
+        Raises :class:`AlreadyInLibrary` when another asset of the station has the
+        same audio (SHA-256); nothing is written then.
+        """
+        try:
+            with Session(self.engine) as session, session.begin():
+                self._write(session, [asset])
+                if stamp is not None:
+                    _stamp(session, asset.station, stamp, "ingested", asset.id)
+                    _clear_reject(session, asset.station, stamp.path)
+        except IntegrityError:
+            same = asset.sha256 and self.with_sha256(asset.station, asset.sha256)
+            if not same:
+                raise
+            raise AlreadyInLibrary(f"audio already in the library as {same}", same) from None
+
+    def save_many(self, assets: Sequence[LibraryAsset]) -> None:
+        """Write many assets in one transaction (catalog loads); all or nothing."""
+        with Session(self.engine) as session, session.begin():
+            for start in range(0, len(assets), _CHUNK):
+                self._write(session, assets[start : start + _CHUNK])
+
+    def _write(self, session: Session, assets: Sequence[LibraryAsset]) -> None:
+        ids = [a.id for a in assets]
+        for table in (AssetAnalysis, AssetArtist, AssetRight):
+            session.execute(sa.delete(table).where(table.asset_id.in_(ids)))
+        rows = [_asset_row(a) for a in assets]
+        insert = insert_for(session, Asset)
+        columns = {c: insert.excluded[c] for c in rows[0] if c not in ("id", "created_at")}
+        session.execute(insert.on_conflict_do_update(index_elements=[Asset.id], set_=columns), rows)
+        analyses = [_analysis_row(a.id, a.audio) for a in assets if a.audio is not None]
+        if analyses:
+            session.execute(sa.insert(AssetAnalysis), analyses)
+        artists = [
+            {"asset_id": a.id, "position": n, "artist_key": artist_key(name), "name": name}
+            for a in assets
+            for n, name in enumerate(_credited(a.tags))
+        ]
+        if artists:
+            session.execute(sa.insert(AssetArtist), artists)
+        rights = [_rights_row(a.id, r) for a in assets for r in a.rights]
+        if rights:
+            session.execute(sa.insert(AssetRight), rights)
+
+    def reject(self, station: str, reject: Reject, stamp: FileStamp | None = None) -> None:
+        """Record (or replace) the reason a file or catalog row was refused."""
+        with Session(self.engine) as session, session.begin():
+            _upsert_reject(session, station, reject)
+            if stamp is not None:
+                _stamp(session, station, stamp, reject.kind.value, reject.duplicate_of)
+
+    def reject_many(self, station: str, rejects: Sequence[Reject]) -> None:
+        with Session(self.engine) as session, session.begin():
+            for reject in rejects:
+                _upsert_reject(session, station, reject)
+
+    # -- reading ---------------------------------------------------------------
+
+    def get(self, asset_id: str) -> LibraryAsset:
+        """The whole asset, or :class:`AssetNotFound`."""
+        with Session(self.engine) as session:
+            row = session.get(Asset, asset_id)
+            if row is None:
+                raise AssetNotFound(f"no asset {asset_id!r}: see 'onair library list'")
+            return self._assemble(session, [row])[0]
+
+    def get_many(self, asset_ids: Sequence[str]) -> list[LibraryAsset]:
+        """The assets that exist among ``asset_ids``, in no particular order."""
+        found: list[LibraryAsset] = []
+        with Session(self.engine) as session:
+            for start in range(0, len(asset_ids), _CHUNK):
+                chunk = asset_ids[start : start + _CHUNK]
+                rows = list(session.scalars(sa.select(Asset).where(Asset.id.in_(chunk))))
+                found.extend(self._assemble(session, rows))
+        return found
+
+    def page(
+        self,
+        station: str,
+        *,
+        kind: AssetKind | None = None,
+        after_id: str | None = None,
+        limit: int = 100,
+    ) -> list[LibraryAsset]:
+        """The station's assets oldest first (by ULID); page on with ``after_id``."""
+        query = sa.select(Asset).where(Asset.station_id == station)
+        if kind is not None:
+            query = query.where(Asset.kind == kind.value)
+        if after_id is not None:
+            query = query.where(Asset.id > after_id)
+        with Session(self.engine) as session:
+            rows = list(session.scalars(query.order_by(Asset.id).limit(limit)))
+            return self._assemble(session, rows)
+
+    def count(self, station: str) -> int:
+        query = sa.select(sa.func.count()).select_from(Asset).where(Asset.station_id == station)
+        with Session(self.engine) as session:
+            return int(session.scalar(query) or 0)
+
+    def rejects(self, station: str, limit: int = 1000) -> list[Reject]:
+        """The latest refusals first."""
+        query = (
+            sa.select(IngestReject)
+            .where(IngestReject.station_id == station)
+            .order_by(IngestReject.rejected_at.desc(), IngestReject.source)
+            .limit(limit)
+        )
+        with Session(self.engine) as session:
+            return [
+                Reject(r.source, r.reason, RejectKind(r.kind), r.duplicate_of, r.rejected_at)
+                for r in session.scalars(query)
+            ]
+
+    def _assemble(self, session: Session, rows: Sequence[Asset]) -> list[LibraryAsset]:
+        ids = [r.id for r in rows]
+        query = sa.select(AssetAnalysis).where(AssetAnalysis.asset_id.in_(ids))
+        analyses = {a.asset_id: a for a in session.scalars(query)}
+        rights: dict[str, list[UsageRights]] = {}
+        for r in session.scalars(
+            sa.select(AssetRight).where(AssetRight.asset_id.in_(ids)).order_by(AssetRight.id)
+        ):
+            rights.setdefault(r.asset_id, []).append(_rights_of(r))
+        artists: dict[str, list[str]] = {}
+        for a in session.scalars(
+            sa.select(AssetArtist)
+            .where(AssetArtist.asset_id.in_(ids))
+            .order_by(AssetArtist.asset_id, AssetArtist.position)
+        ):
+            artists.setdefault(a.asset_id, []).append(a.name)
+        return [
+            _asset_of(r, analyses.get(r.id), tuple(rights.get(r.id, ())), artists.get(r.id, []))
+            for r in rows
+        ]
+
+
+def _credited(tags: TrackTags) -> list[str]:
+    names = list(tags.artists) or ([tags.artist] if tags.artist else [])
+    seen: set[str] = set()
+    unique = []
+    for name in names:  # one row per artist even if a credit names them twice
+        key = artist_key(name)
+        if key and key not in seen:
+            seen.add(key)
+            unique.append(name)
+    return unique
+
+
+def _asset_row(asset: LibraryAsset) -> dict[str, Any]:
+    tags, audio = asset.tags, asset.audio
+    return {
+        "id": asset.id,
+        "station_id": asset.station,
+        "sha256": asset.sha256,
+        "kind": asset.kind.value,
+        "title": asset.title[:500],
+        "artist": tags.artist,
+        "album": tags.album,
+        "duration_s": audio.duration_s if audio else None,
+        "created_at": asset.created_at or utc_now(),
+        "album_artist": tags.album_artist,
+        "isrc": tags.isrc,
+        "label": tags.label,
+        "year": tags.year,
+        "genre": tags.genre,
+        "language": tags.language,
+        "explicit": tags.explicit,
+        "composer": tags.composer,
+        "publisher": tags.publisher,
+        "tag_bpm": tags.bpm,
+        "tags_original": tags.original,
+        "tag_problems": list(tags.problems),
+        "semantic_tags": list(asset.semantic_tags),
+        "source_name": asset.source_name,
+        "master_key": asset.master_key,
+        "waveform_key": asset.waveform_key,
+        "updated_at": utc_now(),
+    }
+
+
+def _analysis_row(asset_id: str, audio: AudioFacts) -> dict[str, Any]:
+    return {
+        "asset_id": asset_id,
+        "version": audio.version,
+        "codec": audio.codec,
+        "sample_rate": audio.sample_rate,
+        "channels": audio.channels,
+        "bitrate": audio.bitrate,
+        "loudness_lufs": audio.loudness_lufs,
+        "loudness_range_lu": audio.loudness_range_lu,
+        "true_peak_dbtp": audio.true_peak_dbtp,
+        "gain_db": audio.gain_db,
+        "cue_in_s": audio.cue_in_s,
+        "cue_out_s": audio.cue_out_s,
+        "intro_end_s": audio.intro_end_s,
+        "segue_s": audio.segue_s,
+        "ending": audio.ending.value,
+        "bpm": audio.bpm,
+        "energy": audio.energy,
+        "fingerprint": audio.fingerprint,
+        "analysed_at": utc_now(),
+    }
+
+
+def _rights_row(asset_id: str, rights: UsageRights) -> dict[str, Any]:
+    return {
+        "asset_id": asset_id,
+        "territories": sorted(rights.territories),
+        "valid_from": rights.valid_from,
+        "valid_until": rights.valid_until,
+        "uses": sorted(u.value for u in rights.uses),
+        "source": "library",
+    }
+
+
+def _rights_of(row: AssetRight) -> UsageRights:
+    return UsageRights(
+        territories=frozenset(row.territories),
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        uses=frozenset(Use(u) for u in row.uses),
+    )
+
+
+def _asset_of(
+    row: Asset, analysis: AssetAnalysis | None, rights: tuple[UsageRights, ...], artists: list[str]
+) -> LibraryAsset:
+    tags = TrackTags(
+        title=row.title,
+        artist=row.artist,
+        artists=tuple(artists),
+        album=row.album,
+        album_artist=row.album_artist,
+        isrc=row.isrc,
+        label=row.label,
+        year=row.year,
+        genre=row.genre,
+        language=row.language,
+        explicit=row.explicit,
+        composer=row.composer,
+        publisher=row.publisher,
+        bpm=row.tag_bpm,
+        problems=tuple(row.tag_problems or ()),
+        original=row.tags_original or {},
+    )
+    return LibraryAsset(
+        id=row.id,
+        station=row.station_id,
+        kind=AssetKind(row.kind),
+        tags=tags,
+        rights=rights,
+        sha256=row.sha256,
+        master_key=row.master_key,
+        waveform_key=row.waveform_key,
+        source_name=row.source_name,
+        audio=None if analysis is None else _audio_of(row, analysis),
+        semantic_tags=tuple(row.semantic_tags or ()),
+        created_at=row.created_at,
+    )
+
+
+def _audio_of(row: Asset, a: AssetAnalysis) -> AudioFacts:
+    return AudioFacts(
+        duration_s=row.duration_s or 0.0,
+        codec=a.codec,
+        sample_rate=a.sample_rate,
+        channels=a.channels,
+        bitrate=a.bitrate,
+        loudness_lufs=a.loudness_lufs,
+        loudness_range_lu=a.loudness_range_lu,
+        true_peak_dbtp=a.true_peak_dbtp,
+        gain_db=a.gain_db,
+        cue_in_s=a.cue_in_s,
+        cue_out_s=a.cue_out_s,
+        intro_end_s=a.intro_end_s,
+        segue_s=a.segue_s,
+        ending=Ending(a.ending),
+        bpm=a.bpm,
+        energy=a.energy,
+        fingerprint=a.fingerprint,
+        version=a.version,
+    )
+
+
+def _stamp(
+    session: Session, station: str, stamp: FileStamp, outcome: str, asset_id: str | None
+) -> None:
+    values = {"size": stamp.size, "mtime_ns": stamp.mtime_ns, "outcome": outcome}
+    values |= {"asset_id": asset_id, "examined_at": utc_now()}
+    insert = insert_for(session, IngestFile).values(station_id=station, path=stamp.path, **values)
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=[IngestFile.station_id, IngestFile.path], set_=values
+        )
+    )
+
+
+def _upsert_reject(session: Session, station: str, reject: Reject) -> None:
+    values = {
+        "kind": reject.kind.value,
+        "reason": reject.reason[:1000],
+        "duplicate_of": reject.duplicate_of,
+        "rejected_at": reject.at or utc_now(),
+    }
+    source = reject.source[:2000]
+    insert = insert_for(session, IngestReject).values(station_id=station, source=source, **values)
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=[IngestReject.station_id, IngestReject.source], set_=values
+        )
+    )
+
+
+def _clear_reject(session: Session, station: str, source: str) -> None:
+    session.execute(
+        sa.delete(IngestReject).where(
+            IngestReject.station_id == station, IngestReject.source == source
+        )
+    )
