@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import multiprocessing
 import socket
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,11 @@ from sqlalchemy.engine import Engine
 from onair.api import HealthCheck, create_app
 from onair.bus import BusError, EventBus, InMemoryBus
 from onair.config import BusKind, ObjectStoreKind, Settings, mask_url
+from onair.domain.library import AssetKind
+from onair.ingest.batch import BatchSummary, run_batch
+from onair.ingest.catalog_load import CatalogLoad, load_catalog
+from onair.ingest.examine import IngestOptions
+from onair.ingest.intake import Intake, Outcome
 from onair.observability import configure_logging, get_logger
 from onair.observability.metrics import BusMetrics
 from onair.observability.tracing import configure_tracing
@@ -31,16 +38,22 @@ from onair.storage.db import DatabaseUnavailable, check_database, create_engine_
 from onair.storage.fs_store import FilesystemObjectStore
 from onair.storage.object_store import ObjectStore, ObjectStoreError
 from onair.storage.repositories import DatabaseSeenEvents, Stations
+from onair.storage.repositories.library import SqlLibrary
 
 __all__ = [
     "ROLES",
+    "LibraryAccess",
     "StartupError",
     "Station",
     "current_database_revision",
     "downgrade_database",
+    "ingest_options",
+    "load_catalogs",
     "masked_database_url",
+    "open_library",
     "open_station",
     "prepare_data_dir",
+    "run_ingest",
     "serve",
     "upgrade_database",
 ]
@@ -222,6 +235,83 @@ async def open_station(settings: Settings, roles: frozenset[str]) -> Station:
         "bus": bus.check,
     }
     return station
+
+
+@dataclass
+class LibraryAccess:
+    """The library and its object store, for commands that run outside ``serve``."""
+
+    settings: Settings
+    engine: Engine
+    library: SqlLibrary
+    objects: ObjectStore
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_library(settings: Settings) -> LibraryAccess:
+    engine = _engine(settings)
+    try:
+        _schema_ready(settings)
+        objects = _object_store(settings)
+    except BaseException:
+        engine.dispose()
+        raise
+    return LibraryAccess(settings, engine, SqlLibrary(engine), objects)
+
+
+def ingest_options(settings: Settings, kind: AssetKind | None = None) -> IngestOptions:
+    return IngestOptions(
+        target_lufs=settings.loudness_target_lufs,
+        ceiling_dbtp=settings.true_peak_ceiling_dbtp,
+        silence_dbfs=settings.silence_threshold_dbfs,
+        kind=kind,
+    )
+
+
+def load_catalogs(
+    access: LibraryAccess, catalogs: list[Path], on_row: Callable[[], None] | None = None
+) -> list[CatalogLoad]:
+    """Load each catalog feed into the library, in order."""
+    station = access.settings.station
+    return [load_catalog(path, station, access.library, on_row) for path in catalogs]
+
+
+async def run_ingest(
+    access: LibraryAccess,
+    files: list[str],
+    *,
+    jobs: int,
+    kind: AssetKind | None = None,
+    on_total: Callable[[int, int], None] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> BatchSummary:
+    """Ingest ``files`` with ``jobs`` worker processes; events go out on a shared bus."""
+    settings = access.settings
+    bus = None
+    if settings.bus is BusKind.NATS:  # nobody else hears an in-process bus of a CLI run
+        bus = _bus(settings, access.engine, BusMetrics(CollectorRegistry(), service="ingest"),
+                   configure_tracing("none", "onair-ingest", settings.otlp_endpoint))  # fmt: skip
+        await bus.start()
+    # forkserver: workers start clean, not as forks of a process with threads.
+    context = multiprocessing.get_context("forkserver")
+    workers = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    try:
+        intake = Intake(
+            settings.station,
+            access.library,
+            access.objects,
+            ingest_options(settings, kind),
+            workers,
+            on_outcome=on_outcome,
+            bus=bus,
+        )
+        return await run_batch(intake, files, in_flight=jobs * 2, on_total=on_total)
+    finally:
+        workers.shutdown(wait=True, cancel_futures=True)
+        if bus is not None:
+            await bus.close()
 
 
 def build_app(station: Station) -> FastAPI:

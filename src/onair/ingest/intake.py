@@ -20,6 +20,8 @@ from pathlib import Path
 
 from ulid import ULID
 
+from onair.bus.port import EventBus
+from onair.domain.events import Correlation, Envelope, new_envelope
 from onair.domain.library import (
     AlreadyInLibrary,
     FileRecord,
@@ -69,6 +71,7 @@ class Intake:
         options: IngestOptions,
         workers: Executor,
         on_outcome: Callable[[Outcome], None] | None = None,
+        bus: EventBus | None = None,
     ) -> None:
         self.station = station
         self.library = library
@@ -76,6 +79,7 @@ class Intake:
         self.options = options
         self.workers = workers
         self.on_outcome = on_outcome
+        self.bus = bus
         # Deciding "new or duplicate" and writing must not interleave between
         # files, or two copies of one file could both pass the check.
         self._writing = threading.Lock()
@@ -97,6 +101,8 @@ class Intake:
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(self.workers, examine, path, self.options)
         outcome = await asyncio.to_thread(self._store, result)
+        if self.bus is not None:
+            await self.bus.publish(_event(self.station, outcome))
         if self.on_outcome is not None:
             self.on_outcome(outcome)
         return outcome
@@ -188,6 +194,17 @@ class Intake:
     def _refuse(self, stamp: FileStamp, reject: Reject) -> Outcome:
         self.library.reject(self.station, reject, stamp)
         return Outcome(stamp.path, Status.REJECTED, reason=reject.reason)
+
+
+def _event(station: str, outcome: Outcome) -> Envelope:
+    """``ingest.asset_ingested`` or ``ingest.asset_rejected`` (a duplicate is refused too)."""
+    correlation = Correlation(asset_id=outcome.asset_id)
+    payload: dict[str, str | None] = {"path": outcome.path, "status": outcome.status.value}
+    if outcome.status is Status.INGESTED:
+        payload["title"] = outcome.title
+        return new_envelope("ingest.asset_ingested", station, payload, correlation=correlation)
+    payload["reason"] = outcome.reason
+    return new_envelope("ingest.asset_rejected", station, payload, correlation=correlation)
 
 
 def _unchanged(path: str, record: FileRecord) -> bool:

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from onair import bootstrap
-from onair.config import InvalidSetting, Settings, load_settings
+from onair.cli.common import (
+    ConfigOpt,
+    DataDirOpt,
+    JsonOpt,
+    err,
+    operator_errors,
+    out,
+    progress_bar,
+    settings_from,
+)
 from onair.ingest.demo_library import build_demo_library
 
 __all__ = ["app", "main"]
@@ -39,9 +37,6 @@ config_app = typer.Typer(help="The effective settings.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
 
-out = Console()
-err = Console(stderr=True)
-
 
 class Role(StrEnum):
     API = "api"
@@ -52,36 +47,8 @@ class Role(StrEnum):
     COMPLIANCE = "compliance"
 
 
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option("--config", help="A TOML settings file; ONAIR_* variables override it."),
-]
-DataDirOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir", help="Where embedded data lives [env ONAIR_DATA_DIR, ./onair-data]."
-    ),
-]
 HostOpt = Annotated[str | None, typer.Option("--host", help="Address to listen on [127.0.0.1].")]
 PortOpt = Annotated[int | None, typer.Option("--port", help="Port to listen on [8000].")]
-
-
-@contextmanager
-def _operator_errors() -> Iterator[None]:
-    """Turn known failures into one line and an exit code, never a traceback."""
-    try:
-        yield
-    except InvalidSetting as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
-    except bootstrap.StartupError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
-
-
-def _settings(config: Path | None, **overrides: Any) -> Settings:
-    given = {k: v for k, v in overrides.items() if v is not None}
-    return load_settings(config, **given)
 
 
 @app.command()
@@ -96,8 +63,8 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the station: health, metrics and the services of the chosen roles."""
-    with _operator_errors():
-        settings = _settings(config, data_dir=data_dir, host=host, port=port)
+    with operator_errors():
+        settings = settings_from(config, data_dir=data_dir, host=host, port=port)
         roles = frozenset(r.value for r in role) if role else frozenset(bootstrap.ROLES)
         asyncio.run(bootstrap.serve(settings, roles, announce=_announce))
 
@@ -113,8 +80,8 @@ def demo(
     ] = False,
 ) -> None:
     """Prepare a demo station on embedded defaults and serve it."""
-    with _operator_errors():
-        settings = _settings(config, data_dir=data_dir, host=host, port=port)
+    with operator_errors():
+        settings = settings_from(config, data_dir=data_dir, host=host, port=port)
         revision = bootstrap.prepare_data_dir(settings)
         err.print(
             f"demo station [bold]{settings.station}[/] ready in {settings.data_dir.resolve()}"
@@ -140,7 +107,7 @@ def demo_library(
     if out_dir.exists() and any(out_dir.iterdir()):
         err.print(f"[red]error:[/] {out_dir} is not empty: choose a new folder", highlight=False)
         raise typer.Exit(2)
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("synthesizing", total=tracks)
         made = build_demo_library(
             out_dir,
@@ -155,17 +122,6 @@ def demo_library(
     )
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err,
-    )
-
-
 @db_app.command("upgrade")
 def db_upgrade(
     config: ConfigOpt = None,
@@ -173,8 +129,8 @@ def db_upgrade(
     revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
 ) -> None:
     """Migrate the database schema up to REVISION (default: the newest)."""
-    with _operator_errors():
-        settings = _settings(config, data_dir=data_dir)
+    with operator_errors():
+        settings = settings_from(config, data_dir=data_dir)
         reached = bootstrap.upgrade_database(settings, revision)
         err.print(f"database {bootstrap.masked_database_url(settings)} at revision {reached}")
 
@@ -186,8 +142,8 @@ def db_downgrade(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Migrate the database schema down to REVISION."""
-    with _operator_errors():
-        settings = _settings(config, data_dir=data_dir)
+    with operator_errors():
+        settings = settings_from(config, data_dir=data_dir)
         reached = bootstrap.downgrade_database(settings, revision)
         err.print(f"database {bootstrap.masked_database_url(settings)} at revision {reached}")
 
@@ -195,8 +151,8 @@ def db_downgrade(
 @db_app.command("current")
 def db_current(config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
     """Print the schema revision the database is at ('none' before any upgrade)."""
-    with _operator_errors():
-        settings = _settings(config, data_dir=data_dir)
+    with operator_errors():
+        settings = settings_from(config, data_dir=data_dir)
         out.print(bootstrap.current_database_revision(settings) or "none")
 
 
@@ -204,11 +160,11 @@ def db_current(config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
 def config_show(
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Print the effective settings, secrets masked."""
-    with _operator_errors():
-        view = _settings(config, data_dir=data_dir).public_view()
+    with operator_errors():
+        view = settings_from(config, data_dir=data_dir).public_view()
     if as_json:
         out.print_json(json.dumps(view))
         return
@@ -226,3 +182,11 @@ def _announce(urls: dict[str, str]) -> None:
 
 def main() -> None:
     app()
+
+
+# Command groups in their own modules, registered on import (they import ``app``'s siblings).
+from onair.cli import ingest as _ingest  # noqa: E402
+from onair.cli import library as _library  # noqa: E402
+
+app.command("ingest")(_ingest.ingest)
+app.add_typer(_library.library_app, name="library")

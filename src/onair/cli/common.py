@@ -1,0 +1,83 @@
+"""What every ``onair`` command shares: consoles, common options, one-line errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from onair import bootstrap
+from onair.config import InvalidSetting, Settings, load_settings
+from onair.domain.errors import DomainError
+from onair.storage.db import StorageError
+
+__all__ = [
+    "ConfigOpt",
+    "DataDirOpt",
+    "JsonOpt",
+    "err",
+    "operator_errors",
+    "out",
+    "progress_bar",
+    "settings_from",
+]
+
+out = Console()
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", help="A TOML settings file; ONAIR_* variables override it."),
+]
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir", help="Where embedded data lives [env ONAIR_DATA_DIR, ./onair-data]."
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@contextmanager
+def operator_errors() -> Iterator[None]:
+    """Turn known failures into one line and an exit code, never a traceback."""
+    try:
+        yield
+    except InvalidSetting as exc:
+        _fail(str(exc), 2)
+    except bootstrap.StartupError as exc:
+        _fail(str(exc), 1)
+    except (DomainError, StorageError) as exc:
+        _fail(str(exc), 1)
+
+
+def _fail(message: str, code: int) -> None:
+    err.print(f"[red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code) from None
+
+
+def settings_from(config: Path | None, **overrides: Any) -> Settings:
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return load_settings(config, **given)
+
+
+def progress_bar(*, rate: bool = False) -> Progress:
+    """A Rich progress bar on stderr, with the rate (items/s) when asked."""
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
+    if rate:
+        columns.append(TaskProgressColumn(show_speed=True, text_format=""))
+    columns += [TimeElapsedColumn(), TimeRemainingColumn()]
+    return Progress(*columns, console=err)

@@ -1,0 +1,121 @@
+"""``onair ingest``: audio files and folders, and catalog feeds, into the library."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from onair import bootstrap
+from onair.cli.common import (
+    ConfigOpt,
+    DataDirOpt,
+    JsonOpt,
+    err,
+    operator_errors,
+    out,
+    progress_bar,
+    settings_from,
+)
+from onair.domain.library import AssetKind
+from onair.ingest.batch import BatchSummary, find_audio
+from onair.ingest.catalog_load import CatalogLoad
+from onair.ingest.intake import Outcome, Status
+
+__all__ = ["ingest"]
+
+
+def ingest(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Audio files and folders (searched recursively).")
+    ] = None,
+    catalog: Annotated[
+        list[Path] | None,
+        typer.Option("--catalog", help="A label's feed: CSV or DDEX ERN 4 XML (repeatable)."),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("-j", "--jobs", min=0, max=256, help="Worker processes [0: one per core].")
+    ] = 0,
+    kind: Annotated[
+        AssetKind | None,
+        typer.Option("--kind", help="Take every file as this kind [from folder and name]."),
+    ] = None,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ingest audio and catalog feeds: tags, rights, loudness, cue points, duplicates.
+
+    A rerun skips files already done, so an interrupted run resumes. Exits 1
+    when any file or row was rejected (see 'onair library rejects').
+    """
+    if not paths and not catalog:
+        err.print("[red]error:[/] give audio files or folders, or --catalog FILE", highlight=False)
+        raise typer.Exit(2)
+    with operator_errors():
+        files, others = find_audio(paths or [])
+        settings = settings_from(config, data_dir=data_dir)
+        access = bootstrap.open_library(settings)
+        try:
+            rejected_rows, named = _catalogs(access, catalog or [])
+            files = sorted(set(files) | {str(p.resolve()) for p in named})
+            summary = _audio(access, files, jobs or os.cpu_count() or 1, kind)
+        finally:
+            access.close()
+    summary.skipped = others
+    if as_json:
+        counts = {s.value: summary.counts[s] for s in Status}
+        out.print_json(json.dumps(counts | {"skipped": others, "catalog_rejects": rejected_rows}))
+    else:
+        err.print(f"done: {summary.line()}", highlight=False)
+    if summary.counts[Status.REJECTED] or rejected_rows:
+        raise typer.Exit(1)
+
+
+def _catalogs(access: bootstrap.LibraryAccess, catalogs: list[Path]) -> tuple[int, list[Path]]:
+    rejected, named = 0, []
+    for path in catalogs:
+        load = _catalog(access, path)
+        err.print(
+            f"catalog {path.name}: {load.added} added, {load.updated} updated, "
+            f"{load.rejected} rejected, {len(load.audio)} audio files named",
+            highlight=False,
+        )
+        rejected += load.rejected
+        named.extend(load.audio)
+    return rejected, named
+
+
+def _catalog(access: bootstrap.LibraryAccess, path: Path) -> CatalogLoad:
+    with progress_bar() as progress:
+        task = progress.add_task(f"catalog {path.name}", total=None)
+        (load,) = bootstrap.load_catalogs(access, [path], lambda: progress.advance(task))
+    return load
+
+
+def _audio(
+    access: bootstrap.LibraryAccess, files: list[str], jobs: int, kind: AssetKind | None
+) -> BatchSummary:
+    if not files:
+        return BatchSummary()
+    with progress_bar(rate=True) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+
+        def started(todo: int, done: int) -> None:
+            progress.update(task, total=todo)
+            if done:
+                progress.console.print(f"{done} files already done: resuming", highlight=False)
+
+        def finished(outcome: Outcome) -> None:
+            progress.advance(task)
+            if outcome.status in (Status.REJECTED, Status.DUPLICATE):
+                progress.console.print(f"{outcome.status.value}: {outcome.reason}", highlight=False)
+
+        run = bootstrap.run_ingest(
+            access, files, jobs=jobs, kind=kind, on_total=started, on_outcome=finished
+        )
+        return asyncio.run(run)
