@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from onair.domain.library import AssetKind, RejectKind
 from onair.domain.rights import Use
@@ -19,7 +20,7 @@ from onair.ingest.batch import find_audio, run_batch
 from onair.ingest.catalog_load import load_catalog
 from onair.ingest.demo_library import build_demo_library
 from onair.ingest.examine import IngestOptions
-from onair.ingest.intake import Intake, Status
+from onair.ingest.intake import Intake
 from onair.storage.db import create_engine_for
 from onair.storage.fs_store import FilesystemObjectStore
 from onair.storage.migrate import upgrade
@@ -157,7 +158,7 @@ def test_a_failed_write_leaves_no_objects(
     with ThreadPoolExecutor(1) as workers:
         # An unregistered station: the rows violate their foreign key, after the objects.
         ghost = Intake("ghost", library, store, IngestOptions(), workers)
-        with pytest.raises(Exception, match="(?i)foreign key"):
+        with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
             asyncio.run(ghost.ingest(str(folder / truth[1]["file"])))
     assert _objects(store) == []
 
