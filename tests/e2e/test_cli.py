@@ -18,6 +18,11 @@ COMMANDS = [
     ["config"],
     ["config", "show"],
     ["demo-library"],
+    ["ingest"],
+    ["library"],
+    ["library", "list"],
+    ["library", "show"],
+    ["library", "rejects"],
 ]
 
 
@@ -67,12 +72,16 @@ def test_placeholder_secret_refused_in_production() -> None:
     assert "secret_key" in result.stderr
 
 
-def test_demo_prepares_the_data_dir_without_serving(tmp_path: Path) -> None:
+def test_demo_prepares_the_data_dir_and_its_library_without_serving(tmp_path: Path) -> None:
     data = tmp_path / "station"
-    result = onair("demo", "--no-serve", "--data-dir", str(data))
+    result = onair("demo", "--no-serve", "--tracks", "3", "--data-dir", str(data), timeout=120)
     assert result.returncode == 0, result.stderr
     assert (data / "onair.sqlite3").is_file()
     assert (data / "objects").is_dir()
+    listed = onair("library", "list", "--json", "--data-dir", str(data))
+    assert len(json.loads(listed.stdout)) == 3
+    again = onair("demo", "--no-serve", "--tracks", "3", "--data-dir", str(data))
+    assert "synthesizing" not in again.stderr  # a library is there: nothing is added
     current = onair("db", "current", "--data-dir", str(data))
     assert current.returncode == 0, current.stderr
     assert current.stdout.strip() not in ("", "none")
@@ -99,7 +108,7 @@ def test_unreachable_database_is_one_line_with_password_masked() -> None:
 def test_a_data_dir_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the data dir should go")
-    result = onair("demo", "--no-serve", "--data-dir", str(blocker / "station"))
+    result = onair("demo", "--no-serve", "--tracks", "0", "--data-dir", str(blocker / "station"))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr

@@ -38,7 +38,10 @@ def test_serve_with_roles(tmp_path: Path) -> None:
 
 
 def test_demo_serves_and_prints_its_urls(tmp_path: Path) -> None:
-    with running_server("demo", "--data-dir", str(tmp_path / "d")) as (base, proc):
+    with running_server("demo", "--tracks", "0", "--data-dir", str(tmp_path / "d")) as (
+        base,
+        proc,
+    ):
         assert httpx.get(f"{base}/healthz").status_code == 200
         proc.terminate()
         _, err = proc.communicate(timeout=15)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,8 @@ import typer
 from rich.table import Table
 
 from onair import bootstrap
+from onair.cli import ingest as _ingest
+from onair.cli import library as _library
 from onair.cli.common import (
     ConfigOpt,
     DataDirOpt,
@@ -22,6 +25,7 @@ from onair.cli.common import (
     progress_bar,
     settings_from,
 )
+from onair.config import Settings
 from onair.ingest.demo_library import build_demo_library
 
 __all__ = ["app", "main"]
@@ -78,11 +82,16 @@ def demo(
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="Prepare the data dir, then exit.")
     ] = False,
+    tracks: Annotated[
+        int, typer.Option(min=0, max=10_000, help="Demo library size for an empty library.")
+    ] = 60,
 ) -> None:
-    """Prepare a demo station on embedded defaults and serve it."""
+    """Prepare a demo station on embedded defaults (with a demo library) and serve it."""
     with operator_errors():
         settings = settings_from(config, data_dir=data_dir, host=host, port=port)
         revision = bootstrap.prepare_data_dir(settings)
+        if tracks:
+            _seed_library(settings, tracks)
         err.print(
             f"demo station [bold]{settings.station}[/] ready in {settings.data_dir.resolve()}"
             f" (database at revision {revision})",
@@ -90,6 +99,23 @@ def demo(
         )
         if not no_serve:
             asyncio.run(bootstrap.serve(settings, frozenset(bootstrap.ROLES), announce=_announce))
+
+
+def _seed_library(settings: Settings, tracks: int) -> None:
+    """Give an empty library the synthesized demo library (made once, in the data dir)."""
+    access = bootstrap.open_library(settings)
+    try:
+        if access.library.count(settings.station):
+            return
+        folder = settings.data_dir / "demo-library"
+        if not (folder / "catalog.csv").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a build that was interrupted
+            with progress_bar() as progress:
+                task = progress.add_task("synthesizing the demo library", total=tracks)
+                build_demo_library(folder, tracks, on_track=lambda _: progress.advance(task))
+        _ingest.ingest_folder(access, folder, catalog=folder / "catalog.csv")
+    finally:
+        access.close()
 
 
 @app.command("demo-library")
@@ -183,10 +209,6 @@ def _announce(urls: dict[str, str]) -> None:
 def main() -> None:
     app()
 
-
-# Command groups in their own modules, registered on import (they import ``app``'s siblings).
-from onair.cli import ingest as _ingest  # noqa: E402
-from onair.cli import library as _library  # noqa: E402
 
 app.command("ingest")(_ingest.ingest)
 app.add_typer(_library.library_app, name="library")

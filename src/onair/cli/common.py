@@ -13,11 +13,13 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
-    TaskProgressColumn,
+    ProgressColumn,
+    Task,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 from onair import bootstrap
 from onair.config import InvalidSetting, Settings, load_settings
@@ -74,10 +76,18 @@ def settings_from(config: Path | None, **overrides: Any) -> Settings:
     return load_settings(config, **given)
 
 
+class _Rate(ProgressColumn):
+    """Items per second over the last seconds, e.g. ``3.2/s``."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.speed
+        return Text("" if speed is None else f"{speed:.1f}/s", style="progress.data.speed")
+
+
 def progress_bar(*, rate: bool = False) -> Progress:
     """A Rich progress bar on stderr, with the rate (items/s) when asked."""
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
     if rate:
-        columns.append(TaskProgressColumn(show_speed=True, text_format=""))
+        columns.append(_Rate())
     columns += [TimeElapsedColumn(), TimeRemainingColumn()]
     return Progress(*columns, console=err)

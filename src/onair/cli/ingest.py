@@ -26,7 +26,7 @@ from onair.ingest.batch import BatchSummary, find_audio
 from onair.ingest.catalog_load import CatalogLoad
 from onair.ingest.intake import Outcome, Status
 
-__all__ = ["ingest"]
+__all__ = ["ingest", "ingest_folder"]
 
 
 def ingest(
@@ -38,7 +38,8 @@ def ingest(
         typer.Option("--catalog", help="A label's feed: CSV or DDEX ERN 4 XML (repeatable)."),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("-j", "--jobs", min=0, max=256, help="Worker processes [0: one per core].")
+        int,
+        typer.Option("-j", "--jobs", min=0, max=256, help="Worker processes [0: per core]."),
     ] = 0,
     kind: Annotated[
         AssetKind | None,
@@ -63,7 +64,7 @@ def ingest(
         try:
             rejected_rows, named = _catalogs(access, catalog or [])
             files = sorted(set(files) | {str(p.resolve()) for p in named})
-            summary = _audio(access, files, jobs or os.cpu_count() or 1, kind)
+            summary = _audio(access, files, jobs, kind)
         finally:
             access.close()
     summary.skipped = others
@@ -74,6 +75,14 @@ def ingest(
         err.print(f"done: {summary.line()}", highlight=False)
     if summary.counts[Status.REJECTED] or rejected_rows:
         raise typer.Exit(1)
+
+
+def ingest_folder(access: bootstrap.LibraryAccess, folder: Path, catalog: Path) -> None:
+    """Load ``catalog``, then ingest every audio file under ``folder``, with progress."""
+    _, named = _catalogs(access, [catalog])
+    files, _ = find_audio([folder])
+    summary = _audio(access, sorted(set(files) | {str(p.resolve()) for p in named}), 0, None)
+    err.print(f"library: {summary.line()}", highlight=False)
 
 
 def _catalogs(access: bootstrap.LibraryAccess, catalogs: list[Path]) -> tuple[int, list[Path]]:
@@ -102,6 +111,7 @@ def _audio(
 ) -> BatchSummary:
     if not files:
         return BatchSummary()
+    jobs = jobs or os.cpu_count() or 1
     with progress_bar(rate=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
 

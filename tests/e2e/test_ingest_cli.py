@@ -1,0 +1,116 @@
+"""``onair ingest`` and ``onair library`` as an operator runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.cli import onair
+
+SHOW_FIELDS = {
+    "id", "title", "artist", "artists", "album", "isrc", "label", "year", "genre", "explicit",
+    "duration_s", "cue_in_s", "cue_out_s", "intro_end_s", "segue_s", "ending", "loudness_lufs",
+    "loudness_range_lu", "true_peak_dbtp", "gain_db", "bpm", "energy", "sha256", "fingerprint",
+    "rights", "tags",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("lib") / "demo"
+    made = onair(
+        "demo-library", str(out), "--tracks", "10", "--min-seconds", "12", "--max-seconds", "16",
+        timeout=180,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    (out / "broken.mp3").write_text("not audio at all\n")
+    return out
+
+
+def test_ingest_reports_every_file_and_show_prints_the_whole_asset(
+    library: Path, tmp_path: Path
+) -> None:
+    data = str(tmp_path / "d")
+    catalog = str(library / "catalog.csv")
+    result = onair("ingest", str(library), "--catalog", catalog, "--json", "--data-dir", data,
+                   timeout=180)  # fmt: skip
+    assert result.returncode == 1, result.stderr  # one file was rejected
+    counts = json.loads(result.stdout)
+    assert (counts["ingested"], counts["rejected"], counts["duplicate"]) == (10, 1, 0)
+    assert "broken.mp3: not decodable audio" in result.stderr
+
+    listed = json.loads(onair("library", "list", "--json", "--data-dir", data).stdout)
+    song = next(a for a in listed if a["kind"] == "music" and a["isrc"])
+    shown = onair("library", "show", song["id"], "--json", "--data-dir", data)
+    assert shown.returncode == 0, shown.stderr
+    view = json.loads(shown.stdout)
+    assert SHOW_FIELDS <= view.keys()
+    assert set(view["rights"]) == {"territories", "valid_from", "valid_until", "uses"}
+    assert 0 <= view["cue_in_s"] < view["intro_end_s"] <= view["segue_s"] <= view["cue_out_s"]
+    assert view["cue_out_s"] <= view["duration_s"]
+
+    (reject,) = json.loads(onair("library", "rejects", "--json", "--data-dir", data).stdout)
+    assert reject["source"].endswith("broken.mp3")
+    assert reject["kind"] == "rejected"
+
+    again = onair("ingest", str(library), "--json", "--data-dir", data, timeout=120)
+    counts = json.loads(again.stdout)
+    assert (counts["ingested"], counts["unchanged"], counts["rejected"]) == (0, 10, 1)
+
+
+def test_bad_arguments_are_one_line(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    nothing = onair("ingest", "--data-dir", data)
+    assert nothing.returncode == 2
+    assert "give audio files or folders" in nothing.stderr
+    missing = onair("ingest", str(tmp_path / "nowhere"), "--data-dir", data)
+    assert missing.returncode == 1
+    assert missing.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'nowhere'}: no such file or folder"
+    ]
+    unknown = onair("library", "show", "01ARZ3NDEKTSV4RRFFQ69G5FAV", "--data-dir", data)
+    assert unknown.returncode == 1
+    assert len(unknown.stderr.strip().splitlines()) == 1
+    assert "no asset" in unknown.stderr
+
+
+def _ingested(database: Path) -> int:
+    try:
+        with sqlite3.connect(database) as conn:
+            return int(conn.execute("SELECT count(*) FROM ingest_files").fetchone()[0])
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def test_a_killed_run_resumes_without_redoing_finished_files(
+    library: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "d"
+    command = [sys.executable, "-m", "onair", "ingest", str(library / "music"), "-j", "1",
+               "--data-dir", str(data)]  # fmt: skip
+    run = subprocess.Popen(command, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while _ingested(data / "onair.sqlite3") < 3 and run.poll() is None:
+        assert time.monotonic() < deadline, "ingest made no progress"
+        time.sleep(0.02)
+    os.killpg(run.pid, signal.SIGKILL)  # the workers too, as a power cut would
+    run.wait()
+    done = _ingested(data / "onair.sqlite3")
+    songs = len(list((library / "music").iterdir()))
+    assert 3 <= done < songs, "the run finished before it could be interrupted"
+
+    resumed = onair("ingest", str(library / "music"), "--json", "--data-dir", str(data),
+                    timeout=120)  # fmt: skip
+    assert f"{done} files already done: resuming" in resumed.stderr
+    counts = json.loads(resumed.stdout)
+    assert (counts["unchanged"], counts["ingested"]) == (done, songs - done)
+    listed = json.loads(onair("library", "list", "--json", "--data-dir", str(data)).stdout)
+    assert len(listed) == songs
