@@ -1,0 +1,152 @@
+"""Ingest throughput against LibreTime's analyzer chain, on the same files in the same run.
+
+Prints one JSON line: ``tracks``, ``onair_tracks_per_s``, ``reference_tracks_per_s``,
+``speedup``, ``reference_ffmpeg_tracks_per_s``, ``speedup_ffmpeg``,
+``reference_ffmpeg_parallel_tracks_per_s``, ``search_p95_ms``.
+
+The corpus is ``--tracks`` (default 200) distinct four-minute 192 kbps MP3s,
+synthesized once with ffmpeg (tones, noise, fades and silences that differ per
+file) and kept in ``--corpus`` for later runs.
+
+- onair: ``onair ingest`` in full (one decode per file for duration, EBU R128
+  loudness and true peak, cue points, intro, segue, ending, waveform, tempo,
+  energy, SHA-256 and Chromaprint fingerprint; tags; masters and waveforms to
+  the object folder; rows to SQLite), with one worker per core as it runs by
+  default, into a fresh data dir.
+- reference: per file, the chain LibreTime's analyzer runs, each its own
+  decode: ``ffprobe`` for the duration, ffmpeg's ``replaygain`` filter, ffmpeg's
+  ``silencedetect``, then its playability check (``liquidsoap -c`` playing the
+  file into ``output.dummy``); one file at a time, as LibreTime's analyzer takes
+  them. ``reference_ffmpeg_*`` is the chain without the liquidsoap check, one
+  file at a time and one per core, for a like-for-like core count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from onair import bootstrap
+from onair.config import load_settings
+from onair.ingest.batch import find_audio
+from onair.ingest.intake import Status
+
+SECONDS = 240
+
+
+def _synthesize(path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    tone, noise = rng.uniform(80, 900), rng.uniform(0.02, 0.2)
+    lead, fade = rng.uniform(0, 2), rng.uniform(0, 8)
+    graph = (
+        f"sine=f={tone:.1f}:d={SECONDS},volume=0.3[a];"
+        f"anoisesrc=c=pink:a={noise:.3f}:d={SECONDS}:seed={seed}[b];"
+        f"sine=f={tone * 1.5:.1f}:d={SECONDS},"
+        f"volume='0.2*(1+sin(t*{rng.uniform(1, 4):.2f}))':eval=frame[c];"
+        f"[a][b][c]amix=inputs=3:normalize=0,"
+        f"adelay={lead * 1000:.0f}:all=1,atrim=0:{SECONDS},"
+        f"afade=t=out:st={SECONDS - fade - 1:.2f}:d={fade + 0.01:.2f}"
+    )
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-filter_complex", graph, "-ac", "2",
+         "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "192k", str(path)],
+        check=True,
+    )  # fmt: skip
+
+
+def corpus(folder: Path, tracks: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"track-{n:04d}.mp3" for n in range(tracks)]
+    missing = [(p, n) for n, p in enumerate(paths) if not p.exists()]
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        list(pool.map(lambda item: _synthesize(*item), missing))
+    return paths
+
+
+def _playability(path: Path) -> None:
+    subprocess.run(
+        ["liquidsoap", "-v", "-c", "output.dummy(audio_to_stereo(single(argv(1))))", "--",
+         str(path)], check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def _libretime_chain(path: Path) -> None:
+    quiet = ["-hide_banner", "-nostats", "-loglevel", "info"]
+    subprocess.run(
+        ["ffprobe", "-v", "quiet", "-show_entries", "format=duration", "-of", "csv=p=0",
+         str(path)], check=True, capture_output=True,
+    )  # fmt: skip
+    for graph in ("replaygain", "silencedetect=noise=-60dB:d=0.1"):
+        subprocess.run(
+            ["ffmpeg", *quiet, "-i", str(path), "-vn", "-af", graph, "-f", "null", "-"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+
+
+def _full_chain(path: Path) -> None:
+    _libretime_chain(path)
+    _playability(path)
+
+
+def reference(paths: list[Path], parallel: int, *, playability: bool) -> float:
+    chain = _full_chain if playability else _libretime_chain
+    start = time.perf_counter()
+    with ThreadPoolExecutor(parallel) as pool:
+        list(pool.map(chain, paths))
+    return len(paths) / (time.perf_counter() - start)
+
+
+def onair(paths: list[Path]) -> float:
+    with tempfile.TemporaryDirectory(prefix="onair-bench-") as data:
+        settings = load_settings(None, data_dir=Path(data))
+        bootstrap.prepare_data_dir(settings)
+        access = bootstrap.open_library(settings)
+        files, _ = find_audio(paths)
+        try:
+            start = time.perf_counter()
+            summary = asyncio.run(bootstrap.run_ingest(access, files, jobs=os.cpu_count() or 1))
+            elapsed = time.perf_counter() - start
+        finally:
+            access.close()
+    assert summary.counts[Status.INGESTED] == len(paths), summary.line()
+    return len(paths) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tracks", type=int, default=200)
+    parser.add_argument(
+        "--corpus", type=Path, default=Path(tempfile.gettempdir()) / "onair-bench-mp3"
+    )
+    args = parser.parse_args()
+    paths = corpus(args.corpus, args.tracks)
+    if shutil.which("liquidsoap") is None:
+        raise SystemExit("liquidsoap is not installed: apt-get install liquidsoap")
+    onair_rate = onair(paths)
+    full = reference(paths, 1, playability=True)
+    ffmpeg = reference(paths, 1, playability=False)
+    ffmpeg_parallel = reference(paths, os.cpu_count() or 1, playability=False)
+    figures = {
+        "tracks": len(paths),
+        "onair_tracks_per_s": round(onair_rate, 2),
+        "reference_tracks_per_s": round(full, 2),
+        "speedup": round(onair_rate / full, 2),
+        "reference_ffmpeg_tracks_per_s": round(ffmpeg, 2),
+        "speedup_ffmpeg": round(onair_rate / ffmpeg, 2),
+        "reference_ffmpeg_parallel_tracks_per_s": round(ffmpeg_parallel, 2),
+        "search_p95_ms": None,  # library search is not built yet
+    }
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
