@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import multiprocessing
+import os
 import socket
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -26,10 +27,11 @@ from onair.api import HealthCheck, create_app
 from onair.bus import BusError, EventBus, InMemoryBus
 from onair.config import BusKind, ObjectStoreKind, Settings, mask_url
 from onair.domain.library import AssetKind
-from onair.ingest.batch import BatchSummary, run_batch
+from onair.ingest.batch import BatchSummary, Ingests, run_batch
 from onair.ingest.catalog_load import CatalogLoad, load_catalog
 from onair.ingest.examine import IngestOptions
 from onair.ingest.intake import Intake, Outcome
+from onair.ingest.workers import RemoteIntake, serve_ingest
 from onair.observability import configure_logging, get_logger
 from onair.observability.metrics import BusMetrics
 from onair.observability.tracing import configure_tracing
@@ -284,34 +286,54 @@ async def run_ingest(
     *,
     jobs: int,
     kind: AssetKind | None = None,
+    via_bus: bool = False,
     on_total: Callable[[int, int], None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BatchSummary:
-    """Ingest ``files`` with ``jobs`` worker processes; events go out on a shared bus."""
+    """Ingest ``files`` with ``jobs`` worker processes, or by command to the ingest workers."""
     settings = access.settings
+    if via_bus and settings.bus is not BusKind.NATS:
+        raise StartupError("--via-bus needs ONAIR_BUS=nats and 'onair serve --role ingest' workers")
     bus = None
     if settings.bus is BusKind.NATS:  # nobody else hears an in-process bus of a CLI run
         bus = _bus(settings, access.engine, BusMetrics(CollectorRegistry(), service="ingest"),
                    configure_tracing("none", "onair-ingest", settings.otlp_endpoint))  # fmt: skip
-        await bus.start()
-    # forkserver: workers start clean, not as forks of a process with threads.
-    context = multiprocessing.get_context("forkserver")
-    workers = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+        try:
+            await bus.start()
+        except BusError as exc:
+            raise StartupError(str(exc)) from exc
+    workers = _ingest_workers(1 if via_bus else jobs)
     try:
-        intake = Intake(
-            settings.station,
-            access.library,
-            access.objects,
-            ingest_options(settings, kind),
-            workers,
-            on_outcome=on_outcome,
-            bus=bus,
-        )
-        return await run_batch(intake, files, in_flight=jobs * 2, on_total=on_total)
+        options = ingest_options(settings, kind)
+        intake = Intake(settings.station, access.library, access.objects, options, workers,
+                        on_outcome=on_outcome, bus=None if via_bus else bus)  # fmt: skip
+        runner: Ingests = intake
+        if via_bus:
+            assert bus is not None
+            runner = RemoteIntake(bus, settings.station, intake)
+        return await run_batch(runner, files, in_flight=jobs * 2, on_total=on_total)
     finally:
         workers.shutdown(wait=True, cancel_futures=True)
         if bus is not None:
             await bus.close()
+
+
+def _ingest_workers(jobs: int) -> ProcessPoolExecutor:
+    # forkserver: workers start clean, not as forks of a process with threads.
+    context = multiprocessing.get_context("forkserver")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+async def _start_ingest_worker(station: Station) -> Callable[[], None]:
+    """Serve ``ingest.ingest_file`` with one slot per core; returns the shutdown."""
+    settings = station.settings
+    slots = os.cpu_count() or 1
+    workers = _ingest_workers(slots)
+    intake = Intake(settings.station, SqlLibrary(station.engine), station.objects,
+                    ingest_options(settings), workers, bus=station.bus)  # fmt: skip
+    await serve_ingest(station.bus, intake, slots)
+    log.info("ingest_worker_serving", station=settings.station, slots=slots)
+    return lambda: workers.shutdown(wait=False, cancel_futures=True)
 
 
 def build_app(station: Station) -> FastAPI:
@@ -351,10 +373,12 @@ async def serve(
     except BaseException:
         sock.close()
         raise
+    stop_ingest = None
     try:
         host, port = sock.getsockname()[:2]
         base = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
         urls = {"url": base, "health": f"{base}/healthz", "metrics": f"{base}/metrics"}
+        stop_ingest = await _start_ingest_worker(station) if "ingest" in roles else None
         config = uvicorn.Config(build_app(station), log_config=None, lifespan="on")
         server = uvicorn.Server(config)
         log.info("station_serving", station=settings.station, roles=sorted(roles), **urls)
@@ -362,5 +386,7 @@ async def serve(
             announce(urls)
         await server.serve(sockets=[sock])
     finally:
+        if stop_ingest is not None:
+            stop_ingest()
         await station.close()
         log.info("station_stopped", station=settings.station)

@@ -45,6 +45,10 @@ def ingest(
         AssetKind | None,
         typer.Option("--kind", help="Take every file as this kind [from folder and name]."),
     ] = None,
+    via_bus: Annotated[
+        bool,
+        typer.Option("--via-bus", help="Send the files to 'serve --role ingest' workers (NATS)."),
+    ] = False,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
     as_json: JsonOpt = False,
@@ -64,7 +68,7 @@ def ingest(
         try:
             rejected_rows, named = _catalogs(access, catalog or [])
             files = sorted(set(files) | {str(p.resolve()) for p in named})
-            summary = _audio(access, files, jobs, kind)
+            summary = _audio(access, files, jobs, kind, via_bus=via_bus)
         finally:
             access.close()
     summary.skipped = others
@@ -107,7 +111,12 @@ def _catalog(access: bootstrap.LibraryAccess, path: Path) -> CatalogLoad:
 
 
 def _audio(
-    access: bootstrap.LibraryAccess, files: list[str], jobs: int, kind: AssetKind | None
+    access: bootstrap.LibraryAccess,
+    files: list[str],
+    jobs: int,
+    kind: AssetKind | None,
+    *,
+    via_bus: bool = False,
 ) -> BatchSummary:
     if not files:
         return BatchSummary()
@@ -125,7 +134,6 @@ def _audio(
             if outcome.status in (Status.REJECTED, Status.DUPLICATE):
                 progress.console.print(f"{outcome.status.value}: {outcome.reason}", highlight=False)
 
-        run = bootstrap.run_ingest(
-            access, files, jobs=jobs, kind=kind, on_total=started, on_outcome=finished
-        )
+        run = bootstrap.run_ingest(access, files, jobs=jobs, kind=kind, via_bus=via_bus,
+                                   on_total=started, on_outcome=finished)  # fmt: skip
         return asyncio.run(run)

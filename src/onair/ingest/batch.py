@@ -8,12 +8,21 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from onair.domain.errors import DomainError
 from onair.ingest.examine import AUDIO_SUFFIXES
-from onair.ingest.intake import Intake, Outcome, Status
+from onair.ingest.intake import Outcome, Status
 
-__all__ = ["BatchSummary", "NoSuchPath", "find_audio", "run_batch"]
+__all__ = ["BatchSummary", "Ingests", "NoSuchPath", "find_audio", "run_batch"]
+
+
+class Ingests(Protocol):
+    """A local :class:`~onair.ingest.intake.Intake` or one that sends work to workers."""
+
+    def pending(self, paths: list[str]) -> tuple[list[str], list[Outcome]]: ...
+
+    async def ingest(self, path: str) -> Outcome: ...
 
 
 class NoSuchPath(DomainError):
@@ -61,7 +70,7 @@ def _walk(folder: Path) -> list[Path]:
 
 
 async def run_batch(
-    intake: Intake,
+    intake: Ingests,
     files: list[str],
     *,
     in_flight: int,
