@@ -142,11 +142,19 @@ def test_bad_files_are_refused_one_line_each_and_the_batch_goes_on(
     (bad / "empty.wav").write_bytes(b"")
     (bad / "notes.mp3").write_text("this is not audio\n")
     (bad / "noise.flac").write_bytes(bytes(range(256)) * 64)
-    shutil.copy(folder / next(t["file"] for t in truth), bad / "good.mp3")
-    assert _run(intake, bad) == {"rejected": 3, "ingested": 1}
+    song = folder / next(t["file"] for t in truth if t["file"].endswith(".mp3"))
+    shutil.copy(song, bad / "good.mp3")
+    (bad / "cut.mp3").write_bytes(song.read_bytes()[: song.stat().st_size // 3])
+    wav = render(tmp_path / "whole.wav", ["-f", "lavfi", "-i", "anoisesrc=d=6:a=0.2"])
+    (bad / "cut.wav").write_bytes(wav.read_bytes()[:200_000])
+    assert _run(intake, bad) == {"rejected": 5, "ingested": 1}
     reasons = {Path(r.source).name: r.reason for r in library.rejects(STATION)}
     assert reasons["empty.wav"] == "empty.wav: is empty (0 bytes)"
     assert reasons["notes.mp3"].startswith("notes.mp3: not decodable audio")
+    assert reasons["cut.mp3"].startswith("cut.mp3: truncated, its header says")
+    assert (
+        reasons["cut.wav"] == "cut.wav: truncated, its header says 6.0 s but 2.1 s decodes"
+    )  # 48 kHz mono 16-bit
     assert all("\n" not in reason for reason in reasons.values())
     assert len(_objects(store)) == 2  # the good file's master and waveform only
 
