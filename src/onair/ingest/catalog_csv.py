@@ -22,7 +22,14 @@ from onair.ingest.credits import split_credit
 from onair.ingest.isrc import InvalidIsrc, normalize_isrc
 from onair.ingest.text import clean_text
 
-__all__ = ["COLUMNS", "CatalogEntry", "CatalogReject", "InvalidCatalog", "read_catalog_csv"]
+__all__ = [
+    "COLUMNS",
+    "CatalogEntry",
+    "CatalogReject",
+    "InvalidCatalog",
+    "read_catalog_csv",
+    "safe_file",
+]
 
 REQUIRED = ("isrc", "title", "artist")
 COLUMNS = (
@@ -78,7 +85,7 @@ def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[CatalogEntry | Ca
 def _row(line: int, row: dict[str, str | None]) -> CatalogEntry | CatalogReject:
     cell = {k: (v or "").strip() for k, v in row.items() if k is not None}
     try:
-        return CatalogEntry(line, _tags(cell), _rights(cell), _file(cell.get("file", "")))
+        return CatalogEntry(line, _tags(cell), _rights(cell), safe_file(cell.get("file", "")))
     except (InvalidIsrc, ValueError) as exc:
         reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
         return CatalogReject(line, reason.removeprefix("Value error, "))
@@ -136,7 +143,7 @@ def _rights(cell: dict[str, str]) -> UsageRights:
     return UsageRights.model_validate(fields)
 
 
-def _file(value: str) -> str | None:
+def safe_file(value: str) -> str | None:
     """A relative path inside the catalog's folder; never absolute, never ``..``."""
     if not value:
         return None

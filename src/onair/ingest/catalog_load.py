@@ -19,6 +19,7 @@ from ulid import ULID
 from onair.domain.library import AssetKind, LibraryAsset, Reject
 from onair.domain.rights import UsageRights
 from onair.ingest.catalog_csv import CatalogEntry, CatalogReject, InvalidCatalog, read_catalog_csv
+from onair.ingest.catalog_ddex import read_catalog_ddex
 from onair.ingest.intake import merge_tags
 from onair.ingest.ports import Library
 
@@ -41,8 +42,6 @@ def read_catalog(path: Path) -> Iterator[CatalogEntry | CatalogReject]:
     if suffix == ".csv":
         return read_catalog_csv(path)
     if suffix == ".xml":
-        from onair.ingest.catalog_ddex import read_catalog_ddex
-
         return read_catalog_ddex(path)
     raise InvalidCatalog(f"catalog {path.name}: expected a .csv or DDEX .xml file")
 
@@ -53,9 +52,10 @@ def load_catalog(
     """Load every good row of the feed at ``path``; raises ``InvalidCatalog`` for the file."""
     grouped: dict[str, list[CatalogEntry]] = {}
     rejects: list[Reject] = []
+    unit = "recording" if path.suffix.lower() == ".xml" else "line"
     for row in read_catalog(path):
         if isinstance(row, CatalogReject):
-            rejects.append(Reject(f"{path.name}:{row.line}", f"line {row.line}: {row.reason}"))
+            rejects.append(Reject(f"{path.name}:{row.line}", f"{unit} {row.line}: {row.reason}"))
         else:
             key = row.tags.isrc or f"{row.file}:{row.line}"
             grouped.setdefault(key, []).append(row)
