@@ -214,3 +214,15 @@ def test_a_catalog_after_the_audio_updates_the_same_asset(
     (reject,) = library.rejects(STATION)
     assert reject.source == "feed.csv:3"
     assert "XX-BAD-0000001" in reject.reason
+
+
+def test_a_ddex_feed_loads_each_recording_once_with_every_deal(library: SqlLibrary) -> None:
+    feed = Path(__file__).parents[2] / "unit" / "ingest" / "ddex" / "release-43.xml"
+    load = load_catalog(feed, STATION, library)
+    assert (load.added, load.rejected) == (2, 2)
+    assets = {a.tags.isrc: a for a in library.page(STATION)}
+    assert set(assets) == {"GBAAA2600001", "GBAAA2600002"}
+    deals = assets["GBAAA2600001"].rights
+    assert {u for d in deals for u in d.uses} == {Use.NON_INTERACTIVE_WEBCAST, Use.DOWNLOAD}
+    reasons = sorted(r.reason for r in library.rejects(STATION))
+    assert reasons[0].startswith("recording 3: SoundRecording A3: ISRC")
