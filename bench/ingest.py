@@ -44,14 +44,19 @@ SECONDS = 240
 
 
 def _synthesize(path: Path, seed: int) -> None:
+    """A stepped melody over a drone and noise, different for every seed (and fingerprint)."""
     rng = random.Random(seed)
-    tone, noise = rng.uniform(80, 900), rng.uniform(0.02, 0.2)
-    lead, fade = rng.uniform(0, 2), rng.uniform(0, 8)
+    notes = [110 * 2 ** (rng.randrange(36) / 12) for _ in range(8)]
+    step = rng.uniform(0.25, 0.6)
+    melody = "+".join(
+        f"between(mod(t,{8 * step:.3f}),{n * step:.3f},{(n + 1) * step:.3f})*sin(2*PI*{f:.2f}*t)"
+        for n, f in enumerate(notes)
+    )
+    noise, lead, fade = rng.uniform(0.02, 0.1), rng.uniform(0, 2), rng.uniform(0, 8)
     graph = (
-        f"sine=f={tone:.1f}:d={SECONDS},volume=0.3[a];"
-        f"anoisesrc=c=pink:a={noise:.3f}:d={SECONDS}:seed={seed}[b];"
-        f"sine=f={tone * 1.5:.1f}:d={SECONDS},"
-        f"volume='0.2*(1+sin(t*{rng.uniform(1, 4):.2f}))':eval=frame[c];"
+        f"aevalsrc='0.3*({melody})':s=44100:d={SECONDS}[a];"
+        f"sine=f={rng.uniform(50, 120):.1f}:d={SECONDS},volume=0.2[b];"
+        f"anoisesrc=c=pink:a={noise:.3f}:d={SECONDS}:seed={seed}[c];"
         f"[a][b][c]amix=inputs=3:normalize=0,"
         f"adelay={lead * 1000:.0f}:all=1,atrim=0:{SECONDS},"
         f"afade=t=out:st={SECONDS - fade - 1:.2f}:d={fade + 0.01:.2f}"
