@@ -27,10 +27,16 @@ __all__ = [
     "LibraryAsset",
     "Reject",
     "RejectKind",
+    "SOUND_DIMENSIONS",
+    "TIMBRE_BANDS",
     "artist_key",
     "master_key",
     "waveform_key",
 ]
+
+
+TIMBRE_BANDS = 24  # mel-spaced bands from 40 Hz to 16 kHz
+SOUND_DIMENSIONS = TIMBRE_BANDS + 4  # the timbre, tempo, energy, dynamics and brightness
 
 
 class AssetKind(StrEnum):
@@ -77,6 +83,8 @@ class AudioFacts:
     energy: float
     fingerprint: str = field(repr=False)
     version: int = 1
+    # Average level per band, dB (TIMBRE_BANDS values); empty for analyses before version 2.
+    timbre: tuple[float, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)

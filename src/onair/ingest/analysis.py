@@ -22,6 +22,7 @@ from av.filter import Graph
 from onair.domain.errors import DomainError
 from onair.ingest.identity import FingerprintBuilder
 from onair.ingest.tempo import energy, estimate_bpm
+from onair.ingest.timbre import TimbreBuilder
 from onair.ingest.transitions import Ending, find_transitions
 from onair.ingest.true_peak import TruePeakMeter
 from onair.ingest.waveform import Waveform, WaveformBuilder
@@ -56,6 +57,7 @@ class AudioAnalysis:
     energy: float
     fingerprint: str = field(repr=False)
     waveform: Waveform = field(repr=False)
+    timbre: tuple[float, ...] = field(default=(), repr=False)  # dB per band
     version: int = ANALYSIS_VERSION
 
 
@@ -144,6 +146,7 @@ def _measure(
         energy=energy(meter.loudness, waveform.rms_db, peaks_per_s, cue_in, cue_out),
         fingerprint=meter.fingerprint.finish(),
         waveform=waveform,
+        timbre=meter.timbre.finish(),
     )
 
 
@@ -162,6 +165,7 @@ class _Meter:
         self.true_peak = TruePeakMeter()
         self.waveform = WaveformBuilder(peaks_per_s)
         self.fingerprint = FingerprintBuilder()
+        self.timbre = TimbreBuilder()
         self._pending: list[npt.NDArray[np.float32]] = []
         self._pending_samples = 0
 
@@ -179,6 +183,7 @@ class _Meter:
             self.rate = frame.sample_rate
             self.waveform.start(frame.sample_rate, len(frame.layout.channels))
             self.fingerprint.start(frame.sample_rate, len(frame.layout.channels))
+            self.timbre.start(frame.sample_rate)
         self.true_peak.add(frame)
         # ebur128 hands over 100 ms frames; the numpy work runs on ~0.75 s at a time.
         self._pending.append(frame.to_ndarray().astype(np.float32, copy=False))
@@ -205,4 +210,5 @@ class _Meter:
             self.last_loud = self.samples + int(loud[-1]) + 1
         self.waveform.add(samples)
         self.fingerprint.add(samples)
+        self.timbre.add(samples)
         self.samples += samples.shape[1]

@@ -162,6 +162,7 @@ def _facts(analysis: AudioAnalysis, tags: TrackTags, options: IngestOptions) -> 
         energy=analysis.energy,
         fingerprint=analysis.fingerprint,
         version=analysis.version,
+        timbre=analysis.timbre,
     )
 
 
