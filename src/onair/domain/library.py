@@ -18,6 +18,8 @@ from onair.domain.rights import UsageRights
 from onair.domain.tags import TrackTags
 
 __all__ = [
+    "SOUND_DIMENSIONS",
+    "TIMBRE_BANDS",
     "AlreadyInLibrary",
     "AssetKind",
     "AudioFacts",
@@ -27,8 +29,6 @@ __all__ = [
     "LibraryAsset",
     "Reject",
     "RejectKind",
-    "SOUND_DIMENSIONS",
-    "TIMBRE_BANDS",
     "artist_key",
     "master_key",
     "waveform_key",

@@ -9,6 +9,7 @@ as steady as over all of them, at a fraction of the cost.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -52,7 +53,7 @@ class TimbreBuilder:
         bins = np.fft.rfftfreq(_WINDOW, 1.0 / rate)
         edges = band_edges_hz()
         self._bands = np.stack(
-            [(bins >= lo) & (bins < hi) for lo, hi in zip(edges, edges[1:], strict=False)], axis=1
+            [(bins >= lo) & (bins < hi) for lo, hi in itertools.pairwise(edges)], axis=1
         ).astype(np.float64)
 
     def add(self, samples: npt.NDArray[np.float32]) -> None:
