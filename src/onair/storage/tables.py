@@ -110,6 +110,8 @@ class Asset(Base):
     master_key: Mapped[str | None] = mapped_column(sa.String(200))
     waveform_key: Mapped[str | None] = mapped_column(sa.String(200))
     updated_at: Mapped[datetime | None] = mapped_column(default=utc_now, onupdate=utc_now)
+    # When search last indexed the asset; stale while older than ``updated_at``.
+    indexed_at: Mapped[datetime | None] = mapped_column()
 
 
 class AssetAnalysis(Base):
@@ -137,6 +139,7 @@ class AssetAnalysis(Base):
     bpm: Mapped[float | None] = mapped_column(sa.Float)
     energy: Mapped[float] = mapped_column(sa.Float)
     fingerprint: Mapped[str] = mapped_column(sa.Text)
+    timbre: Mapped[Any] = mapped_column(sa.JSON, nullable=True)  # dB per band
     analysed_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 

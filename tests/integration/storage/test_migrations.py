@@ -25,6 +25,8 @@ TABLES = {
     "asset_rights",
     "ingest_files",
     "ingest_rejects",
+    "asset_sounds",
+    "asset_search",
 }
 
 
@@ -36,13 +38,15 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 def _schema_objects(engine: Engine) -> set[str]:
-    """Every table, index and view, including sqlite-vec's shadow tables."""
+    """Every table, index and view (with sqlite-vec's and FTS5's shadow tables), and
+    PostgreSQL's text search configurations."""
     if engine.dialect.name == "sqlite":
         query = "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
     else:
         query = (
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = 'public'"
+            "WHERE n.nspname = 'public' UNION ALL SELECT t.cfgname FROM pg_ts_config t "
+            "JOIN pg_namespace n ON n.oid = t.cfgnamespace WHERE n.nspname = 'public'"
         )
     with engine.connect() as conn:
         return set(conn.execute(sa.text(query)).scalars())
@@ -51,8 +55,13 @@ def _schema_objects(engine: Engine) -> set[str]:
 def test_migrations_go_up_down_to_nothing_and_up_again(database_url: str, engine: Engine) -> None:
     assert current_revision(database_url) is None
     upgrade(database_url)
-    assert current_revision(database_url) == head_revision() == "0002"
+    assert current_revision(database_url) == head_revision() == "0003"
     assert set(sa.inspect(engine).get_table_names()) >= TABLES
+    downgrade(database_url, "0002")
+    assert not {"asset_sounds", "asset_search"} & set(sa.inspect(engine).get_table_names())
+    assert "indexed_at" not in {c["name"] for c in sa.inspect(engine).get_columns("assets")}
+    assert "timbre" not in {c["name"] for c in sa.inspect(engine).get_columns("asset_analysis")}
+    upgrade(database_url)  # 0003 again, on a database that had it
     downgrade(database_url, "0001")
     assert "ingest_files" not in sa.inspect(engine).get_table_names()
     assert "isrc" not in {c["name"] for c in sa.inspect(engine).get_columns("assets")}
@@ -70,9 +79,10 @@ def test_upgrade_is_idempotent(database_url: str) -> None:
     assert current_revision(database_url) == head_revision()
 
 
-def _not_the_vector_table(name: str | None, kind: str, *_: object) -> bool:
-    # asset_embeddings is raw SQL per database (vec0 / pgvector), not in the ORM tables.
-    return not (name or "").startswith("asset_embeddings")
+def _not_a_raw_sql_table(name: str | None, kind: str, *_: object) -> bool:
+    # The vector and full-text tables are raw SQL per database (vec0, FTS5 /
+    # pgvector, tsvector), not in the ORM tables.
+    return not (name or "").startswith(("asset_embeddings", "asset_sounds", "asset_search"))
 
 
 def test_the_migrated_schema_matches_the_tables(database_url: str, engine: Engine) -> None:
@@ -80,6 +90,6 @@ def test_the_migrated_schema_matches_the_tables(database_url: str, engine: Engin
     with engine.connect() as conn:
         context = MigrationContext.configure(
             conn,
-            opts={"include_name": _not_the_vector_table, "compare_type": True},
+            opts={"include_name": _not_a_raw_sql_table, "compare_type": True},
         )
         assert compare_metadata(context, Base.metadata) == []
