@@ -22,8 +22,8 @@ from onair.storage.vector_index import (
 
 __all__ = ["PgVectorIndex"]
 
-_UPSERT = sa.text(
-    "INSERT INTO asset_embeddings (item_id, embedding, station, kind, language, metadata) "
+_UPSERT = (
+    "INSERT INTO {table} (item_id, embedding, station, kind, language, metadata) "
     "VALUES (:id, CAST(:embedding AS vector), :station, :kind, :language, "
     "CAST(:metadata AS jsonb)) ON CONFLICT (item_id) DO UPDATE SET "
     "embedding = EXCLUDED.embedding, station = EXCLUDED.station, kind = EXCLUDED.kind, "
@@ -36,7 +36,7 @@ def _literal(values: list[float]) -> str:
 
 
 class PgVectorIndex(SqlVectorIndex):
-    """A :class:`~onair.storage.vector_index.VectorIndex` on ``asset_embeddings`` (pgvector)."""
+    """A :class:`~onair.storage.vector_index.VectorIndex` on a pgvector table."""
 
     def upsert(self, item_id: str, vector: Sequence[float], metadata: Mapping[str, Scalar]) -> None:
         """Add the item, or replace its vector and metadata."""
@@ -44,7 +44,8 @@ class PgVectorIndex(SqlVectorIndex):
         columns, rest = split_metadata(metadata)
         with self.engine.begin() as conn:
             conn.execute(
-                _UPSERT, {"id": item_id, "embedding": embedding, **columns, "metadata": rest}
+                sa.text(_UPSERT.format(table=self.table)),
+                {"id": item_id, "embedding": embedding, **columns, "metadata": rest},
             )
 
     def nearest(
@@ -55,7 +56,7 @@ class PgVectorIndex(SqlVectorIndex):
         filters = check_filter(where)
         query = sa.text(
             "SELECT item_id, embedding <=> CAST(:embedding AS vector) AS distance, station, "
-            f"kind, language, metadata FROM asset_embeddings WHERE true{self._where(filters)} "
+            f"kind, language, metadata FROM {self.table} WHERE true{self._where(filters)} "
             "ORDER BY embedding <=> CAST(:embedding AS vector) LIMIT :k"
         )
         # HNSW is approximate: a candidate list wider than k keeps recall near 1.

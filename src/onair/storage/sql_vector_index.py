@@ -1,4 +1,9 @@
-"""What the two SQL vector indexes share: the table, deletes, counts and result rows."""
+"""What the two SQL vector indexes share: the table, deletes, counts and result rows.
+
+Each vector table holds one kind of vector: ``asset_embeddings`` the text
+embeddings (384 dimensions), ``asset_sounds`` the sound of the audio
+(``SOUND_DIMENSIONS``). Table names are spliced into SQL, so only these are taken.
+"""
 
 from __future__ import annotations
 
@@ -10,26 +15,30 @@ from sqlalchemy.engine import Engine
 
 from onair.storage.vector_index import DIMENSIONS, FILTERABLE, Neighbour, joined
 
-__all__ = ["SqlVectorIndex"]
+__all__ = ["VECTOR_TABLES", "SqlVectorIndex"]
+
+VECTOR_TABLES = frozenset({"asset_embeddings", "asset_sounds"})
 
 
 class SqlVectorIndex:
-    """Base of the adapters on the ``asset_embeddings`` table; they differ in their SQL."""
+    """Base of the adapters on one vector table; they differ in their SQL."""
 
-    def __init__(self, engine: Engine, dimensions: int = DIMENSIONS) -> None:
-        self.engine, self.dimensions = engine, dimensions
+    def __init__(
+        self, engine: Engine, dimensions: int = DIMENSIONS, table: str = "asset_embeddings"
+    ) -> None:
+        if table not in VECTOR_TABLES:
+            raise ValueError(f"no vector table {table!r}: one of {sorted(VECTOR_TABLES)}")
+        self.engine, self.dimensions, self.table = engine, dimensions, table
 
     def delete(self, item_id: str) -> None:
         """Remove the item; removing an absent one is not an error."""
         with self.engine.begin() as conn:
-            conn.execute(
-                sa.text("DELETE FROM asset_embeddings WHERE item_id = :id"), {"id": item_id}
-            )
+            conn.execute(sa.text(f"DELETE FROM {self.table} WHERE item_id = :id"), {"id": item_id})
 
     def count(self) -> int:
         """How many items the index holds."""
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.text("SELECT count(*) FROM asset_embeddings")).scalar_one())
+            return int(conn.execute(sa.text(f"SELECT count(*) FROM {self.table}")).scalar_one())
 
     @staticmethod
     def _where(filters: dict[str, str]) -> str:

@@ -23,14 +23,14 @@ from onair.storage.vector_index import (
 
 __all__ = ["SqliteVectorIndex"]
 
-_INSERT = sa.text(
-    "INSERT INTO asset_embeddings (item_id, embedding, station, kind, language, metadata) "
+_INSERT = (
+    "INSERT INTO {table} (item_id, embedding, station, kind, language, metadata) "
     "VALUES (:id, :embedding, :station, :kind, :language, :metadata)"
 )
 
 
 class SqliteVectorIndex(SqlVectorIndex):
-    """A :class:`~onair.storage.vector_index.VectorIndex` on ``asset_embeddings`` (vec0)."""
+    """A :class:`~onair.storage.vector_index.VectorIndex` on a vec0 table."""
 
     def upsert(self, item_id: str, vector: Sequence[float], metadata: Mapping[str, Scalar]) -> None:
         """Add the item, or replace its vector and metadata."""
@@ -39,10 +39,11 @@ class SqliteVectorIndex(SqlVectorIndex):
         text = {k: "" if v is None else v for k, v in columns.items()}  # vec0 takes no NULL
         # vec0 has no upsert: replace inside one transaction.
         with self.engine.begin() as conn:
+            conn.execute(sa.text(f"DELETE FROM {self.table} WHERE item_id = :id"), {"id": item_id})
             conn.execute(
-                sa.text("DELETE FROM asset_embeddings WHERE item_id = :id"), {"id": item_id}
+                sa.text(_INSERT.format(table=self.table)),
+                {"id": item_id, "embedding": blob, **text, "metadata": rest},
             )
-            conn.execute(_INSERT, {"id": item_id, "embedding": blob, **text, "metadata": rest})
 
     def nearest(
         self, vector: Sequence[float], k: int = 10, where: Mapping[str, Scalar] | None = None
@@ -51,7 +52,7 @@ class SqliteVectorIndex(SqlVectorIndex):
         blob = sqlite_vec.serialize_float32(validate_vector(vector, self.dimensions))
         filters = check_filter(where)
         query = sa.text(
-            "SELECT item_id, distance, station, kind, language, metadata FROM asset_embeddings "
+            f"SELECT item_id, distance, station, kind, language, metadata FROM {self.table} "
             f"WHERE embedding MATCH :embedding AND k = :k{self._where(filters)} "
             "ORDER BY distance"
         )
