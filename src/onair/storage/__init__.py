@@ -18,6 +18,7 @@ from onair.storage.object_store import (
     master_key,
     put_master,
 )
+from onair.storage.text_search import SearchDocument, SqlTextSearch
 from onair.storage.vector_index import InvalidVector, Neighbour, VectorIndex
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "ObjectStore",
     "ObjectStoreError",
     "ObjectStoreUnavailable",
+    "SearchDocument",
+    "SqlTextSearch",
     "StorageError",
     "VectorIndex",
     "check_database",
