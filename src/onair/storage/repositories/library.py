@@ -9,7 +9,6 @@ files whose assets are missing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -19,8 +18,6 @@ from sqlalchemy.orm import Session
 from onair.domain.library import (
     AlreadyInLibrary,
     AssetKind,
-    AudioFacts,
-    Ending,
     FileRecord,
     FileStamp,
     LibraryAsset,
@@ -28,10 +25,17 @@ from onair.domain.library import (
     RejectKind,
     artist_key,
 )
-from onair.domain.rights import UsageRights, Use
-from onair.domain.tags import TrackTags
+from onair.domain.rights import UsageRights
 from onair.storage.repositories.assets import AssetNotFound
 from onair.storage.repositories.dialect_insert import insert_for
+from onair.storage.repositories.library_rows import (
+    analysis_row,
+    asset_of,
+    asset_row,
+    credited,
+    rights_of,
+    rights_row,
+)
 from onair.storage.tables import (
     Asset,
     AssetAnalysis,
@@ -151,21 +155,21 @@ class SqlLibrary:
         ids = [a.id for a in assets]
         for table in (AssetAnalysis, AssetArtist, AssetRight):
             session.execute(sa.delete(table).where(table.asset_id.in_(ids)))
-        rows = [_asset_row(a) for a in assets]
+        rows = [asset_row(a) for a in assets]
         insert = insert_for(session, Asset)
         columns = {c: insert.excluded[c] for c in rows[0] if c not in ("id", "created_at")}
         session.execute(insert.on_conflict_do_update(index_elements=[Asset.id], set_=columns), rows)
-        analyses = [_analysis_row(a.id, a.audio) for a in assets if a.audio is not None]
+        analyses = [analysis_row(a.id, a.audio) for a in assets if a.audio is not None]
         if analyses:
             session.execute(sa.insert(AssetAnalysis), analyses)
         artists = [
             {"asset_id": a.id, "position": n, "artist_key": artist_key(name), "name": name}
             for a in assets
-            for n, name in enumerate(_credited(a.tags))
+            for n, name in enumerate(credited(a.tags))
         ]
         if artists:
             session.execute(sa.insert(AssetArtist), artists)
-        rights = [_rights_row(a.id, r) for a in assets for r in a.rights]
+        rights = [rights_row(a.id, r) for a in assets for r in a.rights]
         if rights:
             session.execute(sa.insert(AssetRight), rights)
 
@@ -246,7 +250,7 @@ class SqlLibrary:
         for r in session.scalars(
             sa.select(AssetRight).where(AssetRight.asset_id.in_(ids)).order_by(AssetRight.id)
         ):
-            rights.setdefault(r.asset_id, []).append(_rights_of(r))
+            rights.setdefault(r.asset_id, []).append(rights_of(r))
         artists: dict[str, list[str]] = {}
         for a in session.scalars(
             sa.select(AssetArtist)
@@ -255,157 +259,9 @@ class SqlLibrary:
         ):
             artists.setdefault(a.asset_id, []).append(a.name)
         return [
-            _asset_of(r, analyses.get(r.id), tuple(rights.get(r.id, ())), artists.get(r.id, []))
+            asset_of(r, analyses.get(r.id), tuple(rights.get(r.id, ())), artists.get(r.id, []))
             for r in rows
         ]
-
-
-def _credited(tags: TrackTags) -> list[str]:
-    names = list(tags.artists) or ([tags.artist] if tags.artist else [])
-    seen: set[str] = set()
-    unique = []
-    for name in names:  # one row per artist even if a credit names them twice
-        key = artist_key(name)
-        if key and key not in seen:
-            seen.add(key)
-            unique.append(name)
-    return unique
-
-
-def _asset_row(asset: LibraryAsset) -> dict[str, Any]:
-    tags, audio = asset.tags, asset.audio
-    return {
-        "id": asset.id,
-        "station_id": asset.station,
-        "sha256": asset.sha256,
-        "kind": asset.kind.value,
-        "title": asset.title[:500],
-        "artist": tags.artist,
-        "album": tags.album,
-        "duration_s": audio.duration_s if audio else None,
-        "created_at": asset.created_at or utc_now(),
-        "album_artist": tags.album_artist,
-        "isrc": tags.isrc,
-        "label": tags.label,
-        "year": tags.year,
-        "genre": tags.genre,
-        "language": tags.language,
-        "explicit": tags.explicit,
-        "composer": tags.composer,
-        "publisher": tags.publisher,
-        "tag_bpm": tags.bpm,
-        "tags_original": tags.original,
-        "tag_problems": list(tags.problems),
-        "semantic_tags": list(asset.semantic_tags),
-        "source_name": asset.source_name,
-        "master_key": asset.master_key,
-        "waveform_key": asset.waveform_key,
-        "updated_at": utc_now(),
-    }
-
-
-def _analysis_row(asset_id: str, audio: AudioFacts) -> dict[str, Any]:
-    return {
-        "asset_id": asset_id,
-        "version": audio.version,
-        "codec": audio.codec,
-        "sample_rate": audio.sample_rate,
-        "channels": audio.channels,
-        "bitrate": audio.bitrate,
-        "loudness_lufs": audio.loudness_lufs,
-        "loudness_range_lu": audio.loudness_range_lu,
-        "true_peak_dbtp": audio.true_peak_dbtp,
-        "gain_db": audio.gain_db,
-        "cue_in_s": audio.cue_in_s,
-        "cue_out_s": audio.cue_out_s,
-        "intro_end_s": audio.intro_end_s,
-        "segue_s": audio.segue_s,
-        "ending": audio.ending.value,
-        "bpm": audio.bpm,
-        "energy": audio.energy,
-        "fingerprint": audio.fingerprint,
-        "analysed_at": utc_now(),
-    }
-
-
-def _rights_row(asset_id: str, rights: UsageRights) -> dict[str, Any]:
-    return {
-        "asset_id": asset_id,
-        "territories": sorted(rights.territories),
-        "valid_from": rights.valid_from,
-        "valid_until": rights.valid_until,
-        "uses": sorted(u.value for u in rights.uses),
-        "source": "library",
-    }
-
-
-def _rights_of(row: AssetRight) -> UsageRights:
-    return UsageRights(
-        territories=frozenset(row.territories),
-        valid_from=row.valid_from,
-        valid_until=row.valid_until,
-        uses=frozenset(Use(u) for u in row.uses),
-    )
-
-
-def _asset_of(
-    row: Asset, analysis: AssetAnalysis | None, rights: tuple[UsageRights, ...], artists: list[str]
-) -> LibraryAsset:
-    tags = TrackTags(
-        title=row.title,
-        artist=row.artist,
-        artists=tuple(artists),
-        album=row.album,
-        album_artist=row.album_artist,
-        isrc=row.isrc,
-        label=row.label,
-        year=row.year,
-        genre=row.genre,
-        language=row.language,
-        explicit=row.explicit,
-        composer=row.composer,
-        publisher=row.publisher,
-        bpm=row.tag_bpm,
-        problems=tuple(row.tag_problems or ()),
-        original=row.tags_original or {},
-    )
-    return LibraryAsset(
-        id=row.id,
-        station=row.station_id,
-        kind=AssetKind(row.kind),
-        tags=tags,
-        rights=rights,
-        sha256=row.sha256,
-        master_key=row.master_key,
-        waveform_key=row.waveform_key,
-        source_name=row.source_name,
-        audio=None if analysis is None else _audio_of(row, analysis),
-        semantic_tags=tuple(row.semantic_tags or ()),
-        created_at=row.created_at,
-    )
-
-
-def _audio_of(row: Asset, a: AssetAnalysis) -> AudioFacts:
-    return AudioFacts(
-        duration_s=row.duration_s or 0.0,
-        codec=a.codec,
-        sample_rate=a.sample_rate,
-        channels=a.channels,
-        bitrate=a.bitrate,
-        loudness_lufs=a.loudness_lufs,
-        loudness_range_lu=a.loudness_range_lu,
-        true_peak_dbtp=a.true_peak_dbtp,
-        gain_db=a.gain_db,
-        cue_in_s=a.cue_in_s,
-        cue_out_s=a.cue_out_s,
-        intro_end_s=a.intro_end_s,
-        segue_s=a.segue_s,
-        ending=Ending(a.ending),
-        bpm=a.bpm,
-        energy=a.energy,
-        fingerprint=a.fingerprint,
-        version=a.version,
-    )
 
 
 def _stamp(
