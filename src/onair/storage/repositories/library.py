@@ -8,7 +8,7 @@ files whose assets are missing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -41,8 +41,10 @@ from onair.storage.tables import (
     AssetAnalysis,
     AssetArtist,
     AssetRight,
+    Base,
     IngestFile,
     IngestReject,
+    UtcDateTime,
     utc_now,
 )
 
@@ -173,6 +175,33 @@ class SqlLibrary:
         if rights:
             session.execute(sa.insert(AssetRight), rights)
 
+    def mark_indexed(self, station: str, semantic_tags: Mapping[str, Sequence[str]]) -> None:
+        """Record the assets as indexed for search now, with the tags the indexer gave them.
+
+        ``updated_at`` is left alone: this is not an edit of the asset, and a
+        later save makes it stale for the index again. Ids of other stations
+        and unknown ids are ignored.
+        """
+        now = utc_now()
+        params = [
+            {"b_id": asset_id, "b_tags": list(tags), "b_now": now}
+            for asset_id, tags in semantic_tags.items()
+        ]
+        table = Base.metadata.tables[Asset.__tablename__]
+        # Setting updated_at to itself keeps the column's onupdate from firing.
+        update = (
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("b_id"), table.c.station_id == station)
+            .values(
+                semantic_tags=sa.bindparam("b_tags", type_=sa.JSON),
+                indexed_at=sa.bindparam("b_now", type_=UtcDateTime),
+                updated_at=table.c.updated_at,
+            )
+        )
+        with self.engine.begin() as conn:
+            for start in range(0, len(params), _CHUNK):
+                conn.execute(update, params[start : start + _CHUNK])
+
     def reject(self, station: str, reject: Reject, stamp: FileStamp | None = None) -> None:
         """Record (or replace) the reason a file or catalog row was refused."""
         with Session(self.engine) as session, session.begin():
@@ -217,6 +246,24 @@ class SqlLibrary:
         query = sa.select(Asset).where(Asset.station_id == station)
         if kind is not None:
             query = query.where(Asset.kind == kind.value)
+        if after_id is not None:
+            query = query.where(Asset.id > after_id)
+        with Session(self.engine) as session:
+            rows = list(session.scalars(query.order_by(Asset.id).limit(limit)))
+            return self._assemble(session, rows)
+
+    def stale_for_index(
+        self, station: str, limit: int = 500, after_id: str | None = None
+    ) -> list[LibraryAsset]:
+        """The station's assets never indexed for search or saved since, by id.
+
+        Page on with ``after_id`` (the last id of the previous page): marking a
+        page indexed does not shift the next one.
+        """
+        query = sa.select(Asset).where(
+            Asset.station_id == station,
+            sa.or_(Asset.indexed_at.is_(None), Asset.indexed_at < Asset.updated_at),
+        )
         if after_id is not None:
             query = query.where(Asset.id > after_id)
         with Session(self.engine) as session:

@@ -33,6 +33,7 @@ def credited(tags: TrackTags) -> list[str]:
 
 
 def asset_row(asset: LibraryAsset) -> dict[str, Any]:
+    """The ``assets`` row; ``indexed_at`` is not in it, so a save leaves it as it was."""
     tags, audio = asset.tags, asset.audio
     return {
         "id": asset.id,
@@ -84,6 +85,7 @@ def analysis_row(asset_id: str, audio: AudioFacts) -> dict[str, Any]:
         "bpm": audio.bpm,
         "energy": audio.energy,
         "fingerprint": audio.fingerprint,
+        "timbre": list(audio.timbre) or None,
         "analysed_at": utc_now(),
     }
 
@@ -165,4 +167,5 @@ def audio_of(row: Asset, a: AssetAnalysis) -> AudioFacts:
         energy=a.energy,
         fingerprint=a.fingerprint,
         version=a.version,
+        timbre=tuple(a.timbre or ()),
     )
