@@ -10,13 +10,13 @@ from collections.abc import Mapping, Sequence
 
 import sqlalchemy as sa
 
-from onair.storage.sql_vector_index import SqlVectorIndex
+from onair.storage.sql_vector_index import CHUNK, SqlVectorIndex
 from onair.storage.vector_index import (
+    Item,
     Neighbour,
     Scalar,
     check_filter,
     check_k,
-    split_metadata,
     validate_vector,
 )
 
@@ -40,13 +40,15 @@ class PgVectorIndex(SqlVectorIndex):
 
     def upsert(self, item_id: str, vector: Sequence[float], metadata: Mapping[str, Scalar]) -> None:
         """Add the item, or replace its vector and metadata."""
-        embedding = _literal(validate_vector(vector, self.dimensions))
-        columns, rest = split_metadata(metadata)
+        self.upsert_many([(item_id, vector, metadata)])
+
+    def upsert_many(self, items: Sequence[Item]) -> None:
+        """:meth:`upsert` each item in one transaction: all or nothing; the last of an id wins."""
+        rows = self._rows(items, _literal)
+        upsert = sa.text(_UPSERT.format(table=self.table))
         with self.engine.begin() as conn:
-            conn.execute(
-                sa.text(_UPSERT.format(table=self.table)),
-                {"id": item_id, "embedding": embedding, **columns, "metadata": rest},
-            )
+            for start in range(0, len(rows), CHUNK):
+                conn.execute(upsert, rows[start : start + CHUNK])
 
     def nearest(
         self, vector: Sequence[float], k: int = 10, where: Mapping[str, Scalar] | None = None

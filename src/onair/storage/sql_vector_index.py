@@ -7,15 +7,25 @@ embeddings (384 dimensions), ``asset_sounds`` the sound of the audio
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from onair.storage.vector_index import DIMENSIONS, FILTERABLE, Neighbour, joined
+from onair.storage.vector_index import (
+    DIMENSIONS,
+    FILTERABLE,
+    Item,
+    Neighbour,
+    joined,
+    split_metadata,
+    validate_vector,
+)
 
 __all__ = ["VECTOR_TABLES", "SqlVectorIndex"]
+
+CHUNK = 500  # items per statement batch
 
 VECTOR_TABLES = frozenset({"asset_embeddings", "asset_sounds"})
 
@@ -39,6 +49,20 @@ class SqlVectorIndex:
         """How many items the index holds."""
         with self.engine.connect() as conn:
             return int(conn.execute(sa.text(f"SELECT count(*) FROM {self.table}")).scalar_one())
+
+    def _rows(
+        self, items: Sequence[Item], encode: Callable[[list[float]], Any]
+    ) -> list[dict[str, Any]]:
+        """The items as statement parameters, the last of an id winning.
+
+        Every item is checked before any is written, so a bad one writes nothing.
+        """
+        rows: dict[str, dict[str, Any]] = {}
+        for item_id, vector, metadata in items:
+            embedding = encode(validate_vector(vector, self.dimensions))
+            columns, rest = split_metadata(metadata)
+            rows[item_id] = {"id": item_id, "embedding": embedding, **columns, "metadata": rest}
+        return list(rows.values())
 
     @staticmethod
     def _where(filters: dict[str, str]) -> str:

@@ -11,13 +11,14 @@ from collections.abc import Mapping, Sequence
 import sqlalchemy as sa
 import sqlite_vec
 
-from onair.storage.sql_vector_index import SqlVectorIndex
+from onair.storage.sql_vector_index import CHUNK, SqlVectorIndex
 from onair.storage.vector_index import (
+    FILTERABLE,
+    Item,
     Neighbour,
     Scalar,
     check_filter,
     check_k,
-    split_metadata,
     validate_vector,
 )
 
@@ -34,16 +35,23 @@ class SqliteVectorIndex(SqlVectorIndex):
 
     def upsert(self, item_id: str, vector: Sequence[float], metadata: Mapping[str, Scalar]) -> None:
         """Add the item, or replace its vector and metadata."""
-        blob = sqlite_vec.serialize_float32(validate_vector(vector, self.dimensions))
-        columns, rest = split_metadata(metadata)
-        text = {k: "" if v is None else v for k, v in columns.items()}  # vec0 takes no NULL
+        self.upsert_many([(item_id, vector, metadata)])
+
+    def upsert_many(self, items: Sequence[Item]) -> None:
+        """:meth:`upsert` each item in one transaction: all or nothing; the last of an id wins."""
+        rows = self._rows(items, sqlite_vec.serialize_float32)
+        for row in rows:  # vec0 takes no NULL: "" is its "absent"
+            row.update({name: row[name] or "" for name in FILTERABLE})
+        delete = sa.text(f"DELETE FROM {self.table} WHERE item_id IN :ids").bindparams(
+            sa.bindparam("ids", expanding=True)
+        )
+        insert = sa.text(_INSERT.format(table=self.table))
         # vec0 has no upsert: replace inside one transaction.
         with self.engine.begin() as conn:
-            conn.execute(sa.text(f"DELETE FROM {self.table} WHERE item_id = :id"), {"id": item_id})
-            conn.execute(
-                sa.text(_INSERT.format(table=self.table)),
-                {"id": item_id, "embedding": blob, **text, "metadata": rest},
-            )
+            for start in range(0, len(rows), CHUNK):
+                chunk = rows[start : start + CHUNK]
+                conn.execute(delete, {"ids": [row["id"] for row in chunk]})
+                conn.execute(insert, chunk)
 
     def nearest(
         self, vector: Sequence[float], k: int = 10, where: Mapping[str, Scalar] | None = None

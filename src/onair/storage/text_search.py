@@ -18,12 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-__all__ = ["MAX_QUERY_WORDS", "SearchDocument", "SqlTextSearch", "query_words"]
+__all__ = ["MAX_QUERY_WORDS", "SearchDocument", "Searchable", "SqlTextSearch", "query_words"]
 
 MAX_QUERY_WORDS = 32  # a pasted paragraph is not a search; FTS5 slows with each OR branch
 _CHUNK = 500  # documents per statement batch
@@ -39,6 +39,19 @@ class SearchDocument:
     station: str
     kind: str
     text: str
+
+
+class Searchable(Protocol):
+    """What :meth:`SqlTextSearch.put_many` reads: a :class:`SearchDocument` or its like."""
+
+    @property
+    def asset_id(self) -> str: ...
+    @property
+    def station(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def text(self) -> str: ...
 
 
 def query_words(query: str) -> list[str]:
@@ -92,7 +105,7 @@ class SqlTextSearch:
         self.engine = engine
         self._sqlite = engine.dialect.name == "sqlite"
 
-    def put_many(self, rows: Sequence[SearchDocument]) -> None:
+    def put_many(self, rows: Sequence[Searchable]) -> None:
         """Index these documents, replacing any already indexed under their ids; all or nothing."""
         latest = list({row.asset_id: row for row in rows}.values())  # the last of an id wins
         with self.engine.begin() as conn:
@@ -138,7 +151,7 @@ class SqlTextSearch:
             return int(conn.execute(sa.text("SELECT count(*) FROM asset_search")).scalar_one())
 
 
-def _params(row: SearchDocument) -> dict[str, str]:
+def _params(row: Searchable) -> dict[str, str]:
     return {"asset_id": row.asset_id, "station": row.station, "kind": row.kind, "text": row.text}
 
 

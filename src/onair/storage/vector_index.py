@@ -21,6 +21,7 @@ __all__ = [
     "FILTERABLE",
     "MAX_K",
     "InvalidVector",
+    "Item",
     "Neighbour",
     "VectorIndex",
     "check_filter",
@@ -35,6 +36,7 @@ FILTERABLE = ("station", "kind", "language")
 MAX_K = 4096  # sqlite-vec's limit on k; the same on every adapter
 
 Scalar = str | int | float | bool
+Item = tuple[str, Sequence[float], Mapping[str, Scalar]]  # item id, vector, metadata
 
 
 class InvalidVector(StorageError, ValueError):
@@ -57,6 +59,9 @@ class VectorIndex(Protocol):
 
     def upsert(self, item_id: str, vector: Sequence[float], metadata: Mapping[str, Scalar]) -> None:
         """Add the item, or replace its vector and metadata."""
+
+    def upsert_many(self, items: Sequence[Item]) -> None:
+        """:meth:`upsert` each item in one transaction: all or nothing; the last of an id wins."""
 
     def delete(self, item_id: str) -> None:
         """Remove the item; removing an absent one is not an error."""

@@ -154,3 +154,28 @@ def test_only_the_vector_tables_are_taken(engine: Engine) -> None:
         SqliteVectorIndex(engine, table="assets; DROP TABLE stations")
     with pytest.raises(ValueError, match="no vector table 'assets'"):
         PgVectorIndex(engine, dimensions=SOUND_DIMENSIONS, table="assets")
+
+
+def test_upsert_many_replaces_and_is_all_or_nothing(index: VectorIndex) -> None:
+    rng = random.Random(4)
+    vectors = [_unit(rng, index.dimensions) for _ in range(1200)]
+    index.upsert_many([(f"b{n:04}", v, {"station": "demo", "n": n}) for n, v in enumerate(vectors)])
+    assert index.count() == 1200
+    moved = _unit(rng, index.dimensions)
+    index.upsert_many(
+        [
+            ("b0007", vectors[0], {"station": "demo", "kind": "music"}),
+            ("b0007", moved, {"station": "demo", "kind": "promo"}),  # the last one wins
+        ]
+    )
+    [hit] = index.nearest(moved, k=1)
+    assert (hit.item_id, hit.metadata) == ("b0007", {"station": "demo", "kind": "promo"})
+    assert index.nearest(moved, k=1, where={"kind": "music"}) == []
+    with pytest.raises(InvalidVector, match="all zeros"):
+        index.upsert_many(
+            [("b0001", moved, {"station": "demo"}), ("new", [0.0] * index.dimensions, {})]
+        )
+    assert index.count() == 1200
+    assert [n.item_id for n in index.nearest(vectors[1], k=1)] == ["b0001"]
+    index.upsert_many([])
+    assert index.count() == 1200
