@@ -6,13 +6,22 @@ and an ``ObjectStore``); ingest never imports them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from onair.domain.library import FileRecord, FileStamp, LibraryAsset, Reject
 
-__all__ = ["AudioStore", "Library"]
+__all__ = [
+    "AudioStore",
+    "Library",
+    "Near",
+    "NearestIndex",
+    "SearchText",
+    "TextEmbedder",
+    "TextIndex",
+]
 
 
 class Library(Protocol):
@@ -45,6 +54,14 @@ class Library(Protocol):
 
     def reject_many(self, station: str, rejects: Sequence[Reject]) -> None: ...
 
+    def stale_for_index(
+        self, station: str, limit: int = 500, after_id: str | None = None
+    ) -> list[LibraryAsset]:
+        """Assets changed since they were last indexed for search, by id."""
+
+    def mark_indexed(self, station: str, semantic_tags: Mapping[str, Sequence[str]]) -> None:
+        """Record the assets as indexed, with their semantic tags."""
+
 
 class AudioStore(Protocol):
     """Objects by key: masters under their SHA-256, waveform peaks beside them."""
@@ -56,3 +73,54 @@ class AudioStore(Protocol):
     def put_file(self, key: str, path: Path, *, content_type: str = ...) -> object: ...
 
     def delete(self, key: str) -> None: ...
+
+
+class TextEmbedder(Protocol):
+    """Turns text into unit vectors whose dot product is their likeness in meaning."""
+
+    dimensions: int
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+
+class Near(Protocol):
+    @property
+    def item_id(self) -> str: ...
+
+    @property
+    def distance(self) -> float:
+        """Cosine distance: 0 the same direction, 2 the opposite."""
+
+
+class NearestIndex(Protocol):
+    """Nearest neighbours by cosine distance, filtered on station and kind."""
+
+    def upsert_many(
+        self, items: Sequence[tuple[str, Sequence[float], Mapping[str, str | int | float | bool]]]
+    ) -> None: ...
+
+    def delete(self, item_id: str) -> None: ...
+
+    def nearest(
+        self, vector: Sequence[float], k: int = 10, where: Mapping[str, str] | None = None
+    ) -> Sequence[Near]: ...
+
+
+@dataclass(frozen=True)
+class SearchText:
+    """What the full-text index reads about one asset."""
+
+    asset_id: str
+    station: str
+    kind: str
+    text: str
+
+
+class TextIndex(Protocol):
+    """Full-text match of operator queries (any word), best first with a positive score."""
+
+    def put_many(self, rows: Sequence[SearchText]) -> None: ...
+
+    def match(
+        self, station: str, query: str, k: int = 50, kind: str | None = None
+    ) -> list[tuple[str, float]]: ...
