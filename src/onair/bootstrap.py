@@ -26,11 +26,13 @@ from sqlalchemy.engine import Engine
 from onair.api import HealthCheck, create_app
 from onair.bus import BusError, EventBus, InMemoryBus
 from onair.config import BusKind, ObjectStoreKind, Settings, mask_url
-from onair.domain.library import AssetKind
+from onair.domain.library import SOUND_DIMENSIONS, AssetKind
 from onair.ingest.batch import BatchSummary, Ingests, run_batch
 from onair.ingest.catalog_load import CatalogLoad, load_catalog
+from onair.ingest.discovery import Discovery
 from onair.ingest.examine import IngestOptions
 from onair.ingest.intake import Intake, Outcome
+from onair.ingest.minilm_embedder import MiniLmEmbedder
 from onair.ingest.workers import RemoteIntake, serve_ingest
 from onair.observability import configure_logging, get_logger
 from onair.observability.metrics import BusMetrics
@@ -39,8 +41,11 @@ from onair.storage import migrate
 from onair.storage.db import DatabaseUnavailable, check_database, create_engine_for
 from onair.storage.fs_store import FilesystemObjectStore
 from onair.storage.object_store import ObjectStore, ObjectStoreError
+from onair.storage.pg_vector_index import PgVectorIndex
 from onair.storage.repositories import DatabaseSeenEvents, Stations
 from onair.storage.repositories.library import SqlLibrary
+from onair.storage.sqlite_vector_index import SqliteVectorIndex
+from onair.storage.text_search import SqlTextSearch
 
 __all__ = [
     "ROLES",
@@ -52,6 +57,7 @@ __all__ = [
     "ingest_options",
     "load_catalogs",
     "masked_database_url",
+    "open_discovery",
     "open_library",
     "open_station",
     "prepare_data_dir",
@@ -261,6 +267,18 @@ def open_library(settings: Settings) -> LibraryAccess:
         engine.dispose()
         raise
     return LibraryAccess(settings, engine, SqlLibrary(engine), objects)
+
+
+def open_discovery(access: LibraryAccess) -> Discovery:
+    """Search and similarity over the library (the embedding model loads on first use)."""
+    index = PgVectorIndex if access.engine.dialect.name == "postgresql" else SqliteVectorIndex
+    return Discovery(
+        access.library,
+        MiniLmEmbedder(),
+        meanings=index(access.engine),
+        sounds=index(access.engine, SOUND_DIMENSIONS, table="asset_sounds"),
+        words=SqlTextSearch(access.engine),
+    )
 
 
 def ingest_options(settings: Settings, kind: AssetKind | None = None) -> IngestOptions:

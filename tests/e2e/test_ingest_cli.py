@@ -112,3 +112,40 @@ def test_a_killed_run_resumes_without_redoing_finished_files(library: Path, tmp_
     assert (counts["unchanged"], counts["ingested"]) == (done, songs - done)
     listed = json.loads(onair("library", "list", "--json", "--data-dir", str(data)).stdout)
     assert len(listed) == songs
+
+
+def test_search_and_similar_find_what_ingest_indexed(library: Path, tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    ingest = onair("ingest", str(library), "--catalog", str(library / "catalog.csv"),
+                   "--data-dir", data, timeout=240)  # fmt: skip
+    assert "indexing for search" in ingest.stderr
+    listed = json.loads(onair("library", "list", "--json", "--data-dir", data).stdout)
+    song = next(a for a in listed if a["kind"] == "music" and a["artist"])
+    assert any(tag.startswith("mood:") for tag in song["tags"]), song
+
+    by_artist = onair("library", "search", song["artist"], "--json", "--data-dir", data)
+    assert by_artist.returncode == 0, by_artist.stderr
+    hits = json.loads(by_artist.stdout)
+    assert hits[0]["artist"] == song["artist"]
+    assert hits[0]["ranks"]["words"] == 1
+
+    alike = onair("library", "similar", song["id"], "--json", "--data-dir", data)
+    assert alike.returncode == 0, alike.stderr
+    similar = json.loads(alike.stdout)
+    assert similar
+    assert song["id"] not in {h["id"] for h in similar}
+    assert {h["kind"] for h in similar} == {"music"}
+
+    table = onair("library", "search", "mellow", "--limit", "3", "--data-dir", data)
+    assert table.returncode == 0
+    assert "why" in table.stdout
+
+    empty = onair("library", "search", "  ", "--data-dir", data)
+    assert empty.returncode == 1
+    assert empty.stderr.strip().splitlines() == [
+        "error: the search has no words: say what to look for"
+    ]
+    unknown = onair("library", "similar", "01ARZ3NDEKTSV4RRFFQ69G5FAV", "--data-dir", data)
+    assert unknown.returncode == 1
+    assert len(unknown.stderr.strip().splitlines()) == 1
+    assert "no asset" in unknown.stderr

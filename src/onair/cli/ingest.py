@@ -21,6 +21,7 @@ from onair.cli.common import (
     progress_bar,
     settings_from,
 )
+from onair.cli.library import index_for_search
 from onair.domain.library import AssetKind
 from onair.ingest.batch import BatchSummary, find_audio
 from onair.ingest.catalog_load import CatalogLoad
@@ -49,6 +50,10 @@ def ingest(
         bool,
         typer.Option("--via-bus", help="Send the files to 'serve --role ingest' workers (NATS)."),
     ] = False,
+    no_index: Annotated[
+        bool,
+        typer.Option("--no-index", help="Skip indexing for search ('onair library index' later)."),
+    ] = False,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
     as_json: JsonOpt = False,
@@ -69,6 +74,8 @@ def ingest(
             rejected_rows, named = _catalogs(access, catalog or [])
             files = sorted(set(files) | {str(p.resolve()) for p in named})
             summary = _audio(access, files, jobs, kind, via_bus=via_bus)
+            if not no_index:
+                index_for_search(access)
         finally:
             access.close()
     summary.skipped = others
@@ -86,6 +93,7 @@ def ingest_folder(access: bootstrap.LibraryAccess, folder: Path, catalog: Path) 
     _, named = _catalogs(access, [catalog])
     files, _ = find_audio([folder])
     summary = _audio(access, sorted(set(files) | {str(p.resolve()) for p in named}), 0, None)
+    index_for_search(access)
     err.print(f"library: {summary.line()}", highlight=False)
 
 

@@ -1,19 +1,29 @@
-"""``onair library``: what the library holds, one asset in full, and what it refused."""
+"""``onair library``: what the library holds, one asset in full, search, and what it refused."""
 
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from onair import bootstrap
-from onair.cli.common import ConfigOpt, DataDirOpt, JsonOpt, operator_errors, out, settings_from
+from onair.cli.common import (
+    ConfigOpt,
+    DataDirOpt,
+    JsonOpt,
+    err,
+    operator_errors,
+    out,
+    progress_bar,
+    settings_from,
+)
 from onair.domain.library import AssetKind
 from onair.ingest.asset_view import asset_view
+from onair.ingest.discovery import Found
 
-__all__ = ["library_app"]
+__all__ = ["index_for_search", "library_app"]
 
 library_app = typer.Typer(help="The station's library of assets.", no_args_is_help=True)
 
@@ -96,4 +106,109 @@ def rejects(
     table = Table("when", "kind", "source", "reason")
     for row in rows:
         table.add_row(row["at"] or "", row["kind"], row["source"], row["reason"])
+    out.print(table)
+
+
+@library_app.command("search")
+def search(
+    query: Annotated[str, typer.Argument(help='What to look for, e.g. "mellow late-night jazz".')],
+    kind: Annotated[AssetKind | None, typer.Option(help="Only this kind.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many.")] = 10,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find assets by words (titles, artists, tags) and by meaning, best first."""
+    with operator_errors():
+        access = bootstrap.open_library(settings_from(config, data_dir=data_dir))
+        try:
+            discovery = bootstrap.open_discovery(access)
+            found = discovery.search(access.settings.station, query, limit, kind)
+            rows = _results(access, found)
+        finally:
+            access.close()
+    _print_results(rows, as_json, f"no asset matches {query!r}")
+
+
+@library_app.command("similar")
+def similar(
+    asset: Annotated[str, typer.Argument(help="The asset id (see 'onair library list').")],
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many.")] = 10,
+    any_kind: Annotated[
+        bool, typer.Option("--any-kind", help="Look beyond the asset's own kind.")
+    ] = False,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Assets like ASSET in what they are (tags) and how they sound (timbre, tempo, energy)."""
+    with operator_errors():
+        access = bootstrap.open_library(settings_from(config, data_dir=data_dir))
+        try:
+            found = bootstrap.open_discovery(access).similar(asset, limit, any_kind=any_kind)
+            rows = _results(access, found)
+        finally:
+            access.close()
+    _print_results(rows, as_json, f"nothing indexed is like {asset}")
+
+
+@library_app.command("index")
+def index(config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
+    """Index for search the assets changed since they were last indexed.
+
+    'onair ingest' does this itself unless given --no-index.
+    """
+    with operator_errors():
+        access = bootstrap.open_library(settings_from(config, data_dir=data_dir))
+        try:
+            done = index_for_search(access)
+        finally:
+            access.close()
+    err.print(f"indexed {done} assets", highlight=False)
+
+
+def index_for_search(access: bootstrap.LibraryAccess) -> int:
+    """Index what changed, with a progress bar; how many assets were indexed."""
+    discovery = bootstrap.open_discovery(access)
+    with progress_bar(rate=True) as progress:
+        task = progress.add_task("indexing for search", total=None)
+        return discovery.index_pending(access.settings.station, lambda n: progress.advance(task, n))
+
+
+def _results(access: bootstrap.LibraryAccess, found: list[Found]) -> list[dict[str, Any]]:
+    assets = {a.id: a for a in access.library.get_many([f.asset_id for f in found])}
+    rows = []
+    for rank, hit in enumerate(found, start=1):
+        asset = assets.get(hit.asset_id)
+        if asset is None:  # removed since it was indexed
+            continue
+        rows.append(
+            {
+                "rank": rank,
+                "id": asset.id,
+                "kind": asset.kind.value,
+                "title": asset.title,
+                "artist": asset.tags.artist,
+                "score": hit.score,
+                "ranks": hit.ranks,
+                "tags": list(asset.semantic_tags),
+            }
+        )
+    return rows
+
+
+def _print_results(rows: list[dict[str, Any]], as_json: bool, nothing: str) -> None:
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    if not rows:
+        err.print(nothing, highlight=False)
+        return
+    table = Table("#", "id", "kind", "title", "artist", "why", "tags")
+    for row in rows:
+        why = ", ".join(f"{name} #{place}" for name, place in row["ranks"].items())
+        table.add_row(
+            str(row["rank"]), row["id"], row["kind"], row["title"], row["artist"] or "", why,
+            " ".join(row["tags"]),
+        )  # fmt: skip
     out.print(table)
