@@ -2,7 +2,8 @@
 
 Prints one JSON line: ``tracks``, ``onair_tracks_per_s``, ``reference_tracks_per_s``,
 ``speedup``, ``reference_ffmpeg_tracks_per_s``, ``speedup_ffmpeg``,
-``reference_ffmpeg_parallel_tracks_per_s``, ``search_p95_ms``.
+``reference_ffmpeg_parallel_tracks_per_s``, then for discovery ``search_assets``,
+``catalog_rows_per_s``, ``index_assets_per_s``, ``search_p50_ms`` and ``search_p95_ms``.
 
 The corpus is ``--tracks`` (default 200) distinct four-minute 192 kbps MP3s,
 synthesized once with ffmpeg (tones, noise, fades and silences that differ per
@@ -19,12 +20,18 @@ file) and kept in ``--corpus`` for later runs.
   file into ``output.dummy``); one file at a time, as LibreTime's analyzer takes
   them. ``reference_ffmpeg_*`` is the chain without the liquidsoap check, one
   file at a time and one per core, for a like-for-like core count.
+- search: ``--search-assets`` (default 100,000) catalog rows with varied titles,
+  artists, genres, labels and years, loaded from CSV as ``onair ingest --catalog``
+  does, indexed (MiniLM embeddings, full text, semantic tags), then 40 queries
+  (moods, genres, artists, titles) five times each through the hybrid search,
+  warm, as the API serves them.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import json
 import os
 import random
@@ -126,9 +133,149 @@ def onair(paths: list[Path]) -> float:
     return len(paths) / elapsed
 
 
+_WORDS = [
+    "love",
+    "night",
+    "summer",
+    "heart",
+    "fire",
+    "river",
+    "dream",
+    "blue",
+    "city",
+    "light",
+    "rain",
+    "gold",
+    "wild",
+    "road",
+    "midnight",
+    "dance",
+    "home",
+    "sky",
+    "ocean",
+    "moon",
+    "star",
+    "shadow",
+    "train",
+    "window",
+    "radio",
+    "morning",
+    "paradise",
+    "storm",
+    "garden",
+    "silver",
+    "echo",
+    "highway",
+    "velvet",
+    "neon",
+]
+_NAMES = [
+    "Ana",
+    "Joe",
+    "Mia",
+    "Leo",
+    "Kai",
+    "Zoe",
+    "Sam",
+    "Eva",
+    "Max",
+    "Ivy",
+    "Noa",
+    "Tom",
+    "Lea",
+    "Ray",
+    "Ada",
+    "Eli",
+]
+_SURNAMES = [
+    "Silva",
+    "Berg",
+    "Novak",
+    "Costa",
+    "Reyes",
+    "Okafor",
+    "Laine",
+    "Marsh",
+    "Quinn",
+    "Vale",
+    "Holt",
+    "Adler",
+]
+_GENRES = (
+    "Jazz", "Pop", "Rock", "Hip-Hop", "Electronic", "Deep House", "Soul", "R&B", "Country",
+    "Folk", "Reggae", "Latin", "Classical", "Ambient", "Blues", "Metal", "Indie", "Funk",
+)  # fmt: skip
+_QUERIES = (
+    "mellow late-night jazz", "upbeat summer pop", "dark techno", "acoustic folk ballad",
+    "love songs", "midnight radio", "deep house for the weekend", "classic rock anthem",
+    "soul from the seventies", "reggae sunshine", "latin dance", "calm ambient morning",
+    "angry metal", "country road trip", "indie rainy day", "funk groove", "blue moon",
+    "silver highway", "hip hop party", "romantic r&b", "ocean dream", "neon city lights",
+    "garden of velvet", "jazz piano", "blues guitar", "morning train", "storm and fire",
+    "paradise", "wild heart", "gold", "Ana Silva", "Leo Costa", "Mia Novak", "Zoe Reyes",
+    "Kai Okafor", "Eva Laine", "songs about rain", "something to wake up to",
+    "quiet music for reading", "electronic dance hits",
+)  # fmt: skip
+
+
+def _catalog_csv(path: Path, rows: int) -> None:
+    rng = random.Random(7)
+    artists = [f"{rng.choice(_NAMES)} {rng.choice(_SURNAMES)}" for _ in range(4000)]
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["isrc", "title", "artist", "album", "label", "year", "genre"])
+        for n in range(rows):
+            title = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 4))).title()
+            artist = rng.choice(artists)
+            if rng.random() < 0.15:
+                artist += f" feat. {rng.choice(artists)}"
+            isrc = f"US{chr(65 + n // 100_000 % 26)}B1{rng.randint(0, 99):02d}{n % 100_000:05d}"
+            album = f"{rng.choice(_WORDS).title()} {rng.choice(_WORDS).title()}"
+            label = f"{rng.choice(_SURNAMES)} Records"
+            writer.writerow([isrc, title, artist, album, label, rng.randint(1960, 2026),
+                             rng.choice(_GENRES)])  # fmt: skip
+
+
+def search(rows: int) -> dict[str, float | int]:
+    with tempfile.TemporaryDirectory(prefix="onair-bench-search-") as data:
+        feed = Path(data) / "catalog.csv"
+        _catalog_csv(feed, rows)
+        settings = load_settings(None, data_dir=Path(data))
+        bootstrap.prepare_data_dir(settings)
+        access = bootstrap.open_library(settings)
+        try:
+            start = time.perf_counter()
+            (load,) = bootstrap.load_catalogs(access, [feed])
+            loaded = time.perf_counter() - start
+            assert load.added == rows, load
+            discovery = bootstrap.open_discovery(access)
+            discovery.search(settings.station, "warm up the model")
+            start = time.perf_counter()
+            indexed = discovery.index_pending(settings.station)
+            indexing = time.perf_counter() - start
+            latencies = []
+            for _ in range(5):
+                for query in _QUERIES:
+                    start = time.perf_counter()
+                    found = discovery.search(settings.station, query)
+                    latencies.append((time.perf_counter() - start) * 1000)
+                    assert found, query
+        finally:
+            access.close()
+    latencies.sort()
+    return {
+        "search_assets": indexed,
+        "catalog_rows_per_s": round(rows / loaded),
+        "index_assets_per_s": round(indexed / indexing),
+        "search_p50_ms": round(latencies[len(latencies) // 2], 1),
+        "search_p95_ms": round(latencies[int(len(latencies) * 0.95)], 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tracks", type=int, default=200)
+    parser.add_argument("--search-assets", type=int, default=100_000)
     parser.add_argument(
         "--corpus", type=Path, default=Path(tempfile.gettempdir()) / "onair-bench-mp3"
     )
@@ -148,7 +295,7 @@ def main() -> None:
         "reference_ffmpeg_tracks_per_s": round(ffmpeg, 2),
         "speedup_ffmpeg": round(onair_rate / ffmpeg, 2),
         "reference_ffmpeg_parallel_tracks_per_s": round(ffmpeg_parallel, 2),
-        "search_p95_ms": None,  # library search is not built yet
+        **search(args.search_assets),
     }
     print(json.dumps(figures))
 
