@@ -23,19 +23,18 @@ from onair.storage.vector_index import (
     validate_vector,
 )
 
-__all__ = ["VECTOR_TABLES", "SqlVectorIndex"]
+__all__ = ["DEFAULT", "VECTOR_TABLES", "SqlVectorIndex"]
 
 CHUNK = 500  # items per statement batch
 
 VECTOR_TABLES = frozenset({"asset_embeddings", "asset_sounds"})
+DEFAULT = "asset_embeddings"
 
 
 class SqlVectorIndex:
     """Base of the adapters on one vector table; they differ in their SQL."""
 
-    def __init__(
-        self, engine: Engine, dimensions: int = DIMENSIONS, table: str = "asset_embeddings"
-    ) -> None:
+    def __init__(self, engine: Engine, dimensions: int = DIMENSIONS, table: str = DEFAULT) -> None:
         if table not in VECTOR_TABLES:
             raise ValueError(f"no vector table {table!r}: one of {sorted(VECTOR_TABLES)}")
         self.engine, self.dimensions, self.table = engine, dimensions, table

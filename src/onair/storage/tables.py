@@ -222,3 +222,16 @@ class ProcessedEvent(Base):
     consumer: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
     event_id: Mapped[str] = mapped_column(sa.String(26), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+
+
+class VectorGeneration(Base):
+    """How many writing transactions each vector table has seen.
+
+    The SQLite index searches an in-memory snapshot while its generation is
+    current (PostgreSQL's HNSW index needs no snapshot and leaves it alone).
+    """
+
+    __tablename__ = "vector_generations"
+
+    table_name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    generation: Mapped[int] = mapped_column(sa.BigInteger)
