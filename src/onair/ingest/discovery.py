@@ -12,6 +12,7 @@ is) with the nearest sound vectors (how it sounds).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from onair.domain.errors import DomainError
@@ -113,10 +114,12 @@ class Discovery:
             raise NothingToSearch("the search has no words: say what to look for")
         where = _where(station, kind)
         wide = max(_CANDIDATES, k)
-        by_meaning = self.meanings.nearest(self.embedder.embed([query])[0], wide, where)
-        by_words = self.words.match(station, query, wide, kind.value if kind else None)
-        rankings = {"meaning": _ids(by_meaning), "words": [item for item, _ in by_words]}
-        return fuse(rankings, k)
+        # The two rankings are independent, and both release the GIL: run them side by side.
+        with ThreadPoolExecutor(1) as pool:
+            by_words = pool.submit(self.words.match, station, query, wide, kind and kind.value)
+            by_meaning = self.meanings.nearest(self.embedder.embed([query])[0], wide, where)
+            words = [item for item, _ in by_words.result()]
+        return fuse({"meaning": _ids(by_meaning), "words": words}, k)
 
     def similar(self, asset_id: str, k: int = 10, *, any_kind: bool = False) -> list[Found]:
         """Assets like ``asset_id`` in what they are and how they sound, of its kind."""

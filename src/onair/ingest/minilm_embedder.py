@@ -25,21 +25,28 @@ class MiniLmEmbedder:
 
     def __init__(self) -> None:
         self._model: Any = None
-        self._loading = threading.Lock()
+        self._running = threading.Lock()  # one encode at a time: torch's thread count is global
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []
-        vectors = self._loaded().encode(
-            list(texts), batch_size=_BATCH, normalize_embeddings=True, show_progress_bar=False
-        )
-        return [[float(v) for v in row] for row in vectors]
-
-    def _loaded(self) -> Any:
-        with self._loading:
+        with self._running:
             if self._model is None:
                 self._model = _load()
-            return self._model
+            import torch
+
+            wide = torch.get_num_threads()
+            # One search's query is too small to share out: on one thread it takes as
+            # long and leaves the other cores to the full-text half of the search.
+            torch.set_num_threads(1 if len(texts) == 1 else wide)
+            try:
+                vectors = self._model.encode(
+                    list(texts), batch_size=_BATCH, normalize_embeddings=True,
+                    show_progress_bar=False,
+                )  # fmt: skip
+            finally:
+                torch.set_num_threads(wide)
+        return vectors.tolist()  # type: ignore[no-any-return]
 
 
 def _load() -> Any:
