@@ -257,6 +257,12 @@ class LibraryAccess:
     def close(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> LibraryAccess:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
 
 def open_library(settings: Settings) -> LibraryAccess:
     engine = _engine(settings)

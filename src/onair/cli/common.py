@@ -31,6 +31,7 @@ __all__ = [
     "DataDirOpt",
     "JsonOpt",
     "err",
+    "library_at",
     "operator_errors",
     "out",
     "progress_bar",
@@ -74,6 +75,11 @@ def _fail(message: str, code: int) -> None:
 def settings_from(config: Path | None, **overrides: Any) -> Settings:
     given = {k: v for k, v in overrides.items() if v is not None}
     return load_settings(config, **given)
+
+
+def library_at(config: Path | None, data_dir: Path | None) -> bootstrap.LibraryAccess:
+    """The library the options point at; use inside :func:`operator_errors`, then close."""
+    return bootstrap.open_library(settings_from(config, data_dir=data_dir))
 
 
 class _Rate(ProgressColumn):

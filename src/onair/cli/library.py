@@ -14,10 +14,10 @@ from onair.cli.common import (
     DataDirOpt,
     JsonOpt,
     err,
+    library_at,
     operator_errors,
     out,
     progress_bar,
-    settings_from,
 )
 from onair.domain.library import AssetKind
 from onair.ingest.asset_view import asset_view
@@ -38,13 +38,9 @@ def list_assets(
     as_json: JsonOpt = False,
 ) -> None:
     """The station's assets, oldest first."""
-    with operator_errors():
-        access = bootstrap.open_library(settings_from(config, data_dir=data_dir))
-        try:
-            station = access.settings.station
-            assets = access.library.page(station, kind=kind, after_id=after, limit=limit)
-        finally:
-            access.close()
+    with operator_errors(), library_at(config, data_dir) as access:
+        station = access.settings.station
+        assets = access.library.page(station, kind=kind, after_id=after, limit=limit)
     views = [asset_view(a) for a in assets]
     if as_json:
         out.print_json(json.dumps(views))
@@ -65,12 +61,8 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Everything the library knows about one asset."""
-    with operator_errors():
-        access = bootstrap.open_library(settings_from(config, data_dir=data_dir))
-        try:
-            view = asset_view(access.library.get(asset))
-        finally:
-            access.close()
+    with operator_errors(), library_at(config, data_dir) as access:
+        view = asset_view(access.library.get(asset))
     if as_json:
         out.print_json(json.dumps(view))
         return
@@ -89,12 +81,8 @@ def rejects(
     as_json: JsonOpt = False,
 ) -> None:
     """Files and catalog rows the library refused, newest first, each with its reason."""
-    with operator_errors():
-        access = bootstrap.open_library(settings_from(config, data_dir=data_dir))
-        try:
-            found = access.library.rejects(access.settings.station, limit)
-        finally:
-            access.close()
+    with operator_errors(), library_at(config, data_dir) as access:
+        found = access.library.rejects(access.settings.station, limit)
     rows = [
         {"source": r.source, "kind": r.kind.value, "reason": r.reason,
          "duplicate_of": r.duplicate_of, "at": r.at.isoformat() if r.at else None}
@@ -119,14 +107,10 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Find assets by words (titles, artists, tags) and by meaning, best first."""
-    with operator_errors():
-        access = bootstrap.open_library(settings_from(config, data_dir=data_dir))
-        try:
-            discovery = bootstrap.open_discovery(access)
-            found = discovery.search(access.settings.station, query, limit, kind)
-            rows = _results(access, found)
-        finally:
-            access.close()
+    with operator_errors(), library_at(config, data_dir) as access:
+        discovery = bootstrap.open_discovery(access)
+        found = discovery.search(access.settings.station, query, limit, kind)
+        rows = _results(access, found)
     _print_results(rows, as_json, f"no asset matches {query!r}")
 
 
@@ -142,13 +126,9 @@ def similar(
     as_json: JsonOpt = False,
 ) -> None:
     """Assets like ASSET in what they are (tags) and how they sound (timbre, tempo, energy)."""
-    with operator_errors():
-        access = bootstrap.open_library(settings_from(config, data_dir=data_dir))
-        try:
-            found = bootstrap.open_discovery(access).similar(asset, limit, any_kind=any_kind)
-            rows = _results(access, found)
-        finally:
-            access.close()
+    with operator_errors(), library_at(config, data_dir) as access:
+        found = bootstrap.open_discovery(access).similar(asset, limit, any_kind=any_kind)
+        rows = _results(access, found)
     _print_results(rows, as_json, f"nothing indexed is like {asset}")
 
 
@@ -158,12 +138,8 @@ def index(config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
 
     'onair ingest' does this itself unless given --no-index.
     """
-    with operator_errors():
-        access = bootstrap.open_library(settings_from(config, data_dir=data_dir))
-        try:
-            done = index_for_search(access)
-        finally:
-            access.close()
+    with operator_errors(), library_at(config, data_dir) as access:
+        done = index_for_search(access)
     err.print(f"indexed {done} assets", highlight=False)
 
 
