@@ -103,6 +103,7 @@ class LibraryAsset:
     audio: AudioFacts | None = None
     semantic_tags: tuple[str, ...] = ()
     created_at: datetime | None = None
+    updated_at: datetime | None = None  # as last saved; the search index compares it
 
     @property
     def title(self) -> str:

@@ -103,7 +103,9 @@ class Discovery:
             ]
         )
         self.library.mark_indexed(
-            assets[0].station, {a.id: tags for a, tags in zip(assets, semantic, strict=True)}
+            assets[0].station,
+            {a.id: tags for a, tags in zip(assets, semantic, strict=True)},
+            as_of={a.id: a.updated_at for a in assets},
         )
 
     def search(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -59,8 +60,13 @@ class Library(Protocol):
     ) -> list[LibraryAsset]:
         """Assets changed since they were last indexed for search, by id."""
 
-    def mark_indexed(self, station: str, semantic_tags: Mapping[str, Sequence[str]]) -> None:
-        """Record the assets as indexed, with their semantic tags."""
+    def mark_indexed(
+        self,
+        station: str,
+        semantic_tags: Mapping[str, Sequence[str]],
+        as_of: Mapping[str, datetime | None] | None = None,
+    ) -> None:
+        """Record the assets as indexed as they were saved at ``as_of``, with their tags."""
 
 
 class AudioStore(Protocol):

@@ -91,6 +91,18 @@ def test_new_assets_are_stale_until_indexed_and_again_once_saved(library: SqlLib
     assert _ids(library.stale_for_index(STATION)) == [assets[0].id, assets[1].id]
 
 
+def test_an_asset_saved_while_it_was_being_indexed_stays_stale(library: SqlLibrary) -> None:
+    asset = _asset(1)
+    library.save(asset)
+    (read,) = library.stale_for_index(STATION)
+    library.save(replace(asset, tags=TrackTags(title="Song 1 (new mix)")))  # meanwhile
+    library.mark_indexed(STATION, {read.id: []}, as_of={read.id: read.updated_at})
+    (again,) = library.stale_for_index(STATION)
+    assert again.title == "Song 1 (new mix)"
+    library.mark_indexed(STATION, {again.id: []}, as_of={again.id: again.updated_at})
+    assert library.stale_for_index(STATION) == []
+
+
 def test_marking_indexed_keeps_updated_at_and_a_save_keeps_indexed_at(
     library: SqlLibrary, engine: Engine
 ) -> None:

@@ -9,6 +9,7 @@ files whose assets are missing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -175,16 +176,23 @@ class SqlLibrary:
         if rights:
             session.execute(sa.insert(AssetRight), rights)
 
-    def mark_indexed(self, station: str, semantic_tags: Mapping[str, Sequence[str]]) -> None:
-        """Record the assets as indexed for search now, with the tags the indexer gave them.
+    def mark_indexed(
+        self,
+        station: str,
+        semantic_tags: Mapping[str, Sequence[str]],
+        as_of: Mapping[str, datetime | None] | None = None,
+    ) -> None:
+        """Record the assets as indexed for search, with the tags the indexer gave them.
 
-        ``updated_at`` is left alone: this is not an edit of the asset, and a
-        later save makes it stale for the index again. Ids of other stations
-        and unknown ids are ignored.
+        ``as_of`` gives each asset's ``updated_at`` as the indexer read it (else
+        now): an asset saved again while it was being indexed stays stale, so
+        the next run indexes what it holds now. ``updated_at`` is left alone:
+        this is not an edit of the asset. Ids of other stations and unknown ids
+        are ignored.
         """
-        now = utc_now()
+        now, as_of = utc_now(), as_of or {}
         params = [
-            {"b_id": asset_id, "b_tags": list(tags), "b_now": now}
+            {"b_id": asset_id, "b_tags": list(tags), "b_now": as_of.get(asset_id) or now}
             for asset_id, tags in semantic_tags.items()
         ]
         table = Base.metadata.tables[Asset.__tablename__]

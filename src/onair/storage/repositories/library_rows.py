@@ -144,6 +144,7 @@ def asset_of(
         audio=None if analysis is None else audio_of(row, analysis),
         semantic_tags=tuple(row.semantic_tags or ()),
         created_at=row.created_at,
+        updated_at=row.updated_at,
     )
 
 
