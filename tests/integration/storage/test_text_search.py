@@ -142,3 +142,18 @@ def test_query_words_are_distinct_folded_and_capped() -> None:
     assert query_words('AC/DC "Back" back o\'Brien_x') == ["ac", "dc", "back", "o", "brien", "x"]
     assert query_words("Ça va, naïve café 2") == ["ça", "va", "naïve", "café", "2"]
     assert len(query_words(" ".join(f"w{n}" for n in range(100)))) == MAX_QUERY_WORDS
+
+
+def test_when_k_documents_hold_every_word_only_they_are_ranked(search: SqlTextSearch) -> None:
+    both = [_doc(f"both-{n}", f"Blue Moon number {n}") for n in range(3)]
+    one = [_doc(f"blue-{n}", f"Blue Skies number {n}") for n in range(5)]
+    search.put_many([*both, *one, _doc("moon", "Harvest Moon")])
+    assert sorted(_ids(search.match("demo", "blue moon", k=3))) == ["both-0", "both-1", "both-2"]
+    # Fewer than k hold both: any word counts, and the short title with the rarer word
+    # ranks among them by BM25.
+    wider = _ids(search.match("demo", "blue moon", k=5))
+    assert len(wider) == 5
+    assert "moon" in wider
+    assert set(_ids(search.match("demo", "blue moon", k=20))) == {
+        d.asset_id for d in [*both, *one]
+    } | {"moon"}
