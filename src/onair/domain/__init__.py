@@ -3,7 +3,7 @@
 from onair.domain.errors import DomainError, InvalidEnvelope
 from onair.domain.events import Correlation, Envelope, is_command, new_envelope
 from onair.domain.rights import WORLDWIDE, UsageRights, Use
-from onair.domain.tags import TrackTags
+from onair.domain.tags import TrackTags, VocalGender
 
 __all__ = [
     "WORLDWIDE",
@@ -12,6 +12,7 @@ __all__ = [
     "Envelope",
     "InvalidEnvelope",
     "TrackTags",
+    "VocalGender",
     "UsageRights",
     "Use",
     "is_command",

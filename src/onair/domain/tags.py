@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["TrackTags"]
+__all__ = ["TrackTags", "VocalGender"]
+
+
+class VocalGender(StrEnum):
+    """Who sings: flow rules keep several of one in a row apart."""
+
+    FEMALE = "female"
+    MALE = "male"
+    MIXED = "mixed"
+    INSTRUMENTAL = "instrumental"
 
 
 class TrackTags(BaseModel):
@@ -31,5 +42,6 @@ class TrackTags(BaseModel):
     composer: str | None = None
     publisher: str | None = None
     bpm: float | None = None
+    vocal_gender: VocalGender | None = None
     problems: tuple[str, ...] = ()
     original: dict[str, list[str]] = Field(default_factory=dict)

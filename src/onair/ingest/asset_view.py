@@ -31,6 +31,7 @@ def asset_view(asset: LibraryAsset) -> dict[str, Any]:
         "genre": tags.genre,
         "language": tags.language,
         "explicit": tags.explicit,
+        "vocal_gender": tags.vocal_gender.value if tags.vocal_gender else None,
         "composer": tags.composer,
         "publisher": tags.publisher,
         "sha256": asset.sha256,

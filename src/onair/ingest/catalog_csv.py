@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from onair.domain.errors import DomainError
 from onair.domain.rights import UsageRights, Use
-from onair.domain.tags import TrackTags
+from onair.domain.tags import TrackTags, VocalGender
 from onair.ingest.credits import split_credit
 from onair.ingest.isrc import InvalidIsrc, normalize_isrc
 from onair.ingest.text import clean_text
@@ -35,6 +35,7 @@ REQUIRED = ("isrc", "title", "artist")
 COLUMNS = (
     *REQUIRED, "album", "album_artist", "label", "year", "genre", "language", "explicit",
     "composer", "publisher", "file", "territories", "valid_from", "valid_until", "uses",
+    "vocal_gender",
 )  # fmt: skip
 
 
@@ -99,6 +100,10 @@ def _tags(cell: dict[str, str]) -> TrackTags:
     explicit = cell.get("explicit", "").lower()
     if explicit not in ("", "yes", "no", "true", "false", "1", "0"):
         raise ValueError(f"explicit {cell['explicit']!r} is not yes or no")
+    gender = cell.get("vocal_gender", "").strip().lower()
+    if gender and gender not in set(VocalGender):
+        choices = ", ".join(VocalGender)
+        raise ValueError(f"vocal_gender {cell['vocal_gender']!r} is not one of {choices}")
     return TrackTags(
         title=title,
         artist=artist,
@@ -113,6 +118,7 @@ def _tags(cell: dict[str, str]) -> TrackTags:
         explicit=explicit in ("yes", "true", "1") if explicit else None,
         composer=clean_text(cell.get("composer")),
         publisher=clean_text(cell.get("publisher")),
+        vocal_gender=VocalGender(gender) if gender else None,
     )
 
 

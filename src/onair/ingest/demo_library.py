@@ -251,9 +251,9 @@ def _write_catalog(path: Path, made: list[DemoTrack]) -> None:
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(["isrc", "title", "artist", "album", "year", "genre", "explicit", "file",
-                         "territories", "valid_from", "valid_until"])  # fmt: skip
+                         "territories", "valid_from", "valid_until", "vocal_gender"])  # fmt: skip
         for t in made:
             if t.isrc:
                 writer.writerow([t.isrc, t.title, t.artist, t.album, t.year, t.genre,
                                  "yes" if t.explicit else "no", t.file, t.territories,
-                                 t.valid_from, t.valid_until])  # fmt: skip
+                                 t.valid_from, t.valid_until, t.vocal_gender or ""])  # fmt: skip

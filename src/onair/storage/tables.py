@@ -99,6 +99,7 @@ class Asset(Base):
     genre: Mapped[str | None] = mapped_column(sa.String(200))
     language: Mapped[str | None] = mapped_column(sa.String(16))
     explicit: Mapped[bool | None] = mapped_column(sa.Boolean)
+    vocal_gender: Mapped[str | None] = mapped_column(sa.String(16))
     composer: Mapped[str | None] = mapped_column(sa.String(500))
     publisher: Mapped[str | None] = mapped_column(sa.String(500))
     tag_bpm: Mapped[float | None] = mapped_column(sa.Float)

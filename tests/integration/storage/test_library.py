@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from onair.domain.library import TIMBRE_BANDS, AssetKind, AudioFacts, Ending, LibraryAsset
-from onair.domain.tags import TrackTags
+from onair.domain.tags import TrackTags, VocalGender
 from onair.storage.repositories import Stations
 from onair.storage.repositories.library import SqlLibrary
 from onair.storage.tables import Asset
@@ -70,6 +70,13 @@ def test_timbre_round_trips(library: SqlLibrary) -> None:
     assert first.audio.timbre == TIMBRE
     assert second.audio is not None
     assert second.audio.timbre == ()
+
+
+def test_vocal_gender_round_trips(library: SqlLibrary) -> None:
+    sung = replace(_asset(1), tags=TrackTags(title="Sung", vocal_gender=VocalGender.MIXED))
+    library.save_many([sung, _asset(2)])
+    assert library.get(sung.id).tags.vocal_gender is VocalGender.MIXED
+    assert library.get(_asset(2).id).tags.vocal_gender is None
 
 
 def test_an_analysis_without_timbre_reads_as_empty(library: SqlLibrary, engine: Engine) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from onair.domain import Use
+from onair.domain.tags import VocalGender
 from onair.ingest.catalog_csv import CatalogEntry, CatalogReject, InvalidCatalog, read_catalog_csv
 
 HEADER = "isrc,title,artist,album,year,explicit,file,territories,valid_from,valid_until,uses\n"
@@ -80,3 +81,20 @@ def test_a_file_that_is_not_utf8_stops_with_the_line(tmp_path: Path) -> None:
     path.write_bytes(HEADER.encode() + "USRC17607839,Caf\xe9,A,,,,,,,,\n".encode("latin-1"))
     with pytest.raises(InvalidCatalog, match=r"latin1\.csv"):
         list(read_catalog_csv(path))
+
+
+def test_vocal_gender_is_read_and_a_bad_one_rejects_its_row(tmp_path: Path) -> None:
+    path = _catalog(
+        tmp_path,
+        "GBAYE0601498,Sung,Singer,,,,,,,,,Female",
+        "GBAYE0601499,Played,Band,,,,,,,,,",
+        "GBAYE0601500,Hummed,Band,,,,,,,,,whistled",
+        header=HEADER.rstrip("\n") + ",vocal_gender\n",
+    )
+    sung, played, bad = list(read_catalog_csv(path))
+    assert isinstance(sung, CatalogEntry)
+    assert isinstance(played, CatalogEntry)
+    assert sung.tags.vocal_gender is VocalGender.FEMALE
+    assert played.tags.vocal_gender is None
+    assert isinstance(bad, CatalogReject)
+    assert bad.reason.startswith("vocal_gender 'whistled' is not one of female, male")

@@ -6,7 +6,7 @@ from typing import Any
 
 from onair.domain.library import AssetKind, AudioFacts, Ending, LibraryAsset, artist_key
 from onair.domain.rights import UsageRights, Use
-from onair.domain.tags import TrackTags
+from onair.domain.tags import TrackTags, VocalGender
 from onair.storage.tables import Asset, AssetAnalysis, AssetRight, utc_now
 
 __all__ = [
@@ -52,6 +52,7 @@ def asset_row(asset: LibraryAsset) -> dict[str, Any]:
         "genre": tags.genre,
         "language": tags.language,
         "explicit": tags.explicit,
+        "vocal_gender": tags.vocal_gender.value if tags.vocal_gender else None,
         "composer": tags.composer,
         "publisher": tags.publisher,
         "tag_bpm": tags.bpm,
@@ -125,6 +126,7 @@ def asset_of(
         genre=row.genre,
         language=row.language,
         explicit=row.explicit,
+        vocal_gender=VocalGender(row.vocal_gender) if row.vocal_gender else None,
         composer=row.composer,
         publisher=row.publisher,
         bpm=row.tag_bpm,
