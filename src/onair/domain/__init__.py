@@ -12,9 +12,9 @@ __all__ = [
     "Envelope",
     "InvalidEnvelope",
     "TrackTags",
-    "VocalGender",
     "UsageRights",
     "Use",
+    "VocalGender",
     "is_command",
     "new_envelope",
 ]
