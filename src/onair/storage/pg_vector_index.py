@@ -38,10 +38,6 @@ def _literal(values: list[float]) -> str:
 class PgVectorIndex(SqlVectorIndex):
     """A :class:`~onair.storage.vector_index.VectorIndex` on a pgvector table."""
 
-    def upsert(self, item_id: str, vector: Sequence[float], metadata: Mapping[str, Scalar]) -> None:
-        """Add the item, or replace its vector and metadata."""
-        self.upsert_many([(item_id, vector, metadata)])
-
     def upsert_many(self, items: Sequence[Item]) -> None:
         """:meth:`upsert` each item in one transaction: all or nothing; the last of an id wins."""
         rows = self._rows(items, _literal)
@@ -49,6 +45,7 @@ class PgVectorIndex(SqlVectorIndex):
         with self.engine.begin() as conn:
             for start in range(0, len(rows), CHUNK):
                 conn.execute(upsert, rows[start : start + CHUNK])
+            self._written(conn)
 
     def nearest(
         self, vector: Sequence[float], k: int = 10, where: Mapping[str, Scalar] | None = None

@@ -7,17 +7,18 @@ embeddings (384 dimensions), ``asset_sounds`` the sound of the audio
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from onair.storage.vector_index import (
     DIMENSIONS,
     FILTERABLE,
     Item,
     Neighbour,
+    Scalar,
     joined,
     split_metadata,
     validate_vector,
@@ -39,10 +40,22 @@ class SqlVectorIndex:
             raise ValueError(f"no vector table {table!r}: one of {sorted(VECTOR_TABLES)}")
         self.engine, self.dimensions, self.table = engine, dimensions, table
 
+    def upsert(self, item_id: str, vector: Sequence[float], metadata: Mapping[str, Scalar]) -> None:
+        """Add the item, or replace its vector and metadata."""
+        self.upsert_many([(item_id, vector, metadata)])
+
+    def upsert_many(self, items: Sequence[Item]) -> None:
+        """Each adapter writes in its own SQL, then calls :meth:`_written`."""
+        raise NotImplementedError
+
     def delete(self, item_id: str) -> None:
         """Remove the item; removing an absent one is not an error."""
         with self.engine.begin() as conn:
             conn.execute(sa.text(f"DELETE FROM {self.table} WHERE item_id = :id"), {"id": item_id})
+            self._written(conn)
+
+    def _written(self, conn: Connection) -> None:
+        """Called inside every transaction that writes the table, before it commits."""
 
     def count(self) -> int:
         """How many items the index holds."""

@@ -51,16 +51,6 @@ class SqliteVectorIndex(SqlVectorIndex):
         self._loading = threading.Lock()
         self._blas = ThreadpoolController()
 
-    def delete(self, item_id: str) -> None:
-        """Remove the item; removing an absent one is not an error."""
-        with self.engine.begin() as conn:
-            conn.execute(sa.text(f"DELETE FROM {self.table} WHERE item_id = :id"), {"id": item_id})
-            bump_generation(conn, self.table)
-
-    def upsert(self, item_id: str, vector: Sequence[float], metadata: Mapping[str, Scalar]) -> None:
-        """Add the item, or replace its vector and metadata."""
-        self.upsert_many([(item_id, vector, metadata)])
-
     def upsert_many(self, items: Sequence[Item]) -> None:
         """:meth:`upsert` each item in one transaction: all or nothing; the last of an id wins."""
         rows = self._rows(items, sqlite_vec.serialize_float32)
@@ -76,7 +66,10 @@ class SqliteVectorIndex(SqlVectorIndex):
                 chunk = rows[start : start + CHUNK]
                 conn.execute(delete, {"ids": [row["id"] for row in chunk]})
                 conn.execute(insert, chunk)
-            bump_generation(conn, self.table)
+            self._written(conn)
+
+    def _written(self, conn: Connection) -> None:
+        bump_generation(conn, self.table)  # the snapshot of an older generation is stale
 
     def nearest(
         self, vector: Sequence[float], k: int = 10, where: Mapping[str, Scalar] | None = None
