@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from onair.domain.library import SOUND_DIMENSIONS, AssetKind, AudioFacts, LibraryAsset
+from onair.domain.library import SOUND_DIMENSIONS, AssetKind, AudioFacts, Ending, LibraryAsset
 
 __all__ = ["describe", "sound_vector", "sound_words"]
 
@@ -82,7 +82,7 @@ def sound_words(audio: AudioFacts, *, figures: bool = True) -> str:
         words.append("bright" if brightness > 0.55 else "warm, dark" if brightness < 0.35 else "")
     if audio.loudness_range_lu > 12:
         words.append("wide dynamics")
-    words.append("cold ending" if audio.ending.value == "cold" else "fades out")
+    words.append("cold ending" if audio.ending is Ending.COLD else "fades out")
     if figures:
         minutes, seconds = divmod(round(audio.duration_s), 60)
         words.append(f"{minutes}:{seconds:02d} long")

@@ -29,7 +29,7 @@ _BATCH = 256  # assets embedded and written at a time while indexing
 
 
 class NothingToSearch(DomainError):
-    """The query has no words, or the asset has nothing to compare."""
+    """The query has no words to search for."""
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,6 @@ _BATCH = 128
 class MiniLmEmbedder:
     """A ``TextEmbedder``: 384 values a text, unit length (cosine = dot product)."""
 
-    dimensions = 384
-
     def __init__(self) -> None:
         self._model: Any = None
         self._running = threading.Lock()  # one encode at a time: torch's thread count is global

@@ -84,8 +84,6 @@ class AudioStore(Protocol):
 class TextEmbedder(Protocol):
     """Turns text into unit vectors whose dot product is their likeness in meaning."""
 
-    dimensions: int
-
     def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
 
 
@@ -104,8 +102,6 @@ class NearestIndex(Protocol):
     def upsert_many(
         self, items: Sequence[tuple[str, Sequence[float], Mapping[str, str | int | float | bool]]]
     ) -> None: ...
-
-    def delete(self, item_id: str) -> None: ...
 
     def nearest(
         self, vector: Sequence[float], k: int = 10, where: Mapping[str, str] | None = None

@@ -53,20 +53,19 @@ class SemanticTagger:
 
     def tag_many(self, assets: Sequence[LibraryAsset]) -> list[tuple[str, ...]]:
         """``mood:<label>`` and ``genre:<label>`` tags for each asset, in order."""
-        music = [a for a in assets if a.kind is AssetKind.MUSIC]
-        self._learn_moods({sound_words(a.audio, figures=False) for a in music if a.audio})
-        self._learn_genres({a.tags.genre.casefold() for a in music if a.tags.genre})
+        music = {
+            a.id: (sound_words(a.audio, figures=False) if a.audio else None, _folded(a.tags.genre))
+            for a in assets
+            if a.kind is AssetKind.MUSIC
+        }
+        self._learn_moods({words for words, _ in music.values() if words})
+        self._learn_genres({genre for _, genre in music.values() if genre})
         found = []
         for asset in assets:
-            tags: list[str] = []
-            if asset.kind is AssetKind.MUSIC:
-                if asset.audio is not None:
-                    words = sound_words(asset.audio, figures=False)
-                    tags += [f"mood:{m}" for m in self._moods_of[words]]
-                genre = self._genre_of.get((asset.tags.genre or "").casefold())
-                if genre:
-                    tags.append(f"genre:{genre}")
-            found.append(tuple(tags))
+            words, genre = music.get(asset.id, (None, None))
+            tags = [f"mood:{m}" for m in self._moods_of[words]] if words else []
+            label = self._genre_of.get(genre) if genre else None
+            found.append((*tags, f"genre:{label}") if label else tuple(tags))
         return found
 
     def _learn_moods(self, phrases: set[str]) -> None:
@@ -101,3 +100,7 @@ class SemanticTagger:
             matrix = np.asarray(self.embedder.embed(phrases), dtype=np.float32)
             self._labels = (matrix[: len(MOODS)], matrix[len(MOODS) :])
         return self._labels
+
+
+def _folded(genre: str | None) -> str | None:
+    return genre.casefold() if genre else None
