@@ -103,8 +103,7 @@ def demo(
 
 def _seed_library(settings: Settings, tracks: int) -> None:
     """Give an empty library the synthesized demo library (made once, in the data dir)."""
-    access = bootstrap.open_library(settings)
-    try:
+    with bootstrap.open_library(settings) as access:
         if access.library.count(settings.station):
             return
         folder = settings.data_dir / "demo-library"
@@ -114,8 +113,6 @@ def _seed_library(settings: Settings, tracks: int) -> None:
                 task = progress.add_task("synthesizing the demo library", total=tracks)
                 build_demo_library(folder, tracks, on_track=lambda _: progress.advance(task))
         _ingest.ingest_folder(access, folder, catalog=folder / "catalog.csv")
-    finally:
-        access.close()
 
 
 @app.command("demo-library")

@@ -16,10 +16,10 @@ from onair.cli.common import (
     DataDirOpt,
     JsonOpt,
     err,
+    library_at,
     operator_errors,
     out,
     progress_bar,
-    settings_from,
 )
 from onair.cli.library import index_for_search
 from onair.domain.library import AssetKind
@@ -68,16 +68,12 @@ def ingest(
         raise typer.Exit(2)
     with operator_errors():
         files, others = find_audio(paths or [])
-        settings = settings_from(config, data_dir=data_dir)
-        access = bootstrap.open_library(settings)
-        try:
+        with library_at(config, data_dir) as access:
             rejected_rows, named = _catalogs(access, catalog or [])
             files = sorted(set(files) | {str(p.resolve()) for p in named})
             summary = _audio(access, files, jobs, kind, via_bus=via_bus)
             if not no_index:
                 index_for_search(access)
-        finally:
-            access.close()
     summary.skipped = others
     if as_json:
         counts = {s.value: summary.counts[s] for s in Status}
