@@ -29,8 +29,10 @@ __all__ = [
     "LibraryAsset",
     "Reject",
     "RejectKind",
+    "album_key",
     "artist_key",
     "master_key",
+    "title_key",
     "waveform_key",
 ]
 
@@ -174,3 +176,32 @@ def artist_key(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode() or name
     folded = _SPACES.sub(" ", folded.casefold().replace("&", " and ")).strip()
     return _THE.sub("", folded)
+
+
+# "Song (Radio Edit)", "Song [Remastered 2011]", "Song - Single Version": all "song".
+_VERSION_SUFFIX = re.compile(r"\s*(\([^)]*\)|\[[^\]]*\]|\s-\s.*)\s*$")
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+def title_key(title: str) -> str:
+    """One key per song title, whatever version or edit a file carries.
+
+    Title separation compares these keys, so "Song (Radio Edit)" and "Song"
+    count as one title.
+    """
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode() or title
+    folded = folded.casefold()
+    while True:
+        shorter = _VERSION_SUFFIX.sub("", folded)
+        if shorter == folded or not shorter.strip():
+            break
+        folded = shorter
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", folded)).strip()
+
+
+def album_key(album: str, artist: str | None) -> str:
+    """One key per album: its title (without edition) and its artist's key.
+
+    Two "Greatest Hits" by different artists are different albums.
+    """
+    return f"{artist_key(artist or '')}|{title_key(album)}"

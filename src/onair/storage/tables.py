@@ -20,7 +20,10 @@ __all__ = [
     "IngestFile",
     "IngestReject",
     "ProcessedEvent",
+    "ScheduleHour",
+    "ScheduleItemRow",
     "Station",
+    "StationProgramVersion",
     "UtcDateTime",
 ]
 
@@ -100,6 +103,9 @@ class Asset(Base):
     language: Mapped[str | None] = mapped_column(sa.String(16))
     explicit: Mapped[bool | None] = mapped_column(sa.Boolean)
     vocal_gender: Mapped[str | None] = mapped_column(sa.String(16))
+    # From the catalog: the station's rotation category and an energy rating (0-1).
+    category: Mapped[str | None] = mapped_column(sa.String(63))
+    tag_energy: Mapped[float | None] = mapped_column(sa.Float)
     composer: Mapped[str | None] = mapped_column(sa.String(500))
     publisher: Mapped[str | None] = mapped_column(sa.String(500))
     tag_bpm: Mapped[float | None] = mapped_column(sa.Float)
@@ -236,3 +242,66 @@ class VectorGeneration(Base):
 
     table_name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     generation: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class StationProgramVersion(Base):
+    """Each station file applied, whole; the highest version is the station's programming."""
+
+    __tablename__ = "station_programs"
+
+    station_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    document: Mapped[Any] = mapped_column(sa.JSON)  # StationProgram.export()
+    source: Mapped[str] = mapped_column(sa.String(2000))  # the file it came from
+    applied_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ScheduleHour(Base):
+    """One built local hour: its clock, what stayed unscheduled, what was relaxed."""
+
+    __tablename__ = "schedule_hours"
+
+    station_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(primary_key=True)
+    local_label: Mapped[str] = mapped_column(sa.String(40))
+    clock: Mapped[str] = mapped_column(sa.String(63))
+    seed: Mapped[int] = mapped_column(sa.BigInteger)
+    program_version: Mapped[int] = mapped_column(sa.Integer)
+    locked: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    under_over_ms: Mapped[int] = mapped_column(sa.Integer)
+    unscheduled: Mapped[Any] = mapped_column(sa.JSON)
+    relaxations: Mapped[Any] = mapped_column(sa.JSON)
+    built_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ScheduleItemRow(Base):
+    """One item of a built hour, in air order; the rules' history reads these back."""
+
+    __tablename__ = "schedule_items"
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["station_id", "hour_start"],
+            ["schedule_hours.station_id", "schedule_hours.starts_at"],
+            ondelete="CASCADE",
+        ),
+        sa.Index("ix_schedule_items_station_starts", "station_id", "starts_at"),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(26), primary_key=True)
+    station_id: Mapped[str] = mapped_column(sa.String(63))
+    hour_start: Mapped[datetime] = mapped_column()
+    position: Mapped[int] = mapped_column(sa.Integer)
+    starts_at: Mapped[datetime] = mapped_column()
+    duration_ms: Mapped[int] = mapped_column(sa.Integer)
+    overlap_next_ms: Mapped[int] = mapped_column(sa.Integer)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    category: Mapped[str] = mapped_column(sa.String(63))
+    hard: Mapped[bool] = mapped_column(sa.Boolean)
+    nominal_start: Mapped[datetime | None] = mapped_column()
+    slot: Mapped[int | None] = mapped_column(sa.Integer)
+    asset_id: Mapped[str | None] = mapped_column(sa.String(26), index=True)
+    why: Mapped[Any] = mapped_column(sa.JSON)

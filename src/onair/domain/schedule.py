@@ -1,0 +1,135 @@
+"""A built schedule: hours of exactly timed items, what could not be placed, what was relaxed.
+
+Instants are UTC. Lengths are whole milliseconds so that the chain
+``start[i+1] = start[i] + duration[i] - overlap_next[i]`` holds exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from onair.domain.library import AssetKind, Ending
+from onair.domain.programming import ItemKind
+from onair.domain.rights import UsageRights
+from onair.domain.tags import VocalGender
+
+__all__ = [
+    "HourPlan",
+    "Playable",
+    "Relaxation",
+    "ScheduledItem",
+    "Unscheduled",
+    "ms",
+]
+
+
+def ms(milliseconds: int) -> timedelta:
+    return timedelta(milliseconds=milliseconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Playable:
+    """An asset as the scheduler sees it: identity, rule facts and air timing.
+
+    ``length_ms`` runs from cue-in to cue-out; ``intro_ms`` and ``segue_ms`` are
+    measured from cue-in (the post where the vocal starts; where the next item
+    may start). An asset from a catalog feed without audio yet is timed from
+    the catalog's duration.
+    """
+
+    id: str
+    kind: AssetKind
+    title: str
+    artist: str | None
+    artists: tuple[str, ...]
+    artist_keys: tuple[str, ...]
+    title_key: str
+    album: str | None
+    album_key: str | None
+    isrc: str | None
+    length_ms: int
+    intro_ms: int
+    segue_ms: int
+    category: str | None = None  # the station's category from the catalog, if given
+    year: int | None = None
+    genre: str | None = None
+    explicit: bool = False
+    gender: VocalGender | None = None
+    bpm: float | None = None
+    energy: float | None = None
+    ending: Ending | None = None
+    rights: tuple[UsageRights, ...] = (UsageRights(),)
+    has_audio: bool = True
+
+
+@dataclass(frozen=True)
+class ScheduledItem:
+    """One item of the playlist, in air order within its hour."""
+
+    id: str
+    hour: datetime
+    position: int
+    start: datetime
+    duration_ms: int
+    overlap_next_ms: int
+    kind: ItemKind
+    category: str
+    hard: bool = False
+    nominal_start: datetime | None = None
+    slot: int | None = None  # the clock position; None for a song added to fill the hour
+    asset_id: str | None = None  # None: planned, filled later (voice, spots, news)
+    why: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def end(self) -> datetime:
+        return self.start + ms(self.duration_ms)
+
+    @property
+    def next_start(self) -> datetime:
+        return self.start + ms(self.duration_ms - self.overlap_next_ms)
+
+
+@dataclass(frozen=True)
+class Unscheduled:
+    """A clock position left empty, and the rule or shortage that emptied it."""
+
+    hour: datetime
+    slot: int
+    category: str
+    reason: str
+    nominal_start: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """A breakable rule given up for one position, and how many candidates were tried."""
+
+    hour: datetime
+    slot: int | None
+    item_id: str
+    rule: str
+    candidates: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class HourPlan:
+    """One local hour of one station (a DST day has 23 or 25 of them)."""
+
+    station: str
+    start: datetime
+    local_label: str  # e.g. "2026-11-01T01:00-05:00", unambiguous on a doubled hour
+    clock: str
+    items: tuple[ScheduledItem, ...]
+    unscheduled: tuple[Unscheduled, ...] = ()
+    relaxations: tuple[Relaxation, ...] = ()
+    under_over_ms: int = 0  # the content's end against the hour's end: + over, - under
+    seed: int = 0
+    locked: bool = False
+    built_at: datetime | None = None
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(hours=1)

@@ -1,0 +1,82 @@
+"""What the scheduler needs from the outside: programs, the library, stored schedules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from onair.domain.errors import DomainError
+from onair.domain.programming import StationProgram
+from onair.domain.schedule import HourPlan, Playable, ScheduledItem
+
+__all__ = [
+    "AppliedProgram",
+    "HourLocked",
+    "NoProgram",
+    "ProgramStore",
+    "ScheduleLibrary",
+    "ScheduleStore",
+]
+
+
+class NoProgram(DomainError):
+    """The station has no programming yet: apply a station file first."""
+
+
+class HourLocked(DomainError):
+    """An hour that is locked or already aired was asked to change."""
+
+
+@dataclass(frozen=True)
+class AppliedProgram:
+    version: int
+    program: StationProgram
+    source: str
+    applied_at: datetime
+
+
+class ProgramStore(Protocol):
+    """Station files applied, each a new version; the newest is in force."""
+
+    def apply(self, program: StationProgram, source: str) -> AppliedProgram:
+        """Store ``program`` whole as the station's next version (registering the station)."""
+        ...
+
+    def current(self, station: str) -> AppliedProgram:
+        """The program in force, or :class:`NoProgram`."""
+        ...
+
+
+class ScheduleLibrary(Protocol):
+    """The library as the scheduler reads it."""
+
+    def playables(self, station: str) -> list[Playable]:
+        """Every asset of the station, with its timing, rule facts and rights."""
+        ...
+
+
+class ScheduleStore(Protocol):
+    """Built hours and their items; locked hours never change."""
+
+    def hours(self, station: str, start: datetime, end: datetime) -> list[HourPlan]:
+        """The hours starting in ``[start, end)``, with their items, in air order."""
+        ...
+
+    def history(self, station: str, start: datetime, end: datetime) -> list[ScheduledItem]:
+        """The items starting in ``[start, end)`` in air order (what rules look back on)."""
+        ...
+
+    def replace(self, station: str, plans: Sequence[HourPlan], program_version: int) -> None:
+        """Store ``plans``, each replacing the hour at its start, all in one transaction.
+
+        Raises :class:`HourLocked` (storing nothing) if any of those hours is locked.
+        """
+        ...
+
+    def lock(self, station: str, start: datetime, end: datetime) -> int:
+        """Lock the built hours starting in ``[start, end)``; how many were locked."""
+        ...
+
+    def item(self, station: str, item_id: str) -> ScheduledItem | None: ...
