@@ -9,7 +9,8 @@ out from its top (``at`` is minutes:seconds past the hour).
 from __future__ import annotations
 
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,11 +32,13 @@ from onair.domain.rules import RULE_TYPES, Rule
 __all__ = [
     "HOUR_S",
     "WEEKDAYS",
+    "AppliedProgram",
     "Category",
     "CategoryMatch",
     "Clock",
     "InvalidProgram",
     "ItemKind",
+    "NoProgram",
     "ProgramProblem",
     "RuleBook",
     "Show",
@@ -332,3 +335,17 @@ class StationProgram(BaseModel):
         )
         data["rules"] = self.rules.listed()
         return data
+
+
+class NoProgram(DomainError):
+    """The station has no programming yet: apply a station file first."""
+
+
+@dataclass(frozen=True)
+class AppliedProgram:
+    """A station program as stored: its version (the highest is in force) and origin."""
+
+    version: int
+    program: StationProgram
+    source: str
+    applied_at: datetime

@@ -11,7 +11,14 @@ from __future__ import annotations
 from datetime import time
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "RULE_TYPES",
@@ -53,6 +60,11 @@ def parse_clock_time(value: object) -> time:
     if not (0 <= hours <= 24 and 0 <= minutes < 60) or (hours == 24 and minutes):
         raise ValueError(f"{value!r} is not a time of day between 00:00 and 24:00")
     return time(0, 0) if hours == 24 else time(hours, minutes)
+
+
+def _hh_mm(value: time) -> str:
+    # Written back as the station file spells it, so an export applies again.
+    return value.strftime("%H:%M")
 
 
 class Rule(BaseModel):
@@ -135,6 +147,7 @@ class SafeHarbor(Rule):
     end: time = time(6, 0)
 
     _clock = field_validator("start", "end", mode="before")(parse_clock_time)
+    _written = field_serializer("start", "end", when_used="json")(_hh_mm)
 
     @model_validator(mode="after")
     def _nonempty(self) -> SafeHarbor:
@@ -154,6 +167,7 @@ class DaypartLimit(BaseModel):
     end: time
 
     _clock = field_validator("start", "end", mode="before")(parse_clock_time)
+    _written = field_serializer("start", "end", when_used="json")(_hh_mm)
 
     @model_validator(mode="after")
     def _selects(self) -> DaypartLimit:

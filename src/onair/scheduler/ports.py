@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from onair.domain.errors import DomainError
-from onair.domain.programming import StationProgram
+from onair.domain.programming import AppliedProgram, NoProgram, StationProgram
 from onair.domain.schedule import HourPlan, Playable, ScheduledItem
 
 __all__ = [
@@ -21,20 +20,12 @@ __all__ = [
 ]
 
 
-class NoProgram(DomainError):
-    """The station has no programming yet: apply a station file first."""
+# AppliedProgram and NoProgram live in the domain so the storage adapter can build
+# them without importing a service; they are part of this port all the same.
 
 
 class HourLocked(DomainError):
     """An hour that is locked or already aired was asked to change."""
-
-
-@dataclass(frozen=True)
-class AppliedProgram:
-    version: int
-    program: StationProgram
-    source: str
-    applied_at: datetime
 
 
 class ProgramStore(Protocol):
