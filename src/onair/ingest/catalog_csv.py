@@ -8,6 +8,8 @@ or an unreadable file stops it at once, before anything is loaded.
 from __future__ import annotations
 
 import csv
+import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -35,8 +37,12 @@ REQUIRED = ("isrc", "title", "artist")
 COLUMNS = (
     *REQUIRED, "album", "album_artist", "label", "year", "genre", "language", "explicit",
     "composer", "publisher", "file", "territories", "valid_from", "valid_until", "uses",
-    "vocal_gender",
+    "vocal_gender", "duration", "bpm", "energy", "category",
 )  # fmt: skip
+# A station program's category names, so a row's category can name one of them.
+_CATEGORY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
+_MINUTES = re.compile(r"^(\d+):([0-5]\d(?:\.\d+)?)$")
+_MAX_DURATION_S = 24 * 3600
 
 
 class InvalidCatalog(DomainError):
@@ -49,6 +55,10 @@ class CatalogEntry:
     tags: TrackTags
     rights: UsageRights
     file: str | None  # relative to the catalog's folder; None for metadata only
+    # For scheduling before the audio arrives (the bpm goes in the tags):
+    duration_s: float | None = None  # the recording's length; analysis wins once ingested
+    energy: float | None = None  # 0-1
+    category: str | None = None  # the station's rotation category
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,15 @@ def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[CatalogEntry | Ca
 def _row(line: int, row: dict[str, str | None]) -> CatalogEntry | CatalogReject:
     cell = {k: (v or "").strip() for k, v in row.items() if k is not None}
     try:
-        return CatalogEntry(line, _tags(cell), _rights(cell), safe_file(cell.get("file", "")))
+        return CatalogEntry(
+            line,
+            _tags(cell),
+            _rights(cell),
+            safe_file(cell.get("file", "")),
+            duration_s=_duration(cell.get("duration", "")),
+            energy=_number(cell, "energy", 0.0, 1.0),
+            category=_category(cell.get("category", "")),
+        )
     except (InvalidIsrc, ValueError) as exc:
         reason = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
         return CatalogReject(line, reason.removeprefix("Value error, "))
@@ -119,6 +137,7 @@ def _tags(cell: dict[str, str]) -> TrackTags:
         composer=clean_text(cell.get("composer")),
         publisher=clean_text(cell.get("publisher")),
         vocal_gender=VocalGender(gender) if gender else None,
+        bpm=_number(cell, "bpm", 20.0, 300.0),
     )
 
 
@@ -128,6 +147,45 @@ def _year(value: str) -> int | None:
     if not value.isdigit() or not 1800 <= int(value) <= 2100:
         raise ValueError(f"year {value!r} is not a year between 1800 and 2100")
     return int(value)
+
+
+def _duration(value: str) -> float | None:
+    """Seconds (``215.4``) or minutes and seconds (``3:35``)."""
+    if not value:
+        return None
+    minutes = _MINUTES.match(value)
+    try:
+        seconds = 60 * int(minutes[1]) + float(minutes[2]) if minutes else float(value)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= _MAX_DURATION_S:  # also refuses nan
+        raise ValueError(
+            f"duration {value!r} is not a length in seconds (215.4) or m:ss (3:35) up to 24 h"
+        )
+    return seconds
+
+
+def _number(cell: dict[str, str], column: str, low: float, high: float) -> float | None:
+    value = cell.get(column, "")
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not low <= number <= high:  # also refuses nan
+        raise ValueError(f"{column} {value!r} is not a number from {low:g} to {high:g}")
+    return number
+
+
+def _category(value: str) -> str | None:
+    name = value.lower()
+    if name and not _CATEGORY.match(name):
+        raise ValueError(
+            f"category {value!r} is not a name of lowercase letters, digits, - and _ "
+            "starting with a letter"
+        )
+    return name or None
 
 
 def _rights(cell: dict[str, str]) -> UsageRights:

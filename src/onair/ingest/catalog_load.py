@@ -3,7 +3,9 @@
 Rows become assets whose audio may come later: a file ingested afterwards
 with the row's ISRC or file name completes the asset. A row for an ISRC the
 library already has updates that asset's metadata and replaces its rights
-(the feed is the authority on its deals). Several rows or deals for one ISRC
+(the feed is the authority on its deals). A row's duration, energy and
+category (for scheduling before the audio arrives) are stored beside the
+asset; an empty one leaves what was there. Several rows or deals for one ISRC
 make one asset with every deal. Bad rows are rejected one line each; the good
 ones load in one transaction.
 """
@@ -64,13 +66,16 @@ def load_catalog(
     existing = library.ids_by_isrc(station, [k for k, e in grouped.items() if e[0].tags.isrc])
     known = {a.id: a for a in library.get_many(list(existing.values()))}
     assets, result = [], CatalogLoad(rejected=len(rejects))
+    facts: dict[str, CatalogEntry] = {}  # the first row's, as for the tags
     for key, entries in grouped.items():
         base = known.get(existing.get(key, ""))
-        assets.append(_asset(station, entries, base))
+        asset = _asset(station, entries, base)
+        assets.append(asset)
+        facts[asset.id] = entries[0]
         result.updated += base is not None
         result.added += base is None
         result.audio.extend(_present(path.parent, entries))
-    library.save_many(assets)
+    library.save_many(assets, facts)
     library.reject_many(station, rejects)
     return result
 

@@ -16,6 +16,7 @@ from onair.domain.library import FileRecord, FileStamp, LibraryAsset, Reject
 
 __all__ = [
     "AudioStore",
+    "CatalogFacts",
     "Library",
     "Near",
     "NearestIndex",
@@ -23,6 +24,24 @@ __all__ = [
     "TextEmbedder",
     "TextIndex",
 ]
+
+
+class CatalogFacts(Protocol):
+    """What a catalog row says for scheduling beyond the tags (a ``CatalogEntry`` or its like).
+
+    None leaves what the library holds as it was.
+    """
+
+    @property
+    def duration_s(self) -> float | None:
+        """The recording's length; the analysis of its audio wins once ingested."""
+
+    @property
+    def energy(self) -> float | None: ...
+
+    @property
+    def category(self) -> str | None:
+        """The station's rotation category."""
 
 
 class Library(Protocol):
@@ -49,7 +68,10 @@ class Library(Protocol):
     def save(self, asset: LibraryAsset, stamp: FileStamp | None = None) -> None:
         """Write the asset whole; raises ``AlreadyInLibrary`` for audio already there."""
 
-    def save_many(self, assets: Sequence[LibraryAsset]) -> None: ...
+    def save_many(
+        self, assets: Sequence[LibraryAsset], catalog: Mapping[str, CatalogFacts] | None = None
+    ) -> None:
+        """Write the assets in one transaction, with ``catalog`` facts by asset id."""
 
     def reject(self, station: str, reject: Reject, stamp: FileStamp | None = None) -> None: ...
 

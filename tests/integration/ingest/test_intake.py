@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -26,6 +27,7 @@ from onair.storage.fs_store import FilesystemObjectStore
 from onair.storage.migrate import upgrade
 from onair.storage.repositories import Stations
 from onair.storage.repositories.library import SqlLibrary
+from onair.storage.tables import Asset
 from tests.integration.ingest.synth import render
 
 STATION = "kxyz"
@@ -226,3 +228,45 @@ def test_a_ddex_feed_loads_each_recording_once_with_every_deal(library: SqlLibra
     assert {u for d in deals for u in d.uses} == {Use.NON_INTERACTIVE_WEBCAST, Use.DOWNLOAD}
     reasons = sorted(r.reason for r in library.rejects(STATION))
     assert reasons[0].startswith("recording 3: SoundRecording A3: ISRC")
+
+
+def _scheduling(engine: Engine, isrc: str) -> tuple[Any, ...]:
+    query = sa.select(Asset.duration_s, Asset.tag_bpm, Asset.tag_energy, Asset.category)
+    with engine.connect() as conn:
+        return tuple(conn.execute(query.where(Asset.isrc == isrc)).one())
+
+
+def test_a_catalog_times_and_categorizes_assets_whose_audio_has_not_arrived(
+    engine: Engine, library: SqlLibrary, tmp_path: Path
+) -> None:
+    feed = tmp_path / "feed.csv"
+    header = "isrc,title,artist,duration,bpm,energy,category\n"
+    feed.write_text(header + "GBAYE0601498,Song,Band,3:35,118,0.7,power\n")
+    assert load_catalog(feed, STATION, library).added == 1
+    assert _scheduling(engine, "GBAYE0601498") == (215.0, 118.0, 0.7, "power")
+    feed.write_text(header + "GBAYE0601498,Song,Band,201.5,96,0.4,recurrent\n")
+    assert load_catalog(feed, STATION, library).updated == 1
+    assert _scheduling(engine, "GBAYE0601498") == (201.5, 96.0, 0.4, "recurrent")
+    feed.write_text(header + "GBAYE0601498,Song,Band,,,,\n")  # empty cells keep the values
+    load_catalog(feed, STATION, library)
+    assert _scheduling(engine, "GBAYE0601498") == (201.5, 96.0, 0.4, "recurrent")
+
+
+def test_the_audio_s_duration_wins_over_the_catalog_s_and_the_category_stays(
+    demo: tuple[Path, list[dict[str, Any]]], intake: Intake, engine: Engine, library: SqlLibrary
+) -> None:
+    folder, truth = demo
+    song = next(t for t in truth if t["kind"] == "music")
+    feed = folder.parent / "scheduling.csv"
+    feed.write_text(
+        "isrc,title,artist,file,duration,energy,category\n"
+        f"{song['isrc']},{song['title']},{song['artist']},{song['file']},999,0.9,power\n"
+    )
+    load_catalog(feed, STATION, library)
+    _run(intake, folder / song["file"])
+    analysed = library.page(STATION)[0].audio
+    assert analysed is not None
+    duration, _, energy, category = _scheduling(engine, song["isrc"])
+    assert (duration, energy, category) == (analysed.duration_s, 0.9, "power")
+    load_catalog(feed, STATION, library)  # reloaded after the audio: the audio still wins
+    assert _scheduling(engine, song["isrc"])[0] == analysed.duration_s

@@ -98,3 +98,52 @@ def test_vocal_gender_is_read_and_a_bad_one_rejects_its_row(tmp_path: Path) -> N
     assert played.tags.vocal_gender is None
     assert isinstance(bad, CatalogReject)
     assert bad.reason.startswith("vocal_gender 'whistled' is not one of female, male")
+
+
+SCHEDULING = "isrc,title,artist,duration,bpm,energy,category\n"
+
+
+def test_scheduling_columns_are_read_for_a_library_without_audio(tmp_path: Path) -> None:
+    path = _catalog(
+        tmp_path,
+        "GBAYE0601498,Seconds,Band,215.4,128,0.8,power",
+        "GBAYE0601499,Minutes,Band,3:35,,,Gold_70s",
+        "GBAYE0601500,Nothing,Band,,,,",
+        header=SCHEDULING,
+    )
+    seconds, minutes, nothing = list(read_catalog_csv(path))
+    assert isinstance(seconds, CatalogEntry)
+    assert (seconds.duration_s, seconds.tags.bpm) == (215.4, 128.0)
+    assert (seconds.energy, seconds.category) == (0.8, "power")
+    assert isinstance(minutes, CatalogEntry)
+    assert (minutes.duration_s, minutes.category) == (215.0, "gold_70s")
+    assert (minutes.tags.bpm, minutes.energy) == (None, None)
+    assert isinstance(nothing, CatalogEntry)
+    assert (nothing.duration_s, nothing.energy, nothing.category) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("row", "why"),
+    [
+        ("USRC17607839,T,A,3 min,,,", "duration '3 min' is not a length"),
+        ("USRC17607839,T,A,3:75,,,", "duration '3:75' is not a length"),
+        ("USRC17607839,T,A,0,,,", "duration '0' is not a length"),
+        ("USRC17607839,T,A,-12,,,", "duration '-12' is not a length"),
+        ("USRC17607839,T,A,nan,,,", "duration 'nan' is not a length"),
+        ("USRC17607839,T,A,90000,,,", "duration '90000' is not a length"),
+        ("USRC17607839,T,A,,fast,,", "bpm 'fast' is not a number from 20 to 300"),
+        ("USRC17607839,T,A,,400,,", "bpm '400' is not a number from 20 to 300"),
+        ("USRC17607839,T,A,,,1.5,", "energy '1.5' is not a number from 0 to 1"),
+        ("USRC17607839,T,A,,,high,", "energy 'high' is not a number from 0 to 1"),
+        ("USRC17607839,T,A,,,,power rotation", "category 'power rotation' is not a name"),
+        ("USRC17607839,T,A,,,,1-gold", "category '1-gold' is not a name"),
+    ],
+)
+def test_a_bad_scheduling_value_rejects_its_row(tmp_path: Path, row: str, why: str) -> None:
+    path = _catalog(tmp_path, row, "GBAYE0601498,Good,Artist,200,,,", header=SCHEDULING)
+    rejected, accepted = list(read_catalog_csv(path))
+    assert isinstance(rejected, CatalogReject)
+    assert rejected.line == 2
+    assert rejected.reason.startswith(why)
+    assert "\n" not in rejected.reason
+    assert isinstance(accepted, CatalogEntry)

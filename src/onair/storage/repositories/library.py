@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -30,6 +31,8 @@ from onair.domain.rights import UsageRights
 from onair.storage.repositories.assets import AssetNotFound
 from onair.storage.repositories.dialect_insert import insert_for
 from onair.storage.repositories.library_rows import (
+    KEPT_WHEN_NONE,
+    CatalogFacts,
     analysis_row,
     asset_of,
     asset_row,
@@ -148,19 +151,35 @@ class SqlLibrary:
                 raise
             raise AlreadyInLibrary(f"audio already in the library as {same}", same) from None
 
-    def save_many(self, assets: Sequence[LibraryAsset]) -> None:
-        """Write many assets in one transaction (catalog loads); all or nothing."""
+    def save_many(
+        self, assets: Sequence[LibraryAsset], catalog: Mapping[str, CatalogFacts] | None = None
+    ) -> None:
+        """Write many assets in one transaction (catalog loads); all or nothing.
+
+        ``catalog`` gives, by asset id, what a catalog row says for scheduling
+        (duration, energy, category); a None there keeps the stored value.
+        """
         with Session(self.engine) as session, session.begin():
             for start in range(0, len(assets), _CHUNK):
-                self._write(session, assets[start : start + _CHUNK])
+                self._write(session, assets[start : start + _CHUNK], catalog)
 
-    def _write(self, session: Session, assets: Sequence[LibraryAsset]) -> None:
+    def _write(
+        self,
+        session: Session,
+        assets: Sequence[LibraryAsset],
+        catalog: Mapping[str, CatalogFacts] | None = None,
+    ) -> None:
         ids = [a.id for a in assets]
         for table in (AssetAnalysis, AssetArtist, AssetRight):
             session.execute(sa.delete(table).where(table.asset_id.in_(ids)))
-        rows = [asset_row(a) for a in assets]
+        catalog = catalog or {}
+        rows = [asset_row(a, catalog.get(a.id)) for a in assets]
         insert = insert_for(session, Asset)
-        columns = {c: insert.excluded[c] for c in rows[0] if c not in ("id", "created_at")}
+        columns: dict[str, Any] = {
+            c: insert.excluded[c] for c in rows[0] if c not in ("id", "created_at")
+        }
+        for c in KEPT_WHEN_NONE:
+            columns[c] = sa.func.coalesce(insert.excluded[c], Asset.__table__.c[c])
         session.execute(insert.on_conflict_do_update(index_elements=[Asset.id], set_=columns), rows)
         analyses = [analysis_row(a.id, a.audio) for a in assets if a.audio is not None]
         if analyses:

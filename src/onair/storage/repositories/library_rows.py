@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from onair.domain.library import AssetKind, AudioFacts, Ending, LibraryAsset, artist_key
 from onair.domain.rights import UsageRights, Use
@@ -10,6 +10,8 @@ from onair.domain.tags import TrackTags, VocalGender
 from onair.storage.tables import Asset, AssetAnalysis, AssetRight, utc_now
 
 __all__ = [
+    "KEPT_WHEN_NONE",
+    "CatalogFacts",
     "analysis_row",
     "asset_of",
     "asset_row",
@@ -18,6 +20,22 @@ __all__ = [
     "rights_of",
     "rights_row",
 ]
+
+
+class CatalogFacts(Protocol):
+    """What a catalog row says for scheduling beyond the tags; None keeps what is stored."""
+
+    @property
+    def duration_s(self) -> float | None: ...
+    @property
+    def energy(self) -> float | None: ...
+    @property
+    def category(self) -> str | None: ...
+
+
+# Columns a save without them (None) leaves as they were: the catalog's, kept
+# when the audio arrives or a later feed leaves them empty.
+KEPT_WHEN_NONE = ("duration_s", "category", "tag_energy")
 
 
 def credited(tags: TrackTags) -> list[str]:
@@ -32,9 +50,13 @@ def credited(tags: TrackTags) -> list[str]:
     return unique
 
 
-def asset_row(asset: LibraryAsset) -> dict[str, Any]:
-    """The ``assets`` row; ``indexed_at`` is not in it, so a save leaves it as it was."""
+def asset_row(asset: LibraryAsset, catalog: CatalogFacts | None = None) -> dict[str, Any]:
+    """The ``assets`` row; ``indexed_at`` is not in it, so a save leaves it as it was.
+
+    The duration is the analysed audio's, else the catalog's.
+    """
     tags, audio = asset.tags, asset.audio
+    duration = audio.duration_s if audio else catalog.duration_s if catalog else None
     return {
         "id": asset.id,
         "station_id": asset.station,
@@ -43,7 +65,7 @@ def asset_row(asset: LibraryAsset) -> dict[str, Any]:
         "title": asset.title[:500],
         "artist": tags.artist,
         "album": tags.album,
-        "duration_s": audio.duration_s if audio else None,
+        "duration_s": duration,
         "created_at": asset.created_at or utc_now(),
         "album_artist": tags.album_artist,
         "isrc": tags.isrc,
@@ -56,6 +78,8 @@ def asset_row(asset: LibraryAsset) -> dict[str, Any]:
         "composer": tags.composer,
         "publisher": tags.publisher,
         "tag_bpm": tags.bpm,
+        "tag_energy": catalog.energy if catalog else None,
+        "category": catalog.category if catalog else None,
         "tags_original": tags.original,
         "tag_problems": list(tags.problems),
         "semantic_tags": list(asset.semantic_tags),
