@@ -45,6 +45,7 @@ __all__ = [
     "ShowTime",
     "Slot",
     "StationProgram",
+    "Timing",
     "hour_ranges",
     "weekdays_of",
 ]
@@ -171,6 +172,19 @@ class Clock(BaseModel):
         return self
 
 
+class Timing(BaseModel):
+    """How far the scheduler may bend item lengths to land each hard post exactly."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # A song may be faded this much before its segue point to make a post.
+    early_fade_s: float = Field(15.0, ge=0, le=60)
+    # A voice link talks up a song's intro only when the intro is at least this long...
+    talkup_min_intro_s: float = Field(4.0, ge=1, le=60)
+    # ...and ends this long before the post (where the vocal comes in).
+    talkup_margin_s: float = Field(0.5, ge=0, le=5)
+
+
 class ShowTime(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -273,6 +287,7 @@ class StationProgram(BaseModel):
     territory: str = Field("US", pattern=r"^[A-Z]{2}$")
     use: Use = Use.NON_INTERACTIVE_WEBCAST
     song_estimate_s: float = Field(210.0, gt=30, le=1200)
+    timing: Timing = Timing()
     categories: dict[str, Category] = Field(min_length=1)
     clocks: dict[str, Clock] = Field(min_length=1)
     # As written: days ("mon-fri") -> hours ("06-10") -> clock; see clock_for.

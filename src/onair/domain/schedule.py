@@ -129,6 +129,8 @@ class HourPlan:
     seed: int = 0
     locked: bool = False
     built_at: datetime | None = None
+    # How the hour was made to fit: songs added or dropped, fades, fills, gaps.
+    notes: tuple[str, ...] = ()
 
     @property
     def end(self) -> datetime:

@@ -275,6 +275,7 @@ class ScheduleHour(Base):
     under_over_ms: Mapped[int] = mapped_column(sa.Integer)
     unscheduled: Mapped[Any] = mapped_column(sa.JSON)
     relaxations: Mapped[Any] = mapped_column(sa.JSON)
+    notes: Mapped[Any] = mapped_column(sa.JSON)
     built_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 

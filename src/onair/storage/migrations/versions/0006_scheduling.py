@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("under_over_ms", sa.Integer, nullable=False),
         sa.Column("unscheduled", sa.JSON, nullable=False),
         sa.Column("relaxations", sa.JSON, nullable=False),
+        sa.Column("notes", sa.JSON, nullable=False),
         sa.Column("built_at", UtcDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["station_id"], ["stations.id"], name="fk_schedule_hours_station_id_stations",
