@@ -42,7 +42,7 @@ def _rule_book(listed: object, problems: list[ProgramProblem]) -> RuleBook:
         where: Path = ("rules", index)
         fields = dict(entry) if isinstance(entry, dict) else {}
         name = fields.pop("rule", None)
-        if name not in _RULES_BY_NAME:
+        if not isinstance(name, str) or name not in _RULES_BY_NAME:
             known = ", ".join(_RULES_BY_NAME)
             problems.append(_problem(where, f"unknown rule {name!r}: use one of {known}"))
             continue
