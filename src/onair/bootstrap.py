@@ -12,8 +12,9 @@ import errno
 import multiprocessing
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,13 +38,15 @@ from onair.ingest.workers import RemoteIntake, serve_ingest
 from onair.observability import configure_logging, get_logger
 from onair.observability.metrics import BusMetrics
 from onair.observability.tracing import configure_tracing
+from onair.scheduler.ports import ProgramStore
 from onair.storage import migrate
 from onair.storage.db import DatabaseUnavailable, check_database, create_engine_for
 from onair.storage.fs_store import FilesystemObjectStore
 from onair.storage.object_store import ObjectStore, ObjectStoreError
 from onair.storage.pg_vector_index import PgVectorIndex
-from onair.storage.repositories import DatabaseSeenEvents, Stations
+from onair.storage.repositories import DatabaseSeenEvents, StationNotFound, Stations
 from onair.storage.repositories.library import SqlLibrary
+from onair.storage.repositories.programs import SqlPrograms
 from onair.storage.sqlite_vector_index import SqliteVectorIndex
 from onair.storage.text_search import SqlTextSearch
 
@@ -59,6 +62,7 @@ __all__ = [
     "masked_database_url",
     "open_discovery",
     "open_library",
+    "open_programs",
     "open_station",
     "prepare_data_dir",
     "run_ingest",
@@ -138,9 +142,12 @@ def upgrade_database(settings: Settings, revision: str = "head") -> str:
 
 
 def _register_station(settings: Settings, engine: Engine) -> None:
-    Stations(engine).ensure(
-        settings.station, name=settings.station.upper(), timezone=settings.timezone
-    )
+    """Register the configured station once; its station file owns its details after that."""
+    stations = Stations(engine)
+    try:
+        stations.get(settings.station)
+    except StationNotFound:
+        stations.ensure(settings.station, name=settings.station.upper(), timezone=settings.timezone)
 
 
 def downgrade_database(settings: Settings, revision: str) -> str:
@@ -273,6 +280,17 @@ def open_library(settings: Settings) -> LibraryAccess:
         engine.dispose()
         raise
     return LibraryAccess(settings, engine, SqlLibrary(engine), objects)
+
+
+@contextmanager
+def open_programs(settings: Settings) -> Iterator[ProgramStore]:
+    """The station programs in the settings' database, for commands that run outside ``serve``."""
+    engine = _engine(settings)
+    try:
+        _schema_ready(settings)
+        yield SqlPrograms(engine)
+    finally:
+        engine.dispose()
 
 
 def open_discovery(access: LibraryAccess) -> Discovery:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import shutil
 from enum import StrEnum
+from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from rich.table import Table
 from onair import bootstrap
 from onair.cli import ingest as _ingest
 from onair.cli import library as _library
+from onair.cli import station as _station
 from onair.cli.common import (
     ConfigOpt,
     DataDirOpt,
@@ -26,7 +28,10 @@ from onair.cli.common import (
     settings_from,
 )
 from onair.config import Settings
+from onair.domain.program_check import program_from
+from onair.domain.programming import NoProgram
 from onair.ingest.demo_library import build_demo_library
+from onair.scheduler.station_file import load_station_file
 
 __all__ = ["app", "main"]
 
@@ -90,6 +95,7 @@ def demo(
     with operator_errors():
         settings = settings_from(config, data_dir=data_dir, host=host, port=port)
         revision = bootstrap.prepare_data_dir(settings)
+        _seed_program(settings)
         if tracks:
             _seed_library(settings, tracks)
         err.print(
@@ -113,6 +119,23 @@ def _seed_library(settings: Settings, tracks: int) -> None:
                 task = progress.add_task("synthesizing the demo library", total=tracks)
                 build_demo_library(folder, tracks, on_track=lambda _: progress.advance(task))
         _ingest.ingest_folder(access, folder, catalog=folder / "catalog.csv")
+
+
+def _seed_program(settings: Settings) -> None:
+    """Give a station without programming the shipped demo station file."""
+    with bootstrap.open_programs(settings) as programs:
+        try:
+            programs.current(settings.station)
+            return
+        except NoProgram:
+            pass
+        with as_file(files("onair.scheduler") / "demo_station.yaml") as path:
+            program = load_station_file(path)
+        if program.id != settings.station:
+            program = program_from(program.export() | {"id": settings.station})
+        applied = programs.apply(program, "onair.scheduler/demo_station.yaml")
+    err.print(f"station {program.id}: demo station file applied as version {applied.version}",
+              highlight=False)  # fmt: skip
 
 
 @app.command("demo-library")
@@ -209,3 +232,4 @@ def main() -> None:
 
 app.command("ingest")(_ingest.ingest)
 app.add_typer(_library.library_app, name="library")
+app.add_typer(_station.station_app, name="station")
