@@ -27,6 +27,7 @@ from onair.domain.programming import InvalidProgram, ProgramProblem, StationProg
 __all__ = ["StationFileInvalid", "dump_station_file", "load_station_file"]
 
 _FLOW_WIDTH = 80  # a mapping or list written on one line when about this short
+_MISSING = object()
 
 
 class StationFileInvalid(DomainError):
@@ -127,9 +128,6 @@ def _line_of(document: object, where: tuple[str | int, ...]) -> int:
         else:
             break
     return int(line) + 1
-
-
-_MISSING = object()
 
 
 def dump_station_file(program: StationProgram) -> str:
