@@ -1,0 +1,216 @@
+"""Build a station's schedule for a run of days, hour by hour, from its program and library.
+
+What aired or was scheduled before (and locked hours inside the range) is
+replayed first, so separation, rotation and the DMCA window see across the
+boundary of the build. The same seed, library and history give the same
+schedule.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from onair.domain import rules as r
+from onair.domain.library import AssetKind
+from onair.domain.programming import Category, ItemKind, StationProgram
+from onair.domain.schedule import HourPlan, Playable, ScheduledItem
+from onair.scheduler.air_history import AirHistory, Play
+from onair.scheduler.checks import Check, checks_for
+from onair.scheduler.desk import Desk, natural_overlap
+from onair.scheduler.hour_builder import build_hour
+from onair.scheduler.landing import MIN_PLAY_MS
+from onair.scheduler.local_hours import LocalHour, hours_between
+from onair.scheduler.rotation import Rotation
+
+__all__ = ["LOOKBACK", "Setup", "build_schedule", "categorize", "prepare", "replay"]
+
+# How far back rules look: a week of turnover plus the day horizontal rotation compares.
+LOOKBACK = timedelta(days=8)
+
+
+def categorize(program: StationProgram, playables: Sequence[Playable]) -> dict[str, list[Playable]]:
+    """Each category's assets: a music asset in its own category or the first that matches."""
+    members: dict[str, list[Playable]] = {name: [] for name in program.categories}
+    music = [(n, c) for n, c in program.categories.items() if c.type is ItemKind.MUSIC]
+    for asset in playables:
+        own = program.categories.get(asset.category or "")
+        if own is not None and asset.kind in own.asset_kinds:
+            members[asset.category or ""].append(asset)
+            continue
+        if asset.kind is AssetKind.MUSIC:
+            name = next((n for n, c in music if _matches(c, asset)), None)
+            if name is not None:
+                members[name].append(asset)
+            continue
+        for name, category in program.categories.items():
+            if (
+                category.type is not ItemKind.MUSIC
+                and asset.kind in category.asset_kinds
+                and _matches(category, asset)
+            ):
+                members[name].append(asset)
+    return members
+
+
+def _matches(category: Category, asset: Playable) -> bool:
+    match = category.match
+    if match.kinds and asset.kind not in match.kinds:
+        return False
+    if match.years and not (asset.year and match.years[0] <= asset.year <= match.years[1]):
+        return False
+    if match.genres and (asset.genre or "").casefold() not in {g.casefold() for g in match.genres}:
+        return False
+    return not match.isrcs or asset.isrc in match.isrcs
+
+
+@dataclass
+class Setup:
+    desk: Desk
+    members: dict[str, list[Playable]]
+    typical: dict[str, int]  # per category: the median song's advance
+
+
+def prepare(
+    program: StationProgram,
+    playables: Sequence[Playable],
+    history: Sequence[ScheduledItem],
+    days: Sequence[date],
+    seed: int,
+) -> Setup:
+    """Rotations, checks and a history that has replayed ``history``."""
+    members = categorize(program, playables)
+    turnover = program.rules.get("turnover_balance")
+    assert isinstance(turnover, r.TurnoverBalance)
+    air = AirHistory(turnover_window_ms=turnover.days * 86_400_000)
+    last = _last_played(history)
+    # A seeded shuffle for a rotation's order, not for secrets.
+    rotations = {
+        name: Rotation(songs, last, random.Random(f"{seed}|{name}"))  # noqa: S311
+        for name, songs in members.items()
+    }
+    checks: dict[str, list[Check]] = {}
+    for name, category in program.categories.items():
+        if category.type is ItemKind.MUSIC:
+            steady = [s.id for s in members[name] if _always_available(program, s, days)]
+            checks[name] = checks_for(program, name, steady)
+        else:
+            checks[name] = [c for c in checks_for(program, name, ()) if c.name == "usage_rights"]
+    fade = round(program.timing.early_fade_s * 1000)
+    spans = {name: _span(songs, fade) for name, songs in members.items()}
+    typical = {name: _typical(songs, program.song_estimate_s) for name, songs in members.items()}
+    desk = Desk(program, rotations, checks, air, program.zone, spans)
+    replay(desk, history, {s.id: s for s in playables})
+    return Setup(desk, members, typical)
+
+
+def replay(
+    desk: Desk,
+    items: Sequence[ScheduledItem],
+    assets: Mapping[str, Playable],
+    each: Callable[[ScheduledItem, Playable], None] | None = None,
+) -> None:
+    """Feed stored items to the history and rotations in air order.
+
+    ``each`` sees each song before it is fed (the verifier checks it there).
+    """
+    hour = None
+    for item in items:
+        if item.hour != hour:
+            hour = item.hour
+            desk.history.begin_hour(_ms(item.hour))
+            for rotation in desk.rotations.values():
+                rotation.settle()
+        song = assets.get(item.asset_id or "")
+        if song is None:
+            continue
+        at = _ms(item.start)
+        if each is not None and item.kind is ItemKind.MUSIC:
+            each(item, song)
+        kept = desk.rotations.get(item.category)
+        if kept is not None and song.id in kept.songs:
+            kept.place(song, at)
+        if item.kind is ItemKind.MUSIC:
+            moment = desk.moment(at)
+            desk.history.push(Play(song, at, moment.local_day, moment.quarter, item.category))
+
+
+def build_schedule(
+    program: StationProgram,
+    playables: Sequence[Playable],
+    history: Sequence[ScheduledItem],
+    first_day: date,
+    days: int,
+    seed: int,
+    kept: Mapping[datetime, HourPlan] | None = None,
+    start_ms: int | None = None,
+) -> list[HourPlan]:
+    """Plan every local hour of ``days`` days from ``first_day``; ``kept`` hours stay as they are.
+
+    ``start_ms`` is where the schedule before the first hour ends (its top, if None).
+    """
+    hours = hours_between(first_day, days, program.zone)
+    setup = prepare(
+        program, playables, history, [first_day + timedelta(d) for d in range(days)], seed
+    )
+    kept = kept or {}
+    assets = {s.id: s for s in playables}
+    plans: list[HourPlan] = []
+    cursor = start_ms if start_ms is not None else _ms(hours[0].start)
+    for hour in hours:
+        if hour.start in kept:
+            plan = kept[hour.start]
+            replay(setup.desk, plan.items, assets)
+        else:
+            plan = _build_one(setup, hour, cursor, seed)
+        plans.append(plan)
+        cursor = _ms(plan.items[-1].next_start) if plan.items else _ms(hour.end)
+    return plans
+
+
+def _build_one(setup: Setup, hour: LocalHour, cursor: int, seed: int) -> HourPlan:
+    desk = setup.desk
+    desk.history.begin_hour(_ms(hour.start))
+    for rotation in desk.rotations.values():
+        rotation.settle()
+    clock = desk.program.clock_for(hour.day, hour.hour)
+    return build_hour(desk, hour, clock, cursor, seed, setup.typical)
+
+
+def _always_available(program: StationProgram, song: Playable, days: Sequence[date]) -> bool:
+    """Whether no explicit, daypart or rights limit keeps the song off any hour of the build."""
+    harbor = program.rules.get("safe_harbor")
+    if song.explicit and harbor.enabled:
+        return False
+    limits = program.rules.get("daypart_limits")
+    assert isinstance(limits, r.DaypartLimits)
+    if limits.enabled and any(
+        song.isrc in lim.isrcs or set(song.artist_keys) & lim.artists for lim in limits.limits
+    ):
+        return False
+    return all(
+        any(d.allows(program.use, program.territory, day) for d in song.rights) for day in days
+    )
+
+
+def _last_played(history: Sequence[ScheduledItem]) -> dict[str, int]:
+    return {i.asset_id: _ms(i.start) for i in history if i.asset_id}
+
+
+def _span(songs: Sequence[Playable], fade_ms: int) -> tuple[int, int]:
+    if not songs:
+        return (0, 0)
+    shortest = min(max(MIN_PLAY_MS, s.length_ms - natural_overlap(s) - fade_ms) for s in songs)
+    return shortest, max(s.length_ms for s in songs)
+
+
+def _typical(songs: Sequence[Playable], estimate_s: float) -> int:
+    """The median song's advance (the station's estimate for a category still empty)."""
+    advances = sorted(s.length_ms - natural_overlap(s) for s in songs)
+    return advances[len(advances) // 2] if advances else round(estimate_s * 1000)
+
+
+def _ms(at: datetime) -> int:
+    return round(at.timestamp() * 1000)

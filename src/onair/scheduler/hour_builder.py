@@ -1,0 +1,197 @@
+"""One local hour from its clock: stretches between posts, each planned and landed.
+
+Hard slots are posts: the stretch before each one is planned to end exactly
+on it, and the hour's last stretch ends exactly at the top of the next hour.
+Before a stretch is searched its song count is checked against the time: a
+clock that cannot fill (or cannot fit) the stretch with its category's usual
+song lengths gets a song added (or its last song dropped), noted in the hour.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+from ulid import ULID
+
+from onair.domain.programming import Clock, ItemKind
+from onair.domain.schedule import HourPlan, Relaxation, ScheduledItem, Unscheduled
+from onair.scheduler.checks import Moment
+from onair.scheduler.desk import Desk, Draft
+from onair.scheduler.local_hours import LocalHour
+from onair.scheduler.segment import SegmentPlanner
+
+__all__ = ["build_hour"]
+
+_HOUR_MS = 3_600_000
+
+
+def build_hour(
+    desk: Desk,
+    hour: LocalHour,
+    clock_name: str,
+    start_ms: int,
+    seed: int,
+    typical: dict[str, int],
+) -> HourPlan:
+    """Plan ``hour`` from ``start_ms`` (where the hour before it ended) with its clock."""
+    clock = desk.program.clocks[clock_name]
+    hour_ms = _ms(hour.start)
+    notes: list[str] = []
+    planner = SegmentPlanner(desk, notes)
+    timed: list[Draft] = []
+    cursor, under_over = start_ms, 0
+    for drafts, post_ms in _stretches(desk, clock, hour_ms):
+        _choose_events(desk, drafts, cursor)
+        _fit_song_count(desk, drafts, cursor, post_ms, typical, notes)
+        planned, missed = planner.plan(drafts, cursor, post_ms)
+        timed += planned
+        under_over += missed
+        cursor = post_ms
+    return _plan(desk, hour, clock_name, timed, seed, under_over, notes)
+
+
+def _stretches(desk: Desk, clock: Clock, hour_ms: int) -> list[tuple[list[Draft], int]]:
+    """The clock's slots cut at each hard slot, with the post each stretch must end on."""
+    stretches: list[tuple[list[Draft], int]] = []
+    current: list[Draft] = []
+    for index, slot in enumerate(clock.slots):
+        category = desk.program.categories[slot.category]
+        nominal = hour_ms + round(slot.at_s * 1000) if slot.at_s is not None else None
+        draft = Draft(category.type, slot.category, index, slot.hard, nominal)
+        if slot.hard and nominal is not None:
+            stretches.append((current, nominal))
+            current = []
+        current.append(draft)
+    stretches.append((current, hour_ms + _HOUR_MS))
+    return stretches
+
+
+def _choose_events(desk: Desk, drafts: list[Draft], at_ms: int) -> None:
+    """IDs, jingles and promos from the library; voice, spots and news at their planned length."""
+    moment = desk.moment(at_ms)
+    for draft in drafts:
+        if draft.is_music:
+            continue
+        category = desk.program.categories[draft.category]
+        rotation = desk.rotations.get(draft.category)
+        song = None
+        if rotation is not None and len(rotation):
+            song = next(
+                (s for s in rotation.candidates() if _allowed(desk, draft, s, moment)), None
+            )
+        if song is not None:
+            desk.place(draft, song, at_ms)
+        elif category.planned_s is not None:
+            draft.length_ms = draft.planned_ms = round(category.planned_s * 1000)
+        else:
+            kinds = ", ".join(sorted(category.asset_kinds))
+            draft.unscheduled = f"no {kinds} asset in the library may air here"
+
+
+def _allowed(desk: Desk, draft: Draft, song: object, moment: Moment) -> bool:
+    return not any(c.verdict(song, moment, desk.history) for c in desk.checks[draft.category])  # type: ignore[arg-type]
+
+
+def _fit_song_count(
+    desk: Desk,
+    drafts: list[Draft],
+    start_ms: int,
+    post_ms: int,
+    typical: dict[str, int],
+    notes: list[str],
+) -> None:
+    fixed = sum(d.length_ms for d in drafts if not d.is_music)
+    need = post_ms - start_ms - fixed
+    music = [d for d in drafts if d.is_music]
+    # Aim for songs of usual length: the search then has most of each category to choose from.
+    while (
+        music and sum(typical[d.category] for d in music) - need > typical[music[-1].category] // 2
+    ):
+        dropped = music.pop()
+        drafts.remove(dropped)
+        notes.append(f"dropped a {dropped.category} song (slot {dropped.slot}) to fit the hour")
+    while (
+        music and need - sum(typical[d.category] for d in music) > typical[music[-1].category] // 2
+    ):
+        extra = Draft(ItemKind.MUSIC, music[-1].category, None)
+        drafts.insert(drafts.index(music[-1]) + 1, extra)
+        music.append(extra)
+        notes.append(f"added a {extra.category} song to fill the hour")
+
+
+def _plan(
+    desk: Desk,
+    hour: LocalHour,
+    clock: str,
+    drafts: list[Draft],
+    seed: int,
+    under_over: int,
+    notes: list[str],
+) -> HourPlan:
+    items: list[ScheduledItem] = []
+    unscheduled: list[Unscheduled] = []
+    relaxations: list[Relaxation] = []
+    for draft in drafts:
+        nominal = _utc(draft.nominal_ms) if draft.nominal_ms is not None else None
+        if draft.unscheduled is not None:
+            reason = draft.unscheduled
+            unscheduled.append(
+                Unscheduled(hour.start, draft.slot or 0, draft.category, reason, nominal)
+            )
+            continue
+        item_id = _item_id(desk.program.id, hour, len(items), seed)
+        why = dict(draft.why)
+        items.append(
+            ScheduledItem(
+                id=item_id,
+                hour=hour.start,
+                position=len(items),
+                start=_utc(draft.start_ms),
+                duration_ms=draft.length_ms,
+                overlap_next_ms=draft.overlap_ms,
+                kind=draft.kind,
+                category=draft.category,
+                hard=draft.hard,
+                nominal_start=nominal,
+                slot=draft.slot,
+                asset_id=draft.song.id if draft.song else None,
+                why=why,
+            )
+        )
+        for rule in draft.relaxed:
+            scanned = int(why.get("scanned", 0))
+            rejected = int(why.get("rejected", {}).get(rule, 0))
+            relaxations.append(Relaxation(hour.start, draft.slot, item_id, rule, scanned, rejected))
+    return HourPlan(
+        station=desk.program.id,
+        start=hour.start,
+        local_label=hour.label,
+        clock=clock,
+        items=tuple(items),
+        unscheduled=tuple(unscheduled),
+        relaxations=tuple(relaxations),
+        under_over_ms=under_over,
+        seed=seed,
+        built_at=datetime.now(UTC),
+        notes=tuple(notes),
+    )
+
+
+def _item_id(station: str, hour: LocalHour, position: int, seed: int) -> str:
+    """A ULID stamped with the hour, the same for the same seed (a rebuild keeps its ids)."""
+    digest = hashlib.blake2b(
+        f"{station}|{hour.start.isoformat()}|{position}|{seed}".encode(), digest_size=10
+    )
+    return str(ULID.from_bytes(_ms(hour.start).to_bytes(6, "big") + digest.digest()))
+
+
+def _ms(at: datetime) -> int:
+    return round(at.timestamp() * 1000)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _utc(at_ms: int) -> datetime:
+    return _EPOCH + timedelta(milliseconds=at_ms)

@@ -1,0 +1,245 @@
+"""Fill the stretch of an hour up to its next post, so the post item starts exactly on time.
+
+The items between two posts (a hard event or the end of the hour) are planned
+together: songs are searched position by position with backtracking, each
+checked by the rules at the instant it would start; the last song must fit
+the time left within what a fade allows. When the search finds no
+arrangement, a greedy pass places the best song for each position, leaves
+positions no song may take unscheduled with the reason, and the timing is
+repaired with fill and fades.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from onair.domain.programming import ItemKind
+from onair.domain.schedule import Playable
+from onair.scheduler.candidates import Candidate, Tally, candidates
+from onair.scheduler.desk import Desk, Draft, natural_overlap
+from onair.scheduler.landing import MIN_PLAY_MS, land
+
+__all__ = ["SegmentPlanner"]
+
+_SECOND = 1000
+NODE_BUDGET = 60  # placements the backtracking search may try per stretch and pass
+BRANCHES = 3  # candidates tried per position before backtracking further up
+
+
+class _OutOfBudget(Exception):
+    pass
+
+
+class SegmentPlanner:
+    def __init__(self, desk: Desk, notes: list[str]) -> None:
+        self.desk = desk
+        self.notes = notes
+        timing = desk.program.timing
+        self.fade_ms = round(timing.early_fade_s * _SECOND)
+        self.talkup_min_ms = round(timing.talkup_min_intro_s * _SECOND)
+        self.margin_ms = round(timing.talkup_margin_s * _SECOND)
+        self._nodes = 0
+        self._strict = True
+
+    # -- the plan ----------------------------------------------------------------
+
+    def plan(self, drafts: list[Draft], start_ms: int, post_ms: int) -> tuple[list[Draft], int]:
+        """Plan ``drafts`` (the clock's slots up to the post, in order) from ``start_ms``.
+
+        Returns the timed items and how far the content missed the post (see ``land``).
+        """
+        music = [i for i, d in enumerate(drafts) if d.is_music]
+        # First look for an arrangement that keeps every rule (backtracking as far as
+        # the budget allows); only then let breakable rules relax.
+        found = False
+        for strict in (True, False):
+            self._nodes, self._strict = 0, strict
+            try:
+                found = self._search(drafts, music, 0, start_ms, post_ms)
+            except _OutOfBudget:
+                self._undo_all(drafts, music)
+            if found:
+                break
+        if not found:
+            self._greedy(drafts, music, start_ms, post_ms)
+        return self._land(drafts, start_ms, post_ms)
+
+    def _search(
+        self, drafts: list[Draft], music: list[int], m: int, start_ms: int, post_ms: int
+    ) -> bool:
+        if m == len(music):
+            return True
+        pos = music[m]
+        draft = drafts[pos]
+        base = self._start_of(drafts, pos, start_ms)
+        voice = drafts[pos - 1] if pos and drafts[pos - 1].kind is ItemKind.VOICE else None
+        fit = self._fit(drafts, music, m, base, voice, post_ms)
+        tally = Tally()
+        for tried, candidate in enumerate(self._offers(draft, base, tally, fit)):
+            if tried == BRANCHES:
+                return False
+            song = candidate.song
+            at = base + (self._voice_advance(voice, song) if voice else 0)
+            relaxed = self._recheck(draft, song, at, base, candidate.relaxed)
+            if relaxed is None or (self._strict and relaxed):
+                continue
+            self._nodes += 1
+            if self._nodes > NODE_BUDGET:
+                raise _OutOfBudget
+            self._shape_voice(voice, song)
+            self.desk.place(draft, song, at)
+            draft.relaxed = relaxed
+            draft.why = tally.as_why(candidate.rank, relaxed)
+            if self._search(drafts, music, m + 1, start_ms, post_ms):
+                return True
+            self.desk.unplace(draft)
+        return False
+
+    def _undo_all(self, drafts: list[Draft], music: list[int]) -> None:
+        """Take back a search cut short by its budget, latest placement first."""
+        for pos in reversed(music):
+            if drafts[pos].song is not None:
+                self.desk.unplace(drafts[pos])
+
+    def _greedy(self, drafts: list[Draft], music: list[int], start_ms: int, post_ms: int) -> None:
+        """One best song per position, unscheduled where the unbreakable rules allow none."""
+        for m, pos in enumerate(music):
+            draft = drafts[pos]
+            base = self._start_of(drafts, pos, start_ms)
+            voice = drafts[pos - 1] if pos and drafts[pos - 1].kind is ItemKind.VOICE else None
+            tally = Tally()
+            last = m == len(music) - 1
+            fit = self._fit(drafts, music, m, base, voice, post_ms) if last else None
+            offer = next(iter(self._offers(draft, base, tally, fit)), None)
+            if offer is None and fit is not None:
+                offer = next(iter(self._offers(draft, base, tally, None)), None)
+            if offer is None:
+                draft.unscheduled = _shortage(draft.category, tally)
+                draft.why = tally.as_why(0, ())
+                continue
+            at = base + (self._voice_advance(voice, offer.song) if voice else 0)
+            self._shape_voice(voice, offer.song)
+            self.desk.place(draft, offer.song, at)
+            draft.relaxed = offer.relaxed
+            draft.why = tally.as_why(offer.rank, offer.relaxed)
+
+    # -- candidates and the time they must fit -----------------------------------
+
+    def _offers(
+        self, draft: Draft, at_ms: int, tally: Tally, fit: Callable[[Playable], str | None] | None
+    ) -> Iterator[Candidate]:
+        desk = self.desk
+        pool = desk.rotations[draft.category].candidates()
+        checks = desk.checks[draft.category]
+        moment = desk.moment(at_ms)
+        return candidates(pool, checks, moment, desk.history, tally, fit, strict=self._strict)
+
+    def _recheck(
+        self, draft: Draft, song: Playable, at: int, base: int, relaxed: tuple[str, ...]
+    ) -> tuple[str, ...] | None:
+        """The rules again at the song's own start when a straight link moved it."""
+        if at == base:
+            return relaxed
+        moment = self.desk.moment(at)
+        broken = []
+        for check in self.desk.checks[draft.category]:
+            if check.verdict(song, moment, self.desk.history) is not None:
+                if not check.breakable:
+                    return None
+                broken.append(check.name)
+        return tuple(broken)
+
+    def _fit(
+        self,
+        drafts: list[Draft],
+        music: list[int],
+        m: int,
+        base: int,
+        voice: Draft | None,
+        post_ms: int,
+    ) -> Callable[[Playable], str | None]:
+        pos = music[m]
+        later = music[m + 1 :]
+        after = drafts[pos + 1 :]
+        fixed_after = sum(self._fixed_advance(d, drafts, i) for i, d in enumerate(after, pos + 1))
+        low = sum(self.desk.spans[drafts[i].category][0] for i in later)
+        high = sum(self.desk.spans[drafts[i].category][1] for i in later)
+        # A voice link before a later song talks it up (no advance) or runs straight.
+        high += sum(d.planned_ms for i, d in enumerate(after, pos + 1) if _talks_up(drafts, i))
+
+        def fit(song: Playable) -> str | None:
+            at = base + (self._voice_advance(voice, song) if voice else 0)
+            left = post_ms - at - fixed_after
+            if not later:
+                shortest = song.length_ms - natural_overlap(song) - self.fade_ms
+                if left > song.length_ms:
+                    return f"{(left - song.length_ms) / _SECOND:.1f} s short of the post"
+                if left < max(shortest, MIN_PLAY_MS):
+                    return f"{(shortest - left) / _SECOND:.1f} s too long for the post"
+                return None
+            left -= song.length_ms - natural_overlap(song)
+            if left < low:
+                return "leaves too little time for the songs after it"
+            if left > high:
+                return "leaves more time than the songs after it can fill"
+            return None
+
+        return fit
+
+    # -- timing --------------------------------------------------------------------
+
+    def _voice_advance(self, voice: Draft, song: Playable) -> int:
+        """A talk-up starts with the song (no advance); a straight link runs its length."""
+        return 0 if song.intro_ms >= self.talkup_min_ms else voice.planned_ms
+
+    def _shape_voice(self, voice: Draft | None, song: Playable) -> None:
+        if voice is None:
+            return
+        planned = voice.length_ms = voice.planned_ms
+        if song.intro_ms >= self.talkup_min_ms:
+            # Talk up the intro: start with the song, end before its post.
+            voice.length_ms = min(planned, song.intro_ms - self.margin_ms)
+            voice.overlap_ms = voice.length_ms
+            voice.why = {"talk_up": True, "planned_ms": planned, "intro_ms": song.intro_ms}
+        else:
+            voice.overlap_ms = 0
+            voice.why = {"talk_up": False, "planned_ms": planned}
+
+    def _fixed_advance(self, draft: Draft, drafts: list[Draft], index: int) -> int:
+        if draft.is_music:
+            return 0
+        if draft.kind is ItemKind.VOICE and _talks_up(drafts, index):
+            return 0  # counted against the song's budget (see _fit)
+        return draft.length_ms - draft.overlap_ms
+
+    def _start_of(self, drafts: list[Draft], pos: int, start_ms: int) -> int:
+        """Where the item at ``pos`` starts (a voice before it counted as a talk-up)."""
+        at = start_ms
+        for index in range(pos):
+            draft = drafts[index]
+            if draft.is_music and draft.song is not None:
+                at = draft.start_ms + draft.length_ms - natural_overlap(draft.song)
+            elif draft.kind is ItemKind.VOICE and index == pos - 1 and drafts[pos].is_music:
+                continue  # its advance depends on the song at pos
+            elif not draft.is_music:
+                at += draft.advance_ms
+        return at
+
+    def _land(self, drafts: list[Draft], start_ms: int, post_ms: int) -> tuple[list[Draft], int]:
+        return land(self.desk, drafts, start_ms, post_ms, self.fade_ms, self.notes)
+
+
+def _talks_up(drafts: list[Draft], index: int) -> bool:
+    """Whether the voice link at ``index`` may talk up the next song (one follows it)."""
+    return (
+        drafts[index].kind is ItemKind.VOICE
+        and index + 1 < len(drafts)
+        and drafts[index + 1].is_music
+    )
+
+
+def _shortage(category: str, tally: Tally) -> str:
+    reasons = ", ".join(f"{rule} {count}" for rule, count in tally.rejected.most_common())
+    if not tally.scanned:
+        return f"no {category} songs in the library"
+    return f"none of {tally.scanned} {category} songs may air here ({reasons})"
