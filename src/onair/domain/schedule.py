@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from onair.domain.errors import DomainError
 from onair.domain.library import AssetKind, Ending
 from onair.domain.programming import ItemKind
 from onair.domain.rights import UsageRights
 from onair.domain.tags import VocalGender
 
 __all__ = [
+    "HourLocked",
     "HourPlan",
     "Playable",
     "Relaxation",
@@ -23,6 +25,10 @@ __all__ = [
     "Unscheduled",
     "ms",
 ]
+
+
+class HourLocked(DomainError):
+    """An hour that is locked or already aired was asked to change."""
 
 
 def ms(milliseconds: int) -> timedelta:

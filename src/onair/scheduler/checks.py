@@ -176,14 +176,16 @@ def _in_row(max_in_row: int, band: Callable[[Playable], str | None], what: str) 
     return verdict
 
 
-def _jump(limit: float, value: Callable[[Playable], float | None], what: str) -> Verdict:
+def _jump(
+    limit: float, value: Callable[[Playable], float | None], what: str, decimals: int
+) -> Verdict:
     def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
         recent = history.recent(1)
         mine = value(song)
         theirs = value(recent[0].song) if recent else None
         if mine is None or theirs is None or abs(mine - theirs) <= limit:
             return None
-        return f"{what} jumps {abs(mine - theirs):.2g} from the song before"
+        return f"{what} jumps {abs(mine - theirs):.{decimals}f} from the song before"
 
     return verdict
 
@@ -239,10 +241,11 @@ def _patterns(
 def turnover_allows(ratio: float, fewest: int) -> int:
     """Most spins a song may have while the least played of its category has ``fewest``.
 
-    Within ``ratio`` of the least played, and always one more than it: no song
-    gets a second spin before every song had its first (the category turns over).
+    Within ``ratio`` of the least played once the category has turned over a few
+    times; until then two spins ahead of it (a strict ratio over counts of 1 or 2
+    would forbid any song a second spin while one song waits for its first).
     """
-    return max(fewest + 1, int(ratio * fewest))
+    return max(fewest + 2, int(ratio * fewest))
 
 
 def _turnover(rule: r.TurnoverBalance, category: str, members: Sequence[str]) -> Verdict:
@@ -313,9 +316,9 @@ def _verdict(
         case r.EnergyFlow():
             return _in_row(rule.max_in_row, terms["energy"], "energy")
         case r.TempoJump():
-            return _jump(rule.max_bpm, lambda s: s.bpm, "tempo")
+            return _jump(rule.max_bpm, lambda s: s.bpm, "tempo", 0)
         case r.EnergyJump():
-            return _jump(rule.max_step, lambda s: s.energy, "energy")
+            return _jump(rule.max_step, lambda s: s.energy, "energy", 2)
         case r.DisallowedPatterns():
             return _patterns(rule, category, terms)
     return None  # legal ID and hard timing are checked on the hour, not on a song

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from onair.domain.errors import DomainError
 from onair.domain.programming import AppliedProgram, NoProgram, StationProgram
-from onair.domain.schedule import HourPlan, Playable, ScheduledItem
+from onair.domain.schedule import HourLocked, HourPlan, Playable, ScheduledItem
 
 __all__ = [
     "AppliedProgram",
@@ -20,12 +19,8 @@ __all__ = [
 ]
 
 
-# AppliedProgram and NoProgram live in the domain so the storage adapter can build
+# AppliedProgram, NoProgram and HourLocked live in the domain so the storage adapter can build
 # them without importing a service; they are part of this port all the same.
-
-
-class HourLocked(DomainError):
-    """An hour that is locked or already aired was asked to change."""
 
 
 class ProgramStore(Protocol):

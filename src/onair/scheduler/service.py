@@ -1,0 +1,159 @@
+"""The scheduler's public functions: build, verify, export and explain a station's schedule.
+
+Hours that have started (on air or aired) and hours a program director locked
+are never rebuilt: a build keeps them and plans around them, so a rebuild after
+the library or the rules change touches only the unlocked future.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from onair.domain.errors import DomainError
+from onair.domain.events import Correlation, Envelope, new_envelope
+from onair.domain.programming import StationProgram
+from onair.domain.schedule import HourPlan, Playable
+from onair.scheduler.build import LOOKBACK, build_schedule
+from onair.scheduler.export import export_csv, export_json, instant
+from onair.scheduler.local_hours import hours_between
+from onair.scheduler.ports import ProgramStore, ScheduleLibrary, ScheduleStore
+from onair.scheduler.verify import Violation, verify_schedule
+
+__all__ = ["AlreadyAired", "BuildReport", "Scheduler", "UnknownItem", "published_events"]
+
+_HOUR = timedelta(hours=1)
+
+
+class AlreadyAired(DomainError):
+    """Every hour asked for has started already; nothing was built."""
+
+
+class UnknownItem(DomainError):
+    """No scheduled item with that id."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    plans: list[HourPlan]  # every hour of the range, built or kept, in air order
+    built: list[HourPlan]  # those built (and stored) by this run
+    program_version: int
+
+
+class Scheduler:
+    def __init__(
+        self,
+        programs: ProgramStore,
+        library: ScheduleLibrary,
+        schedules: ScheduleStore,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.programs = programs
+        self.library = library
+        self.schedules = schedules
+        self.now = now
+
+    def build(self, station: str, first_day: date, days: int, seed: int) -> BuildReport:
+        """Build ``days`` local days from ``first_day``; store the hours not kept."""
+        applied = self.programs.current(station)
+        program = applied.program
+        hours = hours_between(first_day, days, program.zone)
+        start, end = hours[0].start, hours[-1].end
+        now = self.now()
+        if end <= now:
+            raise AlreadyAired(f"{first_day} + {days} days has already aired: build from today on")
+        stored = {p.start: p for p in self.schedules.hours(station, start, end)}
+        kept = {
+            h.start: stored[h.start]
+            for h in hours
+            if h.start in stored and (stored[h.start].locked or h.start <= now)
+        }
+        before = self.schedules.hours(station, start - _HOUR, start)
+        start_ms = _ms(before[-1].items[-1].next_start) if before and before[-1].items else None
+        plans = build_schedule(
+            program,
+            self.library.playables(station),
+            self.schedules.history(station, start - LOOKBACK, start),
+            first_day,
+            days,
+            seed,
+            kept=kept,
+            start_ms=start_ms,
+        )
+        built = [p for p in plans if p.start not in kept and p.start > now]
+        self.schedules.replace(station, built, applied.version)
+        return BuildReport(plans, built, applied.version)
+
+    def stored(self, station: str, start: datetime, end: datetime) -> list[HourPlan]:
+        return self.schedules.hours(station, start, end)
+
+    def verify(
+        self, station: str, start: datetime, end: datetime
+    ) -> tuple[list[HourPlan], list[Violation]]:
+        """Re-check every rule on the stored hours in ``[start, end)``."""
+        program = self.programs.current(station).program
+        plans = self.schedules.hours(station, start, end)
+        history = self.schedules.history(station, start - LOOKBACK, start)
+        return plans, verify_schedule(program, self.library.playables(station), history, plans)
+
+    def export(
+        self, station: str, start: datetime, end: datetime, fmt: str
+    ) -> str | dict[str, Any]:
+        program = self.programs.current(station).program
+        plans = self.schedules.hours(station, start, end)
+        assets = self._assets(station)
+        if fmt == "csv":
+            return export_csv(program, plans, assets)
+        return export_json(program, plans, assets, self.now())
+
+    def explain(self, station: str, item_id: str) -> dict[str, Any]:
+        """Why this item: its rank in rotation, what each rule rejected, what was relaxed."""
+        item = self.schedules.item(station, item_id)
+        if item is None:
+            raise UnknownItem(f"no scheduled item {item_id!r} for station {station!r}")
+        asset = self._assets(station).get(item.asset_id or "")
+        return {
+            "id": item.id,
+            "start": instant(item.start),
+            "kind": item.kind.value,
+            "category": item.category,
+            "slot": item.slot,
+            "asset": None
+            if asset is None
+            else {"id": asset.id, "title": asset.title, "artist": asset.artist},
+            "why": item.why,
+        }
+
+    def program(self, station: str) -> StationProgram:
+        return self.programs.current(station).program
+
+    def _assets(self, station: str) -> dict[str, Playable]:
+        return {s.id: s for s in self.library.playables(station)}
+
+
+def published_events(station: str, report: BuildReport) -> list[Envelope]:
+    """One ``schedule.published`` per built hour, correlated by the hour."""
+    return [
+        new_envelope(
+            "schedule.published",
+            station,
+            {
+                "hour": instant(plan.start),
+                "local": plan.local_label,
+                "clock": plan.clock,
+                "items": len(plan.items),
+                "unscheduled": len(plan.unscheduled),
+                "relaxations": len(plan.relaxations),
+                "under_over_s": plan.under_over_ms / 1000,
+                "program_version": report.program_version,
+            },
+            correlation=Correlation(hour=instant(plan.start)),
+        )
+        for plan in report.built
+    ]
+
+
+def _ms(at: datetime) -> int:
+    return round(at.timestamp() * 1000)
