@@ -1,0 +1,206 @@
+"""The library as the scheduler reads it: every asset of a station that can be timed.
+
+Three Core selects of just the columns needed (assets with their analysis,
+credited artists, rights), grouped in Python with no ORM objects: a library
+of 100,000 assets loads in well under two seconds on SQLite.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from functools import cache
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from onair.domain.library import AssetKind, Ending, album_key, artist_key, title_key
+from onair.domain.rights import UsageRights, Use
+from onair.domain.schedule import Playable
+from onair.domain.tags import VocalGender
+from onair.storage.tables import Asset, AssetAnalysis, AssetArtist, AssetRight
+
+__all__ = ["CATALOG_CROSSFADE_MS", "SqlScheduleLibrary"]
+
+# An asset timed from its catalog duration (no audio yet) segues this long before its end.
+CATALOG_CROSSFADE_MS = 2000
+
+# In the order _timing and _playable unpack them.
+_COLUMNS = (
+    Asset.id, Asset.kind, Asset.title, Asset.artist, Asset.album, Asset.album_artist,
+    Asset.isrc, Asset.duration_s, Asset.year, Asset.genre, Asset.explicit,
+    Asset.vocal_gender, Asset.category, Asset.tag_bpm, Asset.tag_energy,
+    AssetAnalysis.cue_in_s, AssetAnalysis.cue_out_s, AssetAnalysis.intro_end_s,
+    AssetAnalysis.segue_s, AssetAnalysis.ending, AssetAnalysis.bpm, AssetAnalysis.energy,
+)  # fmt: skip
+_ASSETS = (
+    sa.select(*_COLUMNS)
+    .outerjoin(AssetAnalysis, AssetAnalysis.asset_id == Asset.id)
+    .where(Asset.station_id == sa.bindparam("station"))
+    .order_by(Asset.id)
+)
+_ARTISTS = (
+    sa.select(AssetArtist.asset_id, AssetArtist.name, AssetArtist.artist_key)
+    .join(Asset, Asset.id == AssetArtist.asset_id)
+    .where(Asset.station_id == sa.bindparam("station"))
+    .order_by(AssetArtist.asset_id, AssetArtist.position)
+)
+# The JSON lists as text: most assets share a few deals, each parsed once.
+_RIGHTS = (
+    sa.select(
+        AssetRight.asset_id,
+        sa.cast(AssetRight.territories, sa.Text),
+        AssetRight.valid_from,
+        AssetRight.valid_until,
+        sa.cast(AssetRight.uses, sa.Text),
+    )
+    .join(Asset, Asset.id == AssetRight.asset_id)
+    .where(Asset.station_id == sa.bindparam("station"))
+    .order_by(AssetRight.asset_id, AssetRight.id)
+)
+
+_KINDS = {k.value: k for k in AssetKind}
+_ENDINGS = {e.value: e for e in Ending}
+_GENDERS = {g.value: g for g in VocalGender}
+
+Credits = tuple[tuple[str, ...], tuple[str, ...]]  # names and their keys, main artist first
+
+
+class _Keys(NamedTuple):
+    """Title and album keys, each computed once per load."""
+
+    title: Callable[[str], str]
+    album: Callable[[str, str | None], str]
+
+
+class SqlScheduleLibrary:
+    """The ``ScheduleLibrary`` on SQLite or PostgreSQL."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def playables(self, station: str) -> list[Playable]:
+        """Every asset of the station that can be timed, by id.
+
+        An asset with analysed audio is timed from its cue points; one from a
+        catalog whose audio has not arrived, from the catalog's duration
+        (``has_audio`` False). An asset with neither is left out: it cannot be
+        placed in an hour.
+        """
+        params = {"station": station}
+        with _without_collection():
+            with self.engine.connect() as conn:
+                credits = _credits(conn, params)
+                rights = _rights(conn, params)
+                rows = conn.execute(_ASSETS, params).all()
+            keys = _Keys(cache(title_key), cache(album_key))  # albums repeat on every track
+            found = (_playable(r, credits.get(r[0]), rights.get(r[0], ()), keys) for r in rows)
+            return [p for p in found if p is not None]
+
+
+@contextmanager
+def _without_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a load makes its million objects.
+
+    None of them form cycles, yet each allocation burst triggers collections
+    that walk everything already built: that nearly doubled the load time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _credits(conn: Connection, params: dict[str, Any]) -> dict[str, Credits]:
+    names: dict[str, list[str]] = {}
+    keys: dict[str, list[str]] = {}
+    for asset_id, name, key in conn.execute(_ARTISTS, params):
+        if asset_id in names:
+            names[asset_id].append(name)
+            keys[asset_id].append(key)
+        else:
+            names[asset_id], keys[asset_id] = [name], [key]
+    return {asset_id: (tuple(n), tuple(keys[asset_id])) for asset_id, n in names.items()}
+
+
+def _rights(conn: Connection, params: dict[str, Any]) -> dict[str, tuple[UsageRights, ...]]:
+    grouped: dict[str, list[UsageRights]] = {}
+    made: dict[tuple[Any, ...], UsageRights] = {}
+    for asset_id, territories, valid_from, valid_until, uses in conn.execute(_RIGHTS, params):
+        key = (territories, valid_from, valid_until, uses)
+        rights = made.get(key)
+        if rights is None:
+            rights = made[key] = _usage_rights(territories, valid_from, valid_until, uses)
+        if asset_id in grouped:
+            grouped[asset_id].append(rights)
+        else:
+            grouped[asset_id] = [rights]
+    return {asset_id: tuple(deals) for asset_id, deals in grouped.items()}
+
+
+def _usage_rights(
+    territories: str, valid_from: date | None, valid_until: date | None, uses: str
+) -> UsageRights:
+    return UsageRights(
+        territories=frozenset(json.loads(territories)),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        uses=frozenset(Use(u) for u in json.loads(uses)),
+    )
+
+
+def _timing(row: Sequence[Any]) -> tuple[int, int, int] | None:
+    """Length, intro and segue in ms from cue-in, or None if the asset cannot be timed."""
+    duration_s, cue_in, cue_out, intro_end, segue = row[7], row[15], row[16], row[17], row[18]
+    if cue_in is not None:
+        length = round((cue_out - cue_in) * 1000)
+        intro = min(length, max(0, round((intro_end - cue_in) * 1000)))
+        return (length, intro, min(length, max(0, round((segue - cue_in) * 1000))))
+    if duration_s is not None:
+        length = round(duration_s * 1000)
+        return (length, 0, max(0, length - CATALOG_CROSSFADE_MS))
+    return None
+
+
+def _playable(
+    row: Sequence[Any], credits: Credits | None, rights: tuple[UsageRights, ...], keys: _Keys
+) -> Playable | None:
+    timing = _timing(row)
+    if timing is None or timing[0] <= 0:
+        return None
+    (asset_id, kind, title, artist, album, album_artist, isrc, _, year, genre, explicit,
+     gender, category, tag_bpm, tag_energy, cue_in, _, _, _, ending, bpm, energy) = row  # fmt: skip
+    if credits is None:
+        credits = ((artist,), (artist_key(artist),)) if artist else ((), ())
+    return Playable(
+        id=asset_id,
+        kind=_KINDS[kind],
+        title=title,
+        artist=artist,
+        artists=credits[0],
+        artist_keys=credits[1],
+        title_key=keys.title(title),
+        album=album,
+        album_key=keys.album(album, album_artist or artist) if album else None,
+        isrc=isrc,
+        length_ms=timing[0],
+        intro_ms=timing[1],
+        segue_ms=timing[2],
+        category=category,
+        year=year,
+        genre=genre,
+        explicit=bool(explicit),
+        gender=_GENDERS[gender] if gender else None,
+        bpm=tag_bpm if tag_bpm is not None else bpm,  # the label's tag first
+        energy=tag_energy if tag_energy is not None else energy,
+        ending=_ENDINGS[ending] if ending else None,
+        rights=rights,
+        has_audio=cue_in is not None,
+    )

@@ -1,0 +1,280 @@
+"""Built schedule hours and their items, on SQLite or PostgreSQL.
+
+Replacing hours is one transaction: every hour asked for is checked for a lock
+first, so a locked hour anywhere refuses the whole replace and nothing is
+written. The hours' old items are deleted, the hours updated in place, and the
+new items go in as bulk inserts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine, Row
+
+from onair.domain.programming import ItemKind
+from onair.domain.schedule import HourLocked, HourPlan, Relaxation, ScheduledItem, Unscheduled
+from onair.storage.tables import Base, ScheduleHour, ScheduleItemRow, utc_now
+
+__all__ = ["SqlSchedules"]
+
+T = TypeVar("T")
+R = TypeVar("R", Unscheduled, Relaxation)
+
+
+_CHUNK = 1000  # rows per statement: bounded parameters, few round trips
+_HOUR_KEY = ("station_id", "starts_at")
+_INSTANTS = frozenset({"hour", "nominal_start"})  # of Unscheduled and Relaxation
+
+_HOUR_COLUMNS = (
+    ScheduleHour.starts_at, ScheduleHour.local_label, ScheduleHour.clock,
+    ScheduleHour.unscheduled, ScheduleHour.relaxations, ScheduleHour.under_over_ms,
+    ScheduleHour.seed, ScheduleHour.locked, ScheduleHour.built_at, ScheduleHour.notes,
+)  # fmt: skip
+_ITEM_COLUMNS = (
+    ScheduleItemRow.id, ScheduleItemRow.hour_start, ScheduleItemRow.position,
+    ScheduleItemRow.starts_at, ScheduleItemRow.duration_ms, ScheduleItemRow.overlap_next_ms,
+    ScheduleItemRow.kind, ScheduleItemRow.category, ScheduleItemRow.hard,
+    ScheduleItemRow.nominal_start, ScheduleItemRow.slot, ScheduleItemRow.asset_id,
+    ScheduleItemRow.why,
+)  # fmt: skip
+
+
+class SqlSchedules:
+    """The ``ScheduleStore``: built hours in ``schedule_hours``, items in ``schedule_items``."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def replace(self, station: str, plans: Sequence[HourPlan], program_version: int) -> None:
+        """Store ``plans``, each replacing the hour at its start, all in one transaction.
+
+        Raises :class:`HourLocked` naming the first locked hour among them; then
+        nothing is written.
+        """
+        if not plans:
+            return
+        starts = [plan.start for plan in plans]
+        if len(set(starts)) < len(starts) or any(p.station != station for p in plans):
+            raise ValueError(f"plans for {station!r} must be of that station, one per hour")
+        hours = [_hour_row(station, plan, program_version) for plan in plans]
+        items = [_item_row(station, plan, item) for plan in plans for item in plan.items]
+        with self.engine.begin() as conn:
+            _refuse_locked(conn, station, starts)
+            for chunk in _chunks(starts):
+                conn.execute(
+                    sa.delete(ScheduleItemRow).where(
+                        ScheduleItemRow.station_id == station,
+                        ScheduleItemRow.hour_start.in_(chunk),
+                    )
+                )
+            # Hours are updated in place, never deleted: deleting one would make the
+            # database look for its items by a foreign key no index covers.
+            upsert = _insert_for(conn)(ScheduleHour)
+            written = {c: upsert.excluded[c] for c in hours[0] if c not in _HOUR_KEY}
+            upsert = upsert.on_conflict_do_update(index_elements=_HOUR_KEY, set_=written)
+            for rows in _chunks(hours):
+                conn.execute(upsert, rows)
+            for rows in _chunks(items):
+                conn.execute(sa.insert(ScheduleItemRow), rows)
+
+    def hours(self, station: str, start: datetime, end: datetime) -> list[HourPlan]:
+        """The hours starting in ``[start, end)`` with their items, in air order."""
+        hours = (
+            sa.select(*_HOUR_COLUMNS)
+            .where(
+                ScheduleHour.station_id == station,
+                ScheduleHour.starts_at >= start,
+                ScheduleHour.starts_at < end,
+            )
+            .order_by(ScheduleHour.starts_at)
+        )
+        items = (
+            sa.select(*_ITEM_COLUMNS)
+            .where(
+                ScheduleItemRow.station_id == station,
+                ScheduleItemRow.hour_start >= start,
+                ScheduleItemRow.hour_start < end,
+            )
+            .order_by(ScheduleItemRow.hour_start, ScheduleItemRow.position)
+        )
+        by_hour: dict[datetime, list[ScheduledItem]] = {}
+        with self.engine.connect() as conn:
+            hour_rows = conn.execute(hours).all()
+            for row in conn.execute(items):
+                by_hour.setdefault(row.hour_start, []).append(_item(row))
+        return [_plan(station, row, by_hour.get(row.starts_at, [])) for row in hour_rows]
+
+    def history(self, station: str, start: datetime, end: datetime) -> list[ScheduledItem]:
+        """The items starting in ``[start, end)`` in air order."""
+        query = (
+            sa.select(*_ITEM_COLUMNS)
+            .where(
+                ScheduleItemRow.station_id == station,
+                ScheduleItemRow.starts_at >= start,
+                ScheduleItemRow.starts_at < end,
+            )
+            .order_by(
+                ScheduleItemRow.starts_at, ScheduleItemRow.hour_start, ScheduleItemRow.position
+            )
+        )
+        with self.engine.connect() as conn:
+            return [_item(row) for row in conn.execute(query)]
+
+    def lock(self, station: str, start: datetime, end: datetime) -> int:
+        """Lock the built hours starting in ``[start, end)``; how many were not locked before."""
+        update = (
+            sa.update(ScheduleHour)
+            .where(
+                ScheduleHour.station_id == station,
+                ScheduleHour.starts_at >= start,
+                ScheduleHour.starts_at < end,
+                ScheduleHour.locked.is_(False),
+            )
+            .values(locked=True)
+        )
+        with self.engine.begin() as conn:
+            return conn.execute(update).rowcount
+
+    def item(self, station: str, item_id: str) -> ScheduledItem | None:
+        query = sa.select(*_ITEM_COLUMNS).where(
+            ScheduleItemRow.station_id == station, ScheduleItemRow.id == item_id
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else _item(row)
+
+
+def _refuse_locked(conn: Connection, station: str, starts: list[datetime]) -> None:
+    """Raise :class:`HourLocked` for the first locked hour among ``starts``.
+
+    On PostgreSQL the hours are read ``FOR UPDATE``, so a lock taken meanwhile
+    waits for this transaction instead of slipping in under it.
+    """
+    for chunk in _chunks(sorted(starts)):
+        query = (
+            sa.select(ScheduleHour.local_label, ScheduleHour.locked)
+            .where(ScheduleHour.station_id == station, ScheduleHour.starts_at.in_(chunk))
+            .order_by(ScheduleHour.starts_at)
+            .with_for_update()
+        )
+        locked = next((label for label, is_locked in conn.execute(query) if is_locked), None)
+        if locked is not None:
+            raise HourLocked(
+                f"hour {locked} of station {station!r} is locked and cannot be rebuilt: "
+                "build only hours that are not locked"
+            )
+
+
+def _insert_for(conn: Connection) -> Callable[[type[Base]], postgresql.Insert | sqlite.Insert]:
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+
+def _chunks(rows: Sequence[T]) -> list[Sequence[T]]:
+    return [rows[n : n + _CHUNK] for n in range(0, len(rows), _CHUNK)]
+
+
+def _hour_row(station: str, plan: HourPlan, program_version: int) -> dict[str, Any]:
+    return {
+        "station_id": station,
+        "starts_at": plan.start,
+        "local_label": plan.local_label,
+        "clock": plan.clock,
+        "seed": plan.seed,
+        "program_version": program_version,
+        "locked": plan.locked,
+        "under_over_ms": plan.under_over_ms,
+        "unscheduled": [_document(u) for u in plan.unscheduled],
+        "relaxations": [_document(r) for r in plan.relaxations],
+        "notes": list(plan.notes),
+        "built_at": plan.built_at or utc_now(),
+    }
+
+
+def _item_row(station: str, plan: HourPlan, item: ScheduledItem) -> dict[str, Any]:
+    if item.hour != plan.start:
+        raise ValueError(f"item {item.id} of hour {item.hour} is in the plan of {plan.start}")
+    return {
+        "id": item.id,
+        "station_id": station,
+        "hour_start": item.hour,
+        "position": item.position,
+        "starts_at": item.start,
+        "duration_ms": item.duration_ms,
+        "overlap_next_ms": item.overlap_next_ms,
+        "kind": item.kind.value,
+        "category": item.category,
+        "hard": item.hard,
+        "nominal_start": item.nominal_start,
+        "slot": item.slot,
+        "asset_id": item.asset_id,
+        "why": json.loads(json.dumps(item.why, default=_plain)),
+    }
+
+
+def _plain(value: object) -> object:
+    """JSON for what ``why`` may hold beyond JSON's own types."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    raise TypeError(f"{type(value).__name__} in an item's why is not JSON")
+
+
+def _document(record: Unscheduled | Relaxation) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    for field in fields(record):
+        value = getattr(record, field.name)
+        doc[field.name] = (
+            value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
+        )
+    return doc
+
+
+def _record(kind: type[R], doc: dict[str, Any]) -> R:
+    values: dict[str, Any] = {
+        name: datetime.fromisoformat(value) if name in _INSTANTS and value is not None else value
+        for name, value in doc.items()
+    }
+    return kind(**values)
+
+
+def _item(row: Row[Any]) -> ScheduledItem:
+    return ScheduledItem(
+        id=row.id,
+        hour=row.hour_start,
+        position=row.position,
+        start=row.starts_at,
+        duration_ms=row.duration_ms,
+        overlap_next_ms=row.overlap_next_ms,
+        kind=ItemKind(row.kind),
+        category=row.category,
+        hard=row.hard,
+        nominal_start=row.nominal_start,
+        slot=row.slot,
+        asset_id=row.asset_id,
+        why=row.why or {},
+    )
+
+
+def _plan(station: str, row: Row[Any], items: list[ScheduledItem]) -> HourPlan:
+    return HourPlan(
+        station=station,
+        start=row.starts_at,
+        local_label=row.local_label,
+        clock=row.clock,
+        items=tuple(items),
+        unscheduled=tuple(_record(Unscheduled, doc) for doc in row.unscheduled or ()),
+        relaxations=tuple(_record(Relaxation, doc) for doc in row.relaxations or ()),
+        under_over_ms=row.under_over_ms,
+        seed=row.seed,
+        locked=row.locked,
+        built_at=row.built_at,
+        notes=tuple(row.notes or ()),
+    )
