@@ -20,18 +20,17 @@ file) and kept in ``--corpus`` for later runs.
   file into ``output.dummy``); one file at a time, as LibreTime's analyzer takes
   them. ``reference_ffmpeg_*`` is the chain without the liquidsoap check, one
   file at a time and one per core, for a like-for-like core count.
-- search: ``--search-assets`` (default 100,000) catalog rows with varied titles,
-  artists, genres, labels and years, loaded from CSV as ``onair ingest --catalog``
-  does, indexed (MiniLM embeddings, full text, semantic tags), then 40 queries
-  (moods, genres, artists, titles) five times each through the hybrid search,
-  warm, as the API serves them.
+- search: ``--search-assets`` (default 100,000) catalog rows (``bench/catalog.py``:
+  varied titles, artists, albums, genres, labels and years), loaded from CSV as
+  ``onair ingest --catalog`` does, indexed (MiniLM embeddings, full text,
+  semantic tags), then 40 queries (moods, genres, artists, titles) five times
+  each through the hybrid search, warm, as the API serves them.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import json
 import os
 import random
@@ -42,6 +41,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from catalog import write_catalog
 from onair import bootstrap
 from onair.config import load_settings
 from onair.ingest.batch import find_audio
@@ -133,78 +133,6 @@ def onair(paths: list[Path]) -> float:
     return len(paths) / elapsed
 
 
-_WORDS = [
-    "love",
-    "night",
-    "summer",
-    "heart",
-    "fire",
-    "river",
-    "dream",
-    "blue",
-    "city",
-    "light",
-    "rain",
-    "gold",
-    "wild",
-    "road",
-    "midnight",
-    "dance",
-    "home",
-    "sky",
-    "ocean",
-    "moon",
-    "star",
-    "shadow",
-    "train",
-    "window",
-    "radio",
-    "morning",
-    "paradise",
-    "storm",
-    "garden",
-    "silver",
-    "echo",
-    "highway",
-    "velvet",
-    "neon",
-]
-_NAMES = [
-    "Ana",
-    "Joe",
-    "Mia",
-    "Leo",
-    "Kai",
-    "Zoe",
-    "Sam",
-    "Eva",
-    "Max",
-    "Ivy",
-    "Noa",
-    "Tom",
-    "Lea",
-    "Ray",
-    "Ada",
-    "Eli",
-]
-_SURNAMES = [
-    "Silva",
-    "Berg",
-    "Novak",
-    "Costa",
-    "Reyes",
-    "Okafor",
-    "Laine",
-    "Marsh",
-    "Quinn",
-    "Vale",
-    "Holt",
-    "Adler",
-]
-_GENRES = (
-    "Jazz", "Pop", "Rock", "Hip-Hop", "Electronic", "Deep House", "Soul", "R&B", "Country",
-    "Folk", "Reggae", "Latin", "Classical", "Ambient", "Blues", "Metal", "Indie", "Funk",
-)  # fmt: skip
 _QUERIES = (
     "mellow late-night jazz", "upbeat summer pop", "dark techno", "acoustic folk ballad",
     "love songs", "midnight radio", "deep house for the weekend", "classic rock anthem",
@@ -218,28 +146,10 @@ _QUERIES = (
 )  # fmt: skip
 
 
-def _catalog_csv(path: Path, rows: int) -> None:
-    rng = random.Random(7)
-    artists = [f"{rng.choice(_NAMES)} {rng.choice(_SURNAMES)}" for _ in range(4000)]
-    with path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(["isrc", "title", "artist", "album", "label", "year", "genre"])
-        for n in range(rows):
-            title = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(1, 4))).title()
-            artist = rng.choice(artists)
-            if rng.random() < 0.15:
-                artist += f" feat. {rng.choice(artists)}"
-            isrc = f"US{chr(65 + n // 100_000 % 26)}B1{rng.randint(0, 99):02d}{n % 100_000:05d}"
-            album = f"{rng.choice(_WORDS).title()} {rng.choice(_WORDS).title()}"
-            label = f"{rng.choice(_SURNAMES)} Records"
-            writer.writerow([isrc, title, artist, album, label, rng.randint(1960, 2026),
-                             rng.choice(_GENRES)])  # fmt: skip
-
-
 def search(rows: int) -> dict[str, float | int]:
     with tempfile.TemporaryDirectory(prefix="onair-bench-search-") as data:
         feed = Path(data) / "catalog.csv"
-        _catalog_csv(feed, rows)
+        write_catalog(feed, rows, seed=7)
         settings = load_settings(None, data_dir=Path(data))
         bootstrap.prepare_data_dir(settings)
         access = bootstrap.open_library(settings)
