@@ -39,6 +39,7 @@ from onair.observability import configure_logging, get_logger
 from onair.observability.metrics import BusMetrics
 from onair.observability.tracing import configure_tracing
 from onair.scheduler.ports import ProgramStore
+from onair.scheduler.service import BuildReport, Scheduler, published_events
 from onair.storage import migrate
 from onair.storage.db import DatabaseUnavailable, check_database, create_engine_for
 from onair.storage.fs_store import FilesystemObjectStore
@@ -47,6 +48,8 @@ from onair.storage.pg_vector_index import PgVectorIndex
 from onair.storage.repositories import DatabaseSeenEvents, StationNotFound, Stations
 from onair.storage.repositories.library import SqlLibrary
 from onair.storage.repositories.programs import SqlPrograms
+from onair.storage.repositories.schedule_library import SqlScheduleLibrary
+from onair.storage.repositories.schedules import SqlSchedules
 from onair.storage.sqlite_vector_index import SqliteVectorIndex
 from onair.storage.text_search import SqlTextSearch
 
@@ -63,8 +66,10 @@ __all__ = [
     "open_discovery",
     "open_library",
     "open_programs",
+    "open_scheduler",
     "open_station",
     "prepare_data_dir",
+    "publish_schedule",
     "run_ingest",
     "serve",
     "upgrade_database",
@@ -291,6 +296,39 @@ def open_programs(settings: Settings) -> Iterator[ProgramStore]:
         yield SqlPrograms(engine)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def open_scheduler(settings: Settings) -> Iterator[Scheduler]:
+    """The scheduler over the settings' database, for commands that run outside ``serve``."""
+    engine = _engine(settings)
+    try:
+        _schema_ready(settings)
+        yield Scheduler(SqlPrograms(engine), SqlScheduleLibrary(engine), SqlSchedules(engine))
+    finally:
+        engine.dispose()
+
+
+def publish_schedule(settings: Settings, station: str, report: BuildReport) -> None:
+    """``schedule.published`` for each built hour, where a bus outlives the command (NATS)."""
+    if settings.bus is not BusKind.NATS or not report.built:
+        return  # nobody else hears an in-process bus of a CLI run
+
+    async def send() -> None:
+        engine = _engine(settings)
+        tracing = configure_tracing("none", "onair-scheduler", settings.otlp_endpoint)
+        bus = _bus(settings, engine, BusMetrics(CollectorRegistry(), service="scheduler"), tracing)
+        try:
+            await bus.start()
+            for envelope in published_events(station, report):
+                await bus.publish(envelope)
+        except BusError as exc:
+            raise StartupError(str(exc)) from exc
+        finally:
+            await bus.close()
+            engine.dispose()
+
+    asyncio.run(send())
 
 
 def open_discovery(access: LibraryAccess) -> Discovery:

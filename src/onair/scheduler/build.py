@@ -19,7 +19,7 @@ from onair.domain.programming import Category, ItemKind, StationProgram
 from onair.domain.schedule import HourPlan, Playable, ScheduledItem
 from onair.scheduler.air_history import AirHistory, Play
 from onair.scheduler.checks import Check, checks_for
-from onair.scheduler.desk import Desk, natural_overlap
+from onair.scheduler.desk import Desk, Reach, natural_overlap
 from onair.scheduler.hour_builder import build_hour
 from onair.scheduler.landing import MIN_PLAY_MS
 from onair.scheduler.local_hours import LocalHour, hours_between
@@ -101,7 +101,9 @@ def prepare(
     fade = round(program.timing.early_fade_s * 1000)
     spans = {name: _span(songs, fade) for name, songs in members.items()}
     typical = {name: _typical(songs, program.song_estimate_s) for name, songs in members.items()}
-    desk = Desk(program, rotations, checks, air, program.zone, spans)
+    talkup_ms = round(program.timing.talkup_min_intro_s * 1000)
+    reach = {n: Reach.of(songs, fade, talkup_ms, MIN_PLAY_MS) for n, songs in members.items()}
+    desk = Desk(program, rotations, checks, air, program.zone, spans, reach)
     replay(desk, history, {s.id: s for s in playables})
     return Setup(desk, members, typical)
 

@@ -6,6 +6,7 @@ final instant.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from onair.scheduler.air_history import AirHistory, Play
 from onair.scheduler.checks import Check, Moment
 from onair.scheduler.rotation import Rotation, Turn
 
-__all__ = ["Desk", "Draft"]
+__all__ = ["Desk", "Draft", "Reach"]
 
 
 @dataclass
@@ -49,6 +50,47 @@ class Draft:
         return self.kind is ItemKind.MUSIC
 
 
+@dataclass(frozen=True)
+class Reach:
+    """The lengths of time a category's songs can fill up to a post, as merged intervals.
+
+    A song fills anything from its length less its natural overlap and the early
+    fade allowed, to its full length. Songs whose intro a voice link may talk up
+    are kept apart: a straight link before the others adds its own length.
+    """
+
+    talk_up: tuple[tuple[int, int], ...]
+    straight: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, songs: list[Playable], fade_ms: int, talkup_min_ms: int, least_ms: int) -> Reach:
+        def merged(group: list[Playable]) -> tuple[tuple[int, int], ...]:
+            spans = sorted(
+                (max(least_ms, s.length_ms - natural_overlap(s) - fade_ms), s.length_ms)
+                for s in group
+            )
+            out: list[tuple[int, int]] = []
+            for low, high in spans:
+                if out and low <= out[-1][1]:
+                    out[-1] = (out[-1][0], max(out[-1][1], high))
+                else:
+                    out.append((low, high))
+            return tuple(out)
+
+        talk = [s for s in songs if s.intro_ms >= talkup_min_ms]
+        return cls(merged(talk), merged([s for s in songs if s.intro_ms < talkup_min_ms]))
+
+    def fills(self, left_ms: int, voice_ms: int | None) -> bool:
+        """Whether some song (after a voice link of ``voice_ms``, if any) fills ``left_ms``."""
+        straight = left_ms - voice_ms if voice_ms is not None else left_ms
+        return _within(self.talk_up, left_ms) or _within(self.straight, straight)
+
+
+def _within(spans: tuple[tuple[int, int], ...], value: int) -> bool:
+    index = bisect_right(spans, (value, 1 << 62)) - 1
+    return index >= 0 and spans[index][0] <= value <= spans[index][1]
+
+
 def natural_overlap(song: Playable) -> int:
     """How long the next item overlaps this one's end when it starts at the segue."""
     return max(0, song.length_ms - song.segue_ms)
@@ -63,6 +105,8 @@ class Desk:
     zone: ZoneInfo
     # Per category: the shortest and longest a song of it can advance the hour.
     spans: dict[str, tuple[int, int]]
+    # Per category: the advances its songs can land a post with (see Reach).
+    reach: dict[str, Reach]
 
     def moment(self, at_ms: int) -> Moment:
         local = datetime.fromtimestamp(at_ms / 1000, self.zone)

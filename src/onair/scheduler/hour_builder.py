@@ -104,20 +104,22 @@ def _fit_song_count(
     fixed = sum(d.length_ms for d in drafts if not d.is_music)
     need = post_ms - start_ms - fixed
     music = [d for d in drafts if d.is_music]
-    # Aim for songs of usual length: the search then has most of each category to choose from.
-    while (
-        music and sum(typical[d.category] for d in music) - need > typical[music[-1].category] // 2
-    ):
-        dropped = music.pop()
+    if not music:
+        return
+    # Songs are added to (or dropped from) the category with the most songs, which
+    # rotation feels least, and added last, where the search fits the post.
+    roomy = max((d.category for d in music), key=lambda c: len(desk.rotations[c]))
+    usual = typical[roomy]
+    while len(music) > 1 and sum(typical[d.category] for d in music) - need > usual // 2:
+        dropped = next(d for d in reversed(music) if d.category == roomy)
+        music.remove(dropped)
         drafts.remove(dropped)
-        notes.append(f"dropped a {dropped.category} song (slot {dropped.slot}) to fit the hour")
-    while (
-        music and need - sum(typical[d.category] for d in music) > typical[music[-1].category] // 2
-    ):
-        extra = Draft(ItemKind.MUSIC, music[-1].category, None)
+        notes.append(f"dropped a {roomy} song (slot {dropped.slot}) to fit the hour")
+    while need - sum(typical[d.category] for d in music) > usual // 2:
+        extra = Draft(ItemKind.MUSIC, roomy, None)
         drafts.insert(drafts.index(music[-1]) + 1, extra)
         music.append(extra)
-        notes.append(f"added a {extra.category} song to fill the hour")
+        notes.append(f"added a {roomy} song to fill the hour")
 
 
 def _plan(

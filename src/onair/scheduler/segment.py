@@ -166,6 +166,11 @@ class SegmentPlanner:
         high = sum(self.desk.spans[drafts[i].category][1] for i in later)
         # A voice link before a later song talks it up (no advance) or runs straight.
         high += sum(d.planned_ms for i, d in enumerate(after, pos + 1) if _talks_up(drafts, i))
+        # With one song to go, what is left must be a length some song of its category fills.
+        last = drafts[later[0]] if len(later) == 1 else None
+        last_voice = None
+        if last is not None and drafts[later[0] - 1].kind is ItemKind.VOICE:
+            last_voice = drafts[later[0] - 1].planned_ms
 
         def fit(song: Playable) -> str | None:
             at = base + (self._voice_advance(voice, song) if voice else 0)
@@ -178,6 +183,10 @@ class SegmentPlanner:
                     return f"{(shortest - left) / _SECOND:.1f} s too long for the post"
                 return None
             left -= song.length_ms - natural_overlap(song)
+            if last is not None and not self.desk.reach[last.category].fills(left, last_voice):
+                return (
+                    f"no {last.category} song could fill the {left / _SECOND:.0f} s left after it"
+                )
             if left < low:
                 return "leaves too little time for the songs after it"
             if left > high:
