@@ -185,10 +185,6 @@ def music(plans: Iterable[HourPlan]) -> list[ScheduledItem]:
     return [item for item in items(plans) if item.kind == "music"]
 
 
-def local(at: datetime, prog: StationProgram) -> datetime:
-    return at.astimezone(prog.zone)
-
-
 def aired(
     played: Playable,
     at: datetime,
