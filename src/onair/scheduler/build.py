@@ -192,9 +192,13 @@ def _always_available(program: StationProgram, song: Playable, days: Sequence[da
         song.isrc in lim.isrcs or set(song.artist_keys) & lim.artists for lim in limits.limits
     ):
         return False
-    return all(
-        any(d.allows(program.use, program.territory, day) for d in song.rights) for day in days
-    )
+    use, territory = program.use, program.territory
+    if any(
+        d.valid_from is None and d.valid_until is None and d.allows(use, territory, days[0])
+        for d in song.rights
+    ):
+        return True  # an open-ended deal: no day to check
+    return all(any(d.allows(use, territory, day) for d in song.rights) for day in days)
 
 
 def _last_played(history: Sequence[ScheduledItem]) -> dict[str, int]:
@@ -202,10 +206,13 @@ def _last_played(history: Sequence[ScheduledItem]) -> dict[str, int]:
 
 
 def _span(songs: Sequence[Playable], fade_ms: int) -> tuple[int, int]:
+    """The usual shortest and longest advance (5th and 95th percentile): planning stretches
+    to the extremes would leave the last songs of a stretch almost no choice."""
     if not songs:
         return (0, 0)
-    shortest = min(max(MIN_PLAY_MS, s.length_ms - natural_overlap(s) - fade_ms) for s in songs)
-    return shortest, max(s.length_ms for s in songs)
+    shortest = sorted(max(MIN_PLAY_MS, s.length_ms - natural_overlap(s) - fade_ms) for s in songs)
+    longest = sorted(s.length_ms for s in songs)
+    return shortest[len(songs) // 20], longest[(len(songs) * 19) // 20]
 
 
 def _typical(songs: Sequence[Playable], estimate_s: float) -> int:

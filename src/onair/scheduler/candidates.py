@@ -21,9 +21,11 @@ from onair.scheduler.checks import Check, Moment
 __all__ = ["Candidate", "Tally", "candidates"]
 
 _EXAMPLES = 3
-# How many songs to look at for a clean one before settling for a relaxed one;
-# a category of 90,000 gold songs need not be read to the end for each position.
-MAX_SCAN = 4000
+# How many songs the rules judge before settling for a relaxed one, and how many
+# the fit may pass over: 90,000 gold songs need not be read to the end for each
+# position, and a song clean after 400 tries seldom exists (nor one that fits after 3000).
+MAX_JUDGED = 400
+MAX_SCAN = 3000
 
 
 @dataclass
@@ -36,7 +38,9 @@ class Tally:
 
     def reject(self, rule: str, song: Playable, reason: str) -> None:
         self.rejected[rule] += 1
-        shown = self.examples.setdefault(rule, [])
+        shown = self.examples.get(rule)
+        if shown is None:
+            shown = self.examples[rule] = []
         if len(shown) < _EXAMPLES:
             shown.append([song.id, f"{song.artist or '?'} - {song.title}: {reason}"])
 
@@ -77,13 +81,15 @@ def candidates(
     """
     waiting: list[tuple[tuple[int, int], Candidate]] = []
     priority = {c.name: n for n, c in enumerate(checks)}
+    judged = 0
     for rank, song in enumerate(pool, start=1):
-        if rank > MAX_SCAN:
+        if rank > MAX_SCAN or judged >= MAX_JUDGED:
             break
         tally.scanned += 1
         if fit is not None and (reason := fit(song)) is not None:
             tally.reject("fit", song, reason)
             continue
+        judged += 1
         broken = _broken(song, checks, at, history, tally, strict)
         if broken is None or (strict and broken):
             continue

@@ -84,7 +84,7 @@ class SegmentPlanner:
             if relaxed is None or (self._strict and relaxed):
                 continue
             self._nodes += 1
-            if self._nodes > NODE_BUDGET:
+            if self._nodes > (NODE_BUDGET if self._strict else 5 * NODE_BUDGET):
                 raise _OutOfBudget
             self._shape_voice(voice, song)
             self.desk.place(draft, song, at)
@@ -108,10 +108,9 @@ class SegmentPlanner:
             base = self._start_of(drafts, pos, start_ms)
             voice = drafts[pos - 1] if pos and drafts[pos - 1].kind is ItemKind.VOICE else None
             tally = Tally()
-            last = m == len(music) - 1
-            fit = self._fit(drafts, music, m, base, voice, post_ms) if last else None
+            fit = self._fit(drafts, music, m, base, voice, post_ms)
             offer = next(iter(self._offers(draft, base, tally, fit)), None)
-            if offer is None and fit is not None:
+            if offer is None:  # better a song that misses the time than none (landing repairs)
                 offer = next(iter(self._offers(draft, base, tally, None)), None)
             if offer is None:
                 draft.unscheduled = _shortage(draft.category, tally)
@@ -173,20 +172,19 @@ class SegmentPlanner:
             last_voice = drafts[later[0] - 1].planned_ms
 
         def fit(song: Playable) -> str | None:
+            # Constant reasons: the fit turns down thousands of songs per stretch.
             at = base + (self._voice_advance(voice, song) if voice else 0)
             left = post_ms - at - fixed_after
             if not later:
-                shortest = song.length_ms - natural_overlap(song) - self.fade_ms
                 if left > song.length_ms:
-                    return f"{(left - song.length_ms) / _SECOND:.1f} s short of the post"
+                    return "too short to reach the post"
+                shortest = song.length_ms - natural_overlap(song) - self.fade_ms
                 if left < max(shortest, MIN_PLAY_MS):
-                    return f"{(shortest - left) / _SECOND:.1f} s too long for the post"
+                    return "too long for the post, even faded early"
                 return None
             left -= song.length_ms - natural_overlap(song)
             if last is not None and not self.desk.reach[last.category].fills(left, last_voice):
-                return (
-                    f"no {last.category} song could fill the {left / _SECOND:.0f} s left after it"
-                )
+                return f"leaves a time no {last.category} song fills"
             if left < low:
                 return "leaves too little time for the songs after it"
             if left > high:

@@ -1,0 +1,178 @@
+"""Scheduling a week against an AzuraCast-style random picker, on the same library and clock.
+
+Prints one JSON line: ``library``, ``hours``, ``build_s``, ``unscheduled``,
+``violations``, ``reference_build_s``, ``reference_violations``, then the
+breakdown (``catalog_s``, ``relaxations``, ``verify_s``, the violations by rule
+of each side). With ``--export PATH`` the week's export JSON is written there.
+
+- library: ``--tracks`` (default 100,000) rows of ``bench/catalog.py`` loaded as
+  ``onair ingest --catalog`` does into a fresh SQLite data dir.
+- station: ``bench/station.yaml``, a typical music hour (12 songs, four spot
+  breaks, the legal ID on the hour, two voice links) with every rule on.
+- onair: ``onair schedule build`` for 7 days (168 hours) as the command runs it:
+  the library read from the database, the week planned, the hours stored.
+  ``violations`` are what ``onair schedule verify`` finds in the stored week.
+- reference: AzuraCast's way of picking, on the same clock and library: a random
+  song of the slot's category after a hard filter of the artists and titles
+  played in the last 60 minutes, the least recently played when the filter
+  leaves none; items simply follow each other (no backtiming to posts).
+  Its week is checked by the same verifier.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from collections import Counter, deque
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from catalog import write_catalog
+from onair import bootstrap
+from onair.config import load_settings
+from onair.domain.programming import ItemKind, StationProgram
+from onair.domain.schedule import HourPlan, Playable, ScheduledItem
+from onair.scheduler.build import categorize
+from onair.scheduler.desk import natural_overlap
+from onair.scheduler.local_hours import hours_between
+from onair.scheduler.station_file import load_station_file
+from onair.scheduler.verify import Violation, verify_schedule
+
+FIRST_DAY = date(2027, 1, 4)  # a Monday well ahead, so no hour has aired
+DAYS = 7
+SEPARATION_MIN = 60
+
+
+def _reference_week(
+    program: StationProgram, playables: list[Playable], seed: int
+) -> list[HourPlan]:
+    """A random pick within the category, artists and titles of the last hour filtered out."""
+    rng = random.Random(seed)
+    members = categorize(program, playables)
+    recent: deque[tuple[int, Playable]] = deque()
+    last: dict[str, int] = {}
+    hours = hours_between(FIRST_DAY, DAYS, program.zone)
+    cursor = _ms(hours[0].start)
+    plans = []
+    for hour in hours:
+        items: list[ScheduledItem] = []
+        clock = program.clocks[program.clock_for(hour.day, hour.hour)]
+        for index, slot in enumerate(clock.slots):
+            category = program.categories[slot.category]
+            while recent and recent[0][0] < cursor - SEPARATION_MIN * 60_000:
+                recent.popleft()
+            song = None
+            if category.type is ItemKind.MUSIC and members[slot.category]:
+                song = _pick(rng, members[slot.category], recent, last)
+                recent.append((cursor, song))
+                last[song.id] = cursor
+            length = song.length_ms if song else round((category.planned_s or 0) * 1000)
+            overlap = natural_overlap(song) if song else 0
+            nominal = hour.start + timedelta(seconds=slot.at_s) if slot.at_s is not None else None
+            items.append(ScheduledItem(
+                id=f"ref{_ms(hour.start)}-{index}", hour=hour.start, position=index,
+                start=_utc(cursor), duration_ms=length, overlap_next_ms=overlap, kind=category.type,
+                category=slot.category, hard=slot.hard, nominal_start=nominal, slot=index,
+                asset_id=song.id if song else None,
+            ))  # fmt: skip
+            cursor += length - overlap
+        plans.append(HourPlan(program.id, hour.start, hour.label, "reference", tuple(items)))
+    return plans
+
+
+def _pick(
+    rng: random.Random,
+    pool: list[Playable],
+    recent: deque[tuple[int, Playable]],
+    last: dict[str, int],
+) -> Playable:
+    artists = {k for _, s in recent for k in s.artist_keys}
+    titles = {s.title_key for _, s in recent}
+
+    def free(song: Playable) -> bool:
+        return not (artists & set(song.artist_keys)) and song.title_key not in titles
+
+    # Rejection sampling draws uniformly among the songs the filter keeps, without
+    # filtering 90,000 gold songs at every pick.
+    for _ in range(200):
+        song = rng.choice(pool)
+        if free(song):
+            return song
+    kept = [s for s in pool if free(s)]
+    if kept:
+        return rng.choice(kept)
+    return min(pool, key=lambda s: last.get(s.id, -1))
+
+
+def _by_rule(violations: list[Violation]) -> dict[str, int]:
+    return dict(Counter(v.rule for v in violations).most_common())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tracks", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--export", type=Path, help="Write the week's export JSON here.")
+    args = parser.parse_args()
+    station_file = Path(__file__).with_name("station.yaml")
+    program = load_station_file(station_file)
+    with tempfile.TemporaryDirectory(prefix="onair-bench-") as scratch:
+        work = Path(scratch)
+        write_catalog(work / "catalog.csv", args.tracks, args.seed)
+        settings = load_settings(None, data_dir=work / "data", station=program.id)
+        bootstrap.prepare_data_dir(settings)
+        began = time.perf_counter()
+        with bootstrap.open_library(settings) as access:
+            bootstrap.load_catalogs(access, [work / "catalog.csv"])
+        catalog_s = time.perf_counter() - began
+        with bootstrap.open_programs(settings) as programs:
+            programs.apply(program, str(station_file))
+        with bootstrap.open_scheduler(settings) as scheduler:
+            began = time.perf_counter()
+            report = scheduler.build(program.id, FIRST_DAY, DAYS, args.seed)
+            build_s = time.perf_counter() - began
+            start, end = report.plans[0].start, report.plans[-1].end
+            began = time.perf_counter()
+            _, violations = scheduler.verify(program.id, start, end)
+            verify_s = time.perf_counter() - began
+            if args.export:
+                exported = scheduler.export(program.id, start, end, "json")
+                args.export.write_text(json.dumps(exported, indent=1) + "\n", encoding="utf-8")
+            playables = scheduler.library.playables(program.id)
+        began = time.perf_counter()
+        reference = _reference_week(program, playables, args.seed)
+        reference_s = time.perf_counter() - began
+        reference_violations = verify_schedule(program, playables, [], reference)
+    print(json.dumps({
+        "library": args.tracks,
+        "hours": len(report.plans),
+        "build_s": round(build_s, 2),
+        "unscheduled": sum(len(p.unscheduled) for p in report.plans),
+        "violations": len(violations),
+        "reference_build_s": round(reference_s, 2),
+        "reference_violations": len(reference_violations),
+        "relaxations": sum(len(p.relaxations) for p in report.plans),
+        "items": sum(len(p.items) for p in report.plans),
+        "catalog_s": round(catalog_s, 1),
+        "verify_s": round(verify_s, 2),
+        "violations_by_rule": _by_rule(violations),
+        "reference_violations_by_rule": _by_rule(reference_violations),
+    }))  # fmt: skip
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _ms(at: datetime) -> int:
+    return round(at.timestamp() * 1000)
+
+
+def _utc(at_ms: int) -> datetime:
+    return _EPOCH + timedelta(milliseconds=at_ms)
+
+
+if __name__ == "__main__":
+    main()
