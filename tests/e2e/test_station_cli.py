@@ -53,9 +53,9 @@ def test_apply_export_and_apply_the_export_again(tmp_path: Path) -> None:
     shown = json.loads(onair("station", "show", "--json", *data).stdout)
     assert (shown["station"], shown["version"], shown["source"]) == ("demo", 2, str(copy))
     assert {c["name"]: c["length"] for c in shown["clocks"]} == {
-        "music_hour": "51:30",
-        "news_hour": "47:40",
-        "overnight": "45:00",
+        "music_hour": "51:38",
+        "news_hour": "47:48",
+        "overnight": "45:08",
     }
     assert shown["week"][0] == {
         "days": "mon-fri",

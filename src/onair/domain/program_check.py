@@ -12,7 +12,9 @@ from onair.domain.programming import (
     HOUR_S,
     NAME_PATTERN,
     WEEKDAYS,
+    Clock,
     InvalidProgram,
+    ItemKind,
     Path,
     ProgramProblem,
     RuleBook,
@@ -162,7 +164,43 @@ def _clock_problems(program: StationProgram) -> list[ProgramProblem]:
                     " remove slots or shorten planned lengths",
                 )
             )
+        if not unknown:
+            problems += _legal_id_problems(program, name, clock)
     return problems
+
+
+def _legal_id_problems(program: StationProgram, name: str, clock: Clock) -> list[ProgramProblem]:
+    """47 CFR 73.1201: every hour's clock has the legal ID, near enough the top of the hour."""
+    legal = program.rules.get("legal_id")
+    if not legal.enabled:
+        return []
+    window_s = legal.params()["window_minutes"] * 60
+    elapsed = 0.0
+    for index, slot in enumerate(clock.slots):
+        category = program.categories[slot.category]
+        at = slot.at_s if slot.at_s is not None else elapsed
+        if category.type is ItemKind.ID:
+            if min(at, HOUR_S - at) <= window_s:
+                return []
+            minutes, seconds = divmod(round(at), 60)
+            return [
+                _problem(
+                    ("clocks", name, "slots", index),
+                    f"clock {name!r}: the legal ID would air about {minutes}:{seconds:02d} past"
+                    f" the hour, outside the {window_s / 60:g}-minute window: move it to the top",
+                )
+            ]
+        elapsed = at + (
+            program.song_estimate_s
+            if category.type is ItemKind.MUSIC
+            else category.planned_s or 0.0
+        )
+    return [
+        _problem(
+            ("clocks", name),
+            f"clock {name!r} has no legal ID (47 CFR 73.1201): add a slot of an id category",
+        )
+    ]
 
 
 def _grid_problems(program: StationProgram) -> list[ProgramProblem]:

@@ -102,7 +102,7 @@ class Unscheduled:
     """A clock position left empty, and the rule or shortage that emptied it."""
 
     hour: datetime
-    slot: int
+    slot: int | None  # None: a song added to fill the hour
     category: str
     reason: str
     nominal_start: datetime | None = None

@@ -18,7 +18,7 @@ from onair.domain.library import AssetKind
 from onair.domain.programming import Category, ItemKind, StationProgram
 from onair.domain.schedule import HourPlan, Playable, ScheduledItem
 from onair.scheduler.air_history import AirHistory, Play
-from onair.scheduler.checks import Check, checks_for
+from onair.scheduler.checks import Check, checks_for, daypart_limited
 from onair.scheduler.desk import Desk, Reach, natural_overlap
 from onair.scheduler.hour_builder import build_hour
 from onair.scheduler.landing import MIN_PLAY_MS
@@ -85,10 +85,10 @@ def prepare(
     turnover = program.rules.get("turnover_balance")
     assert isinstance(turnover, r.TurnoverBalance)
     air = AirHistory(turnover_window_ms=turnover.days * 86_400_000)
-    last = _last_played(history)
-    # A seeded shuffle for a rotation's order, not for secrets.
+    # A seeded shuffle for a rotation's order, not for secrets. The history's plays
+    # reach the rotations through replay below, in air order.
     rotations = {
-        name: Rotation(songs, last, random.Random(f"{seed}|{name}"))  # noqa: S311
+        name: Rotation(songs, {}, random.Random(f"{seed}|{name}"))  # noqa: S311
         for name, songs in members.items()
     }
     checks: dict[str, list[Check]] = {}
@@ -188,9 +188,7 @@ def _always_available(program: StationProgram, song: Playable, days: Sequence[da
         return False
     limits = program.rules.get("daypart_limits")
     assert isinstance(limits, r.DaypartLimits)
-    if limits.enabled and any(
-        song.isrc in lim.isrcs or set(song.artist_keys) & lim.artists for lim in limits.limits
-    ):
+    if limits.enabled and any(daypart_limited(lim, song) for lim in limits.limits):
         return False
     use, territory = program.use, program.territory
     if any(
@@ -199,10 +197,6 @@ def _always_available(program: StationProgram, song: Playable, days: Sequence[da
     ):
         return True  # an open-ended deal: no day to check
     return all(any(d.allows(use, territory, day) for d in song.rights) for day in days)
-
-
-def _last_played(history: Sequence[ScheduledItem]) -> dict[str, int]:
-    return {i.asset_id: _ms(i.start) for i in history if i.asset_id}
 
 
 def _span(songs: Sequence[Playable], fade_ms: int) -> tuple[int, int]:

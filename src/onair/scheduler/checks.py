@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from onair.domain import rules as r
+from onair.domain.library import artist_key
 from onair.domain.programming import Category, StationProgram
 from onair.domain.schedule import Playable
 from onair.scheduler.air_history import AirHistory, Play
 
-__all__ = ["Check", "Moment", "checks_for", "turnover_allows"]
+__all__ = ["Check", "Moment", "checks_for", "daypart_limited", "turnover_allows"]
 
 _MINUTE_MS = 60_000
 _HOUR_MS = 3_600_000
@@ -76,11 +77,17 @@ def _safe_harbor(rule: r.SafeHarbor) -> Verdict:
     return verdict
 
 
+def daypart_limited(limit: r.DaypartLimit, song: Playable) -> bool:
+    """Whether the limit names the song, by ISRC or any credited artist (as artist keys)."""
+    if song.isrc in limit.isrcs:
+        return True
+    return any(artist_key(name) in song.artist_keys for name in limit.artists)
+
+
 def _daypart_limits(rule: r.DaypartLimits) -> Verdict:
     def verdict(song: Playable, at: Moment, _: AirHistory) -> str | None:
         for limit in rule.limits:
-            named = (song.isrc in limit.isrcs) or any(k in limit.artists for k in song.artist_keys)
-            if named and not _between(at.local_time, limit.start, limit.end):
+            if daypart_limited(limit, song) and not _between(at.local_time, limit.start, limit.end):
                 return f"limited to {limit.start:%H:%M}-{limit.end:%H:%M}"
         return None
 

@@ -61,6 +61,7 @@ class Reach:
 
     talk_up: tuple[tuple[int, int], ...]
     straight: tuple[tuple[int, int], ...]
+    talk_up_share: float  # of the category's songs, those with an intro to talk up
 
     @classmethod
     def of(cls, songs: list[Playable], fade_ms: int, talkup_min_ms: int, least_ms: int) -> Reach:
@@ -78,7 +79,8 @@ class Reach:
             return tuple(out)
 
         talk = [s for s in songs if s.intro_ms >= talkup_min_ms]
-        return cls(merged(talk), merged([s for s in songs if s.intro_ms < talkup_min_ms]))
+        straight = [s for s in songs if s.intro_ms < talkup_min_ms]
+        return cls(merged(talk), merged(straight), len(talk) / len(songs) if songs else 0.0)
 
     def fills(self, left_ms: int, voice_ms: int | None) -> bool:
         """Whether some song (after a voice link of ``voice_ms``, if any) fills ``left_ms``."""

@@ -101,8 +101,16 @@ def _fit_song_count(
     typical: dict[str, int],
     notes: list[str],
 ) -> None:
-    fixed = sum(d.length_ms for d in drafts if not d.is_music)
-    need = post_ms - start_ms - fixed
+    fixed = 0.0
+    for index, draft in enumerate(drafts):
+        following = drafts[index + 1] if index + 1 < len(drafts) else None
+        if draft.kind is ItemKind.VOICE and following is not None and following.is_music:
+            # A link talks up the next song (taking no airtime) as often as its
+            # category has intros to talk over.
+            fixed += draft.length_ms * (1 - desk.reach[following.category].talk_up_share)
+        elif not draft.is_music:
+            fixed += draft.length_ms
+    need = post_ms - start_ms - round(fixed)
     music = [d for d in drafts if d.is_music]
     if not music:
         return
@@ -138,9 +146,7 @@ def _plan(
         nominal = _utc(draft.nominal_ms) if draft.nominal_ms is not None else None
         if draft.unscheduled is not None:
             reason = draft.unscheduled
-            unscheduled.append(
-                Unscheduled(hour.start, draft.slot or 0, draft.category, reason, nominal)
-            )
+            unscheduled.append(Unscheduled(hour.start, draft.slot, draft.category, reason, nominal))
             continue
         item_id = _item_id(desk.program.id, hour, len(items), seed)
         why = dict(draft.why)

@@ -111,6 +111,7 @@ class SegmentPlanner:
             fit = self._fit(drafts, music, m, base, voice, post_ms)
             offer = next(iter(self._offers(draft, base, tally, fit)), None)
             if offer is None:  # better a song that misses the time than none (landing repairs)
+                tally = Tally()
                 offer = next(iter(self._offers(draft, base, tally, None)), None)
             if offer is None:
                 draft.unscheduled = _shortage(draft.category, tally)

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from onair.domain.library import AssetKind
-from onair.domain.programming import StationProgram
+from onair.domain.programming import InvalidProgram, RuleBook, StationProgram
 from onair.domain.schedule import HourPlan, Playable, ScheduledItem
 from tests.unit.scheduler.factory import (
     build,
@@ -207,11 +207,26 @@ def test_the_verifier_reports_a_legal_id_outside_its_window() -> None:
         {"category": "legal_id"},
         {"category": "music"},
     ]
-    prog = program(categories=CATEGORIES, slots=clock, rules=only("legal_id"))
+    # Station apply refuses such a clock; a schedule built under a program without the
+    # rule (or stored before it) is still checked against the rule by the verifier.
+    lax = program(categories=CATEGORIES, slots=clock, rules=only())
     library = [*varied_songs(60), *station_ids(1), *beds()]
-    plans = build(prog, library, date(2026, 6, 3))
-    late = [v for v in verify(prog, library, plans) if v.rule == "legal_id"]
+    plans = build(lax, library, date(2026, 6, 3))
+    rules = RuleBook(
+        rules=tuple(
+            r.model_copy(update={"enabled": True}) if r.name == "legal_id" else r
+            for r in lax.rules.rules
+        )
+    )
+    strict = lax.model_copy(update={"rules": rules})
+    late = [v for v in verify(strict, library, plans) if v.rule == "legal_id"]
     assert len(late) == 24
+
+
+def test_station_apply_refuses_a_clock_whose_legal_id_misses_its_window() -> None:
+    clock = [{"category": "music"}, {"category": "music"}, {"category": "legal_id"}]
+    with pytest.raises(InvalidProgram, match="legal ID would air about 7:00 past the hour"):
+        program(categories=CATEGORIES, slots=clock, rules=only("legal_id"))
 
 
 # -- backtiming: songs that do not add up to the hour ---------------------------------------
