@@ -42,10 +42,12 @@ class AirHistory:
         self._window: deque[Play] = deque()  # plays inside the turnover window, oldest first
         self._spins: dict[str, Counter[str]] = defaultdict(Counter)  # category -> asset -> spins
         self._spun: Counter[str] = Counter()  # category -> assets with a spin in the window
+        self.version = 0  # changes with every push, pop and slide of the window
 
     # -- writing -----------------------------------------------------------------
 
     def push(self, play: Play) -> None:
+        self.version += 1
         song = play.song
         self.plays.append(play)
         self._by_asset[song.id].append(play.at_ms)
@@ -61,6 +63,7 @@ class AirHistory:
 
     def pop(self) -> Play:
         """Undo the last push (the builder backtracking)."""
+        self.version += 1
         play = self.plays.pop()
         song = play.song
         self._by_asset[song.id].pop()
@@ -85,6 +88,7 @@ class AirHistory:
     def begin_hour(self, hour_start_ms: int) -> None:
         """Slide the turnover window: spins older than the window before this hour leave it."""
         horizon = hour_start_ms - self._turnover_window_ms
+        self.version += 1
         while self._window and self._window[0].at_ms < horizon:
             self._spin(self._window.popleft(), -1)
 

@@ -92,18 +92,22 @@ def prepare(
         for name, songs in members.items()
     }
     checks: dict[str, list[Check]] = {}
+    steady = _steady(program, days)
     for name, category in program.categories.items():
         if category.type is ItemKind.MUSIC:
-            steady = [s.id for s in members[name] if _always_available(program, s, days)]
-            checks[name] = checks_for(program, name, steady)
+            checks[name] = checks_for(program, name, [s.id for s in members[name] if steady(s)])
         else:
             checks[name] = [c for c in checks_for(program, name, ()) if c.name == "usage_rights"]
     fade = round(program.timing.early_fade_s * 1000)
-    spans = {name: _span(songs, fade) for name, songs in members.items()}
+    spans = {name: _span(songs, fade, 20) for name, songs in members.items()}
+    usual = {name: _span(songs, fade, 4) for name, songs in members.items()}
     typical = {name: _typical(songs, program.song_estimate_s) for name, songs in members.items()}
     talkup_ms = round(program.timing.talkup_min_intro_s * 1000)
     reach = {n: Reach.of(songs, fade, talkup_ms, MIN_PLAY_MS) for n, songs in members.items()}
-    desk = Desk(program, rotations, checks, air, program.zone, spans, reach)
+    overlaps = {
+        n: max((natural_overlap(s) for s in songs), default=0) for n, songs in members.items()
+    }
+    desk = Desk(program, rotations, checks, air, program.zone, spans, usual, reach, overlaps)
     replay(desk, history, {s.id: s for s in playables})
     return Setup(desk, members, typical)
 
@@ -181,32 +185,35 @@ def _build_one(setup: Setup, hour: LocalHour, cursor: int, seed: int) -> HourPla
     return build_hour(desk, hour, clock, cursor, seed, setup.typical)
 
 
-def _always_available(program: StationProgram, song: Playable, days: Sequence[date]) -> bool:
-    """Whether no explicit, daypart or rights limit keeps the song off any hour of the build."""
+def _steady(program: StationProgram, days: Sequence[date]) -> Callable[[Playable], bool]:
+    """Whether no explicit, daypart or rights limit keeps a song off any hour of the build."""
     harbor = program.rules.get("safe_harbor")
-    if song.explicit and harbor.enabled:
-        return False
     limits = program.rules.get("daypart_limits")
     assert isinstance(limits, r.DaypartLimits)
-    if limits.enabled and any(daypart_limited(lim, song) for lim in limits.limits):
-        return False
     use, territory = program.use, program.territory
-    if any(
-        d.valid_from is None and d.valid_until is None and d.allows(use, territory, days[0])
-        for d in song.rights
-    ):
-        return True  # an open-ended deal: no day to check
-    return all(any(d.allows(use, territory, day) for d in song.rights) for day in days)
+
+    def steady(song: Playable) -> bool:
+        if song.explicit and harbor.enabled:
+            return False
+        if limits.enabled and any(daypart_limited(lim, song) for lim in limits.limits):
+            return False
+        if any(
+            d.valid_from is None and d.valid_until is None and d.allows(use, territory, days[0])
+            for d in song.rights
+        ):
+            return True  # an open-ended deal: no day to check
+        return all(any(d.allows(use, territory, day) for d in song.rights) for day in days)
+
+    return steady
 
 
-def _span(songs: Sequence[Playable], fade_ms: int) -> tuple[int, int]:
-    """The usual shortest and longest advance (5th and 95th percentile): planning stretches
-    to the extremes would leave the last songs of a stretch almost no choice."""
+def _span(songs: Sequence[Playable], fade_ms: int, share: int) -> tuple[int, int]:
+    """The shortest and longest advance but for the 1/``share`` extremes on each side."""
     if not songs:
         return (0, 0)
     shortest = sorted(max(MIN_PLAY_MS, s.length_ms - natural_overlap(s) - fade_ms) for s in songs)
     longest = sorted(s.length_ms for s in songs)
-    return shortest[len(songs) // 20], longest[(len(songs) * 19) // 20]
+    return shortest[len(songs) // share], longest[(len(songs) * (share - 1)) // share]
 
 
 def _typical(songs: Sequence[Playable], estimate_s: float) -> int:

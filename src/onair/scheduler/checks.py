@@ -256,13 +256,21 @@ def turnover_allows(ratio: float, fewest: int) -> int:
 
 
 def _turnover(rule: r.TurnoverBalance, category: str, members: Sequence[str]) -> Verdict:
+    known: list[int] = [-1, 0]  # the history version the least count was taken at, and it
+
+    def least(history: AirHistory) -> int:
+        if known[0] != history.version:
+            # Until every song has spun, the least played has none: skip the count.
+            everyone = history.distinct_spun(category) >= len(members)
+            spins = (history.spins(category, m) for m in members)
+            known[:] = [history.version, min(spins, default=0) if everyone else 0]
+        return known[1]
+
     def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
         mine = history.spins(category, song.id)
         if mine == 0:
             return None
-        # Until every song has spun, the least played has none: skip the count.
-        everyone = history.distinct_spun(category) >= len(members)
-        fewest = min((history.spins(category, m) for m in members), default=0) if everyone else 0
+        fewest = least(history)
         if mine + 1 > turnover_allows(rule.ratio, fewest):
             return f"{mine} spins in {rule.days} days against {fewest} for the least played"
         return None

@@ -105,10 +105,14 @@ class Desk:
     checks: dict[str, list[Check]]
     history: AirHistory
     zone: ZoneInfo
-    # Per category: the shortest and longest a song of it can advance the hour.
+    # Per category: the shortest and longest a song of it advances the hour, all but
+    # the 5% extremes on each side (spans) and the middle half (usual).
     spans: dict[str, tuple[int, int]]
+    usual: dict[str, tuple[int, int]]
     # Per category: the advances its songs can land a post with (see Reach).
     reach: dict[str, Reach]
+    # Per category: the longest natural overlap of its songs.
+    longest_overlap: dict[str, int]
 
     def moment(self, at_ms: int) -> Moment:
         local = datetime.fromtimestamp(at_ms / 1000, self.zone)

@@ -42,6 +42,7 @@ def build_hour(
     timed: list[Draft] = []
     cursor, under_over = start_ms, 0
     for drafts, post_ms in _stretches(desk, clock, hour_ms):
+        planner.bridge = _next_first_song(desk, hour) if post_ms == hour_ms + _HOUR_MS else None
         _choose_events(desk, drafts, cursor)
         _fit_song_count(desk, drafts, cursor, post_ms, typical, notes)
         planned, missed = planner.plan(drafts, cursor, post_ms)
@@ -49,6 +50,16 @@ def build_hour(
         under_over += missed
         cursor = post_ms
     return _plan(desk, hour, clock_name, timed, seed, under_over, notes)
+
+
+def _next_first_song(desk: Desk, hour: LocalHour) -> tuple[str, int] | None:
+    """The category of the next hour's first song, and when that hour starts."""
+    following = LocalHour(hour.end, hour.end.astimezone(desk.zone))
+    clock = desk.program.clocks[desk.program.clock_for(following.day, following.hour)]
+    first = next(
+        (s for s in clock.slots if desk.program.categories[s.category].type is ItemKind.MUSIC), None
+    )
+    return None if first is None else (first.category, _ms(hour.end))
 
 
 def _stretches(desk: Desk, clock: Clock, hour_ms: int) -> list[tuple[list[Draft], int]]:

@@ -15,6 +15,8 @@ from onair.domain.schedule import Playable
 
 __all__ = ["Rotation", "Turn"]
 
+_BUCKET_MS = 2000
+
 
 @dataclass(frozen=True, slots=True)
 class Turn:
@@ -34,6 +36,11 @@ class Rotation:
         rng.shuffle(never)
         self._fresh = never
         self._fresh_at = 0
+        # The same songs by length (2 s buckets, each in the shuffled order), so a search
+        # for a song of a given length need not read 90,000 gold songs to find it.
+        self._by_length: dict[int, list[Playable]] = {}
+        for song in never:
+            self._by_length.setdefault(song.length_ms // _BUCKET_MS, []).append(song)
         self._last: dict[str, int] = {s.id: last_played[s.id] for s in songs if s.id in last_played}
         self._played = sorted(
             ((ms, s) for s in songs if (ms := self._last.get(s.id)) is not None), key=lambda e: e[0]
@@ -42,17 +49,36 @@ class Rotation:
     def __len__(self) -> int:
         return len(self.songs)
 
-    def candidates(self) -> Iterator[Playable]:
-        """Every song, least recently played first."""
-        fresh, index = self._fresh, self._fresh_at  # by index: a slice would copy 90,000 songs
-        while index < len(fresh):
-            song = fresh[index]
-            index += 1
-            if song.id not in self._last:
-                yield song
+    def candidates(self, lengths: tuple[int, int] | None = None) -> Iterator[Playable]:
+        """Every song, least recently played first; with ``lengths``, only songs never
+        played of those lengths come first (they are all equally least recently played)."""
+        if lengths is None:
+            fresh, index = self._fresh, self._fresh_at  # by index: a slice copies 90,000 songs
+            while index < len(fresh):
+                song = fresh[index]
+                index += 1
+                if song.id not in self._last:
+                    yield song
+        else:
+            yield from self._fresh_between(*lengths)
         for at_ms, song in self._played:
             if self._last.get(song.id) == at_ms:
                 yield song
+
+    def _fresh_between(self, shortest: int, longest: int) -> Iterator[Playable]:
+        # Round robin over the buckets, so no length is favoured over another.
+        queues = [
+            iter(self._by_length[b])
+            for b in range(shortest // _BUCKET_MS, longest // _BUCKET_MS + 1)
+            if b in self._by_length
+        ]
+        while queues:
+            for queue in list(queues):
+                song = next(queue, None)
+                if song is None:
+                    queues.remove(queue)
+                elif song.id not in self._last and shortest <= song.length_ms <= longest:
+                    yield song
 
     def place(self, song: Playable, at_ms: int) -> Turn:
         turn = Turn(song.id, self._last.get(song.id), self._fresh_at)

@@ -24,6 +24,10 @@ __all__ = ["SegmentPlanner"]
 _SECOND = 1000
 NODE_BUDGET = 60  # placements the backtracking search may try per stretch and pass
 BRANCHES = 3  # candidates tried per position before backtracking further up
+# Before a position of a small category (a power rotation of 40 songs), more songs are
+# tried here: the song this small category needs most may fit after few of them.
+WIDE_BRANCHES = 12
+SMALL_CATEGORY = 200
 
 
 class _OutOfBudget(Exception):
@@ -40,6 +44,8 @@ class SegmentPlanner:
         self.margin_ms = round(timing.talkup_margin_s * _SECOND)
         self._nodes = 0
         self._strict = True
+        # The next hour's first music category and its start, for the hour's last stretch.
+        self.bridge: tuple[str, int] | None = None
 
     # -- the plan ----------------------------------------------------------------
 
@@ -73,10 +79,13 @@ class SegmentPlanner:
         draft = drafts[pos]
         base = self._start_of(drafts, pos, start_ms)
         voice = drafts[pos - 1] if pos and drafts[pos - 1].kind is ItemKind.VOICE else None
-        fit = self._fit(drafts, music, m, base, voice, post_ms)
+        fit, lengths = self._fit(drafts, music, m, base, voice, post_ms)
         tally = Tally()
-        for tried, candidate in enumerate(self._offers(draft, base, tally, fit)):
-            if tried == BRANCHES:
+        upcoming = drafts[music[m + 1]].category if m + 1 < len(music) else None
+        small = upcoming is not None and len(self.desk.rotations[upcoming]) < SMALL_CATEGORY
+        branches = WIDE_BRANCHES if small else BRANCHES
+        for tried, candidate in enumerate(self._offers(draft, base, tally, fit, lengths)):
+            if tried == branches:
                 return False
             song = candidate.song
             at = base + (self._voice_advance(voice, song) if voice else 0)
@@ -90,10 +99,30 @@ class SegmentPlanner:
             self.desk.place(draft, song, at)
             draft.relaxed = relaxed
             draft.why = tally.as_why(candidate.rank, relaxed)
-            if self._search(drafts, music, m + 1, start_ms, post_ms):
+            stranded = m + 1 == len(music) and self._strict and not self._bridges()
+            if not stranded and self._search(drafts, music, m + 1, start_ms, post_ms):
                 return True
             self.desk.unplace(draft)
         return False
+
+    def _bridges(self) -> bool:
+        """Whether a song of the next hour's first category could follow cleanly.
+
+        The search never reaches back into an hour already built, so the hour's
+        last song must leave the next hour's first (often a small power rotation)
+        something that keeps every rule.
+        """
+        if self.bridge is None:
+            return True
+        category, at_ms = self.bridge
+        if len(self.desk.rotations[category]) >= SMALL_CATEGORY:
+            return True
+        offers = self.desk.rotations[category].candidates()
+        moment = self.desk.moment(at_ms)
+        found = candidates(
+            offers, self.desk.checks[category], moment, self.desk.history, Tally(), strict=True
+        )
+        return next(found, None) is not None
 
     def _undo_all(self, drafts: list[Draft], music: list[int]) -> None:
         """Take back a search cut short by its budget, latest placement first."""
@@ -108,8 +137,8 @@ class SegmentPlanner:
             base = self._start_of(drafts, pos, start_ms)
             voice = drafts[pos - 1] if pos and drafts[pos - 1].kind is ItemKind.VOICE else None
             tally = Tally()
-            fit = self._fit(drafts, music, m, base, voice, post_ms)
-            offer = next(iter(self._offers(draft, base, tally, fit)), None)
+            fit, lengths = self._fit(drafts, music, m, base, voice, post_ms)
+            offer = next(iter(self._offers(draft, base, tally, fit, lengths)), None)
             if offer is None:  # better a song that misses the time than none (landing repairs)
                 tally = Tally()
                 offer = next(iter(self._offers(draft, base, tally, None)), None)
@@ -126,10 +155,15 @@ class SegmentPlanner:
     # -- candidates and the time they must fit -----------------------------------
 
     def _offers(
-        self, draft: Draft, at_ms: int, tally: Tally, fit: Callable[[Playable], str | None] | None
+        self,
+        draft: Draft,
+        at_ms: int,
+        tally: Tally,
+        fit: Callable[[Playable], str | None] | None,
+        lengths: tuple[int, int] | None = None,
     ) -> Iterator[Candidate]:
         desk = self.desk
-        pool = desk.rotations[draft.category].candidates()
+        pool = desk.rotations[draft.category].candidates(lengths)
         checks = desk.checks[draft.category]
         moment = desk.moment(at_ms)
         return candidates(pool, checks, moment, desk.history, tally, fit, strict=self._strict)
@@ -157,13 +191,19 @@ class SegmentPlanner:
         base: int,
         voice: Draft | None,
         post_ms: int,
-    ) -> Callable[[Playable], str | None]:
+    ) -> tuple[Callable[[Playable], str | None], tuple[int, int] | None]:
+        """The time fit of the song at ``music[m]``, and the lengths it can have (for a large
+        category, so its rotation offers those first; None for a small one)."""
         pos = music[m]
         later = music[m + 1 :]
         after = drafts[pos + 1 :]
         fixed_after = sum(self._fixed_advance(d, drafts, i) for i, d in enumerate(after, pos + 1))
-        low = sum(self.desk.spans[drafts[i].category][0] for i in later)
-        high = sum(self.desk.spans[drafts[i].category][1] for i in later)
+        # A song of a large category keeps what is left usual for the songs after it, so
+        # a small category late in the stretch still has most of its songs to choose from.
+        roomy = len(self.desk.rotations[drafts[pos].category]) >= SMALL_CATEGORY
+        spans = self.desk.usual if roomy else self.desk.spans
+        low = sum(spans[drafts[i].category][0] for i in later)
+        high = sum(spans[drafts[i].category][1] for i in later)
         # A voice link before a later song talks it up (no advance) or runs straight.
         high += sum(d.planned_ms for i, d in enumerate(after, pos + 1) if _talks_up(drafts, i))
         # With one song to go, what is left must be a length some song of its category fills.
@@ -192,7 +232,14 @@ class SegmentPlanner:
                 return "leaves more time than the songs after it can fill"
             return None
 
-        return fit
+        if not roomy:
+            return fit, None
+        span = post_ms - base - fixed_after
+        straight = voice.planned_ms if voice is not None else 0
+        overlap = self.desk.longest_overlap[drafts[pos].category]
+        if not later:
+            return fit, (span - straight, span + overlap + self.fade_ms)
+        return fit, (span - straight - high, span - low + overlap)
 
     # -- timing --------------------------------------------------------------------
 

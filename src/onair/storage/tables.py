@@ -290,6 +290,7 @@ class ScheduleItemRow(Base):
             ondelete="CASCADE",
         ),
         sa.Index("ix_schedule_items_station_starts", "station_id", "starts_at"),
+        sa.Index("ix_schedule_items_station_hour", "station_id", "hour_start"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(26), primary_key=True)
