@@ -68,6 +68,7 @@ class SegmentPlanner:
                 break
         if not found:
             self._greedy(drafts, music, start_ms, post_ms)
+            self._top_up(drafts, start_ms, post_ms)
         return self._land(drafts, start_ms, post_ms)
 
     def _search(
@@ -132,25 +133,59 @@ class SegmentPlanner:
 
     def _greedy(self, drafts: list[Draft], music: list[int], start_ms: int, post_ms: int) -> None:
         """One best song per position, unscheduled where the unbreakable rules allow none."""
-        for m, pos in enumerate(music):
-            draft = drafts[pos]
-            base = self._start_of(drafts, pos, start_ms)
-            voice = drafts[pos - 1] if pos and drafts[pos - 1].kind is ItemKind.VOICE else None
+        for m in range(len(music)):
+            self._place_best(drafts, music, m, start_ms, post_ms)
+
+    def _place_best(
+        self, drafts: list[Draft], music: list[int], m: int, start_ms: int, post_ms: int
+    ) -> bool:
+        draft = drafts[music[m]]
+        pos = music[m]
+        base = self._start_of(drafts, pos, start_ms)
+        voice = drafts[pos - 1] if pos and drafts[pos - 1].kind is ItemKind.VOICE else None
+        tally = Tally()
+        fit, lengths = self._fit(drafts, music, m, base, voice, post_ms)
+        offer = next(iter(self._offers(draft, base, tally, fit, lengths)), None)
+        if offer is None:  # better a song that misses the time than none (landing repairs)
             tally = Tally()
-            fit, lengths = self._fit(drafts, music, m, base, voice, post_ms)
-            offer = next(iter(self._offers(draft, base, tally, fit, lengths)), None)
-            if offer is None:  # better a song that misses the time than none (landing repairs)
-                tally = Tally()
-                offer = next(iter(self._offers(draft, base, tally, None)), None)
-            if offer is None:
-                draft.unscheduled = _shortage(draft.category, tally)
-                draft.why = tally.as_why(0, ())
-                continue
-            at = base + (self._voice_advance(voice, offer.song) if voice else 0)
-            self._shape_voice(voice, offer.song)
-            self.desk.place(draft, offer.song, at)
-            draft.relaxed = offer.relaxed
-            draft.why = tally.as_why(offer.rank, offer.relaxed)
+            offer = next(iter(self._offers(draft, base, tally, None)), None)
+        if offer is None:
+            draft.unscheduled = _shortage(draft.category, tally)
+            draft.why = tally.as_why(0, ())
+            return False
+        at = base + (self._voice_advance(voice, offer.song) if voice else 0)
+        self._shape_voice(voice, offer.song)
+        self.desk.place(draft, offer.song, at)
+        draft.relaxed = offer.relaxed
+        draft.why = tally.as_why(offer.rank, offer.relaxed)
+        return True
+
+    def _top_up(self, drafts: list[Draft], start_ms: int, post_ms: int) -> None:
+        """Songs added after the last one while the stretch still falls a song short."""
+        for _ in range(3):
+            placed = [i for i, d in enumerate(drafts) if d.is_music and d.song is not None]
+            if not placed:
+                return
+            last = drafts[placed[-1]]
+            assert last.song is not None
+            after = sum(
+                self._fixed_advance(d, drafts, i) for i, d in enumerate(drafts) if i > placed[-1]
+            )
+            short = post_ms - (last.start_ms + last.length_ms) - after
+            roomy = max(
+                (drafts[i].category for i in placed), key=lambda c: len(self.desk.rotations[c])
+            )
+            longest = self.desk.spans[roomy][1]
+            if short < MIN_PLAY_MS or not (
+                short > longest or self.desk.reach[roomy].fills(short, None)
+            ):
+                return  # the landing fills or fades what is left
+            drafts.insert(placed[-1] + 1, Draft(ItemKind.MUSIC, roomy, None))
+            music = [i for i, d in enumerate(drafts) if d.is_music]
+            if not self._place_best(drafts, music, music.index(placed[-1] + 1), start_ms, post_ms):
+                del drafts[placed[-1] + 1]
+                return
+            self.notes.append(f"added a {roomy} song: the stretch ran {short / 1000:.0f} s short")
 
     # -- candidates and the time they must fit -----------------------------------
 
