@@ -7,7 +7,8 @@ tempi fall around 118 BPM (a normal spread of 24 BPM, as popular music does) and
 energy leans high (a beta(3, 2) spread, mean 0.6);
 ~3% are explicit; rights are mostly worldwide without limit, with a few
 windows that end (some already ended) and a few territory-limited deals.
-Categories: about 40 ``power`` and 120 ``current`` among the newest releases,
+Categories: about 40 ``power`` and 120 ``current`` among the newest releases
+(one song per artist, no two of one title, as a program director picks hits),
 400 ``recurrent`` from the years before, the rest ``gold``.
 
 The CSV has no ``kind`` column (every row is music), so imaging (station IDs,
@@ -150,7 +151,14 @@ def _categorize(rng: random.Random, tracks: list[list[str]]) -> None:
     rng.shuffle(newest)
     rng.shuffle(recent)
     power, current = CATEGORY_COUNTS["power"], CATEGORY_COUNTS["current"]
-    for n, track in enumerate(newest[: power + current]):
+    # A program director's hits: one song per artist and no two of one title.
+    title, artist = COLUMNS.index("title"), COLUMNS.index("album_artist")
+    hits, seen = [], set()
+    for track in newest:
+        if track[title].casefold() not in seen and track[artist] not in seen:
+            seen.update((track[title].casefold(), track[artist]))
+            hits.append(track)
+    for n, track in enumerate(hits[: power + current]):
         track[category] = "power" if n < power else "current"
     for track in recent[: CATEGORY_COUNTS["recurrent"]]:
         track[category] = "recurrent"
