@@ -36,6 +36,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bus.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/scheduler.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -186,18 +186,38 @@ class Timing(BaseModel):
 
 
 class ShowTime(BaseModel):
+    """When a show airs: weekdays and station-local hours ``[start, end)``."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    days: tuple[str, ...]
+    days: tuple[str, ...] = Field(min_length=1)
     hours: tuple[int, int]
+
+    @field_validator("days")
+    @classmethod
+    def _weekdays(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [d for d in value if d not in WEEKDAYS]
+        if unknown:
+            raise ValueError(f"days {unknown} are not weekdays: use {', '.join(WEEKDAYS)}")
+        return value
+
+    @field_validator("hours")
+    @classmethod
+    def _span(cls, value: tuple[int, int]) -> tuple[int, int]:
+        if not 0 <= value[0] < value[1] <= 24:
+            raise ValueError(f"hours {list(value)} must lie within 0-24, start before end")
+        return value
 
 
 class Show(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str
+    name: str = Field(min_length=1)
     hosts: tuple[str, ...] = ()
     times: tuple[ShowTime, ...] = ()
+
+    def airs(self, weekday: str, hour: int) -> bool:
+        return any(weekday in t.days and t.hours[0] <= hour < t.hours[1] for t in self.times)
 
 
 def weekdays_of(spec: str) -> list[str]:
@@ -330,6 +350,11 @@ class StationProgram(BaseModel):
         if hour in special:
             return special[hour]
         return self._week[WEEKDAYS[day.weekday()]][hour]
+
+    def show_at(self, day: date, hour: int) -> Show | None:
+        """The show on air at local ``hour`` of ``day``, if any."""
+        weekday = WEEKDAYS[day.weekday()]
+        return next((show for show in self.shows if show.airs(weekday, hour)), None)
 
     def estimated_length_s(self, clock: Clock) -> float:
         """The clock's length with songs at the station's estimate and events at their plan."""

@@ -82,6 +82,7 @@ def export_json(
                 "start": instant(p.start),
                 "local": p.local_label,
                 "clock": p.clock,
+                "show": _show(program, p),
                 "under_over_s": p.under_over_ms / 1000,
                 "locked": p.locked,
                 "notes": list(p.notes),
@@ -89,6 +90,12 @@ def export_json(
             for p in plans
         ],
     }
+
+
+def _show(program: StationProgram, plan: HourPlan) -> dict[str, Any] | None:
+    local = plan.start.astimezone(program.zone)
+    show = program.show_at(local.date(), local.hour)
+    return None if show is None else {"name": show.name, "hosts": list(show.hosts)}
 
 
 def _item(
