@@ -40,7 +40,20 @@ StationOpt = Annotated[
 FromOpt = Annotated[
     str | None, typer.Option("--from", help="First station-local day, YYYY-MM-DD [today].")
 ]
-DaysOpt = Annotated[int, typer.Option("--days", min=1, max=62, help="How many days.")]
+_MAX_DAYS = 62
+
+
+def _days_in_range(days: int) -> int:
+    """One line for a --days out of range (Click's own error is a boxed usage message)."""
+    if not 1 <= days <= _MAX_DAYS:
+        err.print(f"[red]error:[/] --days {days}: give 1 to {_MAX_DAYS} days", highlight=False)
+        raise typer.Exit(2)
+    return days
+
+
+DaysOpt = Annotated[
+    int, typer.Option("--days", callback=_days_in_range, help=f"How many days (1-{_MAX_DAYS}).")
+]
 
 
 class BadDate(DomainError):
