@@ -38,6 +38,7 @@ from onair.ingest.workers import RemoteIntake, serve_ingest
 from onair.observability import configure_logging, get_logger
 from onair.observability.metrics import BusMetrics
 from onair.observability.tracing import configure_tracing
+from onair.scheduler.keeper import ScheduleKeeper
 from onair.scheduler.ports import ProgramStore
 from onair.scheduler.service import BuildReport, Scheduler, published_events
 from onair.storage import migrate
@@ -416,6 +417,13 @@ async def _start_ingest_worker(station: Station) -> Callable[[], None]:
     return lambda: workers.shutdown(wait=False, cancel_futures=True)
 
 
+def _schedule_keeper(station: Station) -> ScheduleKeeper:
+    """Keep the station's next hours built and answer rebuild commands (the scheduler role)."""
+    engine = station.engine
+    scheduler = Scheduler(SqlPrograms(engine), SqlScheduleLibrary(engine), SqlSchedules(engine))
+    return ScheduleKeeper(scheduler, station.bus, station.settings.station)
+
+
 def build_app(station: Station) -> FastAPI:
     return create_app(
         station=station.settings.station,
@@ -454,11 +462,15 @@ async def serve(
         sock.close()
         raise
     stop_ingest = None
+    keeper: ScheduleKeeper | None = None
     try:
         host, port = sock.getsockname()[:2]
         base = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
         urls = {"url": base, "health": f"{base}/healthz", "metrics": f"{base}/metrics"}
         stop_ingest = await _start_ingest_worker(station) if "ingest" in roles else None
+        if "scheduler" in roles:
+            keeper = _schedule_keeper(station)
+            await keeper.start()
         config = uvicorn.Config(build_app(station), log_config=None, lifespan="on")
         server = uvicorn.Server(config)
         log.info("station_serving", station=settings.station, roles=sorted(roles), **urls)
@@ -468,5 +480,7 @@ async def serve(
     finally:
         if stop_ingest is not None:
             stop_ingest()
+        if keeper is not None:
+            await keeper.stop()
         await station.close()
         log.info("station_stopped", station=settings.station)

@@ -18,7 +18,7 @@ from onair.domain.programming import StationProgram
 from onair.domain.schedule import HourPlan, Playable
 from onair.scheduler.build import LOOKBACK, build_schedule
 from onair.scheduler.export import export_csv, export_json, instant
-from onair.scheduler.local_hours import hours_between
+from onair.scheduler.local_hours import LocalHour, hours_between
 from onair.scheduler.ports import ProgramStore, ScheduleLibrary, ScheduleStore
 from onair.scheduler.verify import Violation, verify_schedule
 
@@ -55,8 +55,14 @@ class Scheduler:
         self.schedules = schedules
         self.now = now
 
-    def build(self, station: str, first_day: date, days: int, seed: int) -> BuildReport:
-        """Build ``days`` local days from ``first_day``; store the hours not kept."""
+    def build(
+        self, station: str, first_day: date, days: int, seed: int, *, keep_built: bool = False
+    ) -> BuildReport:
+        """Build ``days`` local days from ``first_day``; store the hours not kept.
+
+        Locked hours and hours that have started are kept; with ``keep_built`` every
+        hour already built is kept too, and only missing hours are built.
+        """
         applied = self.programs.current(station)
         program = applied.program
         hours = hours_between(first_day, days, program.zone)
@@ -68,7 +74,7 @@ class Scheduler:
         kept = {
             h.start: stored[h.start]
             for h in hours
-            if h.start in stored and (stored[h.start].locked or h.start <= now)
+            if h.start in stored and (keep_built or stored[h.start].locked or h.start <= now)
         }
         before = self.schedules.hours(station, start - _HOUR, start)
         start_ms = _ms(before[-1].items[-1].next_start) if before and before[-1].items else None
@@ -85,6 +91,19 @@ class Scheduler:
         built = [p for p in plans if p.start not in kept and p.start > now]
         self.schedules.replace(station, built, applied.version)
         return BuildReport(plans, built, applied.version)
+
+    def build_ahead(self, station: str, hours: int, seed: int) -> BuildReport | None:
+        """Build the hours of the next ``hours`` not built yet (None when all are)."""
+        program = self.programs.current(station).program
+        now = self.now()
+        # An hour on air cannot be built any more: the window starts at the next one.
+        horizon = now + hours * _HOUR
+        wanted = [h for h in _days_around(now, hours, program) if now < h.start < horizon]
+        stored = {p.start for p in self.schedules.hours(station, wanted[0].start, wanted[-1].end)}
+        if all(h.start in stored for h in wanted):
+            return None
+        first, last = wanted[0].day, wanted[-1].day
+        return self.build(station, first, (last - first).days + 1, seed, keep_built=True)
 
     def stored(self, station: str, start: datetime, end: datetime) -> list[HourPlan]:
         return self.schedules.hours(station, start, end)
@@ -153,6 +172,12 @@ def published_events(station: str, report: BuildReport) -> list[Envelope]:
         )
         for plan in report.built
     ]
+
+
+def _days_around(now: datetime, hours: int, program: StationProgram) -> list[LocalHour]:
+    first = now.astimezone(program.zone).date()
+    last = (now + hours * _HOUR).astimezone(program.zone).date()
+    return hours_between(first, (last - first).days + 1, program.zone)
 
 
 def _ms(at: datetime) -> int:

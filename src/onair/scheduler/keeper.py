@@ -1,0 +1,93 @@
+"""The scheduler service in ``onair serve``: the next hours always built, rebuilds on command.
+
+Every few minutes the keeper builds whatever hour of the look-ahead window
+(default 48 hours) is not built yet, so playout and the agents always find the
+hours they prepare; built hours are left as they are. ``scheduler.rebuild_hour``
+rebuilds a range of days (locked and started hours kept), after the library or
+the rules changed. Each built hour is announced with ``schedule.published``.
+Builds run in a worker thread: the event loop never waits on one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Any
+
+from onair.bus.port import EventBus, Subscription
+from onair.domain.errors import DomainError
+from onair.domain.events import Envelope
+from onair.observability import get_logger
+from onair.scheduler.service import BuildReport, Scheduler, published_events
+
+__all__ = ["REBUILD", "ScheduleKeeper"]
+
+REBUILD = "scheduler.rebuild_hour"
+
+log = get_logger("onair.scheduler")
+
+
+class ScheduleKeeper:
+    def __init__(
+        self,
+        scheduler: Scheduler,
+        bus: EventBus,
+        station: str,
+        *,
+        hours_ahead: int = 48,
+        interval_s: float = 600.0,
+        seed: int = 1,
+    ) -> None:
+        self.scheduler = scheduler
+        self.bus = bus
+        self.station = station
+        self.hours_ahead = hours_ahead
+        self.interval_s = interval_s
+        self.seed = seed
+        self._task: asyncio.Task[None] | None = None
+        self._serving: Subscription | None = None
+
+    async def start(self) -> None:
+        self._serving = await self.bus.serve(REBUILD, self._rebuild)
+        self._task = asyncio.create_task(self._keep(), name="schedule-keeper")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        if self._serving is not None:
+            await self._serving.stop()
+
+    async def top_up(self) -> BuildReport | None:
+        """Build the missing hours of the look-ahead window and announce them."""
+        try:
+            report = await asyncio.to_thread(
+                self.scheduler.build_ahead, self.station, self.hours_ahead, self.seed
+            )
+        except DomainError as exc:  # no program yet, or nothing left to build
+            log.warning("schedule_not_built", station=self.station, reason=str(exc))
+            return None
+        if report is not None:
+            await self._announce(report)
+        return report
+
+    async def _keep(self) -> None:
+        while True:
+            await self.top_up()
+            await asyncio.sleep(self.interval_s)
+
+    async def _rebuild(self, command: Envelope) -> dict[str, Any]:
+        first = date.fromisoformat(str(command.payload.get("from")))
+        days = int(command.payload.get("days", 1))
+        if not 1 <= days <= 62:
+            raise ValueError(f"days {days} must be 1 to 62")
+        seed = int(command.payload.get("seed", self.seed))
+        report = await asyncio.to_thread(self.scheduler.build, self.station, first, days, seed)
+        await self._announce(report)
+        return {"built": len(report.built), "kept": len(report.plans) - len(report.built)}
+
+    async def _announce(self, report: BuildReport) -> None:
+        for envelope in published_events(self.station, report):
+            await self.bus.publish(envelope)
+        log.info("schedule_built", station=self.station, hours=len(report.built),
+                 version=report.program_version)  # fmt: skip
