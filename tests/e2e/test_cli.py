@@ -23,6 +23,8 @@ COMMANDS = [
     ["library", "list"],
     ["library", "show"],
     ["library", "rejects"],
+    ["station"],
+    ["schedule"],
 ]
 
 
