@@ -40,15 +40,21 @@ BEFORE = MIDNIGHT - timedelta(days=30)
 
 
 @pytest.fixture
-def engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
-    """The demo program applied and the catalog loaded."""
+def bare(database_url: str) -> Iterator[Engine]:
+    """The demo program applied; the library empty."""
     upgrade(database_url)
     engine = create_engine_for(database_url)
     SqlPrograms(engine).apply(load_station_file(DEMO), str(DEMO))
-    write_catalog(tmp_path / "catalog.csv", 480)
-    assert load_catalog(tmp_path / "catalog.csv", STATION, SqlLibrary(engine)).added == 480
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def engine(bare: Engine, tmp_path: Path) -> Engine:
+    """The demo program applied and 480 songs loaded from a catalog."""
+    write_catalog(tmp_path / "catalog.csv", 480)
+    assert load_catalog(tmp_path / "catalog.csv", STATION, SqlLibrary(bare)).added == 480
+    return bare
 
 
 def _scheduler(engine: Engine, now: datetime = BEFORE) -> Scheduler:
@@ -207,3 +213,27 @@ def test_verify_finds_a_start_moved_by_one_millisecond(engine: Engine) -> None:
     assert (moved.id, "starts +0.001 s off the end of the item before") in timing
     assert len(timing) == 2  # and the item after it starts 1 ms early
     assert timing[1][1] == "starts -0.001 s off the end of the item before"
+
+
+def test_a_category_without_songs_is_unscheduled_and_the_hour_still_fills(
+    bare: Engine, tmp_path: Path
+) -> None:
+    """Positions of an empty category stay unscheduled; the other songs fill their time.
+
+    Fails today: the hour is planned as if the empty category's songs would take
+    their usual length, so hours end up to minutes short of their top, and with
+    no fill in the library that is silence (verify: "292.700 s of silence after
+    it"), although hundreds of gold songs could fill it.
+    """
+    feed = tmp_path / "catalog.csv"
+    write_catalog(feed, 480)
+    feed.write_text(feed.read_text().replace(",current,", ",gold,"))
+    load_catalog(feed, STATION, SqlLibrary(bare))
+    scheduler = _scheduler(bare)
+    report = scheduler.build(STATION, MONDAY, 1, seed=5)
+    missing = [u for p in report.built for u in p.unscheduled if u.category == "current"]
+    assert missing
+    assert {u.reason for u in missing} == {"no current songs in the library"}
+    _, violations = scheduler.verify(STATION, MIDNIGHT, MIDNIGHT + 24 * HOUR)
+    assert [v.message for v in violations if v.rule == "hard_timing"] == []
+    assert all(p.under_over_ms == 0 for p in report.built)
