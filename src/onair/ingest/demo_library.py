@@ -247,13 +247,30 @@ def build_demo_library(
     return made
 
 
+def _categories(made: list[DemoTrack]) -> dict[str, str]:
+    """The demo station's rotations by recency: the newest songs power, the oldest gold."""
+    songs = sorted((t for t in made if t.isrc), key=lambda t: -(t.year or 0))
+    shares = (("power", 0.15), ("current", 0.25), ("recurrent", 0.25))
+    categories: dict[str, str] = {}
+    start = 0
+    for name, share in shares:
+        end = start + round(share * len(songs))
+        categories.update((t.file, name) for t in songs[start:end])
+        start = end
+    categories.update((t.file, "gold") for t in songs[start:])
+    return categories
+
+
 def _write_catalog(path: Path, made: list[DemoTrack]) -> None:
+    category = _categories(made)
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(["isrc", "title", "artist", "album", "year", "genre", "explicit", "file",
-                         "territories", "valid_from", "valid_until", "vocal_gender"])  # fmt: skip
+                         "territories", "valid_from", "valid_until", "vocal_gender",
+                         "category"])  # fmt: skip
         for t in made:
             if t.isrc:
                 writer.writerow([t.isrc, t.title, t.artist, t.album, t.year, t.genre,
                                  "yes" if t.explicit else "no", t.file, t.territories,
-                                 t.valid_from, t.valid_until, t.vocal_gender or ""])  # fmt: skip
+                                 t.valid_from, t.valid_until, t.vocal_gender or "",
+                                 category[t.file]])  # fmt: skip

@@ -137,3 +137,5 @@ class Desk:
             self.history.pop()
         self.rotations[draft.category].undo(draft.turn)
         draft.song, draft.turn, draft.relaxed = None, None, ()
+        if draft.is_music:  # an empty position takes no time
+            draft.length_ms = draft.overlap_ms = 0

@@ -33,6 +33,18 @@ def test_every_item_is_written_with_its_catalog_and_truth(
     assert len(rows) == sum(1 for t in truth if t["kind"] == "music")
 
 
+def test_the_demo_stations_rotations_go_by_recency(
+    library: tuple[Path, list[dict[str, object]]],
+) -> None:
+    out, _ = library
+    rows = [r for r in read_catalog_csv(out / "catalog.csv") if isinstance(r, CatalogEntry)]
+    order = ["power", "current", "recurrent", "gold"]
+    by_year = sorted(rows, key=lambda r: -(r.tags.year or 0))
+    ranks = [order.index(r.category or "") for r in by_year]
+    assert ranks == sorted(ranks)  # newer songs never sit in an older rotation
+    assert {r.category for r in rows} == set(order)
+
+
 def test_the_analysis_hears_what_the_truth_says(
     library: tuple[Path, list[dict[str, object]]],
 ) -> None:
