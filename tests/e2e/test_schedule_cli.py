@@ -384,9 +384,8 @@ def test_explain_names_the_rank_and_what_each_rule_rejected(built: Built) -> Non
         assert relaxation["rejected"] == why["rejected"][relaxation["rule"]]
 
     text = as_text.stdout.splitlines()
-    assert text[0] == (
-        f"{item_id} at {item['start']}: music from {item['category']}, slot {item['slot']}"
-    )
+    place = "added to fill the time" if item["slot"] is None else f"slot {item['slot']}"
+    assert text[0] == f"{item_id} at {item['start']}: music from {item['category']}, {place}"
     assert text[1].strip() == (
         f"{item['asset']['artist']} - {item['asset']['title']} ({item['asset']['id']})"
     )

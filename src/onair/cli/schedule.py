@@ -207,9 +207,9 @@ def explain(
         return
     why = view["why"]
     asset = view["asset"] or {}
+    place = "added to fill the time" if view["slot"] is None else f"slot {view['slot']}"
     out.print(
-        f"{view['id']} at {view['start']}: {view['kind']} from {view['category']},"
-        f" slot {view['slot']}",
+        f"{view['id']} at {view['start']}: {view['kind']} from {view['category']}, {place}",
         highlight=False,
     )
     if asset:
