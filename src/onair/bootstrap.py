@@ -481,6 +481,6 @@ async def serve(
         if stop_ingest is not None:
             stop_ingest()
         if keeper is not None:
-            await keeper.stop()
+            keeper.stop()
         await station.close()
         log.info("station_stopped", station=settings.station)

@@ -14,7 +14,7 @@ import asyncio
 from datetime import date
 from typing import Any
 
-from onair.bus.port import EventBus, Subscription
+from onair.bus.port import EventBus
 from onair.domain.errors import DomainError
 from onair.domain.events import Envelope
 from onair.observability import get_logger
@@ -45,18 +45,18 @@ class ScheduleKeeper:
         self.interval_s = interval_s
         self.seed = seed
         self._task: asyncio.Task[None] | None = None
-        self._serving: Subscription | None = None
 
     async def start(self) -> None:
-        self._serving = await self.bus.serve(REBUILD, self._rebuild)
+        await self.bus.serve(REBUILD, self._rebuild)
         self._task = asyncio.create_task(self._keep(), name="schedule-keeper")
 
-    async def stop(self) -> None:
+    def stop(self) -> None:
+        """Stop keeping hours; the bus's own close ends the rebuild subscription.
+
+        Nothing here awaits: ``serve`` stops it while a Ctrl-C is on its way up.
+        """
         if self._task is not None:
             self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-        if self._serving is not None:
-            await self._serving.stop()
 
     async def top_up(self) -> BuildReport | None:
         """Build the missing hours of the look-ahead window and announce them."""

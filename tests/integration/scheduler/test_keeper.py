@@ -124,4 +124,4 @@ async def test_a_rebuild_command_rebuilds_the_days_asked_and_answers(
         with pytest.raises(CommandFailed, match="days 0 must be 1 to 62"):
             await bus.request(new_envelope(REBUILD, "demo", {"from": "2027-03-03", "days": 0}))
     finally:
-        await keeper.stop()
+        keeper.stop()

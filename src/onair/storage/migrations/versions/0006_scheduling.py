@@ -80,7 +80,9 @@ def upgrade() -> None:
         "ix_schedule_items_station_starts", "schedule_items", ["station_id", "starts_at"]
     )
     op.create_index("ix_schedule_items_asset_id", "schedule_items", ["asset_id"])
-    op.create_index("ix_schedule_items_station_hour", "schedule_items", ["station_id", "hour_start"])
+    op.create_index(
+        "ix_schedule_items_station_hour", "schedule_items", ["station_id", "hour_start"]
+    )
 
 
 def downgrade() -> None:
