@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from onair.domain.schedule import Playable
+from onair.scheduler.air_ahead import AirAhead
 
 __all__ = ["AirHistory", "Play"]
 
@@ -43,6 +44,7 @@ class AirHistory:
         self._spins: dict[str, Counter[str]] = defaultdict(Counter)  # category -> asset -> spins
         self._spun: Counter[str] = Counter()  # category -> assets with a spin in the window
         self.version = 0  # changes with every push, pop and slide of the window
+        self.ahead = AirAhead()  # plays fixed later (kept hours), which the rules respect too
 
     # -- writing -----------------------------------------------------------------
 

@@ -152,10 +152,12 @@ def build_schedule(
     seed: int,
     kept: Mapping[datetime, HourPlan] | None = None,
     start_ms: int | None = None,
+    after: Sequence[HourPlan] = (),
 ) -> list[HourPlan]:
     """Plan every local hour of ``days`` days from ``first_day``; ``kept`` hours stay as they are.
 
-    ``start_ms`` is where the schedule before the first hour ends (its top, if None).
+    ``start_ms`` is where the schedule before the first hour ends (its top, if None);
+    ``after`` are the stored hours that follow the range, which the rules respect too.
     """
     hours = hours_between(first_day, days, program.zone)
     setup = prepare(
@@ -163,6 +165,8 @@ def build_schedule(
     )
     kept = kept or {}
     assets = {s.id: s for s in playables}
+    fixed = {p.start: p for p in [*kept.values(), *after]}
+    _look_ahead(setup.desk, [i for p in fixed.values() for i in p.items], assets)
     plans: list[HourPlan] = []
     cursor = start_ms if start_ms is not None else _ms(hours[0].start)
     for hour in hours:
@@ -170,19 +174,30 @@ def build_schedule(
             plan = kept[hour.start]
             replay(setup.desk, plan.items, assets)
         else:
-            plan = _build_one(setup, hour, cursor, seed)
+            plan = _build_one(setup, hour, cursor, seed, fixed.get(hour.end))
         plans.append(plan)
         cursor = _ms(plan.items[-1].next_start) if plan.items else _ms(hour.end)
     return plans
 
 
-def _build_one(setup: Setup, hour: LocalHour, cursor: int, seed: int) -> HourPlan:
+def _look_ahead(desk: Desk, items: Sequence[ScheduledItem], assets: Mapping[str, Playable]) -> None:
+    """Songs of hours that stay as they are, for the rules to respect from before them."""
+    for item in items:
+        song = assets.get(item.asset_id or "")
+        if song is not None and item.kind is ItemKind.MUSIC:
+            moment = desk.moment(_ms(item.start))
+            desk.history.ahead.add(song, moment.at_ms, moment.local_day, moment.quarter)
+
+
+def _build_one(
+    setup: Setup, hour: LocalHour, cursor: int, seed: int, following: HourPlan | None
+) -> HourPlan:
     desk = setup.desk
     desk.history.begin_hour(_ms(hour.start))
     for rotation in desk.rotations.values():
         rotation.settle()
     clock = desk.program.clock_for(hour.day, hour.hour)
-    return build_hour(desk, hour, clock, cursor, seed, setup.typical)
+    return build_hour(desk, hour, clock, cursor, seed, setup.typical, following)
 
 
 def _steady(program: StationProgram, days: Sequence[date]) -> Callable[[Playable], bool]:

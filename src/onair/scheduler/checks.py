@@ -15,9 +15,10 @@ from onair.domain import rules as r
 from onair.domain.library import artist_key
 from onair.domain.programming import Category, StationProgram
 from onair.domain.schedule import Playable
+from onair.scheduler.air_ahead import AirAhead
 from onair.scheduler.air_history import AirHistory, Play
 
-__all__ = ["Check", "Moment", "checks_for", "daypart_limited", "turnover_allows"]
+__all__ = ["Binding", "Check", "Moment", "checks_for", "daypart_limited", "turnover_allows"]
 
 _MINUTE_MS = 60_000
 _HOUR_MS = 3_600_000
@@ -53,6 +54,17 @@ def _between(moment: time, start: time, end: time) -> bool:
 
 def _ago(now_ms: int, then_ms: int) -> str:
     return f"{(now_ms - then_ms) / _MINUTE_MS:.0f} min ago"
+
+
+def _later(now_ms: int, then_ms: int) -> str:
+    return f"{(then_ms - now_ms) / _MINUTE_MS:.0f} min later"
+
+
+class Binding(str):
+    """A reason no relaxation may override: breaking the rule here would break it for
+    a song in a kept (locked or aired) hour, where no relaxation is recorded."""
+
+    __slots__ = ()
 
 
 def _usage_rights(program: StationProgram) -> Verdict:
@@ -98,13 +110,19 @@ def _dmca(rule: r.DmcaComplement) -> Verdict:
     window_ms = round(rule.window_hours * _HOUR_MS)
 
     def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
-        since = at.at_ms - window_ms
-        album = song.album_key
-        if album and history.album_plays_since(album, since) >= rule.album_max:
-            return f"{rule.album_max} from this album in {rule.window_hours:g} h already"
+        since, until = at.at_ms - window_ms, at.at_ms + window_ms
+        album, ahead = song.album_key, history.ahead
+        # Plays kept later count too (a conservative reading of "any 3-hour window").
+        if album and (
+            history.album_plays_since(album, since)
+            + ahead.album_plays_within(album, at.at_ms, until)
+            >= rule.album_max
+        ):
+            return f"{rule.album_max} from this album within {rule.window_hours:g} h already"
         for artist in song.artist_keys:
-            if history.artist_plays_since(artist, since) >= rule.artist_max:
-                return f"{rule.artist_max} by {artist} in {rule.window_hours:g} h already"
+            near = history.artist_plays_since(artist, since)
+            if near + ahead.artist_plays_within(artist, at.at_ms, until) >= rule.artist_max:
+                return f"{rule.artist_max} by {artist} within {rule.window_hours:g} h already"
         recent = history.recent(rule.album_in_row)
         if (
             album
@@ -124,13 +142,20 @@ def _dmca(rule: r.DmcaComplement) -> Verdict:
 
 def _separation(rule: r.ArtistSeparation | r.TitleSeparation | r.AlbumSeparation) -> Verdict:
     if isinstance(rule, r.TitleSeparation):
-        gap_ms, what, last = round(rule.hours * _HOUR_MS), "title", AirHistory.title_last_ms
+        gap_ms, what = round(rule.hours * _HOUR_MS), "title"
+        last, later = AirHistory.title_last_ms, AirAhead.next_title_ms
     elif isinstance(rule, r.ArtistSeparation):
-        gap_ms, what, last = round(rule.minutes * _MINUTE_MS), "artist", AirHistory.artist_last_ms
+        gap_ms, what = round(rule.minutes * _MINUTE_MS), "artist"
+        last, later = AirHistory.artist_last_ms, AirAhead.next_artist_ms
     else:
-        gap_ms, what, last = round(rule.minutes * _MINUTE_MS), "album", AirHistory.album_last_ms
+        gap_ms, what = round(rule.minutes * _MINUTE_MS), "album"
+        last, later = AirHistory.album_last_ms, AirAhead.next_album_ms
 
     def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
+        # A kept hour's play first: that breach could not be relaxed.
+        soon = later(history.ahead, song, at.at_ms)
+        if soon is not None and soon - at.at_ms < gap_ms:
+            return Binding(f"{what} plays again {_later(at.at_ms, soon)} in a kept hour")
         then = last(history, song)
         if then is not None and at.at_ms - then < gap_ms:
             return f"{what} played {_ago(at.at_ms, then)}"
@@ -143,6 +168,9 @@ def _rest(rule: r.Rest) -> Verdict:
     rest_ms = round(rule.hours * _HOUR_MS)
 
     def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
+        soon = history.ahead.next_play_ms(song.id, at.at_ms)
+        if soon is not None and soon - at.at_ms < rest_ms:
+            return Binding(f"plays again {_later(at.at_ms, soon)} in a kept hour")
         then = history.last_play_ms(song.id)
         if then is not None and at.at_ms - then < rest_ms:
             return f"resting: played {_ago(at.at_ms, then)}"
@@ -153,7 +181,14 @@ def _rest(rule: r.Rest) -> Verdict:
 
 def _max_plays(rule: r.MaxPlaysPerDay) -> Verdict:
     def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
-        if history.plays_on(song.id, at.local_day) >= rule.plays:
+        played = history.plays_on(song.id, at.local_day)
+        if (
+            played
+            < rule.plays
+            <= played + history.ahead.plays_after(song.id, at.local_day, at.at_ms)
+        ):
+            return Binding(f"{rule.plays} plays on {at.local_day} with those in kept hours")
+        if played >= rule.plays:
             return f"already {rule.plays} plays on {at.local_day}"
         return None
 
@@ -163,6 +198,9 @@ def _max_plays(rule: r.MaxPlaysPerDay) -> Verdict:
 def _horizontal(_: r.HorizontalRotation) -> Verdict:
     def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
         yesterday = at.local_day - timedelta(days=1)
+        tomorrow = at.local_day + timedelta(days=1)
+        if history.ahead.plays_in_quarter(song.id, tomorrow, at.quarter):
+            return Binding("plays in this quarter-hour tomorrow, in a kept hour")
         if history.played_in_quarter(song.id, yesterday, at.quarter):
             return "played in this quarter-hour yesterday"
         return None

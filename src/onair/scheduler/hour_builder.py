@@ -19,7 +19,7 @@ from onair.domain.schedule import HourPlan, Relaxation, ScheduledItem, Unschedul
 from onair.scheduler.checks import Moment
 from onair.scheduler.desk import Desk, Draft
 from onair.scheduler.local_hours import LocalHour
-from onair.scheduler.segment import SegmentPlanner
+from onair.scheduler.segment import Bridge, SegmentPlanner
 
 __all__ = ["build_hour"]
 
@@ -33,8 +33,12 @@ def build_hour(
     start_ms: int,
     seed: int,
     typical: dict[str, int],
+    following: HourPlan | None = None,
 ) -> HourPlan:
-    """Plan ``hour`` from ``start_ms`` (where the hour before it ended) with its clock."""
+    """Plan ``hour`` from ``start_ms`` (where the hour before it ended) with its clock.
+
+    ``following`` is the next hour when it is kept as it is (locked or built before).
+    """
     clock = desk.program.clocks[clock_name]
     hour_ms = _ms(hour.start)
     notes: list[str] = []
@@ -42,7 +46,8 @@ def build_hour(
     timed: list[Draft] = []
     cursor, under_over = start_ms, 0
     for drafts, post_ms in _stretches(desk, clock, hour_ms):
-        planner.bridge = _next_first_song(desk, hour) if post_ms == hour_ms + _HOUR_MS else None
+        last = post_ms == hour_ms + _HOUR_MS
+        planner.bridge = _next_first_song(desk, hour, following) if last else None
         _choose_events(desk, drafts, cursor)
         _fit_song_count(desk, drafts, cursor, post_ms, typical, notes)
         planned, missed = planner.plan(drafts, cursor, post_ms)
@@ -52,14 +57,20 @@ def build_hour(
     return _plan(desk, hour, clock_name, timed, seed, under_over, notes)
 
 
-def _next_first_song(desk: Desk, hour: LocalHour) -> tuple[str, int] | None:
-    """The category of the next hour's first song, and when that hour starts."""
-    following = LocalHour(hour.end, hour.end.astimezone(desk.zone))
-    clock = desk.program.clocks[desk.program.clock_for(following.day, following.hour)]
+def _next_first_song(desk: Desk, hour: LocalHour, following: HourPlan | None) -> Bridge | None:
+    """The next hour's first song: its category and start, and the song if that hour is kept."""
+    if following is not None:
+        song = next((i for i in following.items if i.kind is ItemKind.MUSIC), None)
+        kept = desk.rotations[song.category].songs.get(song.asset_id or "") if song else None
+        if song is not None and kept is not None:
+            return song.category, _ms(song.start), kept
+    after = LocalHour(hour.end, hour.end.astimezone(desk.zone))
+    clock = desk.program.clocks[desk.program.clock_for(after.day, after.hour)]
+    slots = clock.slots
     first = next(
-        (s for s in clock.slots if desk.program.categories[s.category].type is ItemKind.MUSIC), None
+        (s for s in slots if desk.program.categories[s.category].type is ItemKind.MUSIC), None
     )
-    return None if first is None else (first.category, _ms(hour.end))
+    return None if first is None else (first.category, _ms(hour.end), None)
 
 
 def _stretches(desk: Desk, clock: Clock, hour_ms: int) -> list[tuple[list[Draft], int]]:
@@ -122,7 +133,8 @@ def _fit_song_count(
         elif not draft.is_music:
             fixed += draft.length_ms
     need = post_ms - start_ms - round(fixed)
-    music = [d for d in drafts if d.is_music]
+    # A category with no songs leaves its positions empty: they count for nothing here.
+    music = [d for d in drafts if d.is_music and len(desk.rotations[d.category])]
     if not music:
         return
     # Songs are added to (or dropped from) the category with the most songs, which

@@ -16,10 +16,14 @@ from collections.abc import Callable, Iterator
 from onair.domain.programming import ItemKind
 from onair.domain.schedule import Playable
 from onair.scheduler.candidates import Candidate, Tally, candidates
+from onair.scheduler.checks import Binding, Moment
 from onair.scheduler.desk import Desk, Draft, natural_overlap
 from onair.scheduler.landing import MIN_PLAY_MS, land
 
-__all__ = ["SegmentPlanner"]
+__all__ = ["Bridge", "SegmentPlanner"]
+
+# The next hour's first music category, when it starts, and its song if that hour is kept.
+Bridge = tuple[str, int, Playable | None]
 
 _SECOND = 1000
 NODE_BUDGET = 60  # placements the backtracking search may try per stretch and pass
@@ -45,7 +49,7 @@ class SegmentPlanner:
         self._nodes = 0
         self._strict = True
         # The next hour's first music category and its start, for the hour's last stretch.
-        self.bridge: tuple[str, int] | None = None
+        self.bridge: Bridge | None = None
 
     # -- the plan ----------------------------------------------------------------
 
@@ -54,7 +58,10 @@ class SegmentPlanner:
 
         Returns the timed items and how far the content missed the post (see ``land``).
         """
-        music = [i for i, d in enumerate(drafts) if d.is_music]
+        for draft in drafts:
+            if draft.is_music and not len(self.desk.rotations[draft.category]):
+                draft.unscheduled = f"no {draft.category} songs in the library"
+        music = [i for i, d in enumerate(drafts) if d.is_music and d.unscheduled is None]
         # First look for an arrangement that keeps every rule (backtracking as far as
         # the budget allows); only then let breakable rules relax.
         found = False
@@ -85,7 +92,8 @@ class SegmentPlanner:
         upcoming = drafts[music[m + 1]].category if m + 1 < len(music) else None
         small = upcoming is not None and len(self.desk.rotations[upcoming]) < SMALL_CATEGORY
         branches = WIDE_BRANCHES if small else BRANCHES
-        for tried, candidate in enumerate(self._offers(draft, base, tally, fit, lengths)):
+        tried = 0
+        for candidate in self._offers(draft, base, tally, fit, lengths):
             if tried == branches:
                 return False
             song = candidate.song
@@ -100,28 +108,42 @@ class SegmentPlanner:
             self.desk.place(draft, song, at)
             draft.relaxed = relaxed
             draft.why = tally.as_why(candidate.rank, relaxed)
-            stranded = m + 1 == len(music) and self._strict and not self._bridges()
-            if not stranded and self._search(drafts, music, m + 1, start_ms, post_ms):
+            # A last song the next hour's first cannot follow is not a branch tried:
+            # the next candidate is looked at instead (like a song that does not fit).
+            if m + 1 == len(music) and not self._bridges():
+                self.desk.unplace(draft)
+                continue
+            tried += 1
+            if self._search(drafts, music, m + 1, start_ms, post_ms):
                 return True
             self.desk.unplace(draft)
         return False
 
     def _bridges(self) -> bool:
-        """Whether a song of the next hour's first category could follow cleanly.
+        """Whether the next hour's first song can follow the hour's last cleanly.
 
         The search never reaches back into an hour already built, so the hour's
         last song must leave the next hour's first (often a small power rotation)
-        something that keeps every rule.
+        something that keeps every rule; when that hour is kept, its own first
+        song must keep every rule after this one.
         """
         if self.bridge is None:
             return True
-        category, at_ms = self.bridge
-        if len(self.desk.rotations[category]) >= SMALL_CATEGORY:
+        desk, (category, at_ms, kept) = self.desk, self.bridge
+        moment = desk.moment(at_ms)
+        if kept is not None:
+            # Only what this hour's last song changes counts: the kept song may already
+            # break a rule through songs before it, which no choice here can mend.
+            now = _broken_by(kept, category, moment, desk)
+            last = desk.history.pop()
+            before = _broken_by(kept, category, moment, desk)
+            desk.history.push(last)
+            return now <= before
+        if not self._strict or len(desk.rotations[category]) >= SMALL_CATEGORY:
             return True
-        offers = self.desk.rotations[category].candidates()
-        moment = self.desk.moment(at_ms)
+        offers = desk.rotations[category].candidates()
         found = candidates(
-            offers, self.desk.checks[category], moment, self.desk.history, Tally(), strict=True
+            offers, desk.checks[category], moment, desk.history, Tally(), strict=True
         )
         return next(found, None) is not None
 
@@ -161,13 +183,16 @@ class SegmentPlanner:
         return True
 
     def _top_up(self, drafts: list[Draft], start_ms: int, post_ms: int) -> None:
-        """Songs added after the last one while the stretch still falls a song short."""
+        """Songs added after the last one while the stretch still falls a song short.
+
+        Longer than any song, two are added together, the first leaving the second a
+        time it can fill (the search's own fit).
+        """
         for _ in range(3):
             placed = [i for i, d in enumerate(drafts) if d.is_music and d.song is not None]
             if not placed:
                 return
             last = drafts[placed[-1]]
-            assert last.song is not None
             after = sum(
                 self._fixed_advance(d, drafts, i) for i, d in enumerate(drafts) if i > placed[-1]
             )
@@ -175,17 +200,25 @@ class SegmentPlanner:
             roomy = max(
                 (drafts[i].category for i in placed), key=lambda c: len(self.desk.rotations[c])
             )
-            longest = self.desk.spans[roomy][1]
-            if short < MIN_PLAY_MS or not (
-                short > longest or self.desk.reach[roomy].fills(short, None)
-            ):
+            if self.desk.reach[roomy].fills(short, None):
+                count = 1
+            elif short > self.desk.spans[roomy][1] and short >= 2 * MIN_PLAY_MS:
+                count = 2
+            else:
                 return  # the landing fills or fades what is left
-            drafts.insert(placed[-1] + 1, Draft(ItemKind.MUSIC, roomy, None))
+            extra = [Draft(ItemKind.MUSIC, roomy, None) for _ in range(count)]
+            drafts[placed[-1] + 1 : placed[-1] + 1] = extra
             music = [i for i, d in enumerate(drafts) if d.is_music]
-            if not self._place_best(drafts, music, music.index(placed[-1] + 1), start_ms, post_ms):
-                del drafts[placed[-1] + 1]
-                return
-            self.notes.append(f"added a {roomy} song: the stretch ran {short / 1000:.0f} s short")
+            for draft in extra:
+                if not self._place_best(
+                    drafts, music, music.index(drafts.index(draft)), start_ms, post_ms
+                ):
+                    for empty in [d for d in extra if d.song is None]:
+                        drafts.remove(empty)  # an added song nothing may fill is not a position
+                    return
+            self.notes.append(
+                f"added {count} {roomy} song(s): the stretch ran {short / 1000:.0f} s short"
+            )
 
     # -- candidates and the time they must fit -----------------------------------
 
@@ -212,8 +245,9 @@ class SegmentPlanner:
         moment = self.desk.moment(at)
         broken = []
         for check in self.desk.checks[draft.category]:
-            if check.verdict(song, moment, self.desk.history) is not None:
-                if not check.breakable:
+            reason = check.verdict(song, moment, self.desk.history)
+            if reason is not None:
+                if not check.breakable or isinstance(reason, Binding):
                     return None
                 broken.append(check.name)
         return tuple(broken)
@@ -317,6 +351,10 @@ class SegmentPlanner:
 
     def _land(self, drafts: list[Draft], start_ms: int, post_ms: int) -> tuple[list[Draft], int]:
         return land(self.desk, drafts, start_ms, post_ms, self.fade_ms, self.notes)
+
+
+def _broken_by(song: Playable, category: str, at: Moment, desk: Desk) -> set[str]:
+    return {c.name for c in desk.checks[category] if c.verdict(song, at, desk.history)}
 
 
 def _talks_up(drafts: list[Draft], index: int) -> bool:

@@ -76,6 +76,7 @@ class Scheduler:
             for h in hours
             if h.start in stored and (keep_built or stored[h.start].locked or h.start <= now)
         }
+        after = self.schedules.hours(station, end, end + LOOKBACK)
         before = self.schedules.hours(station, start - _HOUR, start)
         start_ms = _ms(before[-1].items[-1].next_start) if before and before[-1].items else None
         plans = build_schedule(
@@ -87,6 +88,7 @@ class Scheduler:
             seed,
             kept=kept,
             start_ms=start_ms,
+            after=after,
         )
         built = [p for p in plans if p.start not in kept and p.start > now]
         self.schedules.replace(station, built, applied.version)
