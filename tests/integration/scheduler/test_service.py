@@ -117,10 +117,9 @@ def test_a_rebuild_after_the_hours_on_air_carries_on_from_them(engine: Engine) -
 def test_a_rebuild_before_a_locked_hour_keeps_the_rules_into_it(engine: Engine) -> None:
     """Songs rebuilt before a locked hour must not break the rules with the songs it plays.
 
-    Fails today: the builder looks only back, so the songs it places in the hours
-    before a locked hour may repeat an artist, title or song the locked hour plays
-    soon after (an album, an artist, a song that should rest), and no relaxation
-    records it.
+    A builder that looked only back would place songs before a locked hour that
+    repeat an artist, title or song the locked hour plays soon after, breaking a
+    rule in the locked hour where no relaxation records it.
     """
     _scheduler(engine).build(STATION, MONDAY, 2, seed=5)
     SqlSchedules(engine).lock(STATION, MIDNIGHT + 30 * HOUR, MIDNIGHT + 32 * HOUR)
@@ -220,10 +219,9 @@ def test_a_category_without_songs_is_unscheduled_and_the_hour_still_fills(
 ) -> None:
     """Positions of an empty category stay unscheduled; the other songs fill their time.
 
-    Fails today: the hour is planned as if the empty category's songs would take
-    their usual length, so hours end up to minutes short of their top, and with
-    no fill in the library that is silence (verify: "292.700 s of silence after
-    it"), although hundreds of gold songs could fill it.
+    Planned as if the empty category's songs took their usual length, hours would
+    end minutes short of their top, and with no fill in the library that is
+    silence, although hundreds of gold songs could fill it.
     """
     feed = tmp_path / "catalog.csv"
     write_catalog(feed, 480)
