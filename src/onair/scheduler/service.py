@@ -76,6 +76,13 @@ class Scheduler:
             for h in hours
             if h.start in stored and (keep_built or stored[h.start].locked or h.start <= now)
         }
+        # An hour that has started without a schedule stays empty: planning songs into
+        # it would steer the rotation by plays that never air.
+        kept |= {
+            h.start: HourPlan(station, h.start, h.label, "", ())
+            for h in hours
+            if h.start <= now and h.start not in kept
+        }
         after = self.schedules.hours(station, end, end + LOOKBACK)
         before = self.schedules.hours(station, start - _HOUR, start)
         start_ms = _ms(before[-1].items[-1].next_start) if before and before[-1].items else None
@@ -90,7 +97,7 @@ class Scheduler:
             start_ms=start_ms,
             after=after,
         )
-        built = [p for p in plans if p.start not in kept and p.start > now]
+        built = [p for p in plans if p.start not in kept]
         self.schedules.replace(station, built, applied.version)
         return BuildReport(plans, built, applied.version)
 
