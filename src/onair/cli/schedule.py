@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,6 +28,7 @@ from onair.domain.errors import DomainError
 from onair.domain.programming import StationProgram
 from onair.domain.schedule import HourPlan
 from onair.scheduler.local_hours import hours_between
+from onair.scheduler.service import Scheduler
 from onair.scheduler.verify import Violation
 
 __all__ = ["schedule_app"]
@@ -67,6 +70,16 @@ def _day(text: str | None, program: StationProgram) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise BadDate(f"--from {text!r} is not a date: write YYYY-MM-DD, e.g. 2026-12-01") from None
+
+
+@contextmanager
+def _scheduler_at(
+    config: Path | None, data_dir: Path | None, station: str | None
+) -> Iterator[tuple[Scheduler, str]]:
+    """The scheduler over the options' database, and the station meant (the settings')."""
+    settings = settings_from(config, data_dir=data_dir)
+    with bootstrap.open_scheduler(settings) as scheduler:
+        yield scheduler, station or settings.station
 
 
 def _range(program: StationProgram, first: str | None, days: int) -> tuple[datetime, datetime]:
@@ -133,14 +146,11 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """The stored hours, item by item, in station time."""
-    with operator_errors():
-        settings = settings_from(config, data_dir=data_dir)
-        with bootstrap.open_scheduler(settings) as scheduler:
-            name = station or settings.station
-            program = scheduler.program(name)
-            start, end = _range(program, first, days)
-            export = scheduler.export(name, start, end, "json")
-            plans = scheduler.stored(name, start, end)
+    with operator_errors(), _scheduler_at(config, data_dir, station) as (scheduler, name):
+        program = scheduler.program(name)
+        start, end = _range(program, first, days)
+        export = scheduler.export(name, start, end, "json")
+        plans = scheduler.stored(name, start, end)
     assert isinstance(export, dict)
     if as_json:
         out.print_json(json.dumps(export))
@@ -198,10 +208,8 @@ def explain(
     as_json: JsonOpt = False,
 ) -> None:
     """Why this item: its place in rotation, and which candidates each rule rejected."""
-    with operator_errors():
-        settings = settings_from(config, data_dir=data_dir)
-        with bootstrap.open_scheduler(settings) as scheduler:
-            view = scheduler.explain(station or settings.station, item)
+    with operator_errors(), _scheduler_at(config, data_dir, station) as (scheduler, name):
+        view = scheduler.explain(name, item)
     if as_json:
         out.print_json(json.dumps(view))
         return
@@ -241,12 +249,9 @@ def verify(
     as_json: JsonOpt = False,
 ) -> None:
     """Re-check every rule on the stored hours from scratch; exit 1 when any is broken."""
-    with operator_errors():
-        settings = settings_from(config, data_dir=data_dir)
-        with bootstrap.open_scheduler(settings) as scheduler:
-            name = station or settings.station
-            start, end = _range(scheduler.program(name), first, days)
-            plans, violations = scheduler.verify(name, start, end)
+    with operator_errors(), _scheduler_at(config, data_dir, station) as (scheduler, name):
+        start, end = _range(scheduler.program(name), first, days)
+        plans, violations = scheduler.verify(name, start, end)
     if as_json:
         out.print_json(
             json.dumps({"hours": len(plans), "violations": [_violation(v) for v in violations]})
@@ -292,12 +297,9 @@ def export(
     if fmt not in ("json", "csv"):
         err.print(f"[red]error:[/] --format {fmt!r}: use json or csv", highlight=False)
         raise typer.Exit(2)
-    with operator_errors():
-        settings = settings_from(config, data_dir=data_dir)
-        with bootstrap.open_scheduler(settings) as scheduler:
-            name = station or settings.station
-            start, end = _range(scheduler.program(name), first, days)
-            exported = scheduler.export(name, start, end, fmt)
+    with operator_errors(), _scheduler_at(config, data_dir, station) as (scheduler, name):
+        start, end = _range(scheduler.program(name), first, days)
+        exported = scheduler.export(name, start, end, fmt)
     text = exported if isinstance(exported, str) else json.dumps(exported, indent=1) + "\n"
     if output is None:
         sys.stdout.write(text)
@@ -321,12 +323,9 @@ def lock(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Lock the built hours of the range: later builds keep them as they are."""
-    with operator_errors():
-        settings = settings_from(config, data_dir=data_dir)
-        with bootstrap.open_scheduler(settings) as scheduler:
-            name = station or settings.station
-            start, end = _range(scheduler.program(name), first, days)
-            count = scheduler.schedules.lock(name, start, end)
+    with operator_errors(), _scheduler_at(config, data_dir, station) as (scheduler, name):
+        start, end = _range(scheduler.program(name), first, days)
+        count = scheduler.schedules.lock(name, start, end)
     out.print(
         f"station {name}: {count} hours locked from {start:%Y-%m-%d %H:%M} UTC", highlight=False
     )
