@@ -32,6 +32,9 @@ BRANCHES = 3  # candidates tried per position before backtracking further up
 # tried here: the song this small category needs most may fit after few of them.
 WIDE_BRANCHES = 12
 SMALL_CATEGORY = 200
+# A category this large (gold) keeps each stretch on usual song lengths; smaller ones
+# (a recurrent rotation of 400) need their whole length range to keep turnover.
+LARGE_CATEGORY = 2000
 
 
 class _OutOfBudget(Exception):
@@ -269,7 +272,7 @@ class SegmentPlanner:
         fixed_after = sum(self._fixed_advance(d, drafts, i) for i, d in enumerate(after, pos + 1))
         # A song of a large category keeps what is left usual for the songs after it, so
         # a small category late in the stretch still has most of its songs to choose from.
-        roomy = len(self.desk.rotations[drafts[pos].category]) >= SMALL_CATEGORY
+        roomy = len(self.desk.rotations[drafts[pos].category]) >= LARGE_CATEGORY
         spans = self.desk.usual if roomy else self.desk.spans
         low = sum(spans[drafts[i].category][0] for i in later)
         high = sum(spans[drafts[i].category][1] for i in later)
