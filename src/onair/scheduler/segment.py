@@ -35,6 +35,10 @@ SMALL_CATEGORY = 200
 # A category this large (gold) keeps each stretch on usual song lengths; smaller ones
 # (a recurrent rotation of 400) need their whole length range to keep turnover.
 LARGE_CATEGORY = 2000
+# The rules a song keeps or breaks by the songs right before it.
+_NEIGHBOUR_RULES = frozenset(
+    {"gender_flow", "tempo_flow", "energy_flow", "tempo_jump", "energy_jump", "disallowed_patterns"}
+)
 
 
 class _OutOfBudget(Exception):
@@ -137,11 +141,13 @@ class SegmentPlanner:
         if kept is not None:
             # Only what this hour's last song changes counts: the kept song may already
             # break a rule through songs before it, which no choice here can mend.
+            # Flow and jumps look at the songs just before it, which are this hour's:
+            # those it must keep whatever came earlier.
             now = _broken_by(kept, category, moment, desk)
             last = desk.history.pop()
             before = _broken_by(kept, category, moment, desk)
             desk.history.push(last)
-            return now <= before
+            return not now & _NEIGHBOUR_RULES and now <= before
         if not self._strict or len(desk.rotations[category]) >= SMALL_CATEGORY:
             return True
         offers = desk.rotations[category].candidates()
