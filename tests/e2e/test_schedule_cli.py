@@ -438,6 +438,11 @@ def test_locked_hours_survive_a_rebuild_and_the_others_are_rebuilt(
     assert [i["asset"] for i in day_2_after] != [i["asset"] for i in day_2_before]
     _assert_chained(after["items"])  # the rebuilt day picks up where the locked one ends
 
+    unlocked = _ok("schedule", "unlock", "--from", FIRST, *_data(data))
+    assert unlocked.strip() == "station demo: 24 hours unlocked from 2027-02-01 06:00 UTC"
+    summary = _build(data, "--seed", "9")
+    assert (summary["built"], summary["kept"]) == (48, 0)
+
 
 BAD_INPUT = {
     "bad-date": (

@@ -323,9 +323,33 @@ def lock(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Lock the built hours of the range: later builds keep them as they are."""
+    _set_locked(True, station, first, days, config, data_dir)
+
+
+@schedule_app.command("unlock")
+def unlock(
+    station: StationOpt = None,
+    first: FromOpt = None,
+    days: DaysOpt = 1,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Unlock the range: the next build may change those hours again (until they air)."""
+    _set_locked(False, station, first, days, config, data_dir)
+
+
+def _set_locked(
+    locked: bool,
+    station: str | None,
+    first: str | None,
+    days: int,
+    config: Path | None,
+    data_dir: Path | None,
+) -> None:
     with operator_errors(), _scheduler_at(config, data_dir, station) as (scheduler, name):
         start, end = _range(scheduler.program(name), first, days)
-        count = scheduler.schedules.lock(name, start, end)
+        count = scheduler.schedules.lock(name, start, end, locked=locked)
+    what = "locked" if locked else "unlocked"
     out.print(
-        f"station {name}: {count} hours locked from {start:%Y-%m-%d %H:%M} UTC", highlight=False
+        f"station {name}: {count} hours {what} from {start:%Y-%m-%d %H:%M} UTC", highlight=False
     )

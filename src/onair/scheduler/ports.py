@@ -61,8 +61,11 @@ class ScheduleStore(Protocol):
         """
         ...
 
-    def lock(self, station: str, start: datetime, end: datetime) -> int:
-        """Lock the built hours starting in ``[start, end)``; how many were locked."""
+    def lock(self, station: str, start: datetime, end: datetime, *, locked: bool = True) -> int:
+        """Lock (or with ``locked=False`` unlock) the built hours starting in ``[start, end)``.
+
+        Returns how many hours changed.
+        """
         ...
 
     def item(self, station: str, item_id: str) -> ScheduledItem | None: ...

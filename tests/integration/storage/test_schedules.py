@@ -131,6 +131,10 @@ def test_lock_counts_the_hours_it_locked(engine: Engine, schedules: SqlSchedules
     Stations(engine).ensure("other", name="Other", timezone="UTC")
     assert schedules.lock("other", MONDAY, MONDAY + 6 * HOUR) == 0
     assert all(plan.locked for plan in schedules.hours(STATION, MONDAY, MONDAY + 4 * HOUR))
+    assert schedules.lock(STATION, MONDAY + HOUR, MONDAY + 2 * HOUR, locked=False) == 1
+    locks = [plan.locked for plan in schedules.hours(STATION, MONDAY, MONDAY + 4 * HOUR)]
+    assert locks == [True, False, True, True]
+    schedules.replace(STATION, [_plan(MONDAY + HOUR, count=3)], program_version=2)  # may change
 
 
 def test_a_week_of_hours_is_stored_and_read_back(schedules: SqlSchedules) -> None:

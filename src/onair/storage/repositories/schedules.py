@@ -127,17 +127,17 @@ class SqlSchedules:
         with self.engine.connect() as conn:
             return [_item(row) for row in conn.execute(query)]
 
-    def lock(self, station: str, start: datetime, end: datetime) -> int:
-        """Lock the built hours starting in ``[start, end)``; how many were not locked before."""
+    def lock(self, station: str, start: datetime, end: datetime, *, locked: bool = True) -> int:
+        """Lock (or unlock) the built hours starting in ``[start, end)``; how many changed."""
         update = (
             sa.update(ScheduleHour)
             .where(
                 ScheduleHour.station_id == station,
                 ScheduleHour.starts_at >= start,
                 ScheduleHour.starts_at < end,
-                ScheduleHour.locked.is_(False),
+                ScheduleHour.locked.is_(not locked),
             )
-            .values(locked=True)
+            .values(locked=locked)
         )
         with self.engine.begin() as conn:
             return conn.execute(update).rowcount
