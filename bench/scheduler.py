@@ -27,14 +27,14 @@ import random
 import tempfile
 import time
 from collections import Counter, deque
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from catalog import write_catalog
 from onair import bootstrap
 from onair.config import load_settings
 from onair.domain.programming import ItemKind, StationProgram
-from onair.domain.schedule import HourPlan, Playable, ScheduledItem
+from onair.domain.schedule import HourPlan, Playable, ScheduledItem, at_epoch_ms, epoch_ms
 from onair.scheduler.build import categorize
 from onair.scheduler.desk import natural_overlap
 from onair.scheduler.local_hours import hours_between
@@ -55,7 +55,7 @@ def _reference_week(
     recent: deque[tuple[int, Playable]] = deque()
     last: dict[str, int] = {}
     hours = hours_between(FIRST_DAY, DAYS, program.zone)
-    cursor = _ms(hours[0].start)
+    cursor = epoch_ms(hours[0].start)
     plans = []
     for hour in hours:
         items: list[ScheduledItem] = []
@@ -73,10 +73,10 @@ def _reference_week(
             overlap = natural_overlap(song) if song else 0
             nominal = hour.start + timedelta(seconds=slot.at_s) if slot.at_s is not None else None
             items.append(ScheduledItem(
-                id=f"ref{_ms(hour.start)}-{index}", hour=hour.start, position=index,
-                start=_utc(cursor), duration_ms=length, overlap_next_ms=overlap, kind=category.type,
-                category=slot.category, hard=slot.hard, nominal_start=nominal, slot=index,
-                asset_id=song.id if song else None,
+                id=f"ref{epoch_ms(hour.start)}-{index}", hour=hour.start, position=index,
+                start=at_epoch_ms(cursor), duration_ms=length, overlap_next_ms=overlap,
+                kind=category.type, category=slot.category, hard=slot.hard,
+                nominal_start=nominal, slot=index, asset_id=song.id if song else None,
             ))  # fmt: skip
             cursor += length - overlap
         plans.append(HourPlan(program.id, hour.start, hour.label, "reference", tuple(items)))
@@ -161,17 +161,6 @@ def main() -> None:
         "violations_by_rule": _by_rule(violations),
         "reference_violations_by_rule": _by_rule(reference_violations),
     }))  # fmt: skip
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _ms(at: datetime) -> int:
-    return round(at.timestamp() * 1000)
-
-
-def _utc(at_ms: int) -> datetime:
-    return _EPOCH + timedelta(milliseconds=at_ms)
 
 
 if __name__ == "__main__":

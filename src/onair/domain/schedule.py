@@ -7,7 +7,7 @@ Instants are UTC. Lengths are whole milliseconds so that the chain
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from onair.domain.errors import DomainError
@@ -23,6 +23,8 @@ __all__ = [
     "Relaxation",
     "ScheduledItem",
     "Unscheduled",
+    "at_epoch_ms",
+    "epoch_ms",
     "ms",
 ]
 
@@ -33,6 +35,19 @@ class HourLocked(DomainError):
 
 def ms(milliseconds: int) -> timedelta:
     return timedelta(milliseconds=milliseconds)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def epoch_ms(at: datetime) -> int:
+    """An instant as whole milliseconds since 1970 (UTC), as planning counts time."""
+    return round(at.timestamp() * 1000)
+
+
+def at_epoch_ms(milliseconds: int) -> datetime:
+    """The UTC instant of ``epoch_ms`` milliseconds, exact to the millisecond."""
+    return _EPOCH + timedelta(milliseconds=milliseconds)
 
 
 @dataclass(frozen=True, slots=True)

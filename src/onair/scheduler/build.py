@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from onair.domain import rules as r
 from onair.domain.library import AssetKind
 from onair.domain.programming import Category, ItemKind, StationProgram
-from onair.domain.schedule import HourPlan, Playable, ScheduledItem
+from onair.domain.schedule import HourPlan, Playable, ScheduledItem, epoch_ms
 from onair.scheduler.air_history import AirHistory, Play
 from onair.scheduler.checks import Check, checks_for, daypart_limited
 from onair.scheduler.desk import Desk, Reach, natural_overlap
@@ -126,13 +126,13 @@ def replay(
     for item in items:
         if item.hour != hour:
             hour = item.hour
-            desk.history.begin_hour(_ms(item.hour))
+            desk.history.begin_hour(epoch_ms(item.hour))
             for rotation in desk.rotations.values():
                 rotation.settle()
         song = assets.get(item.asset_id or "")
         if song is None:
             continue
-        at = _ms(item.start)
+        at = epoch_ms(item.start)
         if each is not None and item.kind is ItemKind.MUSIC:
             each(item, song)
         kept = desk.rotations.get(item.category)
@@ -168,7 +168,7 @@ def build_schedule(
     fixed = {p.start: p for p in [*kept.values(), *after]}
     _look_ahead(setup.desk, [i for p in fixed.values() for i in p.items], assets)
     plans: list[HourPlan] = []
-    cursor = start_ms if start_ms is not None else _ms(hours[0].start)
+    cursor = start_ms if start_ms is not None else epoch_ms(hours[0].start)
     for hour in hours:
         if hour.start in kept:
             plan = kept[hour.start]
@@ -176,7 +176,7 @@ def build_schedule(
         else:
             plan = _build_one(setup, hour, cursor, seed, fixed.get(hour.end))
         plans.append(plan)
-        cursor = _ms(plan.items[-1].next_start) if plan.items else _ms(hour.end)
+        cursor = epoch_ms(plan.items[-1].next_start) if plan.items else epoch_ms(hour.end)
     return plans
 
 
@@ -185,7 +185,7 @@ def _look_ahead(desk: Desk, items: Sequence[ScheduledItem], assets: Mapping[str,
     for item in items:
         song = assets.get(item.asset_id or "")
         if song is not None and item.kind is ItemKind.MUSIC:
-            moment = desk.moment(_ms(item.start))
+            moment = desk.moment(epoch_ms(item.start))
             desk.history.ahead.add(song, moment.at_ms, moment.local_day, moment.quarter)
 
 
@@ -193,7 +193,7 @@ def _build_one(
     setup: Setup, hour: LocalHour, cursor: int, seed: int, following: HourPlan | None
 ) -> HourPlan:
     desk = setup.desk
-    desk.history.begin_hour(_ms(hour.start))
+    desk.history.begin_hour(epoch_ms(hour.start))
     for rotation in desk.rotations.values():
         rotation.settle()
     clock = desk.program.clock_for(hour.day, hour.hour)
@@ -235,7 +235,3 @@ def _typical(songs: Sequence[Playable], estimate_s: float) -> int:
     """The median song's advance (the station's estimate for a category still empty)."""
     advances = sorted(s.length_ms - natural_overlap(s) for s in songs)
     return advances[len(advances) // 2] if advances else round(estimate_s * 1000)
-
-
-def _ms(at: datetime) -> int:
-    return round(at.timestamp() * 1000)

@@ -10,12 +10,19 @@ song lengths gets a song added (or its last song dropped), noted in the hour.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from ulid import ULID
 
 from onair.domain.programming import Clock, ItemKind
-from onair.domain.schedule import HourPlan, Relaxation, ScheduledItem, Unscheduled
+from onair.domain.schedule import (
+    HourPlan,
+    Relaxation,
+    ScheduledItem,
+    Unscheduled,
+    at_epoch_ms,
+    epoch_ms,
+)
 from onair.scheduler.checks import Moment
 from onair.scheduler.desk import Desk, Draft
 from onair.scheduler.local_hours import LocalHour
@@ -40,7 +47,7 @@ def build_hour(
     ``following`` is the next hour when it is kept as it is (locked or built before).
     """
     clock = desk.program.clocks[clock_name]
-    hour_ms = _ms(hour.start)
+    hour_ms = epoch_ms(hour.start)
     notes: list[str] = []
     planner = SegmentPlanner(desk, notes)
     timed: list[Draft] = []
@@ -63,14 +70,14 @@ def _next_first_song(desk: Desk, hour: LocalHour, following: HourPlan | None) ->
         song = next((i for i in following.items if i.kind is ItemKind.MUSIC), None)
         kept = desk.rotations[song.category].songs.get(song.asset_id or "") if song else None
         if song is not None and kept is not None:
-            return song.category, _ms(song.start), kept
+            return song.category, epoch_ms(song.start), kept
     after = LocalHour(hour.end, hour.end.astimezone(desk.zone))
     clock = desk.program.clocks[desk.program.clock_for(after.day, after.hour)]
     slots = clock.slots
     first = next(
         (s for s in slots if desk.program.categories[s.category].type is ItemKind.MUSIC), None
     )
-    return None if first is None else (first.category, _ms(hour.end), None)
+    return None if first is None else (first.category, epoch_ms(hour.end), None)
 
 
 def _stretches(desk: Desk, clock: Clock, hour_ms: int) -> list[tuple[list[Draft], int]]:
@@ -166,7 +173,7 @@ def _plan(
     unscheduled: list[Unscheduled] = []
     relaxations: list[Relaxation] = []
     for draft in drafts:
-        nominal = _utc(draft.nominal_ms) if draft.nominal_ms is not None else None
+        nominal = at_epoch_ms(draft.nominal_ms) if draft.nominal_ms is not None else None
         if draft.unscheduled is not None:
             reason = draft.unscheduled
             unscheduled.append(Unscheduled(hour.start, draft.slot, draft.category, reason, nominal))
@@ -178,7 +185,7 @@ def _plan(
                 id=item_id,
                 hour=hour.start,
                 position=len(items),
-                start=_utc(draft.start_ms),
+                start=at_epoch_ms(draft.start_ms),
                 duration_ms=draft.length_ms,
                 overlap_next_ms=draft.overlap_ms,
                 kind=draft.kind,
@@ -214,15 +221,4 @@ def _item_id(station: str, hour: LocalHour, position: int, seed: int) -> str:
     digest = hashlib.blake2b(
         f"{station}|{hour.start.isoformat()}|{position}|{seed}".encode(), digest_size=10
     )
-    return str(ULID.from_bytes(_ms(hour.start).to_bytes(6, "big") + digest.digest()))
-
-
-def _ms(at: datetime) -> int:
-    return round(at.timestamp() * 1000)
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _utc(at_ms: int) -> datetime:
-    return _EPOCH + timedelta(milliseconds=at_ms)
+    return str(ULID.from_bytes(epoch_ms(hour.start).to_bytes(6, "big") + digest.digest()))
