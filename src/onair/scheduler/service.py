@@ -15,7 +15,7 @@ from typing import Any
 from onair.domain.errors import DomainError
 from onair.domain.events import Correlation, Envelope, new_envelope
 from onair.domain.programming import StationProgram
-from onair.domain.schedule import HourPlan, Playable
+from onair.domain.schedule import HourPlan, Playable, epoch_ms
 from onair.scheduler.build import LOOKBACK, build_schedule
 from onair.scheduler.export import export_csv, export_json, instant
 from onair.scheduler.local_hours import LocalHour, hours_between
@@ -70,7 +70,10 @@ class Scheduler:
         now = self.now()
         if end <= now:
             raise AlreadyAired(f"{first_day} + {days} days has already aired: build from today on")
-        stored = {p.start: p for p in self.schedules.hours(station, start, end)}
+        # One read of the stored hours: those of the range, and those after it that the
+        # rules must respect from before them.
+        around = self.schedules.hours(station, start, end + LOOKBACK)
+        stored = {p.start: p for p in around if p.start < end}
         kept = {
             h.start: stored[h.start]
             for h in hours
@@ -83,19 +86,20 @@ class Scheduler:
             for h in hours
             if h.start <= now and h.start not in kept
         }
-        after = self.schedules.hours(station, end, end + LOOKBACK)
-        before = self.schedules.hours(station, start - _HOUR, start)
-        start_ms = _ms(before[-1].items[-1].next_start) if before and before[-1].items else None
+        history = self.schedules.history(station, start - LOOKBACK, start)
+        # The range carries on from where the hour before it ends, when that hour is built.
+        last = history[-1] if history else None
+        on_from = last is not None and last.hour == start - _HOUR
         plans = build_schedule(
             program,
             self.library.playables(station),
-            self.schedules.history(station, start - LOOKBACK, start),
+            history,
             first_day,
             days,
             seed,
             kept=kept,
-            start_ms=start_ms,
-            after=after,
+            start_ms=epoch_ms(last.next_start) if last is not None and on_from else None,
+            after=[p for p in around if p.start >= end],
         )
         built = [p for p in plans if p.start not in kept]
         self.schedules.replace(station, built, applied.version)
@@ -187,7 +191,3 @@ def _days_around(now: datetime, hours: int, program: StationProgram) -> list[Loc
     first = now.astimezone(program.zone).date()
     last = (now + hours * _HOUR).astimezone(program.zone).date()
     return hours_between(first, (last - first).days + 1, program.zone)
-
-
-def _ms(at: datetime) -> int:
-    return round(at.timestamp() * 1000)
