@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -30,12 +32,15 @@ __all__ = [
     "ConfigOpt",
     "DataDirOpt",
     "JsonOpt",
+    "OutputOpt",
+    "StationOpt",
     "err",
     "library_at",
     "operator_errors",
     "out",
     "progress_bar",
     "settings_from",
+    "write_out",
 ]
 
 out = Console()
@@ -52,6 +57,25 @@ DataDirOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+StationOpt = Annotated[
+    str | None, typer.Option("--station", help="The station id [the settings' station].")
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+]
+
+
+def write_out(text: str, output: Path | None) -> None:
+    """``text`` to stdout, or to ``output``; a file that cannot be written is one error line."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        why = f"cannot write {escape(str(output))} ({exc.strerror}): choose another --output"
+        err.print(f"[red]error:[/] {why}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
 
 
 @contextmanager

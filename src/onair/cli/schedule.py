@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,10 +18,13 @@ from onair.cli.common import (
     ConfigOpt,
     DataDirOpt,
     JsonOpt,
+    OutputOpt,
+    StationOpt,
     err,
     operator_errors,
     out,
     settings_from,
+    write_out,
 )
 from onair.domain.errors import DomainError
 from onair.domain.programming import StationProgram
@@ -37,9 +39,6 @@ schedule_app = typer.Typer(
     help="The station's schedule: build, check and export hours.", no_args_is_help=True
 )
 
-StationOpt = Annotated[
-    str | None, typer.Option("--station", help="The station id [the settings' station].")
-]
 FromOpt = Annotated[
     str | None, typer.Option("--from", help="First station-local day, YYYY-MM-DD [today].")
 ]
@@ -287,9 +286,7 @@ def export(
     station: StationOpt = None,
     first: FromOpt = None,
     days: DaysOpt = 1,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.")
-    ] = None,
+    output: OutputOpt = None,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -301,17 +298,7 @@ def export(
         start, end = _range(scheduler.program(name), first, days)
         exported = scheduler.export(name, start, end, fmt)
     text = exported if isinstance(exported, str) else json.dumps(exported, indent=1) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        err.print(
-            f"[red]error:[/] cannot write {output} ({exc.strerror}): choose another --output",
-            highlight=False,
-        )
-        raise typer.Exit(1) from None
+    write_out(text, output)
 
 
 @schedule_app.command("lock")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,10 +16,13 @@ from onair.cli.common import (
     ConfigOpt,
     DataDirOpt,
     JsonOpt,
+    OutputOpt,
+    StationOpt,
     err,
     operator_errors,
     out,
     settings_from,
+    write_out,
 )
 from onair.domain.programming import (
     WEEKDAYS,
@@ -36,10 +38,6 @@ __all__ = ["station_app"]
 station_app = typer.Typer(
     help="The station's programming: categories, clocks, grid and rules.", no_args_is_help=True
 )
-
-StationOpt = Annotated[
-    str | None, typer.Option("--station", help="The station id [the settings' station].")
-]
 
 
 @station_app.command("apply")
@@ -84,9 +82,7 @@ def _current(config: Path | None, data_dir: Path | None, station: str | None) ->
 @station_app.command("export")
 def export(
     station: StationOpt = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
-    ] = None,
+    output: OutputOpt = None,
     config: ConfigOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -97,16 +93,9 @@ def export(
         f"# Version {applied.version}, applied {applied.applied_at:%Y-%m-%d %H:%M:%S} UTC"
         f" from {applied.source}.\n" + dump_station_file(applied.program)
     )
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        why = f"cannot write {escape(str(output))} ({exc.strerror}): choose another --output"
-        err.print(f"[red]error:[/] {why}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
-    _say(err, f"station {applied.program.id}: version {applied.version} written to {output}")
+    write_out(text, output)
+    if output is not None:
+        _say(err, f"station {applied.program.id}: version {applied.version} written to {output}")
 
 
 @station_app.command("show")
