@@ -79,18 +79,15 @@ def prepare(
     history: Sequence[ScheduledItem],
     days: Sequence[date],
     seed: int,
+    *,
+    planning: bool = True,
 ) -> Setup:
-    """Rotations, checks and a history that has replayed ``history``."""
+    """Checks and a history that has replayed ``history``; for ``planning``, also the
+    rotations and the song lengths each category offers (verify needs none of those)."""
     members = categorize(program, playables)
     turnover = program.rules.get("turnover_balance")
     assert isinstance(turnover, r.TurnoverBalance)
     air = AirHistory(turnover_window_ms=turnover.days * 86_400_000)
-    # A seeded shuffle for a rotation's order, not for secrets. The history's plays
-    # reach the rotations through replay below, in air order.
-    rotations = {
-        name: Rotation(songs, {}, random.Random(f"{seed}|{name}"))  # noqa: S311
-        for name, songs in members.items()
-    }
     checks: dict[str, list[Check]] = {}
     steady = _steady(program, days)
     for name, category in program.categories.items():
@@ -98,16 +95,27 @@ def prepare(
             checks[name] = checks_for(program, name, [s.id for s in members[name] if steady(s)])
         else:
             checks[name] = [c for c in checks_for(program, name, ()) if c.name == "usage_rights"]
-    fade = round(program.timing.early_fade_s * 1000)
-    spans = {name: _span(songs, fade, 20) for name, songs in members.items()}
-    usual = {name: _span(songs, fade, 4) for name, songs in members.items()}
-    typical = {name: _typical(songs, program.song_estimate_s) for name, songs in members.items()}
-    talkup_ms = round(program.timing.talkup_min_intro_s * 1000)
-    reach = {n: Reach.of(songs, fade, talkup_ms, MIN_PLAY_MS) for n, songs in members.items()}
-    overlaps = {
-        n: max((natural_overlap(s) for s in songs), default=0) for n, songs in members.items()
+    planned = members if planning else {}
+    # A seeded shuffle for a rotation's order, not for secrets. The history's plays
+    # reach the rotations through replay below, in air order.
+    rotations = {
+        name: Rotation(songs, random.Random(f"{seed}|{name}"))  # noqa: S311
+        for name, songs in planned.items()
     }
-    desk = Desk(program, rotations, checks, air, program.zone, spans, usual, reach, overlaps)
+    fade = round(program.timing.early_fade_s * 1000)
+    spans = {name: _spans(songs, fade) for name, songs in planned.items()}
+    typical = {name: _typical(songs, program.song_estimate_s) for name, songs in planned.items()}
+    talkup_ms = round(program.timing.talkup_min_intro_s * 1000)
+    reach = {n: Reach.of(songs, fade, talkup_ms, MIN_PLAY_MS) for n, songs in planned.items()}
+    overlaps = {
+        n: max((natural_overlap(s) for s in songs), default=0) for n, songs in planned.items()
+    }
+    desk = Desk(
+        program, rotations, checks, air, program.zone,
+        spans={n: wide for n, (wide, _) in spans.items()},
+        usual={n: middle for n, (_, middle) in spans.items()},
+        reach=reach, longest_overlap=overlaps,
+    )  # fmt: skip
     replay(desk, history, {s.id: s for s in playables})
     return Setup(desk, members, typical)
 
@@ -126,9 +134,7 @@ def replay(
     for item in items:
         if item.hour != hour:
             hour = item.hour
-            desk.history.begin_hour(epoch_ms(item.hour))
-            for rotation in desk.rotations.values():
-                rotation.settle()
+            _turn_hour(desk, item.hour)
         song = assets.get(item.asset_id or "")
         if song is None:
             continue
@@ -141,6 +147,13 @@ def replay(
         if item.kind is ItemKind.MUSIC:
             moment = desk.moment(at)
             desk.history.push(Play(song, at, moment.local_day, moment.quarter, item.category))
+
+
+def _turn_hour(desk: Desk, start: datetime) -> None:
+    """A new hour: the turnover window slides, and no placement before it is undone."""
+    desk.history.begin_hour(epoch_ms(start))
+    for rotation in desk.rotations.values():
+        rotation.settle()
 
 
 def build_schedule(
@@ -193,9 +206,7 @@ def _build_one(
     setup: Setup, hour: LocalHour, cursor: int, seed: int, following: HourPlan | None
 ) -> HourPlan:
     desk = setup.desk
-    desk.history.begin_hour(epoch_ms(hour.start))
-    for rotation in desk.rotations.values():
-        rotation.settle()
+    _turn_hour(desk, hour.start)
     clock = desk.program.clock_for(hour.day, hour.hour)
     return build_hour(desk, hour, clock, cursor, seed, setup.typical, following)
 
@@ -222,13 +233,21 @@ def _steady(program: StationProgram, days: Sequence[date]) -> Callable[[Playable
     return steady
 
 
-def _span(songs: Sequence[Playable], fade_ms: int, share: int) -> tuple[int, int]:
-    """The shortest and longest advance but for the 1/``share`` extremes on each side."""
+def _spans(songs: Sequence[Playable], fade_ms: int) -> tuple[Span, Span]:
+    """The shortest and longest advance of the category's songs but for the extremes:
+    the 5% on each side (what a stretch can count on), and the middle half (usual)."""
     if not songs:
-        return (0, 0)
+        return (0, 0), (0, 0)
     shortest = sorted(max(MIN_PLAY_MS, s.length_ms - natural_overlap(s) - fade_ms) for s in songs)
     longest = sorted(s.length_ms for s in songs)
-    return shortest[len(songs) // share], longest[(len(songs) * (share - 1)) // share]
+
+    def between(share: int) -> Span:
+        return shortest[len(songs) // share], longest[(len(songs) * (share - 1)) // share]
+
+    return between(20), between(4)
+
+
+Span = tuple[int, int]
 
 
 def _typical(songs: Sequence[Playable], estimate_s: float) -> int:

@@ -8,7 +8,7 @@ a song moves it to the back; the builder undoes placements in reverse order.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from onair.domain.schedule import Playable
@@ -28,11 +28,9 @@ class Turn:
 
 
 class Rotation:
-    def __init__(
-        self, songs: Sequence[Playable], last_played: Mapping[str, int], rng: random.Random
-    ) -> None:
+    def __init__(self, songs: Sequence[Playable], rng: random.Random) -> None:
         self.songs = {s.id: s for s in songs}
-        never = [s for s in songs if s.id not in last_played]
+        never = list(songs)
         rng.shuffle(never)
         self._fresh = never
         self._fresh_at = 0
@@ -41,10 +39,9 @@ class Rotation:
         self._by_length: dict[int, list[Playable]] = {}
         for song in never:
             self._by_length.setdefault(song.length_ms // _BUCKET_MS, []).append(song)
-        self._last: dict[str, int] = {s.id: last_played[s.id] for s in songs if s.id in last_played}
-        self._played = sorted(
-            ((ms, s) for s in songs if (ms := self._last.get(s.id)) is not None), key=lambda e: e[0]
-        )
+        # Plays reach the rotation through place(), the history's too, in air order.
+        self._last: dict[str, int] = {}
+        self._played: list[tuple[int, Playable]] = []
 
     def __len__(self) -> int:
         return len(self.songs)

@@ -40,7 +40,7 @@ def verify_schedule(
     if not plans:
         return []
     days = sorted({_local_day(program, p.start) for p in plans})
-    setup = prepare(program, playables, history, _span(days), seed=0)
+    setup = prepare(program, playables, history, _span(days), seed=0, planning=False)
     desk = setup.desk
     relaxed = {(x.item_id, x.rule) for p in plans for x in p.relaxations}
     found: list[Violation] = []

@@ -16,7 +16,7 @@ ZONE = ZoneInfo("America/Chicago")
 
 def _desk() -> Desk:
     tune = song("tune", length_s=200, segue_s=195)
-    rotation = Rotation([tune], {}, random.Random(1))
+    rotation = Rotation([tune], random.Random(1))
     return Desk(
         program(), {"music": rotation}, {"music": []}, AirHistory(7 * 86_400_000), ZONE,
         spans={}, usual={}, reach={}, longest_overlap={},
