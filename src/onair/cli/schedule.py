@@ -148,8 +148,8 @@ def show(
     with operator_errors(), _scheduler_at(config, data_dir, station) as (scheduler, name):
         program = scheduler.program(name)
         start, end = _range(program, first, days)
-        export = scheduler.export(name, start, end, "json")
         plans = scheduler.stored(name, start, end)
+        export = scheduler.export(name, start, end, "json", plans)
     assert isinstance(export, dict)
     if as_json:
         out.print_json(json.dumps(export))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -38,8 +38,8 @@ class ProgramStore(Protocol):
 class ScheduleLibrary(Protocol):
     """The library as the scheduler reads it."""
 
-    def playables(self, station: str) -> list[Playable]:
-        """Every asset of the station, with its timing, rule facts and rights."""
+    def playables(self, station: str, ids: Collection[str] | None = None) -> list[Playable]:
+        """Every asset of the station (or those of ``ids``), with timing, rule facts, rights."""
         ...
 
 

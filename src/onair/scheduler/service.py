@@ -131,11 +131,18 @@ class Scheduler:
         return plans, verify_schedule(program, self.library.playables(station), history, plans)
 
     def export(
-        self, station: str, start: datetime, end: datetime, fmt: str
+        self,
+        station: str,
+        start: datetime,
+        end: datetime,
+        fmt: str,
+        plans: list[HourPlan] | None = None,
     ) -> str | dict[str, Any]:
+        """The hours in ``[start, end)`` as the export (``plans``, when already read)."""
         program = self.programs.current(station).program
-        plans = self.schedules.hours(station, start, end)
-        assets = self._assets(station)
+        if plans is None:
+            plans = self.schedules.hours(station, start, end)
+        assets = self._assets(station, {i.asset_id for p in plans for i in p.items if i.asset_id})
         if fmt == "csv":
             return export_csv(program, plans, assets)
         return export_json(program, plans, assets, self.now())
@@ -145,7 +152,8 @@ class Scheduler:
         item = self.schedules.item(station, item_id)
         if item is None:
             raise UnknownItem(f"no scheduled item {item_id!r} for station {station!r}")
-        asset = self._assets(station).get(item.asset_id or "")
+        ids = {item.asset_id} if item.asset_id else set()
+        asset = self._assets(station, ids).get(item.asset_id or "")
         return {
             "id": item.id,
             "start": instant(item.start),
@@ -161,8 +169,9 @@ class Scheduler:
     def program(self, station: str) -> StationProgram:
         return self.programs.current(station).program
 
-    def _assets(self, station: str) -> dict[str, Playable]:
-        return {s.id: s for s in self.library.playables(station)}
+    def _assets(self, station: str, ids: set[str]) -> dict[str, Playable]:
+        """Only the assets asked for: not 100,000 to name the songs of a day."""
+        return {s.id: s for s in self.library.playables(station, ids)}
 
 
 def published_events(station: str, report: BuildReport) -> list[Envelope]:

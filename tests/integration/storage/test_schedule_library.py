@@ -176,3 +176,6 @@ def test_only_the_station_s_assets_by_id_with_their_kind(
         ("ID", AssetKind.STATION_ID),
     ]
     assert playables[1].artist_keys == ("kxyz",)
+    # Asked for by id, only those come back (with their credits), and never another station's.
+    asked = SqlScheduleLibrary(engine).playables(STATION, {_id(3), _id(2)})
+    assert [(p.title, p.artist_keys) for p in asked] == [("ID", ("kxyz",))]

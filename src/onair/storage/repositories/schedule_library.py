@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import cache
@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.expression import Executable
 
 from onair.domain.library import AssetKind, Ending, album_key, artist_key, title_key
 from onair.domain.rights import UsageRights, Use
@@ -83,20 +84,25 @@ class SqlScheduleLibrary:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def playables(self, station: str) -> list[Playable]:
-        """Every asset of the station that can be timed, by id.
+    def playables(self, station: str, ids: Collection[str] | None = None) -> list[Playable]:
+        """Every asset of the station that can be timed (or those of ``ids``), by id.
 
         An asset with analysed audio is timed from its cue points; one from a
         catalog whose audio has not arrived, from the catalog's duration
         (``has_audio`` False). An asset with neither is left out: it cannot be
         placed in an hour.
         """
-        params = {"station": station}
+        params: dict[str, Any] = {"station": station}
+        assets, artists, deals = _ASSETS, _ARTISTS, _RIGHTS
+        if ids is not None:
+            params["ids"] = sorted(ids)
+            only = Asset.id.in_(sa.bindparam("ids", expanding=True))
+            assets, artists, deals = assets.where(only), artists.where(only), deals.where(only)
         with _without_collection():
             with self.engine.connect() as conn:
-                credits = _credits(conn, params)
-                rights = _rights(conn, params)
-                rows = sorted(conn.execute(_ASSETS, params).all(), key=itemgetter(0))
+                credits = _credits(conn, artists, params)
+                rights = _rights(conn, deals, params)
+                rows = sorted(conn.execute(assets, params).all(), key=itemgetter(0))
             keys = _Keys(cache(title_key), cache(album_key))  # albums repeat on every track
             playables = []
             for row in rows:
@@ -122,9 +128,9 @@ def _without_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _credits(conn: Connection, params: dict[str, Any]) -> dict[str, Credits]:
+def _credits(conn: Connection, query: Executable, params: dict[str, Any]) -> dict[str, Credits]:
     credits: dict[str, Credits] = {}
-    for asset_id, name, key in conn.execute(_ARTISTS, params).all():  # fetchall: fastest
+    for asset_id, name, key in conn.execute(query, params).all():  # fetchall: fastest
         had = credits.get(asset_id)
         if had is None:  # the usual case: one artist
             credits[asset_id] = ((name,), (key,))
@@ -133,10 +139,12 @@ def _credits(conn: Connection, params: dict[str, Any]) -> dict[str, Credits]:
     return credits
 
 
-def _rights(conn: Connection, params: dict[str, Any]) -> dict[str, tuple[UsageRights, ...]]:
+def _rights(
+    conn: Connection, query: Executable, params: dict[str, Any]
+) -> dict[str, tuple[UsageRights, ...]]:
     grouped: dict[str, tuple[UsageRights, ...]] = {}
     made: dict[tuple[Any, ...], UsageRights] = {}
-    for asset_id, territories, valid_from, valid_until, uses in conn.execute(_RIGHTS, params).all():
+    for asset_id, territories, valid_from, valid_until, uses in conn.execute(query, params).all():
         key = (territories, valid_from, valid_until, uses)
         rights = made.get(key)
         if rights is None:
