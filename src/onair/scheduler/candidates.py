@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from onair.domain.schedule import Playable
 from onair.scheduler.air_history import AirHistory
-from onair.scheduler.checks import Binding, Check, Moment
+from onair.scheduler.checks import Check, Moment
 
 __all__ = ["Candidate", "Tally", "candidates"]
 
@@ -120,7 +120,7 @@ def _broken(
         if reason is None:
             continue
         tally.reject(check.name, song, reason)
-        if not check.breakable or isinstance(reason, Binding):
+        if not check.breakable:
             return None
         broken.append(check.name)
         if strict:

@@ -8,43 +8,26 @@ every stored item with a history rebuilt from scratch.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from onair.domain import rules as r
 from onair.domain.library import artist_key
 from onair.domain.programming import Category, StationProgram
 from onair.domain.schedule import Playable
-from onair.scheduler.air_ahead import AirAhead
 from onair.scheduler.air_history import AirHistory, Play
+from onair.scheduler.kept_hours import kept_hours_verdict
+from onair.scheduler.verdicts import MINUTE_MS, Check, Moment, Verdict, minutes_between
 
-__all__ = ["Binding", "Check", "Moment", "checks_for", "daypart_limited", "turnover_allows"]
+__all__ = [
+    "Check",
+    "Moment",
+    "checks_for",
+    "daypart_limited",
+    "turnover_allows",
+]
 
-_MINUTE_MS = 60_000
-_HOUR_MS = 3_600_000
-
-
-@dataclass(frozen=True, slots=True)
-class Moment:
-    """Where a song would air: the instant and the station-local day and time."""
-
-    at_ms: int
-    local_day: date
-    local_time: time
-
-    @property
-    def quarter(self) -> int:
-        return (self.local_time.hour * 60 + self.local_time.minute) // 15
-
-
-Verdict = Callable[[Playable, Moment, AirHistory], str | None]
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    name: str
-    breakable: bool
-    verdict: Verdict
+_MINUTE_MS = MINUTE_MS
+_HOUR_MS = 60 * MINUTE_MS
 
 
 def _between(moment: time, start: time, end: time) -> bool:
@@ -53,18 +36,14 @@ def _between(moment: time, start: time, end: time) -> bool:
 
 
 def _ago(now_ms: int, then_ms: int) -> str:
-    return f"{(now_ms - then_ms) / _MINUTE_MS:.0f} min ago"
+    return f"{minutes_between(then_ms, now_ms)} ago"
 
 
-def _later(now_ms: int, then_ms: int) -> str:
-    return f"{(then_ms - now_ms) / _MINUTE_MS:.0f} min later"
-
-
-class Binding(str):
-    """A reason no relaxation may override: breaking the rule here would break it for
-    a song in a kept (locked or aired) hour, where no relaxation is recorded."""
-
-    __slots__ = ()
+def _separation_ms(rule: r.ArtistSeparation | r.TitleSeparation | r.AlbumSeparation) -> int:
+    """The rule's separation in ms."""
+    if isinstance(rule, r.TitleSeparation):
+        return round(rule.hours * _HOUR_MS)
+    return round(rule.minutes * _MINUTE_MS)
 
 
 def _usage_rights(program: StationProgram) -> Verdict:
@@ -142,20 +121,13 @@ def _dmca(rule: r.DmcaComplement) -> Verdict:
 
 def _separation(rule: r.ArtistSeparation | r.TitleSeparation | r.AlbumSeparation) -> Verdict:
     if isinstance(rule, r.TitleSeparation):
-        gap_ms, what = round(rule.hours * _HOUR_MS), "title"
-        last, later = AirHistory.title_last_ms, AirAhead.next_title_ms
+        gap_ms, what, last = _separation_ms(rule), "title", AirHistory.title_last_ms
     elif isinstance(rule, r.ArtistSeparation):
-        gap_ms, what = round(rule.minutes * _MINUTE_MS), "artist"
-        last, later = AirHistory.artist_last_ms, AirAhead.next_artist_ms
+        gap_ms, what, last = _separation_ms(rule), "artist", AirHistory.artist_last_ms
     else:
-        gap_ms, what = round(rule.minutes * _MINUTE_MS), "album"
-        last, later = AirHistory.album_last_ms, AirAhead.next_album_ms
+        gap_ms, what, last = _separation_ms(rule), "album", AirHistory.album_last_ms
 
     def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
-        # A kept hour's play first: that breach could not be relaxed.
-        soon = later(history.ahead, song, at.at_ms)
-        if soon is not None and soon - at.at_ms < gap_ms:
-            return Binding(f"{what} plays again {_later(at.at_ms, soon)} in a kept hour")
         then = last(history, song)
         if then is not None and at.at_ms - then < gap_ms:
             return f"{what} played {_ago(at.at_ms, then)}"
@@ -168,9 +140,6 @@ def _rest(rule: r.Rest) -> Verdict:
     rest_ms = round(rule.hours * _HOUR_MS)
 
     def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
-        soon = history.ahead.next_play_ms(song.id, at.at_ms)
-        if soon is not None and soon - at.at_ms < rest_ms:
-            return Binding(f"plays again {_later(at.at_ms, soon)} in a kept hour")
         then = history.last_play_ms(song.id)
         if then is not None and at.at_ms - then < rest_ms:
             return f"resting: played {_ago(at.at_ms, then)}"
@@ -181,14 +150,7 @@ def _rest(rule: r.Rest) -> Verdict:
 
 def _max_plays(rule: r.MaxPlaysPerDay) -> Verdict:
     def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
-        played = history.plays_on(song.id, at.local_day)
-        if (
-            played
-            < rule.plays
-            <= played + history.ahead.plays_after(song.id, at.local_day, at.at_ms)
-        ):
-            return Binding(f"{rule.plays} plays on {at.local_day} with those in kept hours")
-        if played >= rule.plays:
+        if history.plays_on(song.id, at.local_day) >= rule.plays:
             return f"already {rule.plays} plays on {at.local_day}"
         return None
 
@@ -198,9 +160,6 @@ def _max_plays(rule: r.MaxPlaysPerDay) -> Verdict:
 def _horizontal(_: r.HorizontalRotation) -> Verdict:
     def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
         yesterday = at.local_day - timedelta(days=1)
-        tomorrow = at.local_day + timedelta(days=1)
-        if history.ahead.plays_in_quarter(song.id, tomorrow, at.quarter):
-            return Binding("plays in this quarter-hour tomorrow, in a kept hour")
         if history.played_in_quarter(song.id, yesterday, at.quarter):
             return "played in this quarter-hour yesterday"
         return None
@@ -332,6 +291,11 @@ def checks_for(program: StationProgram, category_name: str, members: Sequence[st
         rule = book.for_category(base.name, category)
         verdict = _verdict(program, rule, category_name, members, terms)
         if rule.enabled and verdict is not None:
+            # Against a kept hour's songs the rule binds whatever its own setting: the
+            # breach would sit in the kept hour, where no relaxation could record it.
+            ahead = kept_hours_verdict(rule)
+            if ahead is not None:
+                checks.append(Check(rule.name, False, ahead))
             checks.append(Check(rule.name, rule.breakable, verdict))
     return checks
 

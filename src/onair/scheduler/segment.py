@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from onair.domain.programming import ItemKind
 from onair.domain.schedule import Playable
 from onair.scheduler.candidates import Candidate, Tally, candidates
-from onair.scheduler.checks import Binding, Moment
+from onair.scheduler.checks import Moment
 from onair.scheduler.desk import Desk, Draft, natural_overlap
 from onair.scheduler.landing import MIN_PLAY_MS, land
 
@@ -256,7 +256,7 @@ class SegmentPlanner:
         for check in self.desk.checks[draft.category]:
             reason = check.verdict(song, moment, self.desk.history)
             if reason is not None:
-                if not check.breakable or isinstance(reason, Binding):
+                if not check.breakable:
                     return None
                 broken.append(check.name)
         return tuple(broken)

@@ -1,0 +1,41 @@
+"""What a rule check is: a verdict on one song at one moment, given what aired around it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, time
+
+from onair.domain.schedule import Playable
+from onair.scheduler.air_history import AirHistory
+
+__all__ = ["MINUTE_MS", "Check", "Moment", "Verdict", "minutes_between"]
+
+MINUTE_MS = 60_000
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """Where a song would air: the instant and the station-local day and time."""
+
+    at_ms: int
+    local_day: date
+    local_time: time
+
+    @property
+    def quarter(self) -> int:
+        return (self.local_time.hour * 60 + self.local_time.minute) // 15
+
+
+Verdict = Callable[[Playable, Moment, AirHistory], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    breakable: bool
+    verdict: Verdict
+
+
+def minutes_between(earlier_ms: int, later_ms: int) -> str:
+    return f"{(later_ms - earlier_ms) / MINUTE_MS:.0f} min"
