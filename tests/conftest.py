@@ -10,6 +10,7 @@ pytest_plugins = [
     "tests.fixtures.postgres",
     "tests.fixtures.nats",
     "tests.fixtures.s3",
+    "tests.fixtures.icecast",
 ]
 
 _TIERS = ("unit", "integration", "e2e")
