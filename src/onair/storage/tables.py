@@ -19,6 +19,9 @@ __all__ = [
     "Base",
     "IngestFile",
     "IngestReject",
+    "PlayoutAsRun",
+    "PlayoutOperatorAction",
+    "PlayoutState",
     "ProcessedEvent",
     "ScheduleHour",
     "ScheduleItemRow",
@@ -307,3 +310,68 @@ class ScheduleItemRow(Base):
     slot: Mapped[int | None] = mapped_column(sa.Integer)
     asset_id: Mapped[str | None] = mapped_column(sa.String(26), index=True)
     why: Mapped[Any] = mapped_column(sa.JSON)
+
+
+class PlayoutAsRun(Base):
+    """One airing as it really went out; the application only ever adds these rows.
+
+    ``schedule_item_id`` has no foreign key: the schedule may be rebuilt after
+    the hour aired, and what aired must stay as it was.
+    """
+
+    __tablename__ = "playout_as_run"
+    __table_args__ = (
+        sa.Index("ix_playout_as_run_station_actual_start", "station_id", "actual_start"),
+    )
+
+    play_id: Mapped[str] = mapped_column(sa.String(26), primary_key=True)
+    # RESTRICT: a station with a broadcast record cannot be deleted out from under it.
+    station_id: Mapped[str] = mapped_column(sa.ForeignKey("stations.id", ondelete="RESTRICT"))
+    schedule_item_id: Mapped[str | None] = mapped_column(sa.String(26))
+    asset_id: Mapped[str | None] = mapped_column(sa.String(26))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    category: Mapped[str] = mapped_column(sa.String(63))
+    title: Mapped[str] = mapped_column(sa.String(500))
+    artist: Mapped[str | None] = mapped_column(sa.String(500))
+    scheduled_start: Mapped[datetime | None] = mapped_column()
+    actual_start: Mapped[datetime] = mapped_column()
+    duration_s: Mapped[float] = mapped_column(sa.Float)
+    ended_by: Mapped[str] = mapped_column(sa.String(16))
+    substitution_reason: Mapped[str | None] = mapped_column(sa.Text)
+    adjustments: Mapped[Any] = mapped_column(sa.JSON)
+    listeners: Mapped[int | None] = mapped_column(sa.Integer)
+    recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class PlayoutState(Base):
+    """Where a station's engine stands, overwritten as it plays, so a restart resumes."""
+
+    __tablename__ = "playout_state"
+
+    station_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True
+    )
+    play_id: Mapped[str] = mapped_column(sa.String(26))
+    asset_id: Mapped[str] = mapped_column(sa.String(26))
+    schedule_item_id: Mapped[str | None] = mapped_column(sa.String(26))
+    started_at: Mapped[datetime] = mapped_column()
+    offset_samples: Mapped[int] = mapped_column(sa.BigInteger)
+    saved_at: Mapped[datetime] = mapped_column()
+    held: Mapped[bool] = mapped_column(sa.Boolean)
+    queued: Mapped[Any] = mapped_column(sa.JSON)  # asset ids inserted next, in order
+
+
+class PlayoutOperatorAction(Base):
+    """One operator trigger, who and when; the application only ever adds these rows."""
+
+    __tablename__ = "playout_operator_actions"
+    __table_args__ = (sa.Index("ix_playout_operator_actions_station_at", "station_id", "at"),)
+
+    id: Mapped[str] = mapped_column(sa.String(26), primary_key=True)
+    station_id: Mapped[str] = mapped_column(sa.ForeignKey("stations.id", ondelete="RESTRICT"))
+    trigger: Mapped[str] = mapped_column(sa.String(16))
+    who: Mapped[str] = mapped_column(sa.String(200))
+    at: Mapped[datetime] = mapped_column()
+    asset_id: Mapped[str | None] = mapped_column(sa.String(26))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    correlation_id: Mapped[str | None] = mapped_column(sa.String(200))

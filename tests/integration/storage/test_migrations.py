@@ -28,6 +28,9 @@ TABLES = {
     "ingest_rejects",
     "asset_sounds",
     "asset_search",
+    "playout_as_run",
+    "playout_state",
+    "playout_operator_actions",
 }
 
 
@@ -56,8 +59,10 @@ def _schema_objects(engine: Engine) -> set[str]:
 def test_migrations_go_up_down_to_nothing_and_up_again(database_url: str, engine: Engine) -> None:
     assert current_revision(database_url) is None
     upgrade(database_url)
-    assert current_revision(database_url) == head_revision() == "0006"
+    assert current_revision(database_url) == head_revision() == "0007"
     assert set(sa.inspect(engine).get_table_names()) >= TABLES
+    downgrade(database_url, "0006")
+    assert "playout_as_run" not in sa.inspect(engine).get_table_names()
     downgrade(database_url, "0004")
     assert "vocal_gender" not in {c["name"] for c in sa.inspect(engine).get_columns("assets")}
     downgrade(database_url, "0003")
