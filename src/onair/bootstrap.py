@@ -13,9 +13,10 @@ import multiprocessing
 import os
 import socket
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import uvicorn
@@ -28,6 +29,8 @@ from onair.api import HealthCheck, create_app
 from onair.bus import BusError, EventBus, InMemoryBus
 from onair.config import BusKind, ObjectStoreKind, Settings, mask_url
 from onair.domain.library import SOUND_DIMENSIONS, AssetKind
+from onair.domain.programming import ItemKind, NoProgram, StationProgram
+from onair.domain.schedule import epoch_ms
 from onair.ingest.batch import BatchSummary, Ingests, run_batch
 from onair.ingest.catalog_load import CatalogLoad, load_catalog
 from onair.ingest.discovery import Discovery
@@ -38,6 +41,12 @@ from onair.ingest.workers import RemoteIntake, serve_ingest
 from onair.observability import configure_logging, get_logger
 from onair.observability.metrics import BusMetrics
 from onair.observability.tracing import configure_tracing
+from onair.playout.lineup import AirRules, Lineup
+from onair.playout.master_cache import MasterCache
+from onair.playout.mixer import Mixer
+from onair.playout.preparer import Preparer
+from onair.playout.render import render_play_ids
+from onair.playout.timeline import Timeline, TimelineSettings
 from onair.scheduler.keeper import ScheduleKeeper
 from onair.scheduler.ports import ProgramStore
 from onair.scheduler.service import BuildReport, Scheduler, published_events
@@ -48,6 +57,7 @@ from onair.storage.object_store import ObjectStore, ObjectStoreError
 from onair.storage.pg_vector_index import PgVectorIndex
 from onair.storage.repositories import DatabaseSeenEvents, StationNotFound, Stations
 from onair.storage.repositories.library import SqlLibrary
+from onair.storage.repositories.playout_library import SqlPlayoutLibrary
 from onair.storage.repositories.programs import SqlPrograms
 from onair.storage.repositories.schedule_library import SqlScheduleLibrary
 from onair.storage.repositories.schedules import SqlSchedules
@@ -67,12 +77,15 @@ __all__ = [
     "open_discovery",
     "open_library",
     "open_programs",
+    "open_render",
     "open_scheduler",
     "open_station",
+    "playout_rules",
     "prepare_data_dir",
     "publish_schedule",
     "run_ingest",
     "serve",
+    "timeline_settings",
     "upgrade_database",
 ]
 
@@ -484,3 +497,52 @@ async def serve(
             keeper.stop()
         await station.close()
         log.info("station_stopped", station=settings.station)
+
+
+def playout_rules(settings: Settings, program: StationProgram | None) -> AirRules:
+    """Air-time checks from the station file, fallback and fill from the settings and clocks."""
+    if program is None:
+        return AirRules(fallback_categories=tuple(settings.playout_fallback_categories),
+                        window=timedelta(seconds=settings.playout_window_s))  # fmt: skip
+    fills = [(name, c) for name, c in program.categories.items() if c.type is ItemKind.FILL]
+    fill_name, fill = fills[0] if fills else (None, None)
+    return AirRules(
+        territory=program.territory,
+        use=program.use,
+        fallback_categories=tuple(settings.playout_fallback_categories),
+        fill_category=fill_name,
+        fill_kinds=frozenset(k.value for k in fill.asset_kinds) if fill else frozenset({"bed"}),
+        window=timedelta(seconds=settings.playout_window_s),
+    )
+
+
+def timeline_settings(settings: Settings) -> TimelineSettings:
+    return TimelineSettings(
+        duck_db=settings.playout_duck_db,
+        early_fade_s=settings.playout_early_fade_s,
+        silence_dbfs=settings.playout_silence_dbfs,
+        silence_s=settings.playout_silence_s,
+    )
+
+
+@contextmanager
+def open_render(settings: Settings, t0: datetime) -> Iterator[Timeline]:
+    """A timeline over the station's schedule from ``t0``, for ``onair playout render``."""
+    engine = _engine(settings)
+    try:
+        _schema_ready(settings)
+        objects = _object_store(settings)
+        try:
+            program: StationProgram | None = SqlPrograms(engine).current(settings.station).program
+        except NoProgram:
+            program = None
+        rules = playout_rules(settings, program)
+        play_ids = render_play_ids(epoch_ms(t0))
+        lineup = Lineup(settings.station, SqlSchedules(engine), SqlPlayoutLibrary(engine),
+                        rules, play_ids)  # fmt: skip
+        cache = MasterCache(objects, settings.data_dir / "cache" / "masters")
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="decode") as pool:
+            mixer = Mixer(ceiling_dbtp=settings.true_peak_ceiling_dbtp)
+            yield Timeline(lineup, Preparer(cache, pool), mixer, t0, timeline_settings(settings))
+    finally:
+        engine.dispose()

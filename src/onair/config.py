@@ -91,6 +91,14 @@ class Settings(BaseSettings):
     true_peak_ceiling_dbtp: float = Field(default=-1.0, ge=-12.0, le=0.0)
     silence_threshold_dbfs: float = Field(default=-60.0, ge=-120.0, le=-20.0)
 
+    # Playout: how the engine bends sound and time (see docs/playout.md).
+    playout_window_s: float = Field(default=600.0, ge=30.0, le=7200.0)
+    playout_duck_db: float = Field(default=12.0, ge=0.0, le=40.0)
+    playout_early_fade_s: float = Field(default=2.0, ge=0.1, le=15.0)
+    playout_silence_dbfs: float = Field(default=-50.0, ge=-90.0, le=-20.0)
+    playout_silence_s: float = Field(default=5.0, ge=1.0, le=60.0)
+    playout_fallback_categories: list[str] = Field(default_factory=list)
+
     tracing: TracingExporter = TracingExporter.NONE
     otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"
 

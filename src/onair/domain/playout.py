@@ -120,7 +120,8 @@ class AirItem:
     schedule_item_id: str | None = None  # None: inserted, fill or fallback rotation
     scheduled_start: datetime | None = None
     hard: bool = False
-    overlap_next_ms: int = 0  # how far the next item starts before this one's end
+    overlap_next_ms: int | None = None  # the schedule's overlap with the next; None: natural
+    planned_ms: int | None = None  # the schedule's air length, shorter when it fades early
     talk_up: bool = False  # a voice that airs over the next song's intro
     substitution_reason: str | None = None  # why this asset airs instead of the scheduled one
 
@@ -131,6 +132,11 @@ class AirItem:
     @property
     def length_samples(self) -> int:
         return samples_of(self.cue_out_s) - samples_of(self.cue_in_s)
+
+    @property
+    def natural_overlap_samples(self) -> int:
+        """From the segue point to cue-out: how far the next item may start over this one."""
+        return max(0, samples_of(self.cue_out_s) - max(samples_of(self.segue_s), 0))
 
     @property
     def post_samples(self) -> int:

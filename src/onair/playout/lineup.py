@@ -1,0 +1,324 @@
+"""What airs next: operator inserts first, then the published schedule, then fallback rotation.
+
+Every item is checked at air time (audio present, usage rights for this
+station's territory and use on this day); one that fails is swapped for a
+compliant asset of the same category and the swap carries the reason. When
+the schedule runs out or cannot be read, rotation from the fallback
+categories takes over, still checking rights (17 U.S.C. 114(d)(2) covers only
+what the deals allow).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from onair.domain.playout import AirItem, AssetSound
+from onair.domain.programming import ItemKind
+from onair.domain.rights import Use
+from onair.domain.schedule import Playable, ScheduledItem
+from onair.observability import get_logger
+from onair.playout.ports import PlayoutLibrary, PlayoutSchedule
+
+__all__ = ["AirRules", "Lineup", "air_item"]
+
+log = get_logger("onair.playout.lineup")
+
+_KIND_OF_ASSET = {
+    "music": ItemKind.MUSIC, "spot": ItemKind.SPOT, "promo": ItemKind.PROMO,
+    "voice": ItemKind.VOICE, "jingle": ItemKind.JINGLE, "sweeper": ItemKind.JINGLE,
+    "station_id": ItemKind.ID, "liner": ItemKind.VOICE, "bed": ItemKind.FILL,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AirRules:
+    """The station facts air-time checks need, and where fallback audio comes from."""
+
+    territory: str = "US"
+    use: Use = Use.NON_INTERACTIVE_WEBCAST
+    fallback_categories: tuple[str, ...] = ()  # empty: any music
+    fill_category: str | None = "fill"
+    fill_kinds: frozenset[str] = frozenset({"bed"})  # asset kinds the fill category draws from
+    window: timedelta = timedelta(minutes=10)  # the look-ahead of prepared items
+    recent: timedelta = timedelta(hours=1)  # a substitute or fallback song not aired within
+
+
+def air_item(
+    play_id: str,
+    playable: Playable,
+    sound: AssetSound,
+    *,
+    scheduled: ScheduledItem | None = None,
+    category: str | None = None,
+    reason: str | None = None,
+) -> AirItem:
+    """The airing of ``playable``, in the place of ``scheduled`` when it has one."""
+    same = scheduled is not None and scheduled.asset_id == playable.id
+    return AirItem(
+        play_id=play_id,
+        asset_id=playable.id,
+        kind=scheduled.kind if scheduled else _KIND_OF_ASSET.get(playable.kind, ItemKind.MUSIC),
+        category=scheduled.category if scheduled else (category or playable.category or ""),
+        title=playable.title,
+        artist=playable.artist,
+        master_key=sound.master_key,
+        cue_in_s=sound.cue_in_s,
+        cue_out_s=sound.cue_out_s,
+        intro_s=sound.intro_s,
+        segue_s=sound.segue_s,
+        gain_db=sound.gain_db,
+        ending=sound.ending,
+        schedule_item_id=scheduled.id if scheduled else None,
+        scheduled_start=scheduled.start if scheduled else None,
+        hard=scheduled.hard if scheduled else False,
+        overlap_next_ms=scheduled.overlap_next_ms if scheduled and same else None,
+        planned_ms=scheduled.duration_ms if scheduled and same else None,
+        talk_up=bool(scheduled and scheduled.why.get("talk_up")),
+        substitution_reason=reason,
+    )
+
+
+class Lineup:
+    """The engine's source of airings, in order."""
+
+    def __init__(
+        self,
+        station: str,
+        schedule: PlayoutSchedule,
+        library: PlayoutLibrary,
+        rules: AirRules,
+        new_play_id: Callable[[str | None], str],
+    ) -> None:
+        self.station = station
+        self._schedule = schedule
+        self._library = library
+        self.rules = rules
+        self._new_play_id = new_play_id
+        self._cursor: tuple[datetime, int] | None = None
+        self._inserts: deque[str] = deque()
+        self._playables: dict[str, Playable] = {}
+        self._sounds: dict[str, AssetSound] = {}
+        self._no_sound: set[str] = set()  # asked before and found without audio
+        self._category_of: dict[str, str] = {}  # asset id -> category the schedule gave it
+        self._aired: dict[str, datetime] = {}  # asset id -> when it last aired
+        self._rotation = 0
+        self.faults: list[str] = []  # read and cleared by the engine, which reports them
+
+    # -- operator inserts and cursor ---------------------------------------------------
+
+    def insert_next(self, asset_id: str) -> None:
+        self._inserts.append(asset_id)
+
+    def queued(self) -> tuple[str, ...]:
+        return tuple(self._inserts)
+
+    def start_at(self, at: datetime) -> ScheduledItem | None:
+        """Place the cursor so the item on air at ``at`` comes next; returns that item."""
+        items = self._read(at - timedelta(hours=1), at + self.rules.window)
+        on_air = [i for i in items if i.start <= at and i.asset_id is not None]
+        current = on_air[-1] if on_air and on_air[-1].next_start > at else None
+        if current is not None:
+            self._cursor = (current.start, current.position - 1)
+        else:
+            self._cursor = (at, -1)
+        return current
+
+    def remember_aired(self, asset_id: str, at: datetime) -> None:
+        self._aired[asset_id] = at
+
+    # -- what comes next --------------------------------------------------------------
+
+    def peek(self, at: datetime) -> ScheduledItem | None:
+        """The next scheduled item with audio planned, without taking it."""
+        upcoming = self._upcoming(at)
+        return upcoming[0] if upcoming else None
+
+    def next_item(self, at: datetime) -> AirItem | None:
+        """The airing to start at ``at``; None only when no audio at all can be found."""
+        if self._inserts:
+            asset_id = self._inserts.popleft()
+            item = self._unscheduled(asset_id, at, "inserted by an operator")
+            if item is not None:
+                return item
+        upcoming = self._upcoming(at)
+        if upcoming:
+            scheduled = upcoming[0]
+            self._cursor = (scheduled.start, scheduled.position)
+            return self._checked(scheduled, at)
+        return self.fallback(at, "the schedule has nothing to air")
+
+    def upcoming(self, at: datetime) -> list[ScheduledItem]:
+        """The scheduled items with audio planned in the look-ahead window, in order."""
+        return self._upcoming(at)
+
+    def sound(self, asset_id: str) -> AssetSound | None:
+        self._load([asset_id])
+        return self._sounds.get(asset_id)
+
+    def forget(self, asset_id: str) -> None:
+        """Stop offering ``asset_id`` (its master failed) until the library is read again."""
+        self._sounds.pop(asset_id, None)
+        self._no_sound.add(asset_id)
+
+    def has_inserts(self) -> bool:
+        return bool(self._inserts)
+
+    def skip_to(self, kind: ItemKind, at: datetime) -> bool:
+        """Move the cursor to just before the next scheduled item of ``kind`` (break now)."""
+        for scheduled in self._upcoming(at, horizon=timedelta(hours=2)):
+            if scheduled.kind is kind:
+                self._cursor = (scheduled.start, scheduled.position - 1)
+                return True
+        return False
+
+    def take(self, scheduled: ScheduledItem) -> None:
+        """Move the cursor past ``scheduled`` without airing it (dropped for time)."""
+        self._cursor = (scheduled.start, scheduled.position)
+
+    def _upcoming(self, at: datetime, horizon: timedelta | None = None) -> list[ScheduledItem]:
+        cursor = self._cursor or (at, -1)
+        items = self._read(cursor[0], at + (horizon or self.rules.window))
+        return [i for i in items if (i.start, i.position) > cursor and i.asset_id is not None]
+
+    def _read(self, start: datetime, end: datetime) -> list[ScheduledItem]:
+        try:
+            items = self._schedule.history(self.station, start, end)
+        except Exception as exc:  # the database away: fallback rotation carries the air
+            self.faults.append(f"schedule cannot be read: {exc}")
+            return []
+        for item in items:
+            if item.asset_id is not None:
+                self._category_of[item.asset_id] = item.category
+        return items
+
+    # -- checks and swaps ---------------------------------------------------------------
+
+    def _checked(self, scheduled: ScheduledItem, at: datetime) -> AirItem | None:
+        assert scheduled.asset_id is not None
+        self._load([scheduled.asset_id])
+        playable = self._playables.get(scheduled.asset_id)
+        problem = self.problem(scheduled.asset_id, at)
+        if problem is None and playable is not None:
+            sound = self._sounds[scheduled.asset_id]
+            return air_item(self._new_play_id(scheduled.id), playable, sound, scheduled=scheduled)
+        return self.substitute(scheduled, at, problem or "not in the library")
+
+    def problem(self, asset_id: str, at: datetime) -> str | None:
+        """Why ``asset_id`` may not air at ``at``, or None."""
+        playable = self._playables.get(asset_id)
+        if playable is None:
+            return "not in the library"
+        if asset_id not in self._sounds:
+            return "has no audio"
+        rules, day = self.rules, at.date()
+        if not any(r.allows(rules.use, rules.territory, day) for r in playable.rights):
+            return f"no usage rights for {rules.use.value} in {rules.territory} on {day}"
+        return None
+
+    def substitute(self, scheduled: ScheduledItem, at: datetime, why: str) -> AirItem | None:
+        """A compliant asset of the scheduled item's category, closest in length."""
+        reason = f"scheduled {scheduled.asset_id} {why}"
+        chosen = self._pick(self._in_category(scheduled.category), at, scheduled.duration_ms)
+        if chosen is None:
+            return self.fallback(at, f"{reason}; no other {scheduled.category} asset may air")
+        playable, sound = chosen
+        play_id = self._new_play_id(scheduled.id)
+        return air_item(play_id, playable, sound, scheduled=scheduled, reason=reason)
+
+    def fallback(self, at: datetime, why: str) -> AirItem | None:
+        """The next song of fallback rotation (least recently aired first)."""
+        cats = self.rules.fallback_categories
+        pool = [p for c in cats for p in self._in_category(c)] if cats else self._music()
+        chosen = self._pick(pool or self._music(), at, None)
+        if chosen is None:
+            self.faults.append(f"fallback rotation has nothing that may air ({why})")
+            return None
+        playable, sound = chosen
+        reason = f"fallback rotation: {why}"
+        return air_item(self._new_play_id(None), playable, sound, reason=reason)
+
+    def fill(self, at: datetime, gap_ms: int) -> AirItem | None:
+        """A fill item for ``gap_ms`` (the longest that fits, else the shortest)."""
+        if self.rules.fill_category is None:
+            return None
+        kinds = self.rules.fill_kinds
+        pool = self._in_category(self.rules.fill_category)
+        named = {p.id for p in pool}
+        pool += [p for p in self._playables.values() if p.kind in kinds and p.id not in named]
+        chosen = self._pick(pool, at, gap_ms, fit=True)
+        if chosen is None:
+            return None
+        playable, sound = chosen
+        item = air_item(self._new_play_id(None), playable, sound, category=self.rules.fill_category)
+        return item
+
+    def _pick(
+        self, pool: Iterable[Playable], at: datetime, length_ms: int | None, *, fit: bool = False
+    ) -> tuple[Playable, AssetSound] | None:
+        ids = sorted({p.id for p in pool})
+        self._load(ids)
+        recent = at - self.rules.recent
+        ok = [self._playables[i] for i in ids if self.problem(i, at) is None]
+        if not ok:
+            return None
+        fresh = [
+            p for p in ok if self._aired.get(p.id, datetime.min.replace(tzinfo=at.tzinfo)) < recent
+        ]
+        pool_ok = fresh or sorted(ok, key=lambda p: self._aired.get(p.id, at))[:1]
+        if length_ms is None:
+            self._rotation += 1
+            never = [p for p in pool_ok if p.id not in self._aired]
+            choice = (never or pool_ok)[self._rotation % len(never or pool_ok)]
+        elif fit:
+            fits = [p for p in pool_ok if p.length_ms <= length_ms]
+            choice = max(fits, key=lambda p: (p.length_ms, p.id)) if fits else min(
+                pool_ok, key=lambda p: (p.length_ms, p.id))  # fmt: skip
+        else:
+            choice = min(pool_ok, key=lambda p: (abs(p.length_ms - length_ms), p.id))
+        return choice, self._sounds[choice.id]
+
+    def _unscheduled(self, asset_id: str, at: datetime, reason: str) -> AirItem | None:
+        self._load([asset_id])
+        problem = self.problem(asset_id, at)
+        if problem is not None:
+            self.faults.append(f"insert of {asset_id} refused: it {problem}")
+            return None
+        playable = self._playables[asset_id]
+        return air_item(self._new_play_id(None), playable, self._sounds[asset_id], reason=reason)
+
+    # -- the library --------------------------------------------------------------------
+
+    def load_library(self) -> None:
+        """Read every asset's rule facts (kept for fallback when the database goes away)."""
+        try:
+            self._playables = {p.id: p for p in self._library.playables(self.station)}
+        except Exception as exc:
+            self.faults.append(f"library cannot be read: {exc}")
+
+    def _load(self, ids: Iterable[str]) -> None:
+        missing = [i for i in ids if i not in self._sounds and i not in self._no_sound]
+        if not missing:
+            return
+        unknown = [i for i in missing if i not in self._playables]
+        try:
+            if unknown:
+                found = self._library.playables(self.station, unknown)
+                self._playables.update((p.id, p) for p in found)
+            self._sounds.update(self._library.sounds(self.station, missing))
+        except Exception as exc:
+            self.faults.append(f"library cannot be read: {exc}")
+            return
+        self._no_sound.update(i for i in missing if i not in self._sounds)
+
+    def _in_category(self, category: str) -> list[Playable]:
+        return [
+            p
+            for p in self._playables.values()
+            if (p.category or self._category_of.get(p.id)) == category
+        ]
+
+    def _music(self) -> list[Playable]:
+        return [p for p in self._playables.values() if p.kind == "music" and p.has_audio]

@@ -1,0 +1,428 @@
+"""The on-air timeline: airings placed on the station's sample clock and mixed block by block.
+
+Sample 0 is the instant ``t0``; every decision (where the next item starts,
+where a song fades early for a hard post) is made in samples, so a render and
+a live run of the same schedule place every item on the same sample. The
+timeline is synchronous: a render drives it as fast as it can, the live
+engine drives it from a worker thread paced by the wall clock.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+
+from onair.domain.library import Ending
+from onair.domain.playout import SAMPLE_RATE, AirItem, AssetSound, EndedBy, samples_of
+from onair.domain.programming import ItemKind
+from onair.domain.schedule import ScheduledItem
+from onair.playout.decoder import UndecodableAudio
+from onair.playout.lineup import Lineup
+from onair.playout.master_cache import MasterUnavailable
+from onair.playout.mixer import Mixer
+from onair.playout.preparer import Preparer
+
+__all__ = ["Airing", "Happening", "HappeningKind", "Timeline", "TimelineSettings"]
+
+
+@dataclass(frozen=True)
+class TimelineSettings:
+    """How the engine bends time and sound; every figure a station engineer may tune."""
+
+    duck_db: float = 12.0  # music under a talk-up voice
+    duck_ramp_s: float = 0.3
+    early_fade_s: float = 2.0  # a song faded early for a hard post fades this long
+    skip_fade_s: float = 1.0
+    hard_tolerance_s: float = 0.5  # a hard item this close to its post starts where it is
+    min_play_s: float = 10.0  # a soft item that would air less than this before a post is dropped
+    cold_cut_s: float = 0.01  # the de-click on a hard cut into a cold open
+    lead_s: float = 3.0  # how long before its start an item is placed on the mixer
+    silence_dbfs: float = -50.0
+    silence_s: float = 5.0
+
+
+class HappeningKind(StrEnum):
+    STARTED = "started"
+    ENDED = "ended"
+    TRANSITION = "transition"
+    FAILOVER = "failover"
+    ERROR = "error"
+
+
+@dataclass
+class Airing:
+    """An item placed on the mixer: where it starts, where the next starts, how it ended."""
+
+    item: AirItem
+    start: int
+    length: int
+    next_at: int
+    ended_by: EndedBy = EndedBy.NATURAL
+    adjustments: list[str] = field(default_factory=list)
+    started: bool = False
+
+
+@dataclass(frozen=True)
+class Happening:
+    """Something that happened at a station sample (the engine turns these into events)."""
+
+    kind: HappeningKind
+    sample: int
+    airing: Airing | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class Timeline:
+    """Places the lineup's airings on the sample clock and renders the master."""
+
+    def __init__(
+        self,
+        lineup: Lineup,
+        preparer: Preparer,
+        mixer: Mixer,
+        t0: datetime,
+        settings: TimelineSettings | None = None,
+        resume_start: Callable[[ScheduledItem], datetime | None] | None = None,
+    ) -> None:
+        self.lineup = lineup
+        self.preparer = preparer
+        self.mixer = mixer
+        self.t0 = t0
+        self.settings = settings or TimelineSettings()
+        self._resume_start = resume_start
+        self._airings: list[Airing] = []  # placed and not yet ended, in start order
+        self._pending: deque[AirItem] = deque()  # taken back off the mixer by a trigger
+        self._next_at = 0
+        self._post: int | None = None  # the hard post the items being placed run towards
+        self._held = False
+        self._silent = 0
+        self._happenings: list[Happening] = []
+        self._begun = False
+        self._resume_at: int | None = None
+        self._pending_note: str | None = None  # a hard start's miss, noted on its airing
+
+    # -- time --------------------------------------------------------------------------
+
+    def instant(self, sample: int) -> datetime:
+        return self.t0 + timedelta(microseconds=round(sample * 1_000_000 / SAMPLE_RATE))
+
+    def sample_of(self, at: datetime) -> int:
+        return round((at - self.t0).total_seconds() * SAMPLE_RATE)
+
+    @property
+    def on_air(self) -> Airing | None:
+        """The latest airing that has started and not ended."""
+        started = [a for a in self._airings if a.started]
+        return started[-1] if started else None
+
+    def sounding(self) -> list[Airing]:
+        """Airings that have started and not ended, in start order."""
+        return [a for a in self._airings if a.started]
+
+    @property
+    def held(self) -> bool:
+        return self._held
+
+    # -- running -----------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Join the schedule at ``t0``: the item on air then resumes at its offset."""
+        if self._begun:
+            return
+        self._begun = True
+        self.lineup.load_library()
+        current = self.lineup.start_at(self.t0)
+        if current is not None:
+            began = (self._resume_start(current) if self._resume_start else None) or current.start
+            self._next_at = self._resume_at = min(0, self.sample_of(began))
+        self._collect_faults()
+
+    def advance(self, frames: int) -> tuple[np.ndarray, list[Happening]]:
+        """Render the next ``frames`` samples; returns them and what happened in them."""
+        start = self.mixer.position
+        lead = samples_of(self.settings.lead_s)
+        while not self._held and self._next_at <= start + frames + lead:
+            if not self._place_next():
+                break
+        ends = {a.item.play_id: self.mixer.ends_at(a.item.play_id) for a in self._airings}
+        block = self.mixer.render(frames)
+        self._report(start, start + frames, ends)
+        self._watch_silence(block)
+        happened, self._happenings = self._happenings, []
+        return block, happened
+
+    # -- operator triggers ----------------------------------------------------------------
+
+    def skip(self, note: str = "skipped by an operator") -> bool:
+        """Fade what is on air now and start the next item; False if nothing is on air."""
+        at = self.mixer.horizon
+        self._unplace(at)
+        sounding = [a for a in self._airings if self.mixer.ends_at(a.item.play_id) > at]
+        for airing in sounding:
+            fade = samples_of(self.settings.skip_fade_s)
+            self.mixer.fade_out(airing.item.play_id, at, fade)
+            airing.ended_by = EndedBy.SKIP
+            airing.adjustments.append(note)
+        self._next_at = at
+        return bool(sounding)
+
+    def insert_now(self, asset_id: str) -> None:
+        self.lineup.insert_next(asset_id)
+        self.skip(f"faded for {asset_id}, inserted now by an operator")
+
+    def insert_next(self, asset_id: str) -> None:
+        self._unplace(self.mixer.horizon)
+        self.lineup.insert_next(asset_id)
+
+    def hold(self) -> None:
+        """Stop after the item on air; nothing more is placed until :meth:`resume`."""
+        self._unplace(self.mixer.horizon)
+        self._held = True
+
+    def resume(self) -> None:
+        if self._held:
+            self._held = False
+            self._next_at = max(self._next_at, self.mixer.horizon)
+
+    def break_now(self) -> bool:
+        """Jump to the next spot break; False if none is scheduled in the next two hours."""
+        if not self.lineup.skip_to(ItemKind.SPOT, self.instant(self.mixer.horizon)):
+            return False
+        self._unplace(self.mixer.horizon)
+        self._pending.clear()
+        self.skip("skipped for a break now by an operator")
+        return True
+
+    def _unplace(self, at: int) -> None:
+        """Take airings that have not started by ``at`` back off the mixer, in order."""
+        later = [a for a in self._airings if a.start >= at and not a.started]
+        for airing in reversed(later):
+            self.mixer.cut(airing.item.play_id, at)
+            self._airings.remove(airing)
+            self._pending.appendleft(airing.item)
+        if later:
+            self._next_at = later[0].start
+
+    # -- placing -----------------------------------------------------------------------
+
+    def _place_next(self) -> bool:
+        at = max(self._next_at, self.mixer.horizon)
+        if self._resume_at is not None:  # the item on air at a restart, joined part way
+            at, self._resume_at = self._resume_at, None
+        instant = self.instant(at)
+        item = self._next_item(at, instant)
+        self._collect_faults()
+        if item is None:
+            self._next_at = at + SAMPLE_RATE  # nothing airable at all: look again in a second
+            return False
+        self._prepare_window(instant)
+        try:
+            decoded = self.preparer.take(self._sound_of(item))
+        except (MasterUnavailable, UndecodableAudio, OSError) as exc:
+            self._fail(at, item, str(exc))
+            return True
+        at = self._land_hard(item, at)
+        airing = Airing(item, at, len(decoded.audio), at)
+        fade_in = self._fade_in(airing)
+        self.mixer.place(item.play_id, decoded.audio, at, gain_db=item.gain_db, fade_in=fade_in)
+        self._transition(airing)
+        self._time_next(airing, decoded.problem)
+        self._airings.append(airing)
+        self.lineup.remember_aired(item.asset_id, self.instant(at))
+        return True
+
+    def _next_item(self, at: int, instant: datetime) -> AirItem | None:
+        if self._pending and not self.lineup.has_inserts():
+            return self._pending.popleft()
+        self._post = self._next_post(instant)
+        if self._post is not None and at < self._post - samples_of(self.settings.hard_tolerance_s):
+            upcoming = self.lineup.peek(instant)
+            if upcoming is not None and upcoming.hard and not self.lineup.has_inserts():
+                return self._fill(at, instant, self._post)
+        item = self.lineup.next_item(instant)
+        while item is not None and self._drop_for_post(item, at):
+            item = self.lineup.next_item(instant)
+        return item
+
+    def _next_post(self, instant: datetime) -> int | None:
+        for scheduled in self.lineup.upcoming(instant):
+            if scheduled.hard:
+                return self.sample_of(scheduled.nominal_start or scheduled.start)
+        return None
+
+    def _drop_for_post(self, item: AirItem, at: int) -> bool:
+        """A soft item with no time to air before the next hard post is dropped."""
+        if item.hard or self._post is None or item.schedule_item_id is None:
+            return False
+        if at + samples_of(self.settings.min_play_s) <= self._post:
+            return False
+        note = f"dropped {item.title!r} ({item.schedule_item_id}) to make the hard post"
+        if self._airings:
+            self._airings[-1].adjustments.append(note)
+        self._happenings.append(Happening(HappeningKind.TRANSITION, at, None, {"dropped": note}))
+        return True
+
+    def _fill(self, at: int, instant: datetime, post: int) -> AirItem | None:
+        gap_ms = round((post - at) * 1000 / SAMPLE_RATE)
+        item = self.lineup.fill(instant, gap_ms)
+        if item is None:
+            return self.lineup.next_item(instant)  # the hard item starts early: nothing to fill
+        return item
+
+    def _land_hard(self, item: AirItem, at: int) -> int:
+        """Where a hard item starts: on its post when the chain is within tolerance of it."""
+        if not item.hard or item.scheduled_start is None:
+            return at
+        error = at - self.sample_of(item.scheduled_start)
+        if abs(error) > samples_of(self.settings.hard_tolerance_s):
+            side = "late" if error > 0 else "early"
+            note = f"started {abs(error) / SAMPLE_RATE:.2f} s {side} for its hard post"
+            self._pending_note = note
+        return at
+
+    def _transition(self, incoming: Airing) -> None:
+        """Crossfade, duck under a talk-up, or cut, against what is still sounding."""
+        at = incoming.start
+        sounding = [a for a in self._airings if self.mixer.placed(a.item.play_id)
+                    and self.mixer.ends_at(a.item.play_id) > at
+                    and a is not incoming]  # fmt: skip
+        kind = "segue"
+        for outgoing in sounding:
+            key, tail = outgoing.item.play_id, self.mixer.ends_at(outgoing.item.play_id) - at
+            if outgoing.item.talk_up and incoming.item.kind is ItemKind.MUSIC:
+                ramp = samples_of(self.settings.duck_ramp_s)
+                self.mixer.duck(incoming.item.play_id, at, at + tail, self.settings.duck_db, ramp)
+                kind = "talk_up"
+                continue  # the voice plays out over the intro
+            if incoming.item.post_samples == 0 or outgoing.item.ending is Ending.COLD:
+                self.mixer.fade_out(key, at, min(tail, samples_of(self.settings.cold_cut_s)))
+                kind = "cut"
+            else:
+                self.mixer.fade_out(key, at, tail)
+                kind = "crossfade"
+            if outgoing.ended_by is EndedBy.NATURAL:
+                outgoing.ended_by = EndedBy.CROSSFADE
+        detail = {"kind": kind, "to": incoming.item.play_id,
+                  "from": [a.item.play_id for a in sounding]}  # fmt: skip
+        self._happenings.append(Happening(HappeningKind.TRANSITION, at, incoming, detail))
+
+    def _fade_in(self, airing: Airing) -> int:
+        previous = self._airings[-1] if self._airings else None
+        if previous is None or previous.item.talk_up or airing.item.post_samples == 0:
+            return 0
+        if not self.mixer.placed(previous.item.play_id):
+            return 0
+        overlap = self.mixer.ends_at(previous.item.play_id) - airing.start
+        return max(0, overlap) if previous.item.ending is not Ending.COLD else 0
+
+    def _time_next(self, airing: Airing, problem: str | None) -> None:
+        """Where the following item starts, and any fade the plan or a post asks of this one."""
+        item, at = airing.item, airing.start
+        if item.planned_ms is not None and item.overlap_next_ms is not None:
+            planned = min(airing.length, samples_of(item.planned_ms / 1000))
+            overlap = samples_of(item.overlap_next_ms / 1000)
+            if planned < airing.length - samples_of(0.05):
+                self._fade(airing, at + planned, EndedBy.FADE_EARLY, "faded early as scheduled")
+        else:
+            planned = airing.length
+            overlap = min(item.natural_overlap_samples, airing.length)
+        airing.next_at = at + planned - min(overlap, planned)
+        if problem is not None:  # a damaged file: crossfade out where its audio ends
+            cross = min(samples_of(self.settings.early_fade_s), airing.length // 2)
+            airing.next_at = min(airing.next_at, at + airing.length - cross)
+            airing.ended_by = EndedBy.FAILOVER
+            airing.adjustments.append(problem)
+            self._happenings.append(Happening(HappeningKind.FAILOVER, at, airing,
+                                              {"reason": problem}))  # fmt: skip
+        if self._pending_note:
+            airing.adjustments.append(self._pending_note)
+            self._pending_note = None
+        self._meet_post(airing)
+        self._next_at = airing.next_at
+
+    def _meet_post(self, airing: Airing) -> None:
+        """Fade this soft item early when it would run past the next hard post."""
+        post, tolerance = self._post, samples_of(self.settings.hard_tolerance_s)
+        if airing.item.hard or post is None or airing.next_at <= post + tolerance:
+            return
+        upcoming = self.lineup.peek(self.instant(airing.start))
+        if upcoming is None or not upcoming.hard:
+            return  # soft items still to come before the post; the last of them meets it
+        late = airing.next_at - post
+        self._fade(airing, post, EndedBy.FADE_EARLY,
+                   f"faded {late / SAMPLE_RATE:.1f} s early for the hard post")  # fmt: skip
+        airing.next_at = post
+
+    def _fade(self, airing: Airing, until: int, ended_by: EndedBy, note: str) -> None:
+        """Fade ``airing`` out so it is silent at ``until``."""
+        fade = max(1, min(samples_of(self.settings.early_fade_s), until - airing.start))
+        self.mixer.fade_out(airing.item.play_id, until - fade, fade)
+        airing.ended_by = ended_by
+        airing.adjustments.append(note)
+
+    def _fail(self, at: int, item: AirItem, reason: str) -> None:
+        """An item whose audio cannot be had is replaced; the air never waits for it."""
+        self._happenings.append(Happening(HappeningKind.FAILOVER, at, None,
+                                          {"play_id": item.play_id, "asset_id": item.asset_id,
+                                           "reason": reason}))  # fmt: skip
+        self.lineup.forget(item.asset_id)
+        replacement = self.lineup.fallback(self.instant(at), f"{item.asset_id} failed: {reason}")
+        if replacement is not None:
+            self._pending.appendleft(replacement)
+
+    # -- reporting ----------------------------------------------------------------------
+
+    def _report(self, start: int, end: int, ends: dict[str, int]) -> None:
+        for airing in self._airings:
+            if not airing.started and airing.start < end:
+                airing.started = True
+                self._happenings.append(Happening(HappeningKind.STARTED, max(airing.start, start),
+                                                  airing))  # fmt: skip
+        for airing in list(self._airings):
+            key = airing.item.play_id
+            finish = self.mixer.ends_at(key) if self.mixer.placed(key) else ends.get(key, start)
+            if finish <= end:
+                self._airings.remove(airing)
+                self._happenings.append(Happening(HappeningKind.ENDED, finish, airing))
+
+    def _watch_silence(self, block: np.ndarray) -> None:
+        peak = float(np.max(np.abs(block))) if len(block) else 0.0
+        if peak > 10 ** (self.settings.silence_dbfs / 20) or self._held:
+            self._silent = 0
+            return
+        self._silent += len(block)
+        if self._silent < samples_of(self.settings.silence_s):
+            return
+        self._silent = 0
+        at = self.mixer.horizon
+        quiet = self.settings
+        reason = f"output below {quiet.silence_dbfs:.0f} dBFS for {quiet.silence_s:.0f} s"
+        self._happenings.append(Happening(HappeningKind.FAILOVER, at, None, {"reason": reason}))
+        replacement = self.lineup.fallback(self.instant(at), reason)
+        if replacement is not None:
+            self._pending.appendleft(replacement)
+            self._next_at = at
+
+    def _collect_faults(self) -> None:
+        for fault in self.lineup.faults:
+            self._happenings.append(Happening(HappeningKind.ERROR, self.mixer.position, None,
+                                              {"reason": fault}))  # fmt: skip
+        self.lineup.faults.clear()
+
+    def _prepare_window(self, instant: datetime) -> None:
+        wanted: set[str] = set()
+        for scheduled in self.lineup.upcoming(instant):
+            sound = self.lineup.sound(scheduled.asset_id) if scheduled.asset_id else None
+            if sound is not None:
+                self.preparer.want(sound)
+                wanted.add(sound.asset_id)
+
+    def _sound_of(self, item: AirItem) -> AssetSound:
+        return AssetSound(item.asset_id, item.master_key, item.cue_in_s, item.cue_out_s,
+                          item.intro_s, item.segue_s, item.gain_db, item.ending)  # fmt: skip
