@@ -34,7 +34,7 @@ def tone(seconds: float, hz: float = 440.0, amplitude: float = 0.5) -> Pcm:
 
 def decode(data: bytes, fmt: str) -> Pcm:
     """The first channel of ``data`` decoded by FFmpeg, as a listener's player would."""
-    with av.open(io.BytesIO(data), format="ogg" if fmt == "opus" else fmt) as container:
+    with av.open(io.BytesIO(data), "r", format="ogg" if fmt == "opus" else fmt) as container:
         frames = [f.to_ndarray() for f in container.decode(audio=0)]
     if not frames:
         return np.zeros(0, np.float32)
