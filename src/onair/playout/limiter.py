@@ -6,12 +6,12 @@ absolute, maximum. The oversampling filter is the Kaiser-windowed sinc (beta 5,
 three fractional-delay phases (1/4, 1/2, 3/4 of a sample) beside the samples
 themselves, so the limiter and a meter built on ``resample_poly`` read the same peak.
 
-The gain is built from per-sample required gains ``min(1, ceiling / peak)``:
-held over the filter's reach and the look-ahead (a sliding minimum), released
-exponentially, then averaged over the look-ahead, so that it ramps down across
-the look-ahead before a peak (no click), is flat over the peak, and comes back
-with the release time constant. Where nothing nearby needs limiting the gain is
-exactly 1.0 and the output is the input, bit for bit, ``latency`` samples later.
+The gain comes from the reduction each 4x over needs, ``1 - ceiling / peak``:
+held over the filter's reach and the look-ahead, released exponentially, then
+averaged over the look-ahead, so that it ramps down across the look-ahead before
+a peak (no click), is flat over the peak, and comes back with the release time
+constant. Where nothing nearby needs limiting the gain is exactly 1.0 and the
+output is the input, bit for bit, ``latency`` samples later.
 """
 
 from __future__ import annotations
@@ -62,22 +62,6 @@ def _last(tail: _A, new: _A) -> _A:
     return np.concatenate([tail[len(new) :], new])
 
 
-def _sliding(values: Floats, width: int, reduce: np.ufunc, pad: float) -> Floats:
-    """``reduce`` over every window of ``width`` values (van Herk / Gil-Werman, O(n)).
-
-    Returns ``len(values) - width + 1`` results; result i covers ``values[i:i+width]``.
-    """
-    count = len(values) - width + 1
-    rows = -(-len(values) // width)
-    padded = np.full(rows * width, pad)
-    padded[: len(values)] = values
-    # Accumulate down the columns of the transpose: numpy vectorizes across rows that way.
-    grid = padded.reshape(rows, width).T.copy()
-    prefix = reduce.accumulate(grid, axis=0).T.ravel()
-    suffix = reduce.accumulate(grid[::-1], axis=0)[::-1].T.ravel()
-    return np.asarray(reduce(suffix[:count], prefix[width - 1 : width - 1 + count]))
-
-
 class TruePeakLimiter:
     """Keeps the master's true peak at or under ``ceiling_dbtp``, ``latency`` samples late.
 
@@ -95,16 +79,20 @@ class TruePeakLimiter:
         self._release = release_ms * SAMPLE_RATE / 1000  # time constant, in samples
         self._phases = _oversampling_phases()
         self._search = self.ceiling * 10 ** (-_SEARCH_DB / 20)
-        # A sample bounds the 4x points of the 2*_REACH intervals around it; those and
-        # the look-ahead make the window of the required-gain minimum.
-        self._hold = 2 * _REACH + self._lookahead - 1
+        # A sample feeds the 4x points of the 2*_REACH intervals around it; the gain
+        # must be down over those and the look-ahead it ramps across: the hold.
         self.latency = 2 * _REACH + self._lookahead - 2
+        hold = self.latency
+        # Rather than hold then release, each over's reduction is deepened by what the
+        # release takes off over the hold (2% at the defaults, under 0.1 dB of gain) and
+        # released at once: it is still complete over the hold, and a running maximum
+        # does the whole envelope (see _released).
+        self._deepen = hold / self._release
         self._x_tail = np.zeros((2 * _REACH - 1, CHANNELS), np.float32)
-        self._r_tail = np.ones(self._hold - 1)
         self._d_tail = np.zeros(self._lookahead - 1)
         self._d_last = 0.0
         self._delay = np.zeros((self.latency, CHANNELS), np.float32)
-        self._idle = True  # no reduction pending: required gains, reductions all clear
+        self._steps = np.arange(_MAX_BLOCK) / self._release
 
     def process(self, block: Block) -> Block:
         """The limited signal for ``block`` (frames, 2) float32, ``latency`` samples late."""
@@ -117,14 +105,16 @@ class TruePeakLimiter:
             return np.concatenate(pieces)
         block = np.asarray(block, np.float32)
         delayed = self._delayed(block)
-        required = self._required_gains(block)
+        overs = self._overs(block)
         self._x_tail = _last(self._x_tail, block)
-        if required is None and self._idle:
+        if overs is None and self._d_last == 0.0 and not self._d_tail.any():
             return delayed
-        gain = self._gain(required, len(block))
-        if gain is None:
-            return delayed
-        return np.multiply(delayed, gain[:, None], dtype=np.float32)
+        gain = self._gain(overs, len(block))
+        if gain is not None:
+            # Channel by channel: broadcasting the gain over (frames, 2) is twice as slow.
+            for channel in range(CHANNELS):
+                delayed[:, channel] *= gain
+        return delayed
 
     def _delayed(self, block: Block) -> Block:
         """``block`` pushed through the delay line: what comes out of it now."""
@@ -139,74 +129,72 @@ class TruePeakLimiter:
             self._delay = np.concatenate([self._delay[n:], block])
         return out
 
-    def _required_gains(self, block: Block) -> Floats | None:
-        """The gain each new 4x interval needs (None: all 1).
+    def _overs(self, block: Block) -> tuple[npt.NDArray[np.intp], Floats] | None:
+        """Where the 4x signal goes over the ceiling, and the reduction each over needs.
 
-        Value j belongs to the interval ``_REACH`` samples before the block's sample j,
-        the newest whose filter window the block completes.
+        Position j is the interval ``_REACH`` samples before the block's sample j: the
+        newest one whose filter window the block completes.
         """
         loud = max(float(block.max()), -float(block.min()))
         tail = max(float(self._x_tail.max()), -float(self._x_tail.min()))
         if max(loud, tail) <= self._search:
             return None
         ext = np.concatenate([self._x_tail, block])
-        level = np.abs(ext).max(axis=1)
-        near = np.maximum(level[_REACH - 1 : -_REACH], level[_REACH:][: len(block)])
-        starts = np.flatnonzero(near > self._search)
-        if len(starts) == 0:
-            return None
-        peaks = self._true_peaks(ext, starts)
-        over = peaks > self.ceiling
-        if not over.any():
-            return None
-        required = np.ones(len(block))
-        required[starts[over]] = self.ceiling / peaks[over]
-        return required
-
-    def _true_peaks(self, ext: Block, starts: npt.NDArray[np.intp]) -> Floats:
-        """The 4x peak, over both channels, of the intervals whose windows start at ``starts``."""
-        width = 2 * _REACH
-        peaks = np.zeros(len(starts))
+        peaks = np.zeros(len(block))
         for channel in range(CHANNELS):
-            samples = np.ascontiguousarray(ext[:, channel])
-            if len(starts) * 3 > len(samples):
-                # Most intervals are read: one pass over all of them beats gathering.
-                every = np.lib.stride_tricks.sliding_window_view(samples, width)
-                points = np.abs(np.ascontiguousarray(every) @ self._phases).max(axis=1)[starts]
-            else:
-                windows = samples[starts[:, None] + np.arange(width)]
-                points = np.abs(windows @ self._phases).max(axis=1)
-            np.maximum(peaks, points, out=peaks)
-        return peaks
+            samples = ext[:, channel]
+            level = np.abs(samples)
+            near = np.maximum(level[_REACH - 1 : -_REACH], level[_REACH:][: len(block)])
+            starts = np.flatnonzero(near > self._search)
+            if len(starts) == 0:
+                continue
+            windows = np.lib.stride_tricks.sliding_window_view(samples, 2 * _REACH)
+            points = np.abs(windows[starts] @ self._phases)
+            # Column by column: numpy's max over a short axis is many times slower.
+            found = np.maximum(np.maximum(points[:, 0], points[:, 1]), points[:, 2])
+            np.maximum(found, points[:, 3], out=found)
+            peaks[starts] = np.maximum(peaks[starts], found)
+        where = np.flatnonzero(peaks > self.ceiling)
+        if len(where) == 0:
+            return None
+        return where, 1.0 - self.ceiling / peaks[where]
 
-    def _gain(self, required: Floats | None, n: int) -> npt.NDArray[np.float32] | None:
+    def _gain(
+        self, overs: tuple[npt.NDArray[np.intp], Floats] | None, n: int
+    ) -> npt.NDArray[np.float32] | None:
         """The gain for the block's delayed samples (None: exactly 1.0 throughout)."""
-        fresh = np.ones(n) if required is None else required
-        held = _sliding(np.concatenate([self._r_tail, fresh]), self._hold, np.minimum, 1.0)
-        self._r_tail = _last(self._r_tail, fresh)
-        reduction = self._released(1.0 - held)
+        reduction = self._released(overs, n)
+        lookahead = self._lookahead
         ext = np.concatenate([self._d_tail, reduction])
         self._d_tail = ext[len(ext) - len(self._d_tail) :]
-        sums = np.cumsum(np.concatenate([[0.0], ext]))
-        smoothed: Floats = np.maximum(sums[self._lookahead :] - sums[: -self._lookahead], 0.0)
-        self._idle = self._d_last == 0.0 and not self._d_tail.any() and (self._r_tail == 1).all()
+        sums = np.zeros(len(ext) + 1)
+        np.cumsum(ext, out=sums[1:])
+        # The mean reduction over the look-ahead: the attack ramps across it.
+        smoothed: Floats = sums[lookahead:] - sums[:-lookahead]
         if not smoothed.any():
             return None
-        return (1.0 - smoothed / self._lookahead).astype(np.float32)
+        np.maximum(smoothed, 0.0, out=smoothed)
+        smoothed *= -1.0 / lookahead
+        smoothed += 1.0
+        return smoothed.astype(np.float32)
 
-    def _released(self, target: Floats) -> Floats:
-        """Reductions that jump up to ``target`` at once and decay exponentially after.
+    def _released(self, overs: tuple[npt.NDArray[np.intp], Floats] | None, n: int) -> Floats:
+        """Reductions that jump up to each over's at once and decay exponentially after.
 
         ``d[j] = max(target[j], a * d[j-1])`` with ``a = exp(-1/release)``, computed
         without a loop: in logs it is a running maximum of ``log target[i] + i/release``.
         """
-        n = len(target)
-        steps = np.arange(n) / self._release
-        with np.errstate(divide="ignore"):
-            logs = np.log(target) + steps
+        steps = self._steps[:n]
+        logs = np.full(n, -np.inf)
+        if overs is not None:
+            where, needed = overs
+            logs[where] = np.log(needed) + self._deepen + steps[where]
         if self._d_last > 0:
             logs[0] = max(logs[0], math.log(self._d_last) - 1 / self._release)
-        reduction = np.exp(np.maximum.accumulate(logs) - steps)
+        np.maximum.accumulate(logs, out=logs)
+        logs -= steps
+        reduction: Floats = np.exp(logs)
         reduction[reduction < _SNAP] = 0.0
+        np.minimum(reduction, 1.0, out=reduction)
         self._d_last = float(reduction[-1])
         return reduction
