@@ -156,12 +156,14 @@ class Mixer:
         if length < 0:
             raise ValueError(f"fade-out length of {key!r} is negative ({length})")
         item.fades.append((at, length))
-        item.end = max(item.start, min(item.end, at + length))
+        self._shorten(key, item, at + length)
 
     def cut(self, key: str, at: int) -> None:
-        """Stop ``key`` dead at station sample ``at`` (nothing of it sounds from ``at`` on)."""
-        item = self._changing(key, at)
-        item.end = max(item.start, min(item.end, at))
+        """Stop ``key`` dead at station sample ``at`` (nothing of it sounds from ``at`` on).
+
+        Cut at or before its start, an airing leaves the mix and its key may be placed again.
+        """
+        self._shorten(key, self._changing(key, at), at)
 
     def duck(self, key: str, start: int, end: int, depth_db: float, ramp: int) -> None:
         """Lower ``key`` by ``depth_db`` dB over ``[start, end)``, ramps inside the span."""
@@ -242,6 +244,13 @@ class Mixer:
         if item is None or item.end <= self._position:
             raise KeyError(f"{key!r} is not in the mix")
         return item
+
+    def _shorten(self, key: str, item: _Placement, end: int) -> None:
+        """End ``key`` by ``end``; if it now never sounds, it leaves the mix."""
+        item.end = min(item.end, end)
+        if item.end <= item.start:
+            del self._items[key]
+            self._ended[key] = item.start
 
     def _retire(self) -> None:
         """Forget airings that have ended, keeping their end for :meth:`ends_at`."""

@@ -211,6 +211,19 @@ def test_changes_before_the_horizon_are_refused() -> None:
     assert mixer.ends_at("song") == mixer.horizon
 
 
+def test_an_airing_cut_before_it_starts_can_be_placed_again_later() -> None:
+    first, second = noise(RATE, seed=5), noise(RATE, seed=6)
+    mixer = Mixer()
+    mixer.place("song", first, 2 * RATE)
+    mixer.render(RATE)
+    mixer.cut("song", mixer.horizon)  # taken back off before it aired
+    assert not mixer.placed("song")
+    mixer.place("song", second, 3 * RATE)
+    out = mixer.render(4 * RATE)
+    assert not out[: 2 * RATE].any()
+    np.testing.assert_array_equal(out[2 * RATE : 3 * RATE], second)
+
+
 def test_a_key_airs_once_at_a_time() -> None:
     mixer = Mixer()
     mixer.place("song", noise(RATE), 0)
