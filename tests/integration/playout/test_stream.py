@@ -125,7 +125,7 @@ def first_audible_byte_end(mp3: bytes) -> int:
 
 
 async def test_a_title_goes_out_only_after_the_bytes_of_its_first_sample(hub: StreamHub) -> None:
-    metaint = 2000
+    metaint = 300  # under one MP3 frame (384 bytes): one frame early would show
     await play(hub, silence(1.0), "A - One")
     async with serving(StreamApp(hub, metaint=metaint)) as url, httpx.AsyncClient() as client:
         icy = listen(client, f"{url}/stream.mp3", 80_000, {"Icy-MetaData": "1"})
