@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import uvicorn
 from fastapi import FastAPI
@@ -56,6 +57,7 @@ from onair.storage.fs_store import FilesystemObjectStore
 from onair.storage.object_store import ObjectStore, ObjectStoreError
 from onair.storage.pg_vector_index import PgVectorIndex
 from onair.storage.repositories import DatabaseSeenEvents, StationNotFound, Stations
+from onair.storage.repositories.as_run import SqlAsRun
 from onair.storage.repositories.library import SqlLibrary
 from onair.storage.repositories.playout_library import SqlPlayoutLibrary
 from onair.storage.repositories.programs import SqlPrograms
@@ -74,6 +76,7 @@ __all__ = [
     "ingest_options",
     "load_catalogs",
     "masked_database_url",
+    "open_as_run",
     "open_discovery",
     "open_library",
     "open_programs",
@@ -85,6 +88,7 @@ __all__ = [
     "publish_schedule",
     "run_ingest",
     "serve",
+    "station_zone",
     "timeline_settings",
     "upgrade_database",
 ]
@@ -544,5 +548,25 @@ def open_render(settings: Settings, t0: datetime) -> Iterator[Timeline]:
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="decode") as pool:
             mixer = Mixer(ceiling_dbtp=settings.true_peak_ceiling_dbtp)
             yield Timeline(lineup, Preparer(cache, pool), mixer, t0, timeline_settings(settings))
+    finally:
+        engine.dispose()
+
+
+def station_zone(settings: Settings) -> ZoneInfo:
+    """The station's timezone: its station file's, else the settings'."""
+    with open_programs(settings) as programs:
+        try:
+            return programs.current(settings.station).program.zone
+        except NoProgram:
+            return ZoneInfo(settings.timezone)
+
+
+@contextmanager
+def open_as_run(settings: Settings) -> Iterator[SqlAsRun]:
+    """The as-run log in the settings' database, for commands that run outside ``serve``."""
+    engine = _engine(settings)
+    try:
+        _schema_ready(settings)
+        yield SqlAsRun(engine)
     finally:
         engine.dispose()

@@ -16,6 +16,7 @@ from rich.table import Table
 from onair import bootstrap
 from onair.cli import ingest as _ingest
 from onair.cli import library as _library
+from onair.cli import playout as _playout
 from onair.cli import schedule as _schedule
 from onair.cli import station as _station
 from onair.cli.common import (
@@ -235,3 +236,4 @@ app.command("ingest")(_ingest.ingest)
 app.add_typer(_library.library_app, name="library")
 app.add_typer(_station.station_app, name="station")
 app.add_typer(_schedule.schedule_app, name="schedule")
+app.add_typer(_playout.playout_app, name="playout")

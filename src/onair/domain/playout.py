@@ -119,6 +119,8 @@ class AirItem:
     ending: Ending = Ending.FADE
     schedule_item_id: str | None = None  # None: inserted, fill or fallback rotation
     scheduled_start: datetime | None = None
+    # Where the schedule's next item starts: a shorter substitute is followed by fill to here.
+    scheduled_end: datetime | None = None
     hard: bool = False
     overlap_next_ms: int | None = None  # the schedule's overlap with the next; None: natural
     planned_ms: int | None = None  # the schedule's air length, shorter when it fades early

@@ -24,6 +24,8 @@ from onair.playout.ports import PlayoutLibrary, PlayoutSchedule
 
 __all__ = ["AirRules", "Lineup", "air_item"]
 
+VOICE = ItemKind.VOICE
+
 log = get_logger("onair.playout.lineup")
 
 _KIND_OF_ASSET = {
@@ -42,6 +44,7 @@ class AirRules:
     fallback_categories: tuple[str, ...] = ()  # empty: any music
     fill_category: str | None = "fill"
     fill_kinds: frozenset[str] = frozenset({"bed"})  # asset kinds the fill category draws from
+    music_gap_s: float = 30.0  # a gap longer than this is filled with a song, faded to fit
     window: timedelta = timedelta(minutes=10)  # the look-ahead of prepared items
     recent: timedelta = timedelta(hours=1)  # a substitute or fallback song not aired within
 
@@ -55,13 +58,20 @@ def air_item(
     category: str | None = None,
     reason: str | None = None,
 ) -> AirItem:
-    """The airing of ``playable``, in the place of ``scheduled`` when it has one."""
+    """The airing of ``playable``, in the place of ``scheduled`` when it has one.
+
+    A substitute keeps the scheduled item's time: one that is longer is faded
+    at the scheduled length, so the items after it stay on time.
+    """
     same = scheduled is not None and scheduled.asset_id == playable.id
+    boxed = scheduled is not None and (same or playable.length_ms > scheduled.duration_ms)
+    kind = scheduled.kind if scheduled and same else _KIND_OF_ASSET.get(playable.kind)
+    home = category or (scheduled.category if scheduled else None) or playable.category
     return AirItem(
         play_id=play_id,
         asset_id=playable.id,
-        kind=scheduled.kind if scheduled else _KIND_OF_ASSET.get(playable.kind, ItemKind.MUSIC),
-        category=scheduled.category if scheduled else (category or playable.category or ""),
+        kind=kind or ItemKind.MUSIC,
+        category=home or "",
         title=playable.title,
         artist=playable.artist,
         master_key=sound.master_key,
@@ -73,9 +83,10 @@ def air_item(
         ending=sound.ending,
         schedule_item_id=scheduled.id if scheduled else None,
         scheduled_start=scheduled.start if scheduled else None,
+        scheduled_end=scheduled.next_start if scheduled and not same else None,
         hard=scheduled.hard if scheduled else False,
-        overlap_next_ms=scheduled.overlap_next_ms if scheduled and same else None,
-        planned_ms=scheduled.duration_ms if scheduled and same else None,
+        overlap_next_ms=scheduled.overlap_next_ms if scheduled and boxed else None,
+        planned_ms=scheduled.duration_ms if scheduled and boxed else None,
         talk_up=bool(scheduled and scheduled.why.get("talk_up")),
         substitution_reason=reason,
     )
@@ -181,7 +192,13 @@ class Lineup:
     def _upcoming(self, at: datetime, horizon: timedelta | None = None) -> list[ScheduledItem]:
         cursor = self._cursor or (at, -1)
         items = self._read(cursor[0], at + (horizon or self.rules.window))
-        return [i for i in items if (i.start, i.position) > cursor and i.asset_id is not None]
+        # A voice link not produced yet is left out (the song it talks up airs at its time);
+        # any other item without audio is aired by a substitute in its time.
+        return [
+            i
+            for i in items
+            if (i.start, i.position) > cursor and (i.asset_id is not None or i.kind is not VOICE)
+        ]
 
     def _read(self, start: datetime, end: datetime) -> list[ScheduledItem]:
         try:
@@ -197,7 +214,8 @@ class Lineup:
     # -- checks and swaps ---------------------------------------------------------------
 
     def _checked(self, scheduled: ScheduledItem, at: datetime) -> AirItem | None:
-        assert scheduled.asset_id is not None
+        if scheduled.asset_id is None:
+            return self.substitute(scheduled, at, "was planned and has no audio yet")
         self._load([scheduled.asset_id])
         playable = self._playables.get(scheduled.asset_id)
         problem = self.problem(scheduled.asset_id, at)
@@ -220,15 +238,21 @@ class Lineup:
 
     def substitute(self, scheduled: ScheduledItem, at: datetime, why: str) -> AirItem | None:
         """A compliant asset of the scheduled item's category, closest in length."""
-        reason = f"scheduled {scheduled.asset_id} {why}"
+        what = scheduled.asset_id or f"{scheduled.kind.value} item"
+        reason = f"scheduled {what} {why}"
         chosen = self._pick(self._in_category(scheduled.category), at, scheduled.duration_ms)
+        if chosen is None and scheduled.duration_ms <= self.rules.music_gap_s * 1000:
+            chosen = self._fill_pick(at, scheduled.duration_ms)
         if chosen is None:
-            return self.fallback(at, f"{reason}; no other {scheduled.category} asset may air")
+            why = f"{reason}; no other {scheduled.category} asset may air"
+            return self.fallback(at, why, scheduled)
         playable, sound = chosen
         play_id = self._new_play_id(scheduled.id)
         return air_item(play_id, playable, sound, scheduled=scheduled, reason=reason)
 
-    def fallback(self, at: datetime, why: str) -> AirItem | None:
+    def fallback(
+        self, at: datetime, why: str, scheduled: ScheduledItem | None = None
+    ) -> AirItem | None:
         """The next song of fallback rotation (least recently aired first)."""
         cats = self.rules.fallback_categories
         pool = [p for c in cats for p in self._in_category(c)] if cats else self._music()
@@ -238,22 +262,31 @@ class Lineup:
             return None
         playable, sound = chosen
         reason = f"fallback rotation: {why}"
-        return air_item(self._new_play_id(None), playable, sound, reason=reason)
+        play_id = self._new_play_id(scheduled.id if scheduled else None)
+        return air_item(play_id, playable, sound, scheduled=scheduled, reason=reason)
 
     def fill(self, at: datetime, gap_ms: int) -> AirItem | None:
-        """A fill item for ``gap_ms`` (the longest that fits, else the shortest)."""
+        """A fill item for ``gap_ms`` (the longest that fits, else the shortest).
+
+        A long gap gets a song of fallback rotation instead, faded by the engine to fit.
+        """
+        if gap_ms > self.rules.music_gap_s * 1000:
+            return self.fallback(at, f"filling {gap_ms / 1000:.0f} s")
+        chosen = self._fill_pick(at, gap_ms)
+        if chosen is None or self.rules.fill_category is None:
+            return None
+        playable, sound = chosen
+        item = air_item(self._new_play_id(None), playable, sound, category=self.rules.fill_category)
+        return item
+
+    def _fill_pick(self, at: datetime, gap_ms: int) -> tuple[Playable, AssetSound] | None:
         if self.rules.fill_category is None:
             return None
         kinds = self.rules.fill_kinds
         pool = self._in_category(self.rules.fill_category)
         named = {p.id for p in pool}
         pool += [p for p in self._playables.values() if p.kind in kinds and p.id not in named]
-        chosen = self._pick(pool, at, gap_ms, fit=True)
-        if chosen is None:
-            return None
-        playable, sound = chosen
-        item = air_item(self._new_play_id(None), playable, sound, category=self.rules.fill_category)
-        return item
+        return self._pick(pool, at, gap_ms, fit=True)
 
     def _pick(
         self, pool: Iterable[Playable], at: datetime, length_ms: int | None, *, fit: bool = False

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -106,6 +106,7 @@ class Timeline:
         self._begun = False
         self._resume_at: int | None = None
         self._pending_note: str | None = None  # a hard start's miss, noted on its airing
+        self._box_end: int | None = None  # a substitute's scheduled time, filled to its end
 
     # -- time --------------------------------------------------------------------------
 
@@ -240,8 +241,14 @@ class Timeline:
     def _next_item(self, at: int, instant: datetime) -> AirItem | None:
         if self._pending and not self.lineup.has_inserts():
             return self._pending.popleft()
+        tolerance = samples_of(self.settings.hard_tolerance_s)
+        if self._box_end is not None and at < self._box_end - tolerance:
+            item = self.lineup.fill(instant, round((self._box_end - at) * 1000 / SAMPLE_RATE))
+            if item is not None:
+                return replace(item, scheduled_end=self.instant(self._box_end))
+        self._box_end = None
         self._post = self._next_post(instant)
-        if self._post is not None and at < self._post - samples_of(self.settings.hard_tolerance_s):
+        if self._post is not None and at < self._post - tolerance:
             upcoming = self.lineup.peek(instant)
             if upcoming is not None and upcoming.hard and not self.lineup.has_inserts():
                 return self._fill(at, instant, self._post)
@@ -343,8 +350,19 @@ class Timeline:
         if self._pending_note:
             airing.adjustments.append(self._pending_note)
             self._pending_note = None
+        self._keep_box(airing)
         self._meet_post(airing)
         self._next_at = airing.next_at
+
+    def _keep_box(self, airing: Airing) -> None:
+        """A substitute airs in the scheduled item's time: filled up to it, faded at its end."""
+        end = airing.item.scheduled_end
+        if end is None:
+            return
+        self._box_end = box = self.sample_of(end)
+        if airing.next_at > box + samples_of(self.settings.hard_tolerance_s):
+            self._fade(airing, box, EndedBy.FADE_EARLY, "faded at the end of the scheduled time")
+            airing.next_at = box
 
     def _meet_post(self, airing: Airing) -> None:
         """Fade this soft item early when it would run past the next hard post."""

@@ -138,6 +138,23 @@ def test_a_missing_master_is_substituted_without_dead_air(world: World) -> None:
     assert longest_silence_s(pcm[: 38 * 48_000]) < 2.0
 
 
+def test_a_planned_break_without_audio_is_aired_in_its_time(world: World) -> None:
+    world.asset("a", 440, 30, tail_s=2)
+    world.asset("b", 660, 30, tail_s=2)
+    world.asset("bed", 150, 40, kind=AssetKind.BED, category="fill", tail_s=1)
+    spots = {"planned_s": 20, "category": "spots"}
+    world.plan(("a", MUSIC), ("", ItemKind.SPOT, spots), ("b", MUSIC))
+    pcm, report = world.render(70)
+
+    stand_in = report.as_run[1]
+    assert stand_in.asset_id == "bed"
+    assert stand_in.schedule_item_id == "item-001"
+    assert "planned and has no audio" in (stand_in.substitution_reason or "")
+    assert stand_in.duration_s == pytest.approx(20.0, abs=0.01)  # faded at the planned length
+    assert _starts(report.as_run, "b") == pytest.approx(48.0, abs=0.001)  # on time
+    assert longest_silence_s(pcm) < 2.0
+
+
 def test_an_empty_schedule_airs_fallback_rotation(world: World) -> None:
     world.asset("a", 440, 15, tail_s=2)
     world.asset("b", 660, 15, tail_s=2)

@@ -113,19 +113,21 @@ class World:
         for n, entry in enumerate(entries):
             asset_id, kind = entry[0], entry[1]
             options: dict[str, Any] = entry[2] if len(entry) > 2 else {}
-            playable = self.playables[asset_id]
+            playable = self.playables.get(asset_id)  # "": planned, no audio yet
             if "at_s" in options:
                 at = T0 + timedelta(seconds=options["at_s"])
-            duration = round(options.get("planned_s", playable.length_ms / 1000) * 1000)
-            overlap = playable.length_ms - playable.segue_ms
+            length_s = playable.length_ms / 1000 if playable else 0.0
+            duration = round(options.get("planned_s", length_s) * 1000)
+            overlap = playable.length_ms - playable.segue_ms if playable else 0
             why: dict[str, Any] = {}
             if options.get("talk_up"):
                 overlap, why = duration, {"talk_up": True}
             self.items.append(ScheduledItem(
                 id=f"item-{n:03d}", hour=T0, position=n, start=at, duration_ms=duration,
-                overlap_next_ms=overlap, kind=kind, category=playable.category or "music",
+                overlap_next_ms=overlap, kind=kind,
+                category=options.get("category") or (playable and playable.category) or "music",
                 hard=bool(options.get("hard")), nominal_start=at if options.get("hard") else None,
-                slot=n, asset_id=asset_id, why=why,
+                slot=n, asset_id=asset_id or None, why=why,
             ))  # fmt: skip
             at += timedelta(milliseconds=duration - overlap)
 
