@@ -10,8 +10,10 @@ The gain comes from the reduction each 4x over needs, ``1 - ceiling / peak``:
 held over the filter's reach and the look-ahead, released exponentially, then
 averaged over the look-ahead, so that it ramps down across the look-ahead before
 a peak (no click), is flat over the peak, and comes back with the release time
-constant. Where nothing nearby needs limiting the gain is exactly 1.0 and the
-output is the input, bit for bit, ``latency`` samples later.
+constant. The gain is smooth on that scale, so it is worked out per frame of
+``_FRAME`` samples and drawn between frames as straight lines: the costly steps run
+at a sixteenth of the sample rate. Where nothing nearby needs limiting the gain is
+exactly 1.0 and the output is the input, bit for bit, ``latency`` samples later.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ _KAISER_BETA = 5.0
 _SEARCH_DB = 3.5
 _SNAP = 1e-6  # a gain reduction below this is none: the gain goes back to exactly 1.0
 _MAX_BLOCK = 1 << 16  # longer blocks are processed in pieces (bounded memory and exponents)
+_FRAME = 16  # samples per point of the gain envelope
 
 
 def _oversampling_phases() -> npt.NDArray[np.float32]:
@@ -62,6 +65,99 @@ def _last(tail: _A, new: _A) -> _A:
     return np.concatenate([tail[len(new) :], new])
 
 
+class _Envelope:
+    """The gain reduction, one point per frame, from the overs found in the signal.
+
+    Over ``p`` (a stream index) with reduction ``v`` must be fully applied to stream
+    indices ``[p + lookahead - 1, p + hold]``. Per frame: the largest reduction of its
+    overs, held and released (one running maximum), averaged over the look-ahead;
+    per sample: a straight line between frame points. Samples come out ``2 * _FRAME``
+    later than the overs that shape them, once both frame points around them are known.
+    """
+
+    def __init__(self, lookahead: int, hold: int, release: float) -> None:
+        self._frames = lookahead // _FRAME  # the look-ahead, in frames (the attack)
+        # Frames over which an over's reduction must hold: those its samples touch.
+        self._hold = (_FRAME - 1 + hold) // _FRAME + 1
+        self._decay = _FRAME / release  # release per frame, in nepers
+        # Rather than hold then release, a reduction is deepened by what the release
+        # takes off over the hold (3% at the defaults, about 0.1 dB of gain) and released
+        # at once: still complete over the hold, and one running maximum does it all.
+        self._deepen = self._hold * self._decay
+        self._ramp = np.arange(_FRAME) / _FRAME
+        self._position = 0  # stream samples seen
+        self._open = 0.0  # largest reduction in the frame not yet complete
+        self._last = 0.0  # the last complete frame's released reduction
+        self._tail = np.zeros(self._frames - 1)  # the released reductions the mean still needs
+        self._points = np.zeros(2)  # frame points from frame _first on
+        self._first = -2
+
+    @property
+    def idle(self) -> bool:
+        """No reduction pending anywhere: the gain is 1.0 until a new over."""
+        return self._open == 0.0 and self._last == 0.0 and not self._points.any()
+
+    def advance(
+        self, n: int, overs: tuple[npt.NDArray[np.intp], Floats] | None
+    ) -> npt.NDArray[np.float32] | None:
+        """Take ``n`` more stream samples and their overs; the gain of ``n`` samples out.
+
+        Out are the stream indices ``[position - 2 * _FRAME, position + n - 2 * _FRAME)``;
+        None where all of them are unreduced.
+        """
+        start, end = self._position, self._position + n
+        self._position = end
+        if overs is None and self.idle:
+            self._points, self._first = np.zeros(2), end // _FRAME - 2
+            return None
+        first, done = start // _FRAME, end // _FRAME
+        targets = np.zeros(done - first + 1)
+        targets[0] = self._open
+        if overs is not None:
+            where, needed = overs
+            np.maximum.at(targets, (start + where) // _FRAME - first, needed)
+        self._open = float(targets[-1])
+        self._points = np.concatenate([self._points, self._averaged(self._released(targets[:-1]))])
+        return self._drawn(start - 2 * _FRAME, n)
+
+    def _released(self, targets: Floats) -> Floats:
+        """``r[k] = max(target[k], a * r[k-1])``: in logs, a running max of ``log t + k*decay``."""
+        steps = np.arange(len(targets)) * self._decay
+        with np.errstate(divide="ignore"):
+            logs = np.log(targets) + (steps + self._deepen)
+        if self._last > 0 and len(logs):
+            logs[0] = max(logs[0], math.log(self._last) - self._decay)
+        np.maximum.accumulate(logs, out=logs)
+        released: Floats = np.minimum(np.exp(logs - steps), 1.0)
+        released[released < _SNAP] = 0.0
+        if len(released):
+            self._last = float(released[-1])
+        return released
+
+    def _averaged(self, released: Floats) -> Floats:
+        """The mean over the look-ahead's frames: the attack ramps across them."""
+        if len(released) == 0:
+            return released  # (np.convolve would swap a kernel longer than the values)
+        ext = np.concatenate([self._tail, released])
+        self._tail = ext[len(ext) - len(self._tail) :]
+        # A direct sum, not a running one: exactly 0 where all it adds up is 0.
+        means: Floats = np.convolve(ext, np.full(self._frames, 1 / self._frames), "valid")
+        return means
+
+    def _drawn(self, start: int, n: int) -> npt.NDArray[np.float32] | None:
+        """The gain of stream samples ``[start, start + n)``: lines between frame points."""
+        lo, hi = start // _FRAME - self._first, (start + n - 1) // _FRAME + 1 - self._first
+        points = self._points[lo : hi + 1]
+        keep = (start + n) // _FRAME - self._first
+        self._points, self._first = self._points[keep:], self._first + keep
+        if not points.any():
+            return None
+        gains = 1.0 - points
+        lines = gains[:-1, None] + np.diff(gains)[:, None] * self._ramp
+        offset = start - (self._first - keep + lo) * _FRAME
+        return lines.ravel()[offset : offset + n].astype(np.float32)
+
+
 class TruePeakLimiter:
     """Keeps the master's true peak at or under ``ceiling_dbtp``, ``latency`` samples late.
 
@@ -75,24 +171,17 @@ class TruePeakLimiter:
         if lookahead_ms <= 0 or release_ms <= 0:
             raise ValueError("the limiter's look-ahead and release must be positive")
         self.ceiling = 10 ** (ceiling_dbtp / 20)
-        self._lookahead = max(1, round(lookahead_ms * SAMPLE_RATE / 1000))
-        self._release = release_ms * SAMPLE_RATE / 1000  # time constant, in samples
+        frames = max(1, round(lookahead_ms * SAMPLE_RATE / 1000 / _FRAME))
+        lookahead = frames * _FRAME
         self._phases = _oversampling_phases()
         self._search = self.ceiling * 10 ** (-_SEARCH_DB / 20)
-        # A sample feeds the 4x points of the 2*_REACH intervals around it; the gain
-        # must be down over those and the look-ahead it ramps across: the hold.
-        self.latency = 2 * _REACH + self._lookahead - 2
-        hold = self.latency
-        # Rather than hold then release, each over's reduction is deepened by what the
-        # release takes off over the hold (2% at the defaults, under 0.1 dB of gain) and
-        # released at once: it is still complete over the hold, and a running maximum
-        # does the whole envelope (see _released).
-        self._deepen = hold / self._release
+        # A sample feeds the 4x points of the 2*_REACH intervals around it: the gain must
+        # be down over those, after ramping across the look-ahead.
+        hold = 2 * _REACH + lookahead - 2
+        self._envelope = _Envelope(lookahead, hold, release_ms * SAMPLE_RATE / 1000)
+        self.latency = hold + 2 * _FRAME
         self._x_tail = np.zeros((2 * _REACH - 1, CHANNELS), np.float32)
-        self._d_tail = np.zeros(self._lookahead - 1)
-        self._d_last = 0.0
         self._delay = np.zeros((self.latency, CHANNELS), np.float32)
-        self._steps = np.arange(_MAX_BLOCK) / self._release
 
     def process(self, block: Block) -> Block:
         """The limited signal for ``block`` (frames, 2) float32, ``latency`` samples late."""
@@ -107,9 +196,7 @@ class TruePeakLimiter:
         delayed = self._delayed(block)
         overs = self._overs(block)
         self._x_tail = _last(self._x_tail, block)
-        if overs is None and self._d_last == 0.0 and not self._d_tail.any():
-            return delayed
-        gain = self._gain(overs, len(block))
+        gain = self._envelope.advance(len(block), overs)
         if gain is not None:
             # Channel by channel: broadcasting the gain over (frames, 2) is twice as slow.
             for channel in range(CHANNELS):
@@ -139,62 +226,22 @@ class TruePeakLimiter:
         tail = max(float(self._x_tail.max()), -float(self._x_tail.min()))
         if max(loud, tail) <= self._search:
             return None
-        ext = np.concatenate([self._x_tail, block])
-        peaks = np.zeros(len(block))
-        for channel in range(CHANNELS):
-            samples = ext[:, channel]
-            level = np.abs(samples)
-            near = np.maximum(level[_REACH - 1 : -_REACH], level[_REACH:][: len(block)])
-            starts = np.flatnonzero(near > self._search)
-            if len(starts) == 0:
-                continue
+        # Planar (channel, sample): every step below then reads contiguous memory.
+        planar = np.concatenate([self._x_tail, block]).T.copy()
+        level = np.abs(planar)
+        near = np.maximum(level[:, _REACH - 1 : -_REACH], level[:, _REACH:][:, : len(block)])
+        found: list[tuple[npt.NDArray[np.intp], Floats]] = []
+        for samples, loud_pair in zip(planar, near > self._search, strict=True):
+            starts = np.flatnonzero(loud_pair)
             windows = np.lib.stride_tricks.sliding_window_view(samples, 2 * _REACH)
             points = np.abs(windows[starts] @ self._phases)
             # Column by column: numpy's max over a short axis is many times slower.
-            found = np.maximum(np.maximum(points[:, 0], points[:, 1]), points[:, 2])
-            np.maximum(found, points[:, 3], out=found)
-            peaks[starts] = np.maximum(peaks[starts], found)
-        where = np.flatnonzero(peaks > self.ceiling)
+            peaks = np.maximum(np.maximum(points[:, 0], points[:, 1]), points[:, 2])
+            np.maximum(peaks, points[:, 3], out=peaks)
+            over = peaks > self.ceiling
+            found.append((starts[over], 1.0 - self.ceiling / peaks[over].astype(np.float64)))
+        where = np.concatenate([w for w, _ in found])
         if len(where) == 0:
             return None
-        return where, 1.0 - self.ceiling / peaks[where]
-
-    def _gain(
-        self, overs: tuple[npt.NDArray[np.intp], Floats] | None, n: int
-    ) -> npt.NDArray[np.float32] | None:
-        """The gain for the block's delayed samples (None: exactly 1.0 throughout)."""
-        reduction = self._released(overs, n)
-        lookahead = self._lookahead
-        ext = np.concatenate([self._d_tail, reduction])
-        self._d_tail = ext[len(ext) - len(self._d_tail) :]
-        sums = np.zeros(len(ext) + 1)
-        np.cumsum(ext, out=sums[1:])
-        # The mean reduction over the look-ahead: the attack ramps across it.
-        smoothed: Floats = sums[lookahead:] - sums[:-lookahead]
-        if not smoothed.any():
-            return None
-        np.maximum(smoothed, 0.0, out=smoothed)
-        smoothed *= -1.0 / lookahead
-        smoothed += 1.0
-        return smoothed.astype(np.float32)
-
-    def _released(self, overs: tuple[npt.NDArray[np.intp], Floats] | None, n: int) -> Floats:
-        """Reductions that jump up to each over's at once and decay exponentially after.
-
-        ``d[j] = max(target[j], a * d[j-1])`` with ``a = exp(-1/release)``, computed
-        without a loop: in logs it is a running maximum of ``log target[i] + i/release``.
-        """
-        steps = self._steps[:n]
-        logs = np.full(n, -np.inf)
-        if overs is not None:
-            where, needed = overs
-            logs[where] = np.log(needed) + self._deepen + steps[where]
-        if self._d_last > 0:
-            logs[0] = max(logs[0], math.log(self._d_last) - 1 / self._release)
-        np.maximum.accumulate(logs, out=logs)
-        logs -= steps
-        reduction: Floats = np.exp(logs)
-        reduction[reduction < _SNAP] = 0.0
-        np.minimum(reduction, 1.0, out=reduction)
-        self._d_last = float(reduction[-1])
-        return reduction
+        # An interval over in both channels appears twice: the envelope takes the larger.
+        return where, np.concatenate([r for _, r in found])

@@ -197,10 +197,13 @@ class Mixer:
         """The limited master for station samples ``[position, position + frames)``."""
         if frames < 0:
             raise ValueError(f"cannot render {frames} frames")
-        out = np.empty((frames, CHANNELS), np.float32)
-        for done in range(0, frames, _CHUNK):
-            n = min(_CHUNK, frames - done)
-            out[done : done + n] = self._render_chunk(n)
+        if frames <= _CHUNK:
+            out = self._render_chunk(frames)
+        else:
+            out = np.empty((frames, CHANNELS), np.float32)
+            for done in range(0, frames, _CHUNK):
+                n = min(_CHUNK, frames - done)
+                out[done : done + n] = self._render_chunk(n)
         self._position += frames
         self._retire()
         return out
