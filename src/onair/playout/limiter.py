@@ -187,6 +187,8 @@ class TruePeakLimiter:
         """The limited signal for ``block`` (frames, 2) float32, ``latency`` samples late."""
         if block.ndim != 2 or block.shape[1] != CHANNELS:
             raise ValueError(f"a block is (frames, {CHANNELS}), not {block.shape}")
+        if len(block) == 0:
+            return np.zeros((0, CHANNELS), np.float32)
         if len(block) > _MAX_BLOCK:
             pieces = [
                 self.process(block[i : i + _MAX_BLOCK]) for i in range(0, len(block), _MAX_BLOCK)

@@ -122,7 +122,11 @@ class Mixer:
 
     @property
     def horizon(self) -> int:
-        """The first station sample a change can still affect (``position + latency``)."""
+        """The first station sample a change can still affect.
+
+        ``position + latency`` once rendering has begun (``start`` before the first render):
+        what lies before it is already summed into the limiter.
+        """
         return self._mixed
 
     @property
