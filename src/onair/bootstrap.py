@@ -12,12 +12,13 @@ import errno
 import multiprocessing
 import os
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import uvicorn
@@ -25,13 +26,16 @@ from fastapi import FastAPI
 from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine
+from ulid import ULID
 
 from onair.api import HealthCheck, create_app
 from onair.bus import BusError, EventBus, InMemoryBus
 from onair.config import BusKind, ObjectStoreKind, Settings, mask_url
+from onair.domain.events import Envelope, new_envelope
 from onair.domain.library import SOUND_DIMENSIONS, AssetKind
+from onair.domain.playout import Trigger
 from onair.domain.programming import ItemKind, NoProgram, StationProgram
-from onair.domain.schedule import epoch_ms
+from onair.domain.schedule import ScheduledItem, epoch_ms
 from onair.ingest.batch import BatchSummary, Ingests, run_batch
 from onair.ingest.catalog_load import CatalogLoad, load_catalog
 from onair.ingest.discovery import Discovery
@@ -42,11 +46,14 @@ from onair.ingest.workers import RemoteIntake, serve_ingest
 from onair.observability import configure_logging, get_logger
 from onair.observability.metrics import BusMetrics
 from onair.observability.tracing import configure_tracing
+from onair.playout.engine import EngineRecords, PlayoutEngine
 from onair.playout.lineup import AirRules, Lineup
 from onair.playout.master_cache import MasterCache
 from onair.playout.mixer import Mixer
+from onair.playout.mounts import StreamHub, default_mounts
 from onair.playout.preparer import Preparer
 from onair.playout.render import render_play_ids
+from onair.playout.stream_app import StreamApp
 from onair.playout.timeline import Timeline, TimelineSettings
 from onair.scheduler.keeper import ScheduleKeeper
 from onair.scheduler.ports import ProgramStore
@@ -60,6 +67,7 @@ from onair.storage.repositories import DatabaseSeenEvents, StationNotFound, Stat
 from onair.storage.repositories.as_run import SqlAsRun
 from onair.storage.repositories.library import SqlLibrary
 from onair.storage.repositories.playout_library import SqlPlayoutLibrary
+from onair.storage.repositories.playout_state import SqlOnAirState, SqlOperatorLog
 from onair.storage.repositories.programs import SqlPrograms
 from onair.storage.repositories.schedule_library import SqlScheduleLibrary
 from onair.storage.repositories.schedules import SqlSchedules
@@ -441,13 +449,74 @@ def _schedule_keeper(station: Station) -> ScheduleKeeper:
     return ScheduleKeeper(scheduler, station.bus, station.settings.station)
 
 
-def build_app(station: Station) -> FastAPI:
+def build_app(station: Station, stream: StreamApp | None = None) -> FastAPI:
+    bus = station.bus
+
+    async def command(command_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+        reply = await bus.request(new_envelope(command_type, bus.station, payload), timeout_s=10)
+        return reply.payload
+
     return create_app(
         station=station.settings.station,
         roles=station.roles,
         checks=station.checks,
         registry=station.registry,
+        command=command,
+        stream=stream,
     )
+
+
+@dataclass
+class _Playout:
+    engine: PlayoutEngine
+    hub: StreamHub
+    decoders: ThreadPoolExecutor
+
+    async def stop(self) -> None:
+        await self.engine.stop()
+        self.hub.close()
+        self.decoders.shutdown(wait=False, cancel_futures=True)
+
+
+async def _start_playout(station: Station) -> _Playout:
+    """Air the station on the built-in stream and take operator triggers (the playout role)."""
+    settings, engine = station.settings, station.engine
+    try:
+        program: StationProgram | None = SqlPrograms(engine).current(settings.station).program
+    except NoProgram:
+        program = None
+    rules = playout_rules(settings, program)
+    cache = MasterCache(station.objects, settings.data_dir / "cache" / "masters")
+    decoders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="decode")
+
+    def open_timeline(
+        t0: datetime, resume_start: Callable[[ScheduledItem], datetime | None]
+    ) -> Timeline:
+        lineup = Lineup(settings.station, SqlSchedules(engine), SqlPlayoutLibrary(engine), rules,
+                        lambda _: str(ULID()))  # fmt: skip
+        mixer = Mixer(ceiling_dbtp=settings.true_peak_ceiling_dbtp)
+        return Timeline(lineup, Preparer(cache, decoders), mixer, t0, timeline_settings(settings),
+                        resume_start)  # fmt: skip
+
+    hub = StreamHub(default_mounts(settings.stream_bitrate), registry=station.registry)
+    records = EngineRecords(SqlAsRun(engine), SqlOnAirState(engine), SqlOperatorLog(engine))
+    air = PlayoutEngine(settings.station, open_timeline, [hub], station.bus.publish, records)
+    await air.start()
+    for trigger in Trigger:
+        await station.bus.serve(f"playout.{trigger.value}", _trigger_handler(air, trigger))
+    log.info("playout_on_air", station=settings.station, mounts=sorted(hub.mounts))
+    return _Playout(air, hub, decoders)
+
+
+def _trigger_handler(
+    air: PlayoutEngine, trigger: Trigger
+) -> Callable[[Envelope], Awaitable[dict[str, Any]]]:
+    async def handle(command: Envelope) -> dict[str, Any]:
+        payload = command.payload
+        who = str(payload.get("who") or "unknown")
+        return await air.trigger(trigger, who, payload.get("asset_id"), payload.get("note"))
+
+    return handle
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -480,6 +549,7 @@ async def serve(
         raise
     stop_ingest = None
     keeper: ScheduleKeeper | None = None
+    playout: _Playout | None = None
     try:
         host, port = sock.getsockname()[:2]
         base = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
@@ -488,13 +558,20 @@ async def serve(
         if "scheduler" in roles:
             keeper = _schedule_keeper(station)
             await keeper.start()
-        config = uvicorn.Config(build_app(station), log_config=None, lifespan="on")
+        if "playout" in roles:
+            playout = await _start_playout(station)
+            urls |= {"stream_mp3": f"{base}/stream.mp3", "stream_opus": f"{base}/stream.opus"}
+        stream = StreamApp(playout.hub, station_name=settings.station) if playout else None
+        app = build_app(station, stream)
+        config = uvicorn.Config(app, log_config=None, lifespan="on")
         server = uvicorn.Server(config)
         log.info("station_serving", station=settings.station, roles=sorted(roles), **urls)
         if announce:
             announce(urls)
         await server.serve(sockets=[sock])
     finally:
+        if playout is not None:
+            await playout.stop()
         if stop_ingest is not None:
             stop_ingest()
         if keeper is not None:

@@ -98,6 +98,7 @@ class Settings(BaseSettings):
     playout_silence_dbfs: float = Field(default=-50.0, ge=-90.0, le=-20.0)
     playout_silence_s: float = Field(default=5.0, ge=1.0, le=60.0)
     playout_fallback_categories: list[str] = Field(default_factory=list)
+    stream_bitrate: int = Field(default=128_000, ge=32_000, le=320_000)
 
     tracing: TracingExporter = TracingExporter.NONE
     otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"
