@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import time
 from datetime import UTC, datetime
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import typer
 from rich.table import Table
 
@@ -36,8 +38,8 @@ playout_app = typer.Typer(
 _MAX_RENDER_S = 24 * 3600
 
 
-class BadTime(DomainError):
-    """A --from, --to or output the command cannot use."""
+class PlayoutInputError(DomainError):
+    """An option the command cannot use, or a trigger the station refused."""
 
 
 FromOpt = Annotated[
@@ -51,7 +53,7 @@ def _instant(text: str, option: str, zone: ZoneInfo) -> datetime:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise BadTime(
+        raise PlayoutInputError(
             f"{option} {text!r} is not a date-time: write e.g. 2027-02-01T14:00"
         ) from None
     if parsed.tzinfo is None:
@@ -62,9 +64,9 @@ def _instant(text: str, option: str, zone: ZoneInfo) -> datetime:
 def _span(first: str, last: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
     start, end = _instant(first, "--from", zone), _instant(last, "--to", zone)
     if end <= start:
-        raise BadTime(f"--to {last} is not after --from {first}")
+        raise PlayoutInputError(f"--to {last} is not after --from {first}")
     if (end - start).total_seconds() > _MAX_RENDER_S:
-        raise BadTime("render at most 24 hours at a time")
+        raise PlayoutInputError("render at most 24 hours at a time")
     return start, end
 
 
@@ -81,9 +83,11 @@ def render_command(
         settings = settings_from(config, data_dir=data_dir)
         start, end = _span(first, last, bootstrap.station_zone(settings))
         if output.suffix.lower() not in (".wav", ".mp3"):
-            raise BadTime(f"cannot render to {output.name}: use a .wav or .mp3 file")
+            raise PlayoutInputError(f"cannot render to {output.name}: use a .wav or .mp3 file")
         if not output.parent.is_dir():
-            raise BadTime(f"cannot render to {output}: folder {output.parent} does not exist")
+            raise PlayoutInputError(
+                f"cannot render to {output}: folder {output.parent} does not exist"
+            )
         frames = round((end - start).total_seconds() * SAMPLE_RATE)
         partial = output.with_name(f".{output.stem}.part{output.suffix}")
         began = time.perf_counter()
@@ -167,3 +171,75 @@ def _row(entry: AsRunEntry) -> dict[str, Any]:
         "adjustments": list(entry.adjustments),
         "listeners": entry.listeners,
     }
+
+
+UrlOpt = Annotated[
+    str | None,
+    typer.Option("--url", help="The station's API [http://HOST:PORT from the settings]."),
+]
+WhoOpt = Annotated[str | None, typer.Option("--who", help="Who takes the action [the login user].")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Why, for the operator log.")]
+
+
+def _send_trigger(
+    trigger: str, url: str | None, who: str | None, config: Path | None, **extra: Any
+) -> None:
+    """POST the trigger to the running station; one line back, exit 1 if it was refused."""
+    with operator_errors():
+        settings = settings_from(config)
+        base = url or f"http://{settings.host}:{settings.port}"
+        body = {"who": who or getpass.getuser(), **{k: v for k, v in extra.items() if v}}
+        try:
+            reply = httpx.post(f"{base}/api/v1/playout/{trigger}", json=body, timeout=15)
+        except httpx.HTTPError as exc:
+            why = f"station at {base} cannot be reached ({exc}): is 'onair serve' running?"
+            raise PlayoutInputError(why) from None
+        if reply.status_code >= 400:
+            detail = reply.json().get("detail") if reply.headers.get("content-type", "").startswith(
+                "application/json") else reply.text  # fmt: skip
+            raise PlayoutInputError(f"{trigger} refused ({reply.status_code}): {detail}")
+    done = reply.json()
+    state = "done" if done.get("done", True) else "nothing to do"
+    out.print(f"{trigger}: {state} (by {done.get('who')})", highlight=False)
+
+
+@playout_app.command("skip")
+def skip(url: UrlOpt = None, who: WhoOpt = None, note: NoteOpt = None,
+         config: ConfigOpt = None) -> None:  # fmt: skip
+    """Fade the item on air and go to the next."""
+    _send_trigger("skip", url, who, config, note=note)
+
+
+@playout_app.command("insert")
+def insert(
+    asset: Annotated[str, typer.Argument(help="The asset id to air.")],
+    now: Annotated[bool, typer.Option("--now", help="Air it now, over the item on air.")] = False,
+    url: UrlOpt = None,
+    who: WhoOpt = None,
+    note: NoteOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Air ASSET after the item on air (or --now)."""
+    _send_trigger("insert_now" if now else "insert_next", url, who, config, asset_id=asset,
+                  note=note)  # fmt: skip
+
+
+@playout_app.command("hold")
+def hold(url: UrlOpt = None, who: WhoOpt = None, note: NoteOpt = None,
+         config: ConfigOpt = None) -> None:  # fmt: skip
+    """Stop after the item on air until 'onair playout resume'."""
+    _send_trigger("hold", url, who, config, note=note)
+
+
+@playout_app.command("resume")
+def resume(url: UrlOpt = None, who: WhoOpt = None, note: NoteOpt = None,
+           config: ConfigOpt = None) -> None:  # fmt: skip
+    """Leave a hold and carry on with the schedule."""
+    _send_trigger("resume", url, who, config, note=note)
+
+
+@playout_app.command("break")
+def break_now(url: UrlOpt = None, who: WhoOpt = None, note: NoteOpt = None,
+              config: ConfigOpt = None) -> None:  # fmt: skip
+    """Jump to the next spot break now."""
+    _send_trigger("break_now", url, who, config, note=note)
