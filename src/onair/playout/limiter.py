@@ -84,7 +84,7 @@ class _Envelope:
         # takes off over the hold (3% at the defaults, about 0.1 dB of gain) and released
         # at once: still complete over the hold, and one running maximum does it all.
         self._deepen = self._hold * self._decay
-        self._ramp = np.arange(_FRAME) / _FRAME
+        self._ramp = (np.arange(_FRAME) / _FRAME).astype(np.float32)
         self._position = 0  # stream samples seen
         self._open = 0.0  # largest reduction in the frame not yet complete
         self._last = 0.0  # the last complete frame's released reduction
@@ -152,10 +152,12 @@ class _Envelope:
         self._points, self._first = self._points[keep:], self._first + keep
         if not points.any():
             return None
-        gains = 1.0 - points
-        lines = gains[:-1, None] + np.diff(gains)[:, None] * self._ramp
+        gains = (1.0 - points).astype(np.float32)
+        lines = np.empty((len(gains) - 1, _FRAME), np.float32)
+        np.multiply(np.diff(gains)[:, None], self._ramp, out=lines)
+        lines += gains[:-1, None]
         offset = start - (self._first - keep + lo) * _FRAME
-        return lines.ravel()[offset : offset + n].astype(np.float32)
+        return lines.ravel()[offset : offset + n]
 
 
 class TruePeakLimiter:
@@ -228,22 +230,19 @@ class TruePeakLimiter:
         tail = max(float(self._x_tail.max()), -float(self._x_tail.min()))
         if max(loud, tail) <= self._search:
             return None
-        # Planar (channel, sample): every step below then reads contiguous memory.
-        planar = np.concatenate([self._x_tail, block]).T.copy()
-        level = np.abs(planar)
-        near = np.maximum(level[:, _REACH - 1 : -_REACH], level[:, _REACH:][:, : len(block)])
-        found: list[tuple[npt.NDArray[np.intp], Floats]] = []
-        for samples, loud_pair in zip(planar, near > self._search, strict=True):
-            starts = np.flatnonzero(loud_pair)
-            windows = np.lib.stride_tricks.sliding_window_view(samples, 2 * _REACH)
-            points = np.abs(windows[starts] @ self._phases)
-            # Column by column: numpy's max over a short axis is many times slower.
-            peaks = np.maximum(np.maximum(points[:, 0], points[:, 1]), points[:, 2])
-            np.maximum(peaks, points[:, 3], out=peaks)
-            over = peaks > self.ceiling
-            found.append((starts[over], 1.0 - self.ceiling / peaks[over].astype(np.float64)))
-        where = np.concatenate([w for w, _ in found])
+        ext = np.concatenate([self._x_tail, block])
+        level = np.abs(ext)
+        near = np.maximum(level[_REACH - 1 : -_REACH], level[_REACH:][: len(block)])
+        # Both channels at once: flat index 2*j + channel of each loud interval.
+        starts, channels = np.divmod(np.flatnonzero(near > self._search), CHANNELS)
+        windows = np.lib.stride_tricks.sliding_window_view(ext, 2 * _REACH, axis=0)
+        points = np.abs(windows[starts, channels] @ self._phases)
+        # Column by column: numpy's max over a short axis is many times slower.
+        peaks = np.maximum(np.maximum(points[:, 0], points[:, 1]), points[:, 2])
+        np.maximum(peaks, points[:, 3], out=peaks)
+        over = peaks > self.ceiling
+        where = starts[over]
         if len(where) == 0:
             return None
         # An interval over in both channels appears twice: the envelope takes the larger.
-        return where, np.concatenate([r for _, r in found])
+        return where, 1.0 - self.ceiling / peaks[over].astype(np.float64)
