@@ -34,10 +34,11 @@ _A = TypeVar("_A", npt.NDArray[np.float32], npt.NDArray[np.float64])
 
 _REACH = 10  # input samples each side that the oversampling filter reads (resample_poly's)
 _KAISER_BETA = 5.0
-# Sample peaks more than this under the ceiling are not read at 4x. A sinusoid up to
-# fs/4 (12 kHz) has a sample within 3.01 dB of its true peak at each side of it, and the
-# inter-sample overs of programme material (clipped masters included) stay below that;
-# reading only near loud samples keeps the limiter at a fraction of a full 4x pass.
+# Intervals whose two samples are both more than this under the ceiling are not read
+# at 4x. For a sinusoid up to fs/4 (12 kHz) the sample nearer its peak is within 3.01 dB
+# of it, and the inter-sample overs of programme material (clipped masters included)
+# rarely reach 3 dB; reading only near loud samples keeps the 4x pass to a few percent
+# of the intervals even while the limiter works all the time.
 _SEARCH_DB = 3.5
 _SNAP = 1e-6  # a gain reduction below this is none: the gain goes back to exactly 1.0
 _MAX_BLOCK = 1 << 16  # longer blocks are processed in pieces (bounded memory and exponents)
