@@ -126,6 +126,13 @@ class Timeline:
         """Airings that have started and not ended, in start order."""
         return [a for a in self._airings if a.started]
 
+    def sounding_at(self, sample: int) -> bool:
+        """Whether any placed airing still sounds at ``sample``."""
+        return any(
+            self.mixer.placed(a.item.play_id) and self.mixer.ends_at(a.item.play_id) > sample
+            for a in self._airings
+        )
+
     @property
     def held(self) -> bool:
         return self._held
@@ -142,6 +149,10 @@ class Timeline:
         if current is not None:
             began = (self._resume_start(current) if self._resume_start else None) or current.start
             self._next_at = self._resume_at = min(0, self.sample_of(began))
+        else:  # between items: filled up to the next one's start
+            upcoming = self.lineup.peek(self.t0)
+            if upcoming is not None:
+                self._box_end = self.sample_of(upcoming.start)
         self._collect_faults()
 
     def advance(self, frames: int) -> tuple[np.ndarray, list[Happening]]:
@@ -229,6 +240,8 @@ class Timeline:
             self._fail(at, item, str(exc))
             return True
         at = self._land_hard(item, at)
+        if item.scheduled_start is not None and not self.sounding_at(at):
+            at = max(at, self.sample_of(item.scheduled_start))  # into silence: on its time
         airing = Airing(item, at, len(decoded.audio), at)
         fade_in = self._fade_in(airing)
         self.mixer.place(item.play_id, decoded.audio, at, gain_db=item.gain_db, fade_in=fade_in)

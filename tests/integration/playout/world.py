@@ -8,7 +8,8 @@ once, a duck as one tone dropping by the duck depth.
 from __future__ import annotations
 
 import wave
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -71,6 +72,7 @@ class World:
     items: list[ScheduledItem] = field(default_factory=list)
     freq: dict[str, float] = field(default_factory=dict)
     schedule_down: bool = False
+    t0: datetime = T0  # where plan() starts the schedule
 
     def asset(
         self,
@@ -109,13 +111,13 @@ class World:
         Options: ``hard`` (bool), ``at_s`` (the hard post, seconds from T0),
         ``talk_up`` (a voice over the next song's intro), ``planned_s``.
         """
-        at = T0
+        at = self.t0
         for n, entry in enumerate(entries):
             asset_id, kind = entry[0], entry[1]
             options: dict[str, Any] = entry[2] if len(entry) > 2 else {}
             playable = self.playables.get(asset_id)  # "": planned, no audio yet
             if "at_s" in options:
-                at = T0 + timedelta(seconds=options["at_s"])
+                at = self.t0 + timedelta(seconds=options["at_s"])
             length_s = playable.length_ms / 1000 if playable else 0.0
             duration = round(options.get("planned_s", length_s) * 1000)
             overlap = playable.length_ms - playable.segue_ms if playable else 0
@@ -123,7 +125,7 @@ class World:
             if options.get("talk_up"):
                 overlap, why = duration, {"talk_up": True}
             self.items.append(ScheduledItem(
-                id=f"item-{n:03d}", hour=T0, position=n, start=at, duration_ms=duration,
+                id=f"item-{n:03d}", hour=self.t0, position=n, start=at, duration_ms=duration,
                 overlap_next_ms=overlap, kind=kind,
                 category=options.get("category") or (playable and playable.category) or "music",
                 hard=bool(options.get("hard")), nominal_start=at if options.get("hard") else None,
@@ -142,15 +144,17 @@ class World:
         return {i: self.sounds[i] for i in ids if i in self.sounds}
 
     def timeline(
-        self, settings: TimelineSettings | None = None, rules: AirRules | None = None
+        self,
+        settings: TimelineSettings | None = None,
+        rules: AirRules | None = None,
+        t0: datetime = T0,
+        resume_start: Callable[[ScheduledItem], datetime | None] | None = None,
     ) -> Timeline:
         library = _Library(self)
         lineup = Lineup(STATION, self, library, rules or AirRules(), render_play_ids(1))
         cache = MasterCache(FolderMasters(self.folder), self.folder / "cache")
-        from concurrent.futures import ThreadPoolExecutor
-
         preparer = Preparer(cache, ThreadPoolExecutor(2))
-        return Timeline(lineup, preparer, Mixer(), T0, settings)
+        return Timeline(lineup, preparer, Mixer(), t0, settings, resume_start)
 
     def render(
         self, seconds: float, timeline: Timeline | None = None
