@@ -12,6 +12,7 @@ import errno
 import multiprocessing
 import os
 import socket
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -77,6 +78,7 @@ from onair.storage.text_search import SqlTextSearch
 __all__ = [
     "ROLES",
     "LibraryAccess",
+    "Playout",
     "StartupError",
     "Station",
     "current_database_revision",
@@ -96,6 +98,7 @@ __all__ = [
     "publish_schedule",
     "run_ingest",
     "serve",
+    "start_playout",
     "station_zone",
     "timeline_settings",
     "upgrade_database",
@@ -467,7 +470,9 @@ def build_app(station: Station, stream: StreamApp | None = None) -> FastAPI:
 
 
 @dataclass
-class _Playout:
+class Playout:
+    """The playout role's running parts: the engine, its stream, its decoders."""
+
     engine: PlayoutEngine
     hub: StreamHub
     decoders: ThreadPoolExecutor
@@ -478,8 +483,13 @@ class _Playout:
         self.decoders.shutdown(wait=False, cancel_futures=True)
 
 
-async def _start_playout(station: Station) -> _Playout:
-    """Air the station on the built-in stream and take operator triggers (the playout role)."""
+async def start_playout(
+    station: Station, *, wall_clock: Callable[[], float] = time.time
+) -> Playout:
+    """Air the station on the built-in stream and take operator triggers (the playout role).
+
+    ``wall_clock`` is the clock the air is paced by (the benchmark shifts it to a post).
+    """
     settings, engine = station.settings, station.engine
     try:
         program: StationProgram | None = SqlPrograms(engine).current(settings.station).program
@@ -500,12 +510,13 @@ async def _start_playout(station: Station) -> _Playout:
 
     hub = StreamHub(default_mounts(settings.stream_bitrate), registry=station.registry)
     records = EngineRecords(SqlAsRun(engine), SqlOnAirState(engine), SqlOperatorLog(engine))
-    air = PlayoutEngine(settings.station, open_timeline, [hub], station.bus.publish, records)
+    air = PlayoutEngine(settings.station, open_timeline, [hub], station.bus.publish, records,
+                        wall_clock=wall_clock)  # fmt: skip
     await air.start()
     for trigger in Trigger:
         await station.bus.serve(f"playout.{trigger.value}", _trigger_handler(air, trigger))
     log.info("playout_on_air", station=settings.station, mounts=sorted(hub.mounts))
-    return _Playout(air, hub, decoders)
+    return Playout(air, hub, decoders)
 
 
 def _trigger_handler(
@@ -549,7 +560,7 @@ async def serve(
         raise
     stop_ingest = None
     keeper: ScheduleKeeper | None = None
-    playout: _Playout | None = None
+    playout: Playout | None = None
     try:
         host, port = sock.getsockname()[:2]
         base = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
@@ -559,7 +570,7 @@ async def serve(
             keeper = _schedule_keeper(station)
             await keeper.start()
         if "playout" in roles:
-            playout = await _start_playout(station)
+            playout = await start_playout(station)
             urls |= {"stream_mp3": f"{base}/stream.mp3", "stream_opus": f"{base}/stream.opus"}
         stream = StreamApp(playout.hub, station_name=settings.station) if playout else None
         app = build_app(station, stream)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+from datetime import datetime
 from enum import StrEnum
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -100,6 +101,7 @@ def demo(
         _seed_program(settings)
         if tracks:
             _seed_library(settings, tracks)
+        _build_today(settings)
         err.print(
             f"demo station [bold]{settings.station}[/] ready in {settings.data_dir.resolve()}"
             f" (database at revision {revision})",
@@ -121,6 +123,17 @@ def _seed_library(settings: Settings, tracks: int) -> None:
                 task = progress.add_task("synthesizing the demo library", total=tracks)
                 build_demo_library(folder, tracks, on_track=lambda _: progress.advance(task))
         _ingest.ingest_folder(access, folder, catalog=folder / "catalog.csv")
+
+
+def _build_today(settings: Settings) -> None:
+    """Today's and tomorrow's schedule (hours already built are kept), so playout airs it."""
+    with bootstrap.open_scheduler(settings) as scheduler:
+        zone = scheduler.program(settings.station).zone
+        today = datetime.now(zone).date()
+        with err.status("building today's schedule"):
+            report = scheduler.build(settings.station, today, 2, seed=1, keep_built=True)
+    if report.built:
+        err.print(f"schedule: {len(report.built)} hours built from {today}", highlight=False)
 
 
 def _seed_program(settings: Settings) -> None:

@@ -79,12 +79,13 @@ class Scheduler:
             for h in hours
             if h.start in stored and (keep_built or stored[h.start].locked or h.start <= now)
         }
-        # An hour that has started without a schedule stays empty: planning songs into
-        # it would steer the rotation by plays that never air.
+        # An hour that has ended without a schedule stays empty: planning songs into it
+        # would steer the rotation by plays that never aired. The hour on air is built,
+        # so a station that starts without a schedule airs one from the next item on.
         kept |= {
             h.start: HourPlan(station, h.start, h.label, "", ())
             for h in hours
-            if h.start <= now and h.start not in kept
+            if h.end <= now and h.start not in kept
         }
         history = self.schedules.history(station, start - LOOKBACK, start)
         # The range carries on from where the hour before it ends, when that hour is built.
