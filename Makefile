@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bus.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/scheduler.py
+	$(BIN)/python bench/playout.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
