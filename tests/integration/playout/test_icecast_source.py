@@ -54,7 +54,7 @@ async def _listen(url: str, size: int) -> bytes:
 
 
 def _decoded_seconds(mp3: bytes) -> float:
-    with av.open(io.BytesIO(mp3), format="mp3") as container:
+    with av.open(io.BytesIO(mp3), mode="r", format="mp3") as container:
         frames = [frame for frame in container.decode(audio=0)]
     assert frames, "the listener got no decodable MP3 frames"
     return sum(frame.samples for frame in frames) / frames[0].sample_rate
