@@ -581,14 +581,25 @@ async def serve(
             announce(urls)
         await server.serve(sockets=[sock])
     finally:
+        # A Ctrl-C cancels this task while it stops; finish stopping, then let it end
+        # cancelled (asyncio turns that into the KeyboardInterrupt a shell expects).
+        interrupted: asyncio.CancelledError | None = None
         if playout is not None:
-            await playout.stop()
+            try:
+                await playout.stop()
+            except asyncio.CancelledError as exc:
+                interrupted = exc
         if stop_ingest is not None:
             stop_ingest()
         if keeper is not None:
             keeper.stop()
-        await station.close()
+        try:
+            await station.close()
+        except asyncio.CancelledError as exc:
+            interrupted = interrupted or exc
         log.info("station_stopped", station=settings.station)
+        if interrupted is not None:
+            raise interrupted
 
 
 def playout_rules(settings: Settings, program: StationProgram | None) -> AirRules:

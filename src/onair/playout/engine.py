@@ -10,7 +10,6 @@ never stops the air: records wait in memory and are written when they return.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -109,8 +108,9 @@ class PlayoutEngine:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # wait(), not await: the air loop's cancellation must not swallow one of ours
+            # (a Ctrl-C cancels the task that is stopping us).
+            await asyncio.wait([self._task])
         await self._off_loop(self._flush_records)
         self._worker.shutdown(wait=True, cancel_futures=True)
 
