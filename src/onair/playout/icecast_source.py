@@ -68,6 +68,7 @@ class IcecastSource:
         self._task: asyncio.Task[None] | None = None
         self._connected = asyncio.Event()
         self._last_fault: str | None = None
+        self._closing = False
 
     @property
     def where(self) -> str:
@@ -81,15 +82,17 @@ class IcecastSource:
     async def start(self) -> None:
         """Start connecting in the background (idempotent)."""
         if self._task is None or self._task.done():
+            self._closing = False
             self._task = asyncio.create_task(self._run(), name=f"icecast-source{self.mount}")
 
     async def aclose(self) -> None:
         """Stop streaming and close the connection."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        self._closing = True
+        task, self._task = self._task, None
+        # Cancel until it is done: asyncio.wait_for on 3.11 can swallow a cancellation.
+        while task is not None and not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=1)
         self._connected.clear()
 
     async def __aenter__(self) -> IcecastSource:
@@ -107,7 +110,8 @@ class IcecastSource:
     async def wait_connected(self, within_s: float) -> bool:
         """Wait until Icecast has accepted the source; False when ``within_s`` ran out."""
         try:
-            await asyncio.wait_for(self._connected.wait(), within_s)
+            async with asyncio.timeout(within_s):
+                await self._connected.wait()
         except TimeoutError:
             return False
         return True
@@ -147,7 +151,7 @@ class IcecastSource:
         return True
 
     async def _run(self) -> None:
-        while True:
+        while not self._closing:
             # Any failure is retried: a live source keeps trying whatever went wrong.
             retrying = AsyncRetrying(
                 wait=wait_exponential_jitter(multiplier=0.25, max=self._max_backoff_s),
@@ -168,16 +172,17 @@ class IcecastSource:
                 self._connected.clear()
                 writer.close()
                 with contextlib.suppress(OSError, TimeoutError):
-                    await asyncio.wait_for(writer.wait_closed(), 1)
+                    async with asyncio.timeout(1):
+                        await writer.wait_closed()
 
     async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(self.host, self.port), _HEADER_TIMEOUT_S
-        )
+        async with asyncio.timeout(_HEADER_TIMEOUT_S):
+            reader, writer = await asyncio.open_connection(self.host, self.port)
         try:
-            writer.write(self._request_head())
-            await asyncio.wait_for(writer.drain(), _WRITE_TIMEOUT_S)
-            status = await asyncio.wait_for(_read_status(reader), _HEADER_TIMEOUT_S)
+            async with asyncio.timeout(_HEADER_TIMEOUT_S):
+                writer.write(self._request_head())
+                await writer.drain()
+                status = await _read_status(reader)
         except BaseException:
             writer.close()
             raise
@@ -194,17 +199,20 @@ class IcecastSource:
     async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         # Icecast sends nothing after its 200; reading returns only when it hangs up.
         hangup = asyncio.create_task(reader.read())
+        take: asyncio.Task[bytes] | None = None
         try:
             while True:
                 take = asyncio.create_task(self._queue.get())
                 done, _ = await asyncio.wait({take, hangup}, return_when=asyncio.FIRST_COMPLETED)
                 if hangup in done:
-                    take.cancel()
                     raise ConnectionResetError("icecast closed the source connection")
                 writer.write(take.result())
-                await asyncio.wait_for(writer.drain(), _WRITE_TIMEOUT_S)
+                async with asyncio.timeout(_WRITE_TIMEOUT_S):
+                    await writer.drain()
         finally:
             hangup.cancel()
+            if take is not None:
+                take.cancel()
 
     def _request_head(self) -> bytes:
         token = base64.b64encode(f"{self._user}:{self._password}".encode()).decode()

@@ -11,7 +11,6 @@ time over telnet, and learns what went on air from the script's
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import secrets
 import shutil
@@ -135,10 +134,11 @@ class LiquidsoapBackend:
     async def stop(self) -> None:
         """Stop ``liquidsoap`` and the receiver."""
         self._stopping = True
-        if self._supervisor is not None:
-            self._supervisor.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._supervisor
+        supervisor, self._supervisor = self._supervisor, None
+        # Cancel until it is done: asyncio.wait_for on 3.11 can swallow a cancellation.
+        while supervisor is not None and not supervisor.done():
+            supervisor.cancel()
+            await asyncio.wait({supervisor}, timeout=1)
         await self._terminate()
         if self._server is not None:
             self._server.close()
@@ -170,6 +170,10 @@ class LiquidsoapBackend:
             self._proc = await asyncio.create_subprocess_exec(
                 self._binary, str(self.work_dir / "onair.liq"), stdout=log, stderr=log
             )
+        except OSError as exc:
+            self._proc = None
+            self._fault("process", f"liquidsoap could not be started ({self._binary}): {exc}")
+            return
         finally:
             log.close()
         deadline = time.monotonic() + _STARTUP_S
@@ -183,16 +187,13 @@ class LiquidsoapBackend:
     async def _supervise(self) -> None:
         failures = 0
         while not self._stopping:
-            started = time.monotonic()
-            proc = self._proc
+            started, proc = time.monotonic(), self._proc
             if proc is not None:
                 code = await proc.wait()
-                reason = f"liquidsoap exited with code {code}"
-            else:
-                reason = "liquidsoap is not running"
             failures = 1 if time.monotonic() - started > _STABLE_S else failures + 1
             delay = min(self._max_backoff_s, 0.5 * 2 ** (failures - 1))
-            self._fault("process", f"{reason}; restarting it in {delay:.1f} s")
+            if proc is not None:  # a failed start was reported by _spawn
+                self._fault("process", f"liquidsoap exited with code {code}; restarting it")
             await asyncio.sleep(delay)
             async with self._lock:
                 await self._spawn()
@@ -215,7 +216,8 @@ class LiquidsoapBackend:
             return
         proc.terminate()
         try:
-            await asyncio.wait_for(proc.wait(), 10)
+            async with asyncio.timeout(10):
+                await proc.wait()
         except TimeoutError:
             proc.kill()
             await proc.wait()
@@ -223,14 +225,16 @@ class LiquidsoapBackend:
     async def _receive(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         # Minimal HTTP/1.x: one POST of JSON per connection, answered 204.
         try:
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+            async with asyncio.timeout(5):
+                head = await reader.readuntil(b"\r\n\r\n")
             request_line, *headers = head.decode("latin-1").split("\r\n")
             length = 0
             for header in headers:
                 name, _, value = header.partition(":")
                 if name.strip().lower() == "content-length":
                     length = int(value.strip())
-            body = await asyncio.wait_for(reader.readexactly(min(length, 65536)), 5)
+            async with asyncio.timeout(5):
+                body = await reader.readexactly(min(length, 65536))
             ok = request_line.startswith(f"POST /liquidsoap/{self._token} ")
             status = b"204 No Content" if ok else b"404 Not Found"
             writer.write(

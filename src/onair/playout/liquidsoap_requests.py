@@ -8,6 +8,7 @@ track, even a zero fade.
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 from onair.domain.playout import AirItem
@@ -88,7 +89,8 @@ class LiquidsoapTelnet:
         if "\n" in line or "\r" in line:
             raise ValueError("a telnet command is one line")
         try:
-            return await asyncio.wait_for(self._exchange(line), self.timeout_s)
+            async with asyncio.timeout(self.timeout_s):
+                return await self._exchange(line)
         except (OSError, TimeoutError, asyncio.IncompleteReadError) as exc:
             reason = str(exc) or type(exc).__name__
             raise TelnetError(
@@ -126,7 +128,7 @@ class LiquidsoapTelnet:
         for row in answer.splitlines():
             key, sep, value = row.partition("=")
             if sep:
-                found[key.strip()] = value.strip().removeprefix('"').removesuffix('"')
+                found[key.strip()] = _unquote(value.strip())
         return found
 
     async def skip(self) -> None:
@@ -140,3 +142,18 @@ class LiquidsoapTelnet:
         except TelnetError:
             return False
         return True
+
+
+_ESCAPE = re.compile(rb"\\([01]\d\d|2[0-5]\d|.)", re.DOTALL)
+_SIMPLE = {b"n": b"\n", b"t": b"\t", b"r": b"\r"}
+
+
+def _unquote(value: str) -> str:
+    """A value as ``request.metadata`` prints it (OCaml-quoted, bytes as ``\\DDD``)."""
+    raw = value.removeprefix('"').removesuffix('"').encode()
+
+    def one(match: re.Match[bytes]) -> bytes:
+        code = match.group(1)
+        return bytes([int(code)]) if code.isdigit() else _SIMPLE.get(code, code)
+
+    return _ESCAPE.sub(one, raw).decode(errors="replace")

@@ -151,16 +151,25 @@ async def make_backend(
         await backend.stop()
 
 
-async def _push_tones(backend: LiquidsoapBackend, audio: dict[str, Path], first: int = 0) -> None:
-    for n, hz in enumerate((440, 660, 880), start=first):
+async def _push_tones(backend: LiquidsoapBackend, audio: dict[str, Path]) -> list[int | None]:
+    return [
         await backend.push(_item(n), audio[f"tone{hz}"], CROSS_S, CROSS_S, CROSS_S)
+        for n, hz in enumerate((440, 660, 880))
+    ]
 
 
 async def test_pushed_items_air_in_order_crossfaded_on_the_mount(
     make_backend: MakeBackend, icecast: IcecastServer, audio: dict[str, Path]
 ) -> None:
     backend, seen = await make_backend()
-    await _push_tones(backend, audio)
+    rids = await _push_tones(backend, audio)
+    assert rids[2] is not None
+    held = await backend.telnet.metadata(rids[2])
+    assert (held["onair_play_id"], held["title"], held["liq_amplify"]) == (
+        "play-2",
+        'Tone "2"',
+        "-3.20 dB",
+    )
     await _until(lambda: len(seen.started) == 3, 30)
     assert seen.play_ids == ["play-0", "play-1", "play-2"]
     starts = [at for _, at in seen.started]
@@ -202,7 +211,8 @@ async def test_the_fallback_plays_when_the_queue_is_empty_and_silence_is_skipped
     await backend.push(_item(9, cue_in=0.0, cue_out=12.0), audio["silence"], 0.0, 0.0, 0.0)
     await _until(lambda: seen.play_ids == ["play-9"], 10)
     await _until(lambda: any("silence under -50 dB" in fault for fault in seen.faults), 15)
-    assert backend.on_air is None
+    # The alarm and the fallback's track are posted from two threads, in either order.
+    await _until(lambda: backend.on_air is None, 5)
     assert await _listen_db(icecast.mount_url(MOUNT)) > -30
 
 
