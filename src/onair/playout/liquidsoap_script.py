@@ -203,6 +203,10 @@ def render_with_liquidsoap(
             timeout=timeout_s,
             check=False,
         )
+    text = log.read_text(errors="replace")
     if done.returncode != 0 or not output.exists():
-        tail = log.read_text(errors="replace")[-1500:]
-        raise RuntimeError(f"liquidsoap render failed with {done.returncode}: {tail}")
+        raise RuntimeError(f"liquidsoap render failed with {done.returncode}: {text[-1500:]}")
+    # A request that does not resolve is skipped, not fatal, in Liquidsoap: say so.
+    skipped = [line for line in text.splitlines() if "Nonexistent file or ill-formed URI" in line]
+    if skipped:
+        raise RuntimeError(f"liquidsoap skipped {len(skipped)} requests: {skipped[0]}")

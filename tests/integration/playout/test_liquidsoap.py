@@ -228,18 +228,28 @@ async def test_a_refused_icecast_password_is_one_fault_line(
     )
 
 
+@pytest.mark.parametrize("cross_s", [CROSS_S, 0.0])
 async def test_the_render_script_renders_the_items_crossfaded(
-    audio: dict[str, Path], tmp_path: Path
+    audio: dict[str, Path], tmp_path: Path, cross_s: float
 ) -> None:
     requests = [
-        annotate_uri(_item(n), audio[f"tone{hz}"], cross_s=CROSS_S, fade_in_s=1.0, fade_out_s=2.0)
+        annotate_uri(_item(n), audio[f"tone{hz}"], cross_s=cross_s, fade_in_s=1, fade_out_s=cross_s)
         for n, hz in enumerate((440, 660, 880))
     ]
     output = tmp_path / "render.mp3"
     await asyncio.to_thread(render_with_liquidsoap, requests, output, work_dir=tmp_path / "work")
     with av.open(str(output), mode="r") as container:
         seconds = sum(frame.samples for frame in container.decode(audio=0)) / 44_100
-    assert seconds == pytest.approx(3 * 7.0 - 2 * CROSS_S, abs=0.5)
+    assert seconds == pytest.approx(3 * 7.0 - 2 * cross_s, abs=0.5)
+
+
+def test_a_render_that_skips_a_missing_file_fails(audio: dict[str, Path], tmp_path: Path) -> None:
+    requests = [
+        annotate_uri(_item(n), path, cross_s=CROSS_S, fade_in_s=1, fade_out_s=CROSS_S)
+        for n, path in enumerate((audio["tone440"], tmp_path / "missing.mp3"))
+    ]
+    with pytest.raises(RuntimeError, match="liquidsoap skipped 1 requests"):
+        render_with_liquidsoap(requests, tmp_path / "out.mp3", work_dir=tmp_path / "work")
 
 
 def test_liquidsoap_accepts_both_scripts(tmp_path: Path) -> None:
