@@ -47,7 +47,9 @@ from onair.ingest.workers import RemoteIntake, serve_ingest
 from onair.observability import configure_logging, get_logger
 from onair.observability.metrics import BusMetrics
 from onair.observability.tracing import configure_tracing
-from onair.playout.engine import EngineRecords, PlayoutEngine
+from onair.playout.engine import EngineRecords, PcmOutput, PlayoutEngine
+from onair.playout.icecast_output import IcecastOutput
+from onair.playout.icecast_source import IcecastSource
 from onair.playout.lineup import AirRules, Lineup
 from onair.playout.master_cache import MasterCache
 from onair.playout.mixer import Mixer
@@ -476,11 +478,28 @@ class Playout:
     engine: PlayoutEngine
     hub: StreamHub
     decoders: ThreadPoolExecutor
+    icecast: IcecastSource | None = None
 
     async def stop(self) -> None:
         await self.engine.stop()
         self.hub.close()
+        if self.icecast is not None:
+            await self.icecast.aclose()
         self.decoders.shutdown(wait=False, cancel_futures=True)
+
+
+def _icecast_source(station: Station) -> IcecastSource:
+    """The Icecast mount playout also feeds; its faults are logged and published."""
+    settings = station.settings
+    assert settings.icecast_url is not None
+    password = settings.icecast_password.get_secret_value() if settings.icecast_password else ""
+
+    def fault(message: str) -> None:
+        log.error("icecast_fault", error=message, mount=settings.icecast_url)
+        envelope = new_envelope("playout.error", settings.station, {"reason": message})
+        asyncio.get_running_loop().create_task(station.bus.publish(envelope))
+
+    return IcecastSource(settings.icecast_url, password, name=settings.station, on_fault=fault)
 
 
 async def start_playout(
@@ -509,14 +528,19 @@ async def start_playout(
                         resume_start)  # fmt: skip
 
     hub = StreamHub(default_mounts(settings.stream_bitrate), registry=station.registry)
+    outputs: list[PcmOutput] = [hub]
+    icecast = _icecast_source(station) if settings.icecast_url else None
+    if icecast is not None:
+        await icecast.start()
+        outputs.append(IcecastOutput(icecast, bitrate=settings.stream_bitrate))
     records = EngineRecords(SqlAsRun(engine), SqlOnAirState(engine), SqlOperatorLog(engine))
-    air = PlayoutEngine(settings.station, open_timeline, [hub], station.bus.publish, records,
+    air = PlayoutEngine(settings.station, open_timeline, outputs, station.bus.publish, records,
                         wall_clock=wall_clock)  # fmt: skip
     await air.start()
     for trigger in Trigger:
         await station.bus.serve(f"playout.{trigger.value}", _trigger_handler(air, trigger))
     log.info("playout_on_air", station=settings.station, mounts=sorted(hub.mounts))
-    return Playout(air, hub, decoders)
+    return Playout(air, hub, decoders, icecast)
 
 
 def _trigger_handler(

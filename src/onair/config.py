@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     playout_silence_s: float = Field(default=5.0, ge=1.0, le=60.0)
     playout_fallback_categories: list[str] = Field(default_factory=list)
     stream_bitrate: int = Field(default=128_000, ge=32_000, le=320_000)
+    # Also stream to an Icecast 2.4 mount as its source: http://host:port/mount.
+    icecast_url: str | None = Field(default=None, pattern=r"^http://[^/]+/.+")
+    icecast_password: SecretStr | None = None
 
     tracing: TracingExporter = TracingExporter.NONE
     otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"

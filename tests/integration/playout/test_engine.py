@@ -13,11 +13,14 @@ import pytest
 from onair.domain.events import Envelope
 from onair.domain.playout import AsRunEntry, OnAirState, OperatorAction, Trigger
 from onair.domain.programming import ItemKind
-from onair.playout.engine import EngineRecords, PlayoutEngine
+from onair.playout.engine import EngineRecords, PcmOutput, PlayoutEngine
+from onair.playout.icecast_output import IcecastOutput
+from onair.playout.icecast_source import IcecastSource
 from onair.playout.lineup import AirRules
 from onair.playout.mounts import StreamHub, default_mounts
 from onair.playout.stream_app import StreamApp
 from onair.playout.timeline import Timeline, TimelineSettings
+from tests.fixtures.icecast import IcecastServer
 
 from .test_stream import serving
 from .world import STATION, World, longest_silence_s
@@ -74,7 +77,12 @@ def on_air(tmp_path: Path) -> tuple[World, Records, list[Envelope]]:
 
 
 async def run(
-    world: World, records: Records, events: list[Envelope], *, bus_down: bool = False
+    world: World,
+    records: Records,
+    events: list[Envelope],
+    *,
+    bus_down: bool = False,
+    extra: list[PcmOutput] | None = None,
 ) -> tuple[PlayoutEngine, StreamHub]:
     settings = TimelineSettings(silence_s=3.0)
     rules = AirRules(window=timedelta(seconds=20))
@@ -91,7 +99,7 @@ async def run(
 
     hub = StreamHub(default_mounts(), queue_seconds=5.0)
     book = EngineRecords(records, records, records)  # type: ignore[arg-type]
-    engine = PlayoutEngine(STATION, open_timeline, [hub], publish, book)
+    engine = PlayoutEngine(STATION, open_timeline, [hub, *(extra or [])], publish, book)
     await engine.start()
     await asyncio.sleep(0.3)  # the first blocks are on the stream before a listener comes
     return engine, hub
@@ -179,3 +187,47 @@ async def test_skip_and_hold_are_operator_actions(
     assert first.duration_s < 6
     assert [(a.trigger, a.who) for a in records.actions] == [(Trigger.SKIP, "ann")]
     assert any(e.type == "playout.action_taken" for e in events)
+
+
+async def test_the_engine_streams_to_icecast_as_its_source(
+    on_air: tuple[World, Records, list[Envelope]], icecast: IcecastServer
+) -> None:
+    world, records, events = on_air
+    ids = _songs(world, 3)
+    world.plan(*[(i, MUSIC) for i in ids])
+    faults: list[str] = []
+    source = IcecastSource(icecast.mount_url("/onair.mp3"), icecast.source_password,
+                           on_fault=faults.append)  # fmt: skip
+    await source.start()
+    engine, hub = await run(world, records, events, extra=[IcecastOutput(source)])
+    try:
+        assert await source.wait_connected(10)
+        heard = await listen(icecast.mount_url("/onair.mp3"), 8)
+    finally:
+        await engine.stop()
+        hub.close()
+        await source.aclose()
+    assert faults == []
+    assert len(heard) > 7 * 48_000
+    assert longest_silence_s(heard) < 2.0
+
+
+async def test_a_refused_icecast_password_is_reported_and_the_air_goes_on(
+    on_air: tuple[World, Records, list[Envelope]], icecast: IcecastServer
+) -> None:
+    world, records, events = on_air
+    ids = _songs(world, 2)
+    world.plan(*[(i, MUSIC) for i in ids])
+    faults: list[str] = []
+    source = IcecastSource(icecast.mount_url("/refused.mp3"), "wrong", on_fault=faults.append)
+    await source.start()
+    engine, hub = await run(world, records, events, extra=[IcecastOutput(source)])
+    try:
+        async with serving(StreamApp(hub)) as url:
+            heard = await listen(f"{url}/stream.mp3", 4)
+    finally:
+        await engine.stop()
+        hub.close()
+        await source.aclose()
+    assert any("refused the source password" in f for f in faults)
+    assert longest_silence_s(heard) < 2.0  # the built-in stream never noticed
