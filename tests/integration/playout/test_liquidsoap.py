@@ -272,3 +272,17 @@ def test_liquidsoap_accepts_both_scripts(tmp_path: Path) -> None:
             ["liquidsoap", "--check", str(script)], capture_output=True, text=True, timeout=60
         )
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+async def test_liquidsoap_streams_again_after_icecast_restarts(
+    make_backend: MakeBackend, icecast: IcecastServer
+) -> None:
+    _, seen = await make_backend()
+    await _until(lambda: MOUNT in icecast.sources(), 10)
+    await asyncio.to_thread(icecast.restart)
+    await _until(lambda: MOUNT in icecast.sources(), 20)
+    await _until(lambda: bool(seen.recovered), 5)
+    assert len(seen.faults) == 1
+    assert "liquidsoap cannot stream to icecast" in seen.faults[0]
+    assert seen.recovered == [f"liquidsoap streams to {MOUNT} again"]
+    assert await _listen_db(icecast.mount_url(MOUNT)) > -30
