@@ -44,7 +44,7 @@ import uvicorn
 
 from onair import bootstrap
 from onair.config import Settings, load_settings
-from onair.domain.playout import SAMPLE_RATE
+from onair.domain.playout import SAMPLE_RATE, AsRunEntry
 from onair.domain.schedule import ScheduledItem
 from onair.playout.encoder import FileEncoder
 from onair.playout.liquidsoap_requests import annotate_uri
@@ -179,7 +179,9 @@ async def _live(settings: Settings, post: datetime, minutes: float, listeners: i
             "live_s": wall}  # fmt: skip
 
 
-def _start_errors(settings: Settings, aired: list, post: datetime) -> tuple[float, float]:  # type: ignore[type-arg]
+def _start_errors(
+    settings: Settings, aired: list[AsRunEntry], post: datetime
+) -> tuple[float, float, int]:
     with bootstrap.open_scheduler(settings) as scheduler:
         items: dict[str, ScheduledItem] = {
             i.id: i for i in scheduler.schedules.history(
@@ -190,12 +192,14 @@ def _start_errors(settings: Settings, aired: list, post: datetime) -> tuple[floa
         item = items.get(entry.schedule_item_id or "")
         if item is None or entry.scheduled_start is None:
             continue
+        if any(note.startswith("joined") for note in entry.adjustments):
+            continue  # on air when the run began: it did not start in it
         error = abs((entry.actual_start - entry.scheduled_start).total_seconds() * 1000)
         errors.append(error)
         if item.hard:
             hard.append(error)
     p99 = float(np.percentile(errors, 99)) if errors else float("nan")
-    return p99, max(hard) if hard else float("nan")
+    return p99, max(hard) if hard else float("nan"), len(errors)
 
 
 def main() -> None:
@@ -214,7 +218,7 @@ def main() -> None:
     floor_s = _render_ffmpeg(plan, work)
     post = hour + timedelta(hours=1)  # the next hour's hard legal ID
     live = asyncio.run(_live(settings, post, args.minutes, args.listeners))
-    p99, hard = _start_errors(settings, live["aired"], post)
+    p99, hard, starts = _start_errors(settings, live["aired"], post)
     print(
         json.dumps(
             {
@@ -231,6 +235,7 @@ def main() -> None:
                 "listeners_connected_at_end": live["listeners_heard"],
                 "live_s": round(live["live_s"], 1),
                 "live_items": len(live["aired"]),
+                "live_scheduled_starts": starts,
                 "cores": os.cpu_count(),
             }
         )

@@ -24,7 +24,7 @@ def as_run_entry(
         title=item.title,
         artist=item.artist,
         actual_start=started,
-        duration_s=round((ended_sample - airing.start) / SAMPLE_RATE, 6),
+        duration_s=round((ended_sample - airing.first_heard) / SAMPLE_RATE, 6),
         ended_by=airing.ended_by,
         schedule_item_id=item.schedule_item_id,
         scheduled_start=item.scheduled_start,

@@ -13,27 +13,19 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
-from ulid import ULID
 
-from onair.domain.events import Correlation, Envelope, new_envelope
-from onair.domain.playout import (
-    SAMPLE_RATE,
-    AsRunEntry,
-    OnAirState,
-    OperatorAction,
-    PlayoutEvent,
-    Trigger,
-)
+from onair.domain.events import Envelope
+from onair.domain.playout import SAMPLE_RATE, AsRunEntry, OnAirState, PlayoutEvent, Trigger
 from onair.domain.schedule import ScheduledItem
 from onair.observability import get_logger
+from onair.playout.air_report import AirReport, EngineRecords
 from onair.playout.as_run import as_run_entry
-from onair.playout.ports import AsRunLog, OnAirStore, OperatorLog
 from onair.playout.timeline import Airing, Happening, HappeningKind, Timeline
+from onair.playout.triggers import apply_trigger, check_trigger
 
 __all__ = ["EngineRecords", "PcmOutput", "PlayoutEngine"]
 
@@ -49,13 +41,6 @@ class PcmOutput(Protocol):
     async def feed_async(self, pcm: np.ndarray, titles: list[tuple[int, str]]) -> None: ...
 
     def listeners(self) -> dict[str, int]: ...
-
-
-@dataclass
-class EngineRecords:
-    as_run: AsRunLog
-    state: OnAirStore
-    actions: OperatorLog
 
 
 class PlayoutEngine:
@@ -75,25 +60,23 @@ class PlayoutEngine:
         self.station = station
         self._open_timeline = open_timeline
         self._outputs = outputs
-        self._publish = publish
-        self._records = records
         self._frames = round(block_s * SAMPLE_RATE)
         self._clock = wall_clock
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playout")
+        self._report = AirReport(station, publish, records, self._worker)
         self._timeline: Timeline | None = None
         self._task: asyncio.Task[None] | None = None
         self._started_wall: dict[str, datetime] = {}  # play id -> when its first sample went out
         self._peak: dict[str, int] = {}  # play id -> most listeners while it aired
-        self._unwritten: list[AsRunEntry] = []
         self._last_save = 0.0
-        self.aired: list[AsRunEntry] = []  # this run's as-run, newest last (tests, the bench)
+        self.aired: list[AsRunEntry] = self._report.aired  # this run's as-run, newest last
 
     # -- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
         """Join the schedule now (resuming the item on air where the saved state says)."""
         now = datetime.fromtimestamp(self._clock(), UTC)
-        saved = await self._off_loop(self._load_state)
+        saved = await self._off_loop(self._report.load_state)
 
         def resume_start(item: ScheduledItem) -> datetime | None:
             if saved is not None and saved.schedule_item_id == item.id:
@@ -102,7 +85,7 @@ class PlayoutEngine:
 
         self._timeline = self._open_timeline(now, resume_start)
         await self._off_loop(self._timeline.begin)
-        await self._state_changed("on_air", "engine started")
+        await self._report.state_changed("on_air", "engine started")
         self._task = asyncio.create_task(self._run(), name="playout-engine")
 
     async def stop(self) -> None:
@@ -111,7 +94,7 @@ class PlayoutEngine:
             # wait(), not await: the air loop's cancellation must not swallow one of ours
             # (a Ctrl-C cancels the task that is stopping us).
             await asyncio.wait([self._task])
-        await self._off_loop(self._flush_records)
+        await self._off_loop(self._report.flush)
         self._worker.shutdown(wait=True, cancel_futures=True)
 
     @property
@@ -162,48 +145,32 @@ class PlayoutEngine:
     async def _tell(self, happened: list[Happening], position: int, handed: float) -> None:
         for event in happened:
             at = datetime.fromtimestamp(handed + (event.sample - position) / SAMPLE_RATE, UTC)
+            at_iso = at.isoformat()
             if event.kind is HappeningKind.STARTED and event.airing is not None:
                 self._started_wall[event.airing.item.play_id] = at
-                await self._emit(PlayoutEvent.ITEM_STARTED, event.airing, at)
+                await self._report.item(PlayoutEvent.ITEM_STARTED, event.airing.item, at)
             elif event.kind is HappeningKind.ENDED and event.airing is not None:
                 entry = self._ended(event.airing, event.sample)
                 ended = {"duration_s": entry.duration_s, "ended_by": entry.ended_by.value}
-                await self._emit(PlayoutEvent.ITEM_ENDED, event.airing, at, **ended)
+                await self._report.item(PlayoutEvent.ITEM_ENDED, event.airing.item,
+                                        entry.actual_start, **ended)  # fmt: skip
             elif event.kind is HappeningKind.TRANSITION:
-                await self._send(PlayoutEvent.TRANSITION, event.detail | {"at": at.isoformat()})
+                await self._report.send(PlayoutEvent.TRANSITION, event.detail | {"at": at_iso})
             elif event.kind is HappeningKind.FAILOVER:
                 log.warning("playout_failover", **event.detail)
-                await self._send(PlayoutEvent.FAILOVER, event.detail | {"at": at.isoformat()})
+                await self._report.send(PlayoutEvent.FAILOVER, event.detail | {"at": at_iso})
             elif event.kind is HappeningKind.ERROR:
                 log.error("playout_error", **event.detail)
-                await self._send(PlayoutEvent.ERROR, event.detail | {"at": at.isoformat()})
+                await self._report.send(PlayoutEvent.ERROR, event.detail | {"at": at_iso})
 
     def _ended(self, airing: Airing, ended_sample: int) -> AsRunEntry:
         key = airing.item.play_id
-        started = self._started_wall.pop(key, self.timeline.instant(airing.start))
+        started = self._started_wall.pop(key, self.timeline.instant(airing.first_heard))
         entry = as_run_entry(self.station, airing, started, ended_sample, self._peak.pop(key, 0))
-        self.aired.append(entry)
-        self._unwritten.append(entry)
-        self._worker.submit(self._flush_records)
+        self._report.keep(entry)
         return entry
 
     # -- records (on the worker thread: they touch the database) ------------------------
-
-    def _flush_records(self) -> None:
-        while self._unwritten:
-            try:
-                self._records.as_run.record(self._unwritten[0])
-            except Exception as exc:  # the database away: kept, written when it is back
-                log.warning("as_run_not_written", error=str(exc), waiting=len(self._unwritten))
-                return
-            self._unwritten.pop(0)
-
-    def _load_state(self) -> OnAirState | None:
-        try:
-            return self._records.state.load(self.station)
-        except Exception as exc:
-            log.warning("on_air_state_unreadable", error=str(exc))
-            return None
 
     def _save_state(self, position: int) -> None:
         timeline = self.timeline
@@ -218,11 +185,7 @@ class PlayoutEngine:
             offset_samples=position - airing.start, saved_at=datetime.now(UTC),
             held=timeline.held, queued=timeline.lineup.queued(),
         )  # fmt: skip
-        try:
-            self._records.state.save(state)
-        except Exception as exc:
-            log.warning("on_air_state_not_saved", error=str(exc))
-        self._flush_records()
+        self._report.save_state(state)
 
     # -- operator triggers -------------------------------------------------------------
 
@@ -230,72 +193,9 @@ class PlayoutEngine:
         self, trigger: Trigger, who: str, asset_id: str | None = None, note: str | None = None
     ) -> dict[str, Any]:
         """Apply an operator trigger now; returns what happened, for the reply."""
-        if trigger in (Trigger.INSERT_NOW, Trigger.INSERT_NEXT) and not asset_id:
-            raise ValueError(f"{trigger.value} needs an asset id")
-        done = await self._off_loop(self._apply, trigger, asset_id)
-        action = OperatorAction(
-            id=str(ULID()), station=self.station, trigger=trigger, who=who,
-            at=datetime.now(UTC), asset_id=asset_id, note=note,
-        )  # fmt: skip
-        await self._off_loop(self._record_action, action)
-        payload = {"trigger": trigger.value, "who": who, "asset_id": asset_id, "done": done}
-        log.info("playout_action", **payload)
-        await self._send(PlayoutEvent.ACTION_TAKEN, payload | {"action_id": action.id})
-        if trigger in (Trigger.HOLD, Trigger.RESUME):
-            await self._state_changed("held" if trigger is Trigger.HOLD else "on_air", who)
-        return payload
-
-    def _apply(self, trigger: Trigger, asset_id: str | None) -> bool:
-        timeline = self.timeline
-        if trigger is Trigger.SKIP:
-            return timeline.skip()
-        if trigger is Trigger.INSERT_NOW and asset_id:
-            timeline.insert_now(asset_id)
-        elif trigger is Trigger.INSERT_NEXT and asset_id:
-            timeline.insert_next(asset_id)
-        elif trigger is Trigger.HOLD:
-            timeline.hold()
-        elif trigger is Trigger.RESUME:
-            timeline.resume()
-        elif trigger is Trigger.BREAK_NOW:
-            return timeline.break_now()
-        return True
-
-    def _record_action(self, action: OperatorAction) -> None:
-        try:
-            self._records.actions.record(action)
-        except Exception as exc:
-            log.warning("operator_action_not_written", error=str(exc), action=action.id)
-
-    # -- the bus -------------------------------------------------------------------------
-
-    async def _emit(self, kind: PlayoutEvent, airing: Airing, at: datetime, **extra: Any) -> None:
-        item = airing.item
-        payload = {
-            "play_id": item.play_id, "schedule_item_id": item.schedule_item_id,
-            "asset_id": item.asset_id, "kind": item.kind.value, "category": item.category,
-            "title": item.title, "artist": item.artist,
-            "scheduled_start": item.scheduled_start.isoformat() if item.scheduled_start else None,
-            "actual_start": self._started_wall.get(item.play_id, at).isoformat(),
-            "substitution_reason": item.substitution_reason, **extra,
-        }  # fmt: skip
-        correlation = Correlation(asset_id=item.asset_id, playout_event_id=item.play_id,
-                                  hour=item.scheduled_start.isoformat() if item.scheduled_start
-                                  else None)  # fmt: skip
-        await self._send(kind, payload, correlation)
-
-    async def _state_changed(self, state: str, why: str) -> None:
-        await self._send(PlayoutEvent.STATE_CHANGED, {"state": state, "why": why})
-
-    async def _send(
-        self, kind: PlayoutEvent, payload: dict[str, Any], correlation: Correlation | None = None
-    ) -> None:
-        envelope = new_envelope(kind.value, self.station, payload, correlation=correlation)
-        try:
-            await self._publish(envelope)
-        except Exception as exc:  # the bus away: the air goes on, the log keeps the fact
-            log.warning("playout_event_not_published", type=kind.value, error=str(exc),
-                        **envelope.correlation.as_log_fields())  # fmt: skip
+        check_trigger(trigger, asset_id)
+        done = await self._off_loop(apply_trigger, self.timeline, trigger, asset_id)
+        return await self._report.action_taken(trigger, who, asset_id, note, done)
 
     async def _off_loop(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()

@@ -107,7 +107,7 @@ def _book(
     for event in happened:
         if event.kind is HappeningKind.ENDED and event.airing is not None:
             airing = event.airing
-            started = timeline.instant(airing.start)
+            started = timeline.instant(airing.first_heard)
             report.as_run.append(as_run_entry(station, airing, started, event.sample))
         elif event.kind is HappeningKind.FAILOVER:
             report.failovers.append(str(event.detail.get("reason")))
@@ -118,6 +118,6 @@ def _book(
 def _close_open(report: RenderReport, station: str, timeline: Timeline, frames: int) -> None:
     """Airings still sounding at the render's end are logged as cut off there."""
     for airing in timeline.sounding():
-        started = timeline.instant(airing.start)
+        started = timeline.instant(airing.first_heard)
         report.as_run.append(as_run_entry(station, airing, started, frames))
     report.as_run.sort(key=lambda e: (e.actual_start, e.play_id))

@@ -66,6 +66,12 @@ class Airing:
     ended_by: EndedBy = EndedBy.NATURAL
     adjustments: list[str] = field(default_factory=list)
     started: bool = False
+    joined_at: int | None = None  # where this run joined it part way (no saved state said so)
+
+    @property
+    def first_heard(self) -> int:
+        """The sample it was first heard from in this run."""
+        return self.start if self.joined_at is None else self.joined_at
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,7 @@ class Timeline:
         self._happenings: list[Happening] = []
         self._begun = False
         self._resume_at: int | None = None
+        self._joined = False
         self._pending_note: str | None = None  # a hard start's miss, noted on its airing
         self._box_end: int | None = None  # a substitute's scheduled time, filled to its end
 
@@ -149,6 +156,7 @@ class Timeline:
         if current is not None:
             began = (self._resume_start(current) if self._resume_start else None) or current.start
             self._next_at = self._resume_at = min(0, self.sample_of(began))
+            self._joined = began == current.start  # no saved start: joined, not resumed
         else:  # between items: filled up to the next one's start
             upcoming = self.lineup.peek(self.t0)
             if upcoming is not None:
@@ -225,7 +233,8 @@ class Timeline:
 
     def _place_next(self) -> bool:
         at = max(self._next_at, self.mixer.horizon)
-        if self._resume_at is not None:  # the item on air at a restart, joined part way
+        joining = self._resume_at is not None  # the item on air at a (re)start, part way
+        if self._resume_at is not None:
             at, self._resume_at = self._resume_at, None
         instant = self.instant(at)
         item = self._next_item(at, instant)
@@ -243,6 +252,8 @@ class Timeline:
         if item.scheduled_start is not None and not self.sounding_at(at):
             at = max(at, self.sample_of(item.scheduled_start))  # into silence: on its time
         airing = Airing(item, at, len(decoded.audio), at)
+        if joining:
+            self._note_joined(airing)
         fade_in = self._fade_in(airing)
         self.mixer.place(item.play_id, decoded.audio, at, gain_db=item.gain_db, fade_in=fade_in)
         self._transition(airing)
@@ -250,6 +261,15 @@ class Timeline:
         self._airings.append(airing)
         self.lineup.remember_aired(item.asset_id, self.instant(at))
         return True
+
+    def _note_joined(self, airing: Airing) -> None:
+        heard = max(airing.start, self.mixer.horizon)
+        into = (heard - airing.start) / SAMPLE_RATE
+        if self._joined:
+            airing.joined_at = heard
+            airing.adjustments.append(f"joined {into:.1f} s in: the engine started during it")
+        else:
+            airing.adjustments.append(f"resumed {into:.1f} s in after a restart")
 
     def _next_item(self, at: int, instant: datetime) -> AirItem | None:
         if self._pending and not self.lineup.has_inserts():
@@ -413,8 +433,8 @@ class Timeline:
         for airing in self._airings:
             if not airing.started and airing.start < end:
                 airing.started = True
-                self._happenings.append(Happening(HappeningKind.STARTED, max(airing.start, start),
-                                                  airing))  # fmt: skip
+                first = max(airing.first_heard, start)
+                self._happenings.append(Happening(HappeningKind.STARTED, first, airing))
         for airing in list(self._airings):
             key = airing.item.play_id
             finish = self.mixer.ends_at(key) if self.mixer.placed(key) else ends.get(key, start)

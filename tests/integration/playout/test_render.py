@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -177,9 +177,24 @@ def test_a_restart_resumes_the_item_on_air_at_its_offset(world: World) -> None:
     world.asset("a", 440, 30, tail_s=2)
     world.asset("b", 660, 30, tail_s=2)
     world.plan(("a", MUSIC), ("b", MUSIC))
-    timeline = world.timeline()
-    timeline.t0 = T0.replace(second=10)  # the engine comes back 10 s into a
+    # The engine comes back 10 s into a, which its saved state says started 0.25 s late.
+    saved = T0 + timedelta(seconds=0.25)
+    timeline = world.timeline(t0=T0 + timedelta(seconds=10), resume_start=lambda _: saved)
     pcm, report = world.render(10, timeline)
-    assert report.as_run[0].asset_id == "a"
+    resumed = report.as_run[0]
+    assert resumed.asset_id == "a"
     assert tone_db(pcm, 440, 0.0) > -15  # a sounds from the first sample, not from its start
-    assert abs((report.as_run[0].actual_start - T0).total_seconds()) < 0.001
+    assert resumed.actual_start == saved
+    assert resumed.adjustments == ("resumed 9.8 s in after a restart",)
+
+
+def test_an_engine_started_mid_item_joins_it_and_says_so(world: World) -> None:
+    world.asset("a", 440, 30, tail_s=2)
+    world.plan(("a", MUSIC))
+    timeline = world.timeline(t0=T0 + timedelta(seconds=10))
+    pcm, report = world.render(10, timeline)
+    joined = report.as_run[0]
+    assert tone_db(pcm, 440, 0.0) > -15
+    assert joined.actual_start == T0 + timedelta(seconds=10)
+    assert joined.duration_s == pytest.approx(10.0, abs=0.01)
+    assert joined.adjustments == ("joined 10.0 s in: the engine started during it",)
