@@ -1,0 +1,205 @@
+"""The playout role wired: the engine over the stores, its stream and outputs, render and as-run."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ulid import ULID
+
+from onair.bootstrap.adapters import Station, _engine, _object_store, _schema_ready
+from onair.config import Settings
+from onair.domain.events import Envelope, new_envelope
+from onair.domain.playout import Trigger
+from onair.domain.programming import ItemKind, NoProgram, StationProgram
+from onair.domain.schedule import ScheduledItem, epoch_ms
+from onair.observability import get_logger
+from onair.playout.engine import EngineRecords, PcmOutput, PlayoutEngine
+from onair.playout.icecast_output import IcecastOutput
+from onair.playout.icecast_source import IcecastSource
+from onair.playout.lineup import AirRules, Lineup
+from onair.playout.master_cache import MasterCache
+from onair.playout.mixer import Mixer
+from onair.playout.mounts import StreamHub, default_mounts
+from onair.playout.preparer import Preparer
+from onair.playout.render import render_play_ids
+from onair.playout.timeline import Timeline, TimelineSettings
+from onair.storage.repositories.as_run import SqlAsRun
+from onair.storage.repositories.playout_library import SqlPlayoutLibrary
+from onair.storage.repositories.playout_state import SqlOnAirState, SqlOperatorLog
+from onair.storage.repositories.programs import SqlPrograms
+from onair.storage.repositories.schedules import SqlSchedules
+
+__all__ = [
+    "Playout",
+    "open_as_run",
+    "open_render",
+    "playout_rules",
+    "start_playout",
+    "station_zone",
+    "timeline_settings",
+]
+
+log = get_logger("onair.bootstrap")
+
+
+@dataclass
+class Playout:
+    """The playout role's running parts: the engine, its stream, its decoders."""
+
+    engine: PlayoutEngine
+    hub: StreamHub
+    decoders: ThreadPoolExecutor
+    icecast: IcecastSource | None = None
+
+    async def stop(self) -> None:
+        await self.engine.stop()
+        self.hub.close()
+        if self.icecast is not None:
+            await self.icecast.aclose()
+        self.decoders.shutdown(wait=False, cancel_futures=True)
+
+
+def _icecast_source(station: Station) -> IcecastSource:
+    """The Icecast mount playout also feeds; its faults are logged and published."""
+    settings = station.settings
+    assert settings.icecast_url is not None
+    password = settings.icecast_password.get_secret_value() if settings.icecast_password else ""
+
+    def fault(message: str) -> None:
+        log.error("icecast_fault", error=message, mount=settings.icecast_url)
+        envelope = new_envelope("playout.error", settings.station, {"reason": message})
+        asyncio.get_running_loop().create_task(station.bus.publish(envelope))
+
+    return IcecastSource(settings.icecast_url, password, name=settings.station, on_fault=fault)
+
+
+async def start_playout(
+    station: Station, *, wall_clock: Callable[[], float] = time.time
+) -> Playout:
+    """Air the station on the built-in stream and take operator triggers (the playout role).
+
+    ``wall_clock`` is the clock the air is paced by (the benchmark shifts it to a post).
+    """
+    settings, engine = station.settings, station.engine
+    try:
+        program: StationProgram | None = SqlPrograms(engine).current(settings.station).program
+    except NoProgram:
+        program = None
+    rules = playout_rules(settings, program)
+    cache = MasterCache(station.objects, settings.data_dir / "cache" / "masters")
+    decoders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="decode")
+
+    def open_timeline(
+        t0: datetime, resume_start: Callable[[ScheduledItem], datetime | None]
+    ) -> Timeline:
+        lineup = Lineup(settings.station, SqlSchedules(engine), SqlPlayoutLibrary(engine), rules,
+                        lambda _: str(ULID()))  # fmt: skip
+        mixer = Mixer(ceiling_dbtp=settings.true_peak_ceiling_dbtp)
+        return Timeline(lineup, Preparer(cache, decoders), mixer, t0, timeline_settings(settings),
+                        resume_start)  # fmt: skip
+
+    hub = StreamHub(default_mounts(settings.stream_bitrate), registry=station.registry)
+    outputs: list[PcmOutput] = [hub]
+    icecast = _icecast_source(station) if settings.icecast_url else None
+    if icecast is not None:
+        await icecast.start()
+        outputs.append(IcecastOutput(icecast, bitrate=settings.stream_bitrate))
+    records = EngineRecords(SqlAsRun(engine), SqlOnAirState(engine), SqlOperatorLog(engine))
+    air = PlayoutEngine(settings.station, open_timeline, outputs, station.bus.publish, records,
+                        wall_clock=wall_clock)  # fmt: skip
+    await air.start()
+    for trigger in Trigger:
+        await station.bus.serve(f"playout.{trigger.value}", _trigger_handler(air, trigger))
+    log.info("playout_on_air", station=settings.station, mounts=sorted(hub.mounts))
+    return Playout(air, hub, decoders, icecast)
+
+
+def _trigger_handler(
+    air: PlayoutEngine, trigger: Trigger
+) -> Callable[[Envelope], Awaitable[dict[str, Any]]]:
+    async def handle(command: Envelope) -> dict[str, Any]:
+        payload = command.payload
+        who = str(payload.get("who") or "unknown")
+        return await air.trigger(trigger, who, payload.get("asset_id"), payload.get("note"))
+
+    return handle
+
+
+def playout_rules(settings: Settings, program: StationProgram | None) -> AirRules:
+    """Air-time checks from the station file, fallback and fill from the settings and clocks."""
+    if program is None:
+        return AirRules(fallback_categories=tuple(settings.playout_fallback_categories),
+                        window=timedelta(seconds=settings.playout_window_s))  # fmt: skip
+    fills = [(name, c) for name, c in program.categories.items() if c.type is ItemKind.FILL]
+    fill_name, fill = fills[0] if fills else (None, None)
+    return AirRules(
+        territory=program.territory,
+        use=program.use,
+        fallback_categories=tuple(settings.playout_fallback_categories),
+        fill_category=fill_name,
+        fill_kinds=frozenset(k.value for k in fill.asset_kinds) if fill else frozenset({"bed"}),
+        window=timedelta(seconds=settings.playout_window_s),
+    )
+
+
+def timeline_settings(settings: Settings) -> TimelineSettings:
+    return TimelineSettings(
+        duck_db=settings.playout_duck_db,
+        early_fade_s=settings.playout_early_fade_s,
+        silence_dbfs=settings.playout_silence_dbfs,
+        silence_s=settings.playout_silence_s,
+    )
+
+
+@contextmanager
+def open_render(settings: Settings, t0: datetime) -> Iterator[Timeline]:
+    """A timeline over the station's schedule from ``t0``, for ``onair playout render``."""
+    engine = _engine(settings)
+    try:
+        _schema_ready(settings)
+        objects = _object_store(settings)
+        try:
+            program: StationProgram | None = SqlPrograms(engine).current(settings.station).program
+        except NoProgram:
+            program = None
+        rules = playout_rules(settings, program)
+        play_ids = render_play_ids(epoch_ms(t0))
+        lineup = Lineup(settings.station, SqlSchedules(engine), SqlPlayoutLibrary(engine),
+                        rules, play_ids)  # fmt: skip
+        cache = MasterCache(objects, settings.data_dir / "cache" / "masters")
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="decode") as pool:
+            mixer = Mixer(ceiling_dbtp=settings.true_peak_ceiling_dbtp)
+            yield Timeline(lineup, Preparer(cache, pool), mixer, t0, timeline_settings(settings))
+    finally:
+        engine.dispose()
+
+
+def station_zone(settings: Settings) -> ZoneInfo:
+    """The station's timezone: its station file's, else the settings'."""
+    engine = _engine(settings)
+    try:
+        _schema_ready(settings)
+        return SqlPrograms(engine).current(settings.station).program.zone
+    except NoProgram:
+        return ZoneInfo(settings.timezone)
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def open_as_run(settings: Settings) -> Iterator[SqlAsRun]:
+    """The as-run log in the settings' database, for commands that run outside ``serve``."""
+    engine = _engine(settings)
+    try:
+        _schema_ready(settings)
+        yield SqlAsRun(engine)
+    finally:
+        engine.dispose()
