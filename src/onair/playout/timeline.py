@@ -193,8 +193,10 @@ class Timeline:
         return bool(sounding)
 
     def insert_now(self, asset_id: str) -> None:
+        """Air ``asset_id`` now: what is on air fades, the insert is placed at once."""
         self.lineup.insert_next(asset_id)
         self.skip(f"faded for {asset_id}, inserted now by an operator")
+        self._place_next()
 
     def insert_next(self, asset_id: str) -> None:
         self._unplace(self.mixer.horizon)
@@ -202,7 +204,7 @@ class Timeline:
 
     def hold(self) -> None:
         """Stop after the item on air; nothing more is placed until :meth:`resume`."""
-        self._unplace(self.mixer.horizon)
+        self._unplace(self.mixer.horizon + 1)  # what starts now is on air already
         self._held = True
 
     def resume(self) -> None:
@@ -455,6 +457,11 @@ class Timeline:
         quiet = self.settings
         reason = f"output below {quiet.silence_dbfs:.0f} dBFS for {quiet.silence_s:.0f} s"
         self._happenings.append(Happening(HappeningKind.FAILOVER, at, None, {"reason": reason}))
+        self._unplace(at)
+        for airing in [a for a in self._airings if self.mixer.ends_at(a.item.play_id) > at]:
+            self.mixer.cut(airing.item.play_id, at)  # silent anyway: no fade to wait for
+            airing.ended_by = EndedBy.FAILOVER
+            airing.adjustments.append(reason)
         replacement = self.lineup.fallback(self.instant(at), reason)
         if replacement is not None:
             self._pending.appendleft(replacement)

@@ -133,6 +133,7 @@ async def test_the_engine_airs_the_schedule_on_time_into_the_stream(
     # (bench/playout.py measures the real figure).
     assert max(errors) < 500
     assert longest_silence_s(heard) < 2.0
+    assert aired[1].listeners == 1  # the one listener, counted into the as-run
     started = [e for e in events if e.type == "playout.item_started"]
     assert started[0].correlation.asset_id == ids[0]
     assert started[0].payload["scheduled_start"] == world.items[0].start.isoformat()

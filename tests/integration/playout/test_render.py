@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import wave
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -198,3 +199,58 @@ def test_an_engine_started_mid_item_joins_it_and_says_so(world: World) -> None:
     assert joined.actual_start == T0 + timedelta(seconds=10)
     assert joined.duration_s == pytest.approx(10.0, abs=0.01)
     assert joined.adjustments == ("joined 10.0 s in: the engine started during it",)
+
+
+def test_silence_on_air_jumps_to_fallback(world: World) -> None:
+    world.asset("a", 440, 8, tail_s=1)
+    world.asset("quiet", 440, 30, tail_s=1)
+    world.asset("spare", 660, 30, tail_s=1)
+    world.plan(("a", MUSIC), ("quiet", MUSIC))
+    silent = np.zeros((30 * 48_000, 2), np.int16)  # a master that is all silence
+    with wave.open(str(world.folder / "quiet.wav"), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(48_000)
+        out.writeframes(silent.tobytes())
+    settings = TimelineSettings(silence_s=3.0)
+    pcm, report = world.render(25, world.timeline(settings))
+    assert any("below -50 dBFS for 3 s" in f for f in report.failovers)
+    assert longest_silence_s(pcm) < 3.5
+    assert tone_db(pcm, 660, 14.0) > -20  # fallback is on air a few seconds in
+
+
+def test_insert_now_hold_and_resume_shape_what_airs(world: World) -> None:
+    world.asset("a", 440, 20, tail_s=2)
+    world.asset("b", 660, 20, tail_s=2)
+    world.asset("c", 880, 20, tail_s=2)
+    world.asset("promo", 1000, 6, kind=AssetKind.PROMO, category="promo", tail_s=0)
+    world.plan(("a", MUSIC), ("b", MUSIC), ("c", MUSIC))
+    timeline = world.timeline()
+    timeline.begin()
+    for _ in range(5):
+        timeline.advance(48_000)
+    timeline.insert_now("promo")  # 5 s in: the promo airs now, a fades
+    timeline.hold()  # and the station stops after it
+    pcm, report = world.render(20, timeline)
+    aired = [e.asset_id for e in report.as_run]
+    assert aired == ["a", "promo"]
+    assert report.as_run[0].ended_by is EndedBy.SKIP
+    assert tone_db(pcm, 1000, 1.0) > -20  # (pcm starts 5 s in) the promo is on
+    assert tone_db(pcm, 440, 2.0) < -60  # a has gone
+    assert tone_db(pcm, 660, 10.0) < -60  # held: b does not start
+    timeline.resume()
+    pcm, report = world.render(5, timeline)
+    assert [e.asset_id for e in report.as_run][:1] == ["b"]
+
+
+def test_break_now_jumps_to_the_next_spot_break(world: World) -> None:
+    world.asset("a", 440, 30, tail_s=2)
+    world.asset("b", 660, 30, tail_s=2)
+    world.asset("spot", 1000, 10, kind=AssetKind.SPOT, category="spots", tail_s=0)
+    world.plan(("a", MUSIC), ("b", MUSIC), ("spot", ItemKind.SPOT))
+    timeline = world.timeline()
+    timeline.begin()
+    timeline.advance(48_000 * 3)
+    assert timeline.break_now()
+    _, report = world.render(12, timeline)
+    assert [e.asset_id for e in report.as_run][:2] == ["a", "spot"]
