@@ -30,6 +30,8 @@ from onair.playout.preparer import Preparer
 
 __all__ = ["Airing", "Happening", "HappeningKind", "Timeline", "TimelineSettings"]
 
+_REPEAT_AFTER = 60 * SAMPLE_RATE
+
 
 @dataclass(frozen=True)
 class TimelineSettings:
@@ -114,6 +116,7 @@ class Timeline:
         self._joined = False
         self._pending_note: str | None = None  # a hard start's miss, noted on its airing
         self._box_end: int | None = None  # a substitute's scheduled time, filled to its end
+        self._reported: dict[str, int] = {}  # fault -> sample it was last reported at
 
     # -- time --------------------------------------------------------------------------
 
@@ -468,9 +471,13 @@ class Timeline:
             self._next_at = at
 
     def _collect_faults(self) -> None:
+        """Report the lineup's faults; the same fault again within a minute is not repeated."""
+        now = self.mixer.position
         for fault in self.lineup.faults:
-            self._happenings.append(Happening(HappeningKind.ERROR, self.mixer.position, None,
-                                              {"reason": fault}))  # fmt: skip
+            if now - self._reported.get(fault, -_REPEAT_AFTER) < _REPEAT_AFTER:
+                continue  # e.g. the database away: one line a minute, not one a second
+            self._reported[fault] = now
+            self._happenings.append(Happening(HappeningKind.ERROR, now, None, {"reason": fault}))
         self.lineup.faults.clear()
 
     def _prepare_window(self, instant: datetime) -> None:
