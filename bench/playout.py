@@ -12,7 +12,9 @@ breakdown (items, speed ratios, listeners, the live run's length).
 - liquidsoap: the same airings, in order, as ``annotate:`` requests with the same
   cue points, crossfade lengths, fades and gain, through Liquidsoap 2.1's
   ``cue_cut``/``amplify``/``cross`` chain on ``clock.assign_new(sync="none")``
-  into ``output.file(%mp3(bitrate=128))``.
+  into ``output.file(%mp3(bitrate=128))``; ``liquidsoap_q3_render_s`` again with
+  LAME's quality 3 (``internal_quality=3``), the setting onair and ffmpeg encode at
+  (Liquidsoap's own default is 2, slower).
 - floor: one ``ffmpeg`` decoding the same masters between the same cue points and
   encoding them, one after another, to MP3 128 kbps (no mixing at all).
 - live: the playout role airing the schedule in real time for ``--minutes``
@@ -114,7 +116,9 @@ def _plan(settings: Settings, airings: list[Airing]) -> list[tuple[Airing, Path,
     return plan
 
 
-def _render_liquidsoap(plan: list[tuple[Airing, Path, float]], work: Path) -> float:
+def _render_liquidsoap(
+    plan: list[tuple[Airing, Path, float]], work: Path, quality: int | None = None
+) -> float:
     requests, fade_in = [], 0.0
     for airing, path, cross in plan:
         requests.append(annotate_uri(airing.item, path, cross_s=cross, fade_in_s=fade_in,
@@ -122,7 +126,7 @@ def _render_liquidsoap(plan: list[tuple[Airing, Path, float]], work: Path) -> fl
         fade_in = cross
     began = time.perf_counter()
     render_with_liquidsoap(requests, work / "liquidsoap.mp3", work_dir=work / "liq",
-                           timeout_s=3600)  # fmt: skip
+                           quality=quality, timeout_s=3600)  # fmt: skip
     return time.perf_counter() - began
 
 
@@ -215,6 +219,8 @@ def main() -> None:
     render_s, airings = _render_onair(settings, hour, work / "onair.mp3")
     plan = _plan(settings, airings)
     liquidsoap_s = _render_liquidsoap(plan, work)
+    # Liquidsoap's %mp3 asks LAME for quality 2 by default; onair and ffmpeg use LAME's 3.
+    liquidsoap_q3_s = _render_liquidsoap(plan, work, quality=3)
     floor_s = _render_ffmpeg(plan, work)
     post = hour + timedelta(hours=1)  # the next hour's hard legal ID
     live = asyncio.run(_live(settings, post, args.minutes, args.listeners))
@@ -229,7 +235,9 @@ def main() -> None:
                 "start_error_p99_ms": round(p99, 2),
                 "hard_start_worst_ms": round(hard, 2),
                 "items": len(airings),
+                "liquidsoap_q3_render_s": round(liquidsoap_q3_s, 2),
                 "vs_liquidsoap": round(liquidsoap_s / render_s, 2),
+                "vs_liquidsoap_q3": round(liquidsoap_q3_s / render_s, 2),
                 "vs_floor": round(render_s / floor_s, 2),
                 "listeners": args.listeners,
                 "listeners_connected_at_end": live["listeners_heard"],

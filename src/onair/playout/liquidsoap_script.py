@@ -160,12 +160,18 @@ output.icecast(%mp3(bitrate={config.bitrate_kbps}), id="onair_icecast",
 """
 
 
-def render_script(requests: Sequence[str], output: Path, *, bitrate_kbps: int = 128) -> str:
+def render_script(
+    requests: Sequence[str], output: Path, *, bitrate_kbps: int = 128, quality: int | None = None
+) -> str:
     """An offline render of ``requests`` (annotate URIs) to an MP3 at ``output``.
 
     The same chain as live, on a clock that runs as fast as the CPU allows; the
-    script shuts Liquidsoap down when the queue has run out.
+    script shuts Liquidsoap down when the queue has run out. ``quality`` is LAME's
+    algorithm quality (0 best .. 9 fastest); Liquidsoap's own default is 2, LAME's 3.
     """
+    encoder = f"bitrate={bitrate_kbps}"
+    if quality is not None:
+        encoder += f", internal_quality={quality}"
     queue = ",\n  ".join(f"request.create({liq_string(uri)})" for uri in requests)
     return f"""{_prelude()}
 {_chain()}
@@ -173,7 +179,7 @@ queue = request.queue(id="{QUEUE_ID}", queue=[
   {queue}])
 radio = onair_chain(queue)
 clock.assign_new(sync="none", [radio])
-output.file(%mp3(bitrate={bitrate_kbps}), fallible=true, on_stop=fun () -> shutdown(),
+output.file(%mp3({encoder}), fallible=true, on_stop=fun () -> shutdown(),
             {liq_string(str(output))}, radio)
 """
 
@@ -184,6 +190,7 @@ def render_with_liquidsoap(
     *,
     work_dir: Path,
     bitrate_kbps: int = 128,
+    quality: int | None = None,
     liquidsoap: str | None = None,
     timeout_s: float = 600.0,
 ) -> None:
@@ -193,7 +200,7 @@ def render_with_liquidsoap(
         raise FileNotFoundError("liquidsoap is not installed (apt-get install liquidsoap)")
     work_dir.mkdir(parents=True, exist_ok=True)
     script = work_dir / "render.liq"
-    script.write_text(render_script(requests, output, bitrate_kbps=bitrate_kbps))
+    script.write_text(render_script(requests, output, bitrate_kbps=bitrate_kbps, quality=quality))
     log = work_dir / "render.log"
     with log.open("wb") as sink:
         done = subprocess.run(
