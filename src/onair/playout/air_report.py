@@ -1,0 +1,149 @@
+"""What an engine tells the bus and the records: item events, as-run, on-air state, actions.
+
+Shared by the engines (the built-in one and Liquidsoap's), so both publish the
+same payloads and keep the same promise: the database or the bus going away
+never stops the air. As-run entries wait in memory until the database takes
+them; an event that cannot be published is logged with its correlation ids.
+Database calls run on the engine's worker thread, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from ulid import ULID
+
+from onair.domain.events import Correlation, Envelope, new_envelope
+from onair.domain.playout import (
+    AirItem,
+    AsRunEntry,
+    OnAirState,
+    OperatorAction,
+    PlayoutEvent,
+    Trigger,
+)
+from onair.observability import get_logger
+from onair.playout.ports import AsRunLog, OnAirStore, OperatorLog
+
+__all__ = ["AirReport", "EngineRecords"]
+
+log = get_logger("onair.playout")
+
+
+@dataclass
+class EngineRecords:
+    """Where an engine writes: the as-run log, the on-air state, the operator log."""
+
+    as_run: AsRunLog
+    state: OnAirStore
+    actions: OperatorLog
+
+
+class AirReport:
+    """Publishes an engine's events and writes its records, without ever stopping the air."""
+
+    def __init__(
+        self,
+        station: str,
+        publish: Callable[[Envelope], Awaitable[None]],
+        records: EngineRecords,
+        worker: Executor,
+    ) -> None:
+        self.station = station
+        self._publish = publish
+        self._records = records
+        self._worker = worker
+        self._unwritten: list[AsRunEntry] = []
+        self.aired: list[AsRunEntry] = []  # this run's as-run, newest last (tests, the bench)
+
+    # -- records --------------------------------------------------------------------------
+
+    def keep(self, entry: AsRunEntry) -> None:
+        """Add ``entry`` to the as-run; it is written on the worker thread (or kept until then)."""
+        self.aired.append(entry)
+        self._unwritten.append(entry)
+        self._worker.submit(self.flush)
+
+    def flush(self) -> None:
+        """Write the as-run entries still waiting (worker thread: it touches the database)."""
+        while self._unwritten:
+            try:
+                self._records.as_run.record(self._unwritten[0])
+            except Exception as exc:  # the database away: kept, written when it is back
+                log.warning("as_run_not_written", error=str(exc), waiting=len(self._unwritten))
+                return
+            self._unwritten.pop(0)
+
+    def load_state(self) -> OnAirState | None:
+        try:
+            return self._records.state.load(self.station)
+        except Exception as exc:
+            log.warning("on_air_state_unreadable", error=str(exc))
+            return None
+
+    def save_state(self, state: OnAirState) -> None:
+        """Save what is on air (worker thread), and write any as-run still waiting."""
+        try:
+            self._records.state.save(state)
+        except Exception as exc:
+            log.warning("on_air_state_not_saved", error=str(exc))
+        self.flush()
+
+    async def action_taken(
+        self, trigger: Trigger, who: str, asset_id: str | None, note: str | None, done: bool
+    ) -> dict[str, Any]:
+        """Store an applied operator trigger and publish it; returns the reply's payload."""
+        action = OperatorAction(
+            id=str(ULID()), station=self.station, trigger=trigger, who=who,
+            at=datetime.now(UTC), asset_id=asset_id, note=note,
+        )  # fmt: skip
+        await asyncio.get_running_loop().run_in_executor(self._worker, self._record_action, action)
+        payload = {"trigger": trigger.value, "who": who, "asset_id": asset_id, "done": done}
+        log.info("playout_action", **payload)
+        await self.send(PlayoutEvent.ACTION_TAKEN, payload | {"action_id": action.id})
+        if trigger in (Trigger.HOLD, Trigger.RESUME):
+            await self.state_changed("held" if trigger is Trigger.HOLD else "on_air", who)
+        return payload
+
+    def _record_action(self, action: OperatorAction) -> None:
+        try:
+            self._records.actions.record(action)
+        except Exception as exc:
+            log.warning("operator_action_not_written", error=str(exc), action=action.id)
+
+    # -- the bus ----------------------------------------------------------------------------
+
+    async def item(
+        self, kind: PlayoutEvent, item: AirItem, actual_start: datetime, **extra: Any
+    ) -> None:
+        """Publish ``playout.item_started`` or ``playout.item_ended`` for ``item``."""
+        payload = {
+            "play_id": item.play_id, "schedule_item_id": item.schedule_item_id,
+            "asset_id": item.asset_id, "kind": item.kind.value, "category": item.category,
+            "title": item.title, "artist": item.artist,
+            "scheduled_start": item.scheduled_start.isoformat() if item.scheduled_start else None,
+            "actual_start": actual_start.isoformat(),
+            "substitution_reason": item.substitution_reason, **extra,
+        }  # fmt: skip
+        correlation = Correlation(asset_id=item.asset_id, playout_event_id=item.play_id,
+                                  hour=item.scheduled_start.isoformat() if item.scheduled_start
+                                  else None)  # fmt: skip
+        await self.send(kind, payload, correlation)
+
+    async def state_changed(self, state: str, why: str) -> None:
+        await self.send(PlayoutEvent.STATE_CHANGED, {"state": state, "why": why})
+
+    async def send(
+        self, kind: PlayoutEvent, payload: dict[str, Any], correlation: Correlation | None = None
+    ) -> None:
+        envelope = new_envelope(kind.value, self.station, payload, correlation=correlation)
+        try:
+            await self._publish(envelope)
+        except Exception as exc:  # the bus away: the air goes on, the log keeps the fact
+            log.warning("playout_event_not_published", type=kind.value, error=str(exc),
+                        **envelope.correlation.as_log_fields())  # fmt: skip
