@@ -117,7 +117,8 @@ def aired_entry(
     # Never longer than what was pushed: the fallback filling a gap is not its air time.
     duration_s = max(0.0, min(heard_s, pushed.item.length_s))
     airing = pushed.airing
-    entry = as_run_entry(station, airing, started, airing.start + samples_of(duration_s))
+    ended_sample = airing.first_heard + samples_of(duration_s)  # as_run_entry counts from it
+    entry = as_run_entry(station, airing, started, ended_sample)
     notes = list(airing.adjustments)
     if airing.ended_by is EndedBy.SKIP and pushed.ended_by is not EndedBy.SKIP:
         notes = notes[: pushed.notes]  # faded on the timeline after the push: aired as pushed
