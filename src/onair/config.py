@@ -25,6 +25,7 @@ __all__ = [
     "InvalidSetting",
     "Mode",
     "ObjectStoreKind",
+    "PlayoutEngineKind",
     "Settings",
     "TracingExporter",
     "load_settings",
@@ -58,6 +59,11 @@ class TracingExporter(StrEnum):
 
 class InvalidSetting(ValueError):
     """A setting whose value cannot be used; the message is one line for the operator."""
+
+
+class PlayoutEngineKind(StrEnum):
+    BUILTIN = "builtin"
+    LIQUIDSOAP = "liquidsoap"
 
 
 class Settings(BaseSettings):
@@ -98,6 +104,8 @@ class Settings(BaseSettings):
     playout_silence_dbfs: float = Field(default=-50.0, ge=-90.0, le=-20.0)
     playout_silence_s: float = Field(default=5.0, ge=1.0, le=60.0)
     playout_fallback_categories: list[str] = Field(default_factory=list)
+    # builtin: onair mixes and serves its own stream; liquidsoap: Liquidsoap mixes to Icecast.
+    playout_engine: PlayoutEngineKind = PlayoutEngineKind.BUILTIN
     stream_bitrate: int = Field(default=128_000, ge=32_000, le=320_000)
     # Also stream to an Icecast 2.4 mount as its source: http://host:port/mount.
     icecast_url: str | None = Field(default=None, pattern=r"^http://[^/]+/.+")

@@ -331,10 +331,12 @@ async def serve(
         if "scheduler" in roles:
             keeper = _schedule_keeper(station)
             await keeper.start()
+        stream = None
         if "playout" in roles:
             playout = await start_playout(station)
-            urls |= {"stream_mp3": f"{base}/stream.mp3", "stream_opus": f"{base}/stream.opus"}
-        stream = StreamApp(playout.hub, station_name=settings.station) if playout else None
+            if playout.hub is not None:  # the built-in engine serves its own stream
+                stream = StreamApp(playout.hub, station_name=settings.station)
+                urls |= {"stream_mp3": f"{base}/stream.mp3", "stream_opus": f"{base}/stream.opus"}
         app = build_app(station, stream)
         config = uvicorn.Config(app, log_config=None, lifespan="on")
         server = uvicorn.Server(config)

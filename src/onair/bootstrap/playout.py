@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import shutil
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from ulid import ULID
 
-from onair.bootstrap.adapters import Station, _engine, _object_store, _schema_ready
-from onair.config import Settings
+from onair.bootstrap.adapters import StartupError, Station, _engine, _object_store, _schema_ready
+from onair.config import PlayoutEngineKind, Settings
 from onair.domain.events import Envelope, new_envelope
 from onair.domain.playout import Trigger
 from onair.domain.programming import ItemKind, NoProgram, StationProgram
@@ -25,7 +28,9 @@ from onair.playout.engine import EngineRecords, PcmOutput, PlayoutEngine
 from onair.playout.icecast_output import IcecastOutput
 from onair.playout.icecast_source import IcecastSource
 from onair.playout.lineup import AirRules, Lineup
-from onair.playout.master_cache import MasterCache
+from onair.playout.liquidsoap_backend import LiquidsoapBackend
+from onair.playout.liquidsoap_engine import LiquidsoapEngine
+from onair.playout.master_cache import MasterCache, MasterUnavailable
 from onair.playout.mixer import Mixer
 from onair.playout.mounts import StreamHub, default_mounts
 from onair.playout.preparer import Preparer
@@ -54,14 +59,15 @@ log = get_logger("onair.bootstrap")
 class Playout:
     """The playout role's running parts: the engine, its stream, its decoders."""
 
-    engine: PlayoutEngine
-    hub: StreamHub
+    engine: AirEngine
+    hub: StreamHub | None
     decoders: ThreadPoolExecutor
     icecast: IcecastSource | None = None
 
     async def stop(self) -> None:
         await self.engine.stop()
-        self.hub.close()
+        if self.hub is not None:
+            self.hub.close()
         if self.icecast is not None:
             await self.icecast.aclose()
         self.decoders.shutdown(wait=False, cancel_futures=True)
@@ -106,24 +112,83 @@ async def start_playout(
         return Timeline(lineup, Preparer(cache, decoders), mixer, t0, timeline_settings(settings),
                         resume_start)  # fmt: skip
 
-    hub = StreamHub(default_mounts(settings.stream_bitrate), registry=station.registry)
-    outputs: list[PcmOutput] = [hub]
-    icecast = _icecast_source(station) if settings.icecast_url else None
-    if icecast is not None:
-        await icecast.start()
-        outputs.append(IcecastOutput(icecast, bitrate=settings.stream_bitrate))
     records = EngineRecords(SqlAsRun(engine), SqlOnAirState(engine), SqlOperatorLog(engine))
-    air = PlayoutEngine(settings.station, open_timeline, outputs, station.bus.publish, records,
-                        wall_clock=wall_clock)  # fmt: skip
+    hub: StreamHub | None = None
+    icecast: IcecastSource | None = None
+    air: AirEngine
+    if settings.playout_engine is PlayoutEngineKind.LIQUIDSOAP:
+        backend = _liquidsoap_backend(station, rules, cache)
+        air = LiquidsoapEngine(settings.station, open_timeline, backend, station.bus.publish,
+                               records, wall_clock=wall_clock,
+                               local_path=lambda item: cache.path(item.master_key))  # fmt: skip
+    else:
+        hub = StreamHub(default_mounts(settings.stream_bitrate), registry=station.registry)
+        outputs: list[PcmOutput] = [hub]
+        icecast = _icecast_source(station) if settings.icecast_url else None
+        if icecast is not None:
+            await icecast.start()
+            outputs.append(IcecastOutput(icecast, bitrate=settings.stream_bitrate))
+        air = PlayoutEngine(settings.station, open_timeline, outputs, station.bus.publish,
+                            records, wall_clock=wall_clock)  # fmt: skip
     await air.start()
     for trigger in Trigger:
         await station.bus.serve(f"playout.{trigger.value}", _trigger_handler(air, trigger))
-    log.info("playout_on_air", station=settings.station, mounts=sorted(hub.mounts))
+    mounts = sorted(hub.mounts) if hub else [settings.icecast_url]
+    log.info("playout_on_air", station=settings.station, engine=settings.playout_engine.value,
+             mounts=mounts)  # fmt: skip
     return Playout(air, hub, decoders, icecast)
 
 
+def _liquidsoap_backend(station: Station, rules: AirRules, cache: MasterCache) -> LiquidsoapBackend:
+    """Liquidsoap streaming to the Icecast mount, its fallback playlist filled from the library."""
+    settings = station.settings
+    if not settings.icecast_url or settings.icecast_password is None:
+        raise StartupError(
+            "ONAIR_PLAYOUT_ENGINE=liquidsoap streams to Icecast: set ONAIR_ICECAST_URL"
+            " (http://host:port/mount) and ONAIR_ICECAST_PASSWORD"
+        )
+    work = settings.data_dir / "liquidsoap"
+    fallback = _fallback_playlist(station, rules, cache, work / "fallback")
+    return LiquidsoapBackend(
+        work, icecast_url=settings.icecast_url,
+        icecast_password=settings.icecast_password.get_secret_value(),
+        fallback_dir=fallback, station_name=settings.station,
+        blank_threshold_db=settings.playout_silence_dbfs, blank_max_s=settings.playout_silence_s,
+    )  # fmt: skip
+
+
+def _fallback_playlist(
+    station: Station, rules: AirRules, cache: MasterCache, folder: Path, songs: int = 12
+) -> Path:
+    """Up to ``songs`` songs of fallback rotation as local files for Liquidsoap's own fallback."""
+    folder.mkdir(parents=True, exist_ok=True)
+    library = SqlPlayoutLibrary(station.engine)
+    name = station.settings.station
+    wanted = set(rules.fallback_categories)
+    music = [p for p in library.playables(name) if p.kind == "music" and p.has_audio
+             and (not wanted or p.category in wanted)]  # fmt: skip
+    for asset_id, sound in sorted(library.sounds(name, [p.id for p in music[:50]]).items())[:songs]:
+        target = folder / f"{asset_id}.audio"
+        if not target.exists():
+            with contextlib.suppress(MasterUnavailable, OSError):
+                shutil.copyfile(cache.path(sound.master_key), target)
+    return folder
+
+
+class AirEngine(Protocol):
+    """What the role needs of an engine: the built-in one or Liquidsoap's."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def trigger(
+        self, trigger: Trigger, who: str, asset_id: str | None = None, note: str | None = None
+    ) -> dict[str, Any]: ...
+
+
 def _trigger_handler(
-    air: PlayoutEngine, trigger: Trigger
+    air: AirEngine, trigger: Trigger
 ) -> Callable[[Envelope], Awaitable[dict[str, Any]]]:
     async def handle(command: Envelope) -> dict[str, Any]:
         payload = command.payload
