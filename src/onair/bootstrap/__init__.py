@@ -11,6 +11,7 @@ import asyncio
 import errno
 import multiprocessing
 import os
+import signal
 import socket
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -314,6 +315,10 @@ async def serve(
 ) -> None:
     """Run the station's HTTP face and the services of ``roles`` until interrupted."""
     configure_logging(settings.log_level, service="onair")
+    # A SIGTERM (systemd, docker stop) stops as a Ctrl-C does: every service shut down in
+    # order, child processes (Liquidsoap, ingest workers) with them. By default Python
+    # would die on the spot once uvicorn hands the signal back.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     sock = _listen(settings.host, settings.port)
     try:
         station = await open_station(settings, roles)

@@ -11,9 +11,12 @@ time over telnet, and learns what went on air from the script's
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import json
 import secrets
 import shutil
+import signal
 import socket
 import time
 from collections import deque
@@ -33,6 +36,7 @@ __all__ = ["LiquidsoapBackend", "free_port"]
 
 _log = get_logger(__name__)
 _STARTUP_S = 30.0
+_PR_SET_PDEATHSIG = 1
 _STABLE_S = 30.0  # a process that ran this long resets the restart backoff
 
 
@@ -42,6 +46,16 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
     return port
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGTERM liquidsoap when onair dies, even by kill -9.
+
+    A restarted onair starts its own liquidsoap; an orphan would hold the mount
+    and stream a fallback nobody controls.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @dataclass
@@ -168,8 +182,9 @@ class LiquidsoapBackend:
         log = (self.work_dir / "liquidsoap.log").open("ab")
         try:
             self._proc = await asyncio.create_subprocess_exec(
-                self._binary, str(self.work_dir / "onair.liq"), stdout=log, stderr=log
-            )
+                self._binary, str(self.work_dir / "onair.liq"), stdout=log, stderr=log,
+                preexec_fn=_die_with_parent,
+            )  # fmt: skip
         except OSError as exc:
             self._proc = None
             self._fault("process", f"liquidsoap could not be started ({self._binary}): {exc}")
