@@ -10,6 +10,7 @@ Database calls run on the engine's worker thread, never on the event loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ class AirReport:
         self._records = records
         self._worker = worker
         self._unwritten: list[AsRunEntry] = []
+        self._outbox: asyncio.Queue[Envelope] = asyncio.Queue(maxsize=10_000)
+        self._publisher: asyncio.Task[None] | None = None
         self.aired: list[AsRunEntry] = []  # this run's as-run, newest last (tests, the bench)
 
     # -- records --------------------------------------------------------------------------
@@ -141,9 +144,38 @@ class AirReport:
     async def send(
         self, kind: PlayoutEvent, payload: dict[str, Any], correlation: Correlation | None = None
     ) -> None:
+        """Queue the event for the bus; the air loop never waits on a publish.
+
+        A NATS server that dies mid-publish holds a publish for seconds before
+        the bus spools it: that wait must not hold the next block of audio.
+        """
         envelope = new_envelope(kind.value, self.station, payload, correlation=correlation)
+        if self._publisher is None:
+            self._publisher = asyncio.create_task(self._publish_all(), name="playout-events")
         try:
-            await self._publish(envelope)
-        except Exception as exc:  # the bus away: the air goes on, the log keeps the fact
-            log.warning("playout_event_not_published", type=kind.value, error=str(exc),
+            self._outbox.put_nowait(envelope)
+        except asyncio.QueueFull:
+            log.warning("playout_event_dropped", type=kind.value, waiting=self._outbox.qsize(),
                         **envelope.correlation.as_log_fields())  # fmt: skip
+
+    async def _publish_all(self) -> None:
+        while True:
+            envelope = await self._outbox.get()
+            try:
+                await self._publish(envelope)
+            except Exception as exc:  # the bus away: the air goes on, the log keeps the fact
+                log.warning("playout_event_not_published", type=envelope.type, error=str(exc),
+                            **envelope.correlation.as_log_fields())  # fmt: skip
+            finally:
+                self._outbox.task_done()
+
+    async def close(self, within_s: float = 5.0) -> None:
+        """Publish what is queued (for at most ``within_s``), then stop publishing."""
+        if self._publisher is None:
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(within_s):
+                await self._outbox.join()
+        self._publisher.cancel()
+        await asyncio.wait([self._publisher])
+        self._publisher = None

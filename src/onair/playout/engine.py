@@ -94,6 +94,7 @@ class PlayoutEngine:
             # wait(), not await: the air loop's cancellation must not swallow one of ours
             # (a Ctrl-C cancels the task that is stopping us).
             await asyncio.wait([self._task])
+        await self._report.close()
         await self._off_loop(self._report.flush)
         self._worker.shutdown(wait=True, cancel_futures=True)
 

@@ -152,6 +152,7 @@ class LiquidsoapEngine:
         if self._on_air is not None:
             await self._end(datetime.fromtimestamp(self._clock(), UTC), by_next=False)
         await self._backend.stop()
+        await self._report.close()
         await self._off_loop(self._report.flush)
         self._worker.shutdown(wait=True, cancel_futures=True)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from onair.bus.nats_bus import NatsJetStreamBus
 from onair.domain.events import Envelope
 from onair.domain.playout import AsRunEntry, OnAirState, OperatorAction, Trigger
 from onair.domain.programming import ItemKind
@@ -21,6 +22,7 @@ from onair.playout.mounts import StreamHub, default_mounts
 from onair.playout.stream_app import StreamApp
 from onair.playout.timeline import Timeline, TimelineSettings
 from tests.fixtures.icecast import IcecastServer
+from tests.fixtures.nats import NatsServer
 
 from .test_stream import serving
 from .world import STATION, World, longest_silence_s
@@ -234,3 +236,38 @@ async def test_a_refused_icecast_password_is_reported_and_the_air_goes_on(
         await source.aclose()
     assert any("refused the source password" in f for f in faults)
     assert longest_silence_s(heard) < 2.0  # the built-in stream never noticed
+
+
+async def test_nats_stopping_mid_hour_leaves_the_air_alone(
+    on_air: tuple[World, Records, list[Envelope]], nats_server: NatsServer, tmp_path: Path
+) -> None:
+    world, records, _ = on_air
+    ids = _songs(world, 4)
+    world.plan(*[(i, MUSIC) for i in ids])
+    bus = NatsJetStreamBus(nats_server.url, STATION, spool_dir=tmp_path / "spool")
+    await bus.start()
+    settings = TimelineSettings(silence_s=3.0)
+
+    def open_timeline(t0: datetime, resume: object) -> Timeline:
+        return world.timeline(settings, AirRules(window=timedelta(seconds=20)), t0=t0)
+
+    hub = StreamHub(default_mounts(), queue_seconds=5.0)
+    book = EngineRecords(records, records, records)  # type: ignore[arg-type]
+    engine = PlayoutEngine(STATION, open_timeline, [hub], bus.publish, book)
+    await engine.start()
+    await asyncio.sleep(0.3)
+    try:
+        async with serving(StreamApp(hub)) as url:
+            listening = asyncio.create_task(listen(f"{url}/stream.mp3", 16))
+            await asyncio.sleep(4)
+            await asyncio.to_thread(nats_server.stop)  # mid-hour, while items start
+            heard = await listening
+    finally:
+        await engine.stop()
+        hub.close()
+        await bus.close()
+    assert longest_silence_s(heard) < 2.0
+    starts = [abs(e.start_error_ms or 0) for e in engine.aired if e.schedule_item_id]
+    assert len(starts) >= 2
+    assert max(starts) < 500  # no item waited on the dead bus
+    assert len(bus.spool) > 0  # the events it could not take wait on disk for NATS
