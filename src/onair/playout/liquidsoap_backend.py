@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 from urllib.parse import urlsplit
 
 from onair.domain.playout import AirItem
@@ -37,6 +37,7 @@ __all__ = ["LiquidsoapBackend", "free_port"]
 _log = get_logger(__name__)
 _STARTUP_S = 30.0
 _PR_SET_PDEATHSIG = 1
+P = ParamSpec("P")
 _STABLE_S = 30.0  # a process that ran this long resets the restart backoff
 
 
@@ -46,6 +47,20 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
     return port
+
+
+def _both(
+    first: Callable[P, None] | None, then: Callable[P, None] | None
+) -> Callable[P, None] | None:
+    """A callback that calls ``first``, then ``then`` (either may be missing)."""
+    if first is None or then is None:
+        return first or then
+
+    def both(*args: P.args, **kwargs: P.kwargs) -> None:
+        first(*args, **kwargs)
+        then(*args, **kwargs)
+
+    return both
 
 
 def _die_with_parent() -> None:
@@ -132,6 +147,18 @@ class LiquidsoapBackend:
     def pending(self) -> list[str]:
         """Play ids pushed and not yet on air, in air order."""
         return list(self._pending)
+
+    def also_notify(
+        self,
+        *,
+        on_started: Callable[[str, datetime], None] | None = None,
+        on_fault: Callable[[str], None] | None = None,
+        on_recovered: Callable[[str], None] | None = None,
+    ) -> None:
+        """Add listeners after those given when built (an engine made later subscribes here)."""
+        self._on_started = _both(self._on_started, on_started)
+        self._on_fault = _both(self._on_fault, on_fault)
+        self._on_recovered = _both(self._on_recovered, on_recovered)
 
     async def start(self) -> None:
         """Write the script, open the callback receiver, start and supervise ``liquidsoap``."""

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 from onair.domain.events import Envelope
 from onair.domain.playout import (
@@ -51,7 +51,6 @@ __all__ = ["LiquidsoapEngine"]
 log = get_logger("onair.playout")
 
 T = TypeVar("T")
-P = ParamSpec("P")
 _BLOCK_S = 0.5  # the timeline advances in half-second blocks (its audio goes nowhere)
 
 
@@ -62,17 +61,6 @@ class _Heard:
     kind: str
     text: str
     at: datetime | None = None
-
-
-def _after(first: Callable[P, None] | None, then: Callable[P, None]) -> Callable[P, None]:
-    """A callback that calls ``first`` (if any), then ``then``."""
-
-    def both(*args: P.args, **kwargs: P.kwargs) -> None:
-        if first is not None:
-            first(*args, **kwargs)
-        then(*args, **kwargs)
-
-    return both
 
 
 class LiquidsoapEngine:
@@ -162,15 +150,12 @@ class LiquidsoapEngine:
         return self._timeline
 
     def _listen_to(self, backend: LiquidsoapBackend) -> None:
-        # The backend takes its callbacks when built, before this engine exists: chain ours
-        # after any it was given. They run on the event loop; the queue keeps their order.
+        # The callbacks run on the event loop; the queue keeps their order.
         heard = self._heard.put_nowait
-        backend._on_started = _after(
-            backend._on_started, lambda play_id, at: heard(_Heard("started", play_id, at))
-        )
-        backend._on_fault = _after(backend._on_fault, lambda line: heard(_Heard("fault", line)))
-        backend._on_recovered = _after(
-            backend._on_recovered, lambda line: heard(_Heard("recovered", line))
+        backend.also_notify(
+            on_started=lambda play_id, at: heard(_Heard("started", play_id, at)),
+            on_fault=lambda line: heard(_Heard("fault", line)),
+            on_recovered=lambda line: heard(_Heard("recovered", line)),
         )
 
     # -- the timeline, lead_s ahead ------------------------------------------------------
