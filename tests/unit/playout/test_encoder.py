@@ -104,7 +104,7 @@ def test_an_opus_listener_joining_mid_stream_decodes_from_the_header_and_any_pag
 @pytest.mark.parametrize("system", [True, False])
 def test_both_lame_builds_give_a_playable_tone(system: bool) -> None:
     if system and not system_lame_available():
-        pytest.skip("the system libmp3lame is not installed")
+        pytest.skip(reason="the system libmp3lame is missing: apt-get install libmp3lame0")
     lame = open_lame(128_000, system=system)
     data = lame.encode(tone(2.0)) + lame.flush()
     decoded = decode(data, "mp3")
