@@ -28,12 +28,24 @@ from onair.domain.playout import (
     PlayoutEvent,
     Trigger,
 )
+from onair.domain.schedule import ScheduledItem
 from onair.observability import get_logger
 from onair.playout.ports import AsRunLog, OnAirStore, OperatorLog
 
-__all__ = ["AirReport", "EngineRecords"]
+__all__ = ["AirReport", "EngineRecords", "resume_from"]
 
 log = get_logger("onair.playout")
+
+
+def resume_from(saved: OnAirState | None) -> Callable[[ScheduledItem], datetime | None]:
+    """Where a restarted engine puts the item on air: its saved start, if it is that item."""
+
+    def resume_start(item: ScheduledItem) -> datetime | None:
+        if saved is not None and saved.schedule_item_id == item.id:
+            return saved.started_at
+        return None
+
+    return resume_start
 
 
 @dataclass

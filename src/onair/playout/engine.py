@@ -22,7 +22,7 @@ from onair.domain.events import Envelope
 from onair.domain.playout import SAMPLE_RATE, AsRunEntry, OnAirState, PlayoutEvent, Trigger
 from onair.domain.schedule import ScheduledItem
 from onair.observability import get_logger
-from onair.playout.air_report import AirReport, EngineRecords
+from onair.playout.air_report import AirReport, EngineRecords, resume_from
 from onair.playout.as_run import as_run_entry
 from onair.playout.timeline import Airing, Happening, HappeningKind, Timeline
 from onair.playout.triggers import apply_trigger, check_trigger
@@ -77,13 +77,7 @@ class PlayoutEngine:
         """Join the schedule now (resuming the item on air where the saved state says)."""
         now = datetime.fromtimestamp(self._clock(), UTC)
         saved = await self._off_loop(self._report.load_state)
-
-        def resume_start(item: ScheduledItem) -> datetime | None:
-            if saved is not None and saved.schedule_item_id == item.id:
-                return saved.started_at
-            return None
-
-        self._timeline = self._open_timeline(now, resume_start)
+        self._timeline = self._open_timeline(now, resume_from(saved))
         await self._off_loop(self._timeline.begin)
         await self._report.state_changed("on_air", "engine started")
         self._task = asyncio.create_task(self._run(), name="playout-engine")

@@ -36,9 +36,8 @@ from onair.domain.playout import (
     Trigger,
     samples_of,
 )
-from onair.domain.schedule import ScheduledItem
 from onair.observability import get_logger
-from onair.playout.air_report import AirReport, EngineRecords
+from onair.playout.air_report import AirReport, EngineRecords, resume_from
 from onair.playout.engine import OpenTimeline
 from onair.playout.liquidsoap_airing import LiquidsoapAiring, aired_entry, liquidsoap_airing
 from onair.playout.liquidsoap_backend import LiquidsoapBackend
@@ -111,13 +110,7 @@ class LiquidsoapEngine:
         """Join the schedule now, start Liquidsoap, and air."""
         now = datetime.fromtimestamp(self._clock(), UTC)
         saved = await self._off_loop(self._report.load_state)
-
-        def resume_start(item: ScheduledItem) -> datetime | None:
-            if saved is not None and saved.schedule_item_id == item.id:
-                return saved.started_at
-            return None
-
-        self._timeline = self._open_timeline(now, resume_start)
+        self._timeline = self._open_timeline(now, resume_from(saved))
         await self._off_loop(self._timeline.begin)
         self._listen_to(self._backend)
         await self._backend.start()
