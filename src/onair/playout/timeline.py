@@ -195,7 +195,7 @@ class Timeline:
         if item is None:
             self._next_at = at + SAMPLE_RATE  # nothing airable at all: look again in a second
             return False
-        self._prepare_window(instant)
+        self._prepare_window(instant, item.asset_id)
         try:
             decoded = self.preparer.take(self._sound_of(item))
         except (MasterUnavailable, UndecodableAudio, OSError) as exc:
@@ -428,13 +428,19 @@ class Timeline:
             self._happenings.append(Happening(HappeningKind.ERROR, now, None, {"reason": fault}))
         self.lineup.faults.clear()
 
-    def _prepare_window(self, instant: datetime) -> None:
-        wanted: set[str] = set()
+    def _prepare_window(self, instant: datetime, airing_now: str) -> None:
+        """Prepare the window's audio; let go of audio prepared for what left it.
+
+        Items dropped for a post, swapped, or jumped over by a break were prepared
+        and will never be taken: kept, each would hold its decoded audio for good.
+        """
+        wanted = {airing_now}
         for scheduled in self.lineup.upcoming(instant):
             sound = self.lineup.sound(scheduled.asset_id) if scheduled.asset_id else None
             if sound is not None:
                 self.preparer.want(sound)
                 wanted.add(sound.asset_id)
+        self.preparer.keep_only(wanted)
 
     def _sound_of(self, item: AirItem) -> AssetSound:
         return AssetSound(item.asset_id, item.master_key, item.cue_in_s, item.cue_out_s,
