@@ -19,14 +19,12 @@ from onair.domain.playout import AirItem, AssetSound
 from onair.domain.programming import ItemKind
 from onair.domain.rights import Use
 from onair.domain.schedule import Playable, ScheduledItem
-from onair.observability import get_logger
 from onair.playout.ports import PlayoutLibrary, PlayoutSchedule
 
 __all__ = ["AirRules", "Lineup", "air_item"]
 
 VOICE = ItemKind.VOICE
 
-log = get_logger("onair.playout.lineup")
 
 _KIND_OF_ASSET = {
     "music": ItemKind.MUSIC, "spot": ItemKind.SPOT, "promo": ItemKind.PROMO,
@@ -116,6 +114,7 @@ class Lineup:
         self._category_of: dict[str, str] = {}  # asset id -> category the schedule gave it
         self._aired: dict[str, datetime] = {}  # asset id -> when it last aired
         self._rotation = 0
+        self._last_read: tuple[tuple[datetime, datetime], list[ScheduledItem]] | None = None
         self.faults: list[str] = []  # read and cleared by the engine, which reports them
 
     # -- operator inserts and cursor ---------------------------------------------------
@@ -201,11 +200,17 @@ class Lineup:
         ]
 
     def _read(self, start: datetime, end: datetime) -> list[ScheduledItem]:
+        # Placing one item asks for the same window several times (the post ahead, the
+        # next item, the window to prepare): one query answers them all. The next
+        # placement asks up to a later instant, so a changed schedule is read again.
+        if self._last_read is not None and self._last_read[0] == (start, end):
+            return self._last_read[1]
         try:
             items = self._schedule.history(self.station, start, end)
         except Exception as exc:  # the database away: fallback rotation carries the air
             self.faults.append(f"schedule cannot be read: {exc}")
             return []
+        self._last_read = ((start, end), items)
         for item in items:
             if item.asset_id is not None:
                 self._category_of[item.asset_id] = item.category
