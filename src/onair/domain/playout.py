@@ -128,6 +128,12 @@ class AirItem:
     substitution_reason: str | None = None  # why this asset airs instead of the scheduled one
 
     @property
+    def sound(self) -> AssetSound:
+        """The asset's sound as this airing has it (cue points, gain, master)."""
+        return AssetSound(self.asset_id, self.master_key, self.cue_in_s, self.cue_out_s,
+                          self.intro_s, self.segue_s, self.gain_db, self.ending)  # fmt: skip
+
+    @property
     def length_s(self) -> float:
         return self.cue_out_s - self.cue_in_s
 

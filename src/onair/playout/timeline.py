@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from onair.domain.library import Ending
-from onair.domain.playout import SAMPLE_RATE, AirItem, AssetSound, EndedBy, samples_of
+from onair.domain.playout import SAMPLE_RATE, AirItem, EndedBy, samples_of
 from onair.domain.programming import ItemKind
 from onair.domain.schedule import ScheduledItem
 from onair.playout.airing import Airing, Happening, HappeningKind, TimelineSettings
@@ -197,7 +197,7 @@ class Timeline:
             return False
         self._prepare_window(instant, item.asset_id)
         try:
-            decoded = self.preparer.take(self._sound_of(item))
+            decoded = self.preparer.take(item.sound)
         except (MasterUnavailable, UndecodableAudio, OSError) as exc:
             self._fail(at, item, str(exc))
             return True
@@ -441,7 +441,3 @@ class Timeline:
                 self.preparer.want(sound)
                 wanted.add(sound.asset_id)
         self.preparer.keep_only(wanted)
-
-    def _sound_of(self, item: AirItem) -> AssetSound:
-        return AssetSound(item.asset_id, item.master_key, item.cue_in_s, item.cue_out_s,
-                          item.intro_s, item.segue_s, item.gain_db, item.ending)  # fmt: skip
