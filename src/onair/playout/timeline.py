@@ -62,7 +62,6 @@ class Timeline:
         self._begun = False
         self._resume_at: int | None = None
         self._joined = False
-        self._pending_note: str | None = None  # a hard start's miss, noted on its airing
         self._box_end: int | None = None  # a substitute's scheduled time, filled to its end
         self._reported: dict[str, int] = {}  # fault -> sample it was last reported at
 
@@ -201,10 +200,12 @@ class Timeline:
         except (MasterUnavailable, UndecodableAudio, OSError) as exc:
             self._fail(at, item, str(exc))
             return True
-        at = self._land_hard(item, at)
+        miss = self._hard_miss(item, at)
         if item.scheduled_start is not None and not self.sounding_at(at):
             at = max(at, self.sample_of(item.scheduled_start))  # into silence: on its time
         airing = Airing(item, at, len(decoded.audio), at)
+        if miss is not None:
+            airing.adjustments.append(miss)
         if joining:
             self._note_joined(airing)
         fade_in = self._fade_in(airing)
@@ -268,16 +269,16 @@ class Timeline:
             return self.lineup.next_item(instant)  # the hard item starts early: nothing to fill
         return item
 
-    def _land_hard(self, item: AirItem, at: int) -> int:
-        """Where a hard item starts: on its post when the chain is within tolerance of it."""
+    def _hard_miss(self, item: AirItem, at: int) -> str | None:
+        """What to note when a hard item starting at ``at`` misses its post by more than
+        the tolerance (the repairs before it could not land it)."""
         if not item.hard or item.scheduled_start is None:
-            return at
+            return None
         error = at - self.sample_of(item.scheduled_start)
-        if abs(error) > samples_of(self.settings.hard_tolerance_s):
-            side = "late" if error > 0 else "early"
-            note = f"started {abs(error) / SAMPLE_RATE:.2f} s {side} for its hard post"
-            self._pending_note = note
-        return at
+        if abs(error) <= samples_of(self.settings.hard_tolerance_s):
+            return None
+        side = "late" if error > 0 else "early"
+        return f"started {abs(error) / SAMPLE_RATE:.2f} s {side} for its hard post"
 
     def _transition(self, incoming: Airing) -> None:
         """Crossfade, duck under a talk-up, or cut, against what is still sounding."""
@@ -333,9 +334,6 @@ class Timeline:
             airing.adjustments.append(problem)
             self._happenings.append(Happening(HappeningKind.FAILOVER, at, airing,
                                               {"reason": problem}))  # fmt: skip
-        if self._pending_note:
-            airing.adjustments.append(self._pending_note)
-            self._pending_note = None
         self._keep_box(airing)
         self._meet_post(airing)
         self._next_at = airing.next_at
