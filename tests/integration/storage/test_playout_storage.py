@@ -27,30 +27,13 @@ from onair.storage.repositories.library import SqlLibrary
 from onair.storage.repositories.playout_library import SqlPlayoutLibrary
 from onair.storage.repositories.playout_state import SqlOnAirState, SqlOperatorLog
 from tests.integration.storage.conftest import STATION
+from tests.integration.storage.test_schedule_library import CUED
 
 OTHER = "kabc"
 NOON = datetime(2026, 3, 2, 18, tzinfo=UTC)  # noon in Chicago
 PLAYOUT_TABLES = {"playout_as_run", "playout_state", "playout_operator_actions"}
 
-AUDIO = AudioFacts(
-    duration_s=201.0,
-    codec="flac",
-    sample_rate=44100,
-    channels=2,
-    bitrate=None,
-    loudness_lufs=-14.0,
-    loudness_range_lu=5.0,
-    true_peak_dbtp=-1.0,
-    gain_db=-2.5,
-    cue_in_s=0.5,
-    cue_out_s=200.25,
-    intro_end_s=12.5,
-    segue_s=195.75,
-    ending=Ending.COLD,
-    bpm=120.0,
-    energy=0.6,
-    fingerprint="AQAA",
-)
+AUDIO = replace(CUED, gain_db=-2.5)  # the schedule library tests' analysis, another gain
 
 
 def _id(n: int) -> str:
