@@ -28,6 +28,7 @@ from onair.domain.errors import DomainError
 from onair.domain.library import AssetKind
 from onair.domain.rights import Use
 from onair.domain.rules import RULE_TYPES, Rule
+from onair.domain.segments import SegmentKind, StationVoice
 
 __all__ = [
     "HOUR_S",
@@ -115,6 +116,8 @@ class Category(BaseModel):
     planned_s: float | None = Field(None, gt=0, le=HOUR_S)
     # Per-category rule parameters over the station's, e.g. {"rest": {"hours": 2}}.
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # The agent that voices a planned item of this category, over the kind's default.
+    agent: SegmentKind | None = None
 
     @property
     def draws_from_library(self) -> bool:
@@ -315,6 +318,7 @@ class StationProgram(BaseModel):
     overrides: dict[date, dict[str, str]] = Field(default_factory=dict)
     shows: tuple[Show, ...] = ()
     rules: RuleBook = Field(default_factory=lambda: RuleBook(rules=tuple(t() for t in RULE_TYPES)))
+    voice: StationVoice = StationVoice()
 
     _week: dict[str, dict[int, str]] = PrivateAttr(default_factory=dict)
     _specials: dict[date, dict[int, str]] = PrivateAttr(default_factory=dict)

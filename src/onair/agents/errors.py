@@ -1,0 +1,52 @@
+"""What goes wrong making a segment; the runtime turns each into a fallback and an event."""
+
+from __future__ import annotations
+
+from onair.domain.errors import DomainError
+
+__all__ = [
+    "AgentError",
+    "FeedFailed",
+    "GenerationFailed",
+    "ModelFailed",
+    "ScriptRejected",
+    "SynthesisFailed",
+    "UnknownVoice",
+    "UnspeakableText",
+]
+
+
+class AgentError(DomainError):
+    """A segment could not be made as asked."""
+
+
+class UnknownVoice(AgentError):
+    """The synthesizer has no such voice or language."""
+
+
+class UnspeakableText(AgentError):
+    """The text is in a writing system the voice cannot speak."""
+
+
+class SynthesisFailed(AgentError):
+    """The synthesizer failed (provider down, no audio, bad audio)."""
+
+
+class ModelFailed(AgentError):
+    """The language model timed out, erred, or answered with something unusable."""
+
+
+class GenerationFailed(AgentError):
+    """No usable script came out (a refusal, garbage, too long after every try)."""
+
+
+class ScriptRejected(AgentError):
+    """The legality checker refused a script; ``violations`` says why."""
+
+    def __init__(self, violations: list[str]) -> None:
+        super().__init__("; ".join(violations))
+        self.violations = violations
+
+
+class FeedFailed(AgentError):
+    """A weather or content feed was down or answered with something unreadable."""
