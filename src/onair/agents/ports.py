@@ -103,7 +103,13 @@ class AgentSchedule(Protocol):
 class AgentLibrary(Protocol):
     """The library: the songs around a link, and the imaging that stands in on failure."""
 
-    def playables(self, station: str, ids: Collection[str] | None = None) -> list[Playable]: ...
+    def playables(self, station: str, ids: Collection[str]) -> list[Playable]:
+        """The assets of ``ids`` (the songs around the hour's links)."""
+        ...
+
+    def imaging(self, station: str, category: str | None) -> list[Playable]:
+        """Recorded liners, station IDs and sweepers with audio (of ``category`` if given)."""
+        ...
 
 
 class StationPrograms(Protocol):
