@@ -22,11 +22,13 @@ from pydantic_settings import (
 
 __all__ = [
     "BusKind",
+    "GeneratorKind",
     "InvalidSetting",
     "Mode",
     "ObjectStoreKind",
     "PlayoutEngineKind",
     "Settings",
+    "SpeechKind",
     "TracingExporter",
     "load_settings",
     "mask_url",
@@ -59,6 +61,17 @@ class TracingExporter(StrEnum):
 
 class InvalidSetting(ValueError):
     """A setting whose value cannot be used; the message is one line for the operator."""
+
+
+class GeneratorKind(StrEnum):
+    RULES = "rules"  # templates with variation, offline
+    LLM = "llm"  # an OpenAI-compatible chat model, the rules as its fallback
+
+
+class SpeechKind(StrEnum):
+    ESPEAK = "espeak"  # eSpeak NG from the espeakng-loader wheel, offline, many languages
+    PIPER = "piper"  # a Piper voice model file the station supplies
+    HTTP = "http"  # an OpenAI-compatible /v1/audio/speech provider
 
 
 class PlayoutEngineKind(StrEnum):
@@ -111,6 +124,22 @@ class Settings(BaseSettings):
     icecast_url: str | None = Field(default=None, pattern=r"^http://[^/]+/.+")
     icecast_password: SecretStr | None = None
 
+    # Agents: who writes and who voices the spoken segments (see docs/agents.md).
+    agents_generator: GeneratorKind = GeneratorKind.RULES
+    agents_llm_base_url: str | None = Field(default=None, pattern=r"^https?://")
+    agents_llm_model: str = "gpt-4o-mini"
+    agents_llm_api_key: SecretStr | None = None
+    agents_llm_timeout_s: float = Field(default=20.0, gt=0, le=300)
+    agents_tts: SpeechKind = SpeechKind.ESPEAK
+    agents_piper_model: Path | None = None
+    agents_tts_base_url: str | None = Field(default=None, pattern=r"^https?://")
+    agents_tts_model: str = "tts-1"
+    agents_tts_api_key: SecretStr | None = None
+    agents_concurrency: int = Field(default=2, ge=1, le=32)
+    agents_slot_timeout_s: float = Field(default=30.0, gt=0, le=600)
+    agents_lead_s: float = Field(default=60.0, ge=0, le=3600)
+    agents_hours_ahead: int = Field(default=2, ge=1, le=48)
+
     tracing: TracingExporter = TracingExporter.NONE
     otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"
 
@@ -147,6 +176,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 "s3_secret_access_key is a placeholder: set ONAIR_S3_SECRET_ACCESS_KEY"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _agents_complete(self) -> Settings:
+        if self.agents_generator is GeneratorKind.LLM and not self.agents_llm_base_url:
+            raise ValueError("agents_generator llm needs ONAIR_AGENTS_LLM_BASE_URL")
+        if self.agents_tts is SpeechKind.PIPER and self.agents_piper_model is None:
+            raise ValueError("agents_tts piper needs ONAIR_AGENTS_PIPER_MODEL, a voice .onnx file")
+        if self.agents_tts is SpeechKind.HTTP and not self.agents_tts_base_url:
+            raise ValueError("agents_tts http needs ONAIR_AGENTS_TTS_BASE_URL")
         return self
 
     @property

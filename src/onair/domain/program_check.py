@@ -119,7 +119,8 @@ def _table_problems(name: str, table: object) -> list[ProgramProblem]:
 
 def _cross_reference(program: StationProgram, *, check_grid: bool) -> list[ProgramProblem]:
     grid = _grid_problems(program) if check_grid else []
-    return [*_category_problems(program), *_clock_problems(program), *grid]
+    return [*_category_problems(program), *_clock_problems(program), *grid,
+            *_voice_problems(program)]  # fmt: skip
 
 
 def _category_problems(program: StationProgram) -> list[ProgramProblem]:
@@ -140,6 +141,20 @@ def _category_problems(program: StationProgram) -> list[ProgramProblem]:
                 program.rules.for_category(rule_name, category)
             except ValidationError as exc:
                 problems += _pydantic_problems(exc, here)
+    return problems
+
+
+def _voice_problems(program: StationProgram) -> list[ProgramProblem]:
+    """The agents' settings against the categories they name."""
+    problems: list[ProgramProblem] = []
+    imaging = program.voice.imaging_category
+    if imaging is not None and imaging not in program.categories:
+        message = f"voice.imaging_category {imaging!r} is not a category: define it in categories"
+        problems.append(_problem(("voice", "imaging_category"), message))
+    for name, category in program.categories.items():
+        if category.agent is not None and category.type is ItemKind.MUSIC:
+            message = f"category {name!r}: a music category cannot be voiced by an agent"
+            problems.append(_problem(("categories", name, "agent"), message))
     return problems
 
 

@@ -95,6 +95,8 @@ class StationVoice(BaseModel):
     persona: Persona = Persona()
     voices: dict[str, str] = Field(default_factory=dict)  # language -> TTS voice name
     target_lufs: float = Field(-16.0, ge=-40, le=-5)
+    # How far a talk-up ducks the song under it, in dB (unset: playout's setting).
+    duck_db: float | None = Field(None, ge=0, le=40)
     weather: WeatherSource | None = None
     feeds: tuple[FeedSource, ...] = ()
     # Pre-recorded liners that stand in when generation fails or misses its deadline.
