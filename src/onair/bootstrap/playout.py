@@ -38,9 +38,9 @@ from onair.playout.render import render_play_ids
 from onair.playout.timeline import Timeline, TimelineSettings
 from onair.storage.repositories.as_run import SqlAsRun
 from onair.storage.repositories.playout_library import SqlPlayoutLibrary
+from onair.storage.repositories.playout_schedule import SqlPlayoutSchedule
 from onair.storage.repositories.playout_state import SqlOnAirState, SqlOperatorLog
 from onair.storage.repositories.programs import SqlPrograms
-from onair.storage.repositories.schedules import SqlSchedules
 
 __all__ = [
     "Playout",
@@ -106,8 +106,8 @@ async def start_playout(
     def open_timeline(
         t0: datetime, resume_start: Callable[[ScheduledItem], datetime | None]
     ) -> Timeline:
-        lineup = Lineup(settings.station, SqlSchedules(engine), SqlPlayoutLibrary(engine), rules,
-                        lambda _: str(ULID()))  # fmt: skip
+        lineup = Lineup(settings.station, SqlPlayoutSchedule(engine), SqlPlayoutLibrary(engine),
+                        rules, lambda _: str(ULID()))  # fmt: skip
         mixer = Mixer(ceiling_dbtp=settings.true_peak_ceiling_dbtp)
         return Timeline(lineup, Preparer(cache, decoders), mixer, t0, timeline_settings(settings),
                         resume_start)  # fmt: skip
@@ -237,7 +237,7 @@ def open_render(settings: Settings, t0: datetime) -> Iterator[Timeline]:
             program = None
         rules = playout_rules(settings, program)
         play_ids = render_play_ids(epoch_ms(t0))
-        lineup = Lineup(settings.station, SqlSchedules(engine), SqlPlayoutLibrary(engine),
+        lineup = Lineup(settings.station, SqlPlayoutSchedule(engine), SqlPlayoutLibrary(engine),
                         rules, play_ids)  # fmt: skip
         cache = MasterCache(objects, settings.data_dir / "cache" / "masters")
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="decode") as pool:

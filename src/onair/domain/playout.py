@@ -126,12 +126,14 @@ class AirItem:
     planned_ms: int | None = None  # the schedule's air length, shorter when it fades early
     talk_up: bool = False  # a voice that airs over the next song's intro
     substitution_reason: str | None = None  # why this asset airs instead of the scheduled one
+    duck_db: float | None = None  # a talk-up's own duck of the song under it; None: the station's
 
     @property
     def sound(self) -> AssetSound:
         """The asset's sound as this airing has it (cue points, gain, master)."""
         return AssetSound(self.asset_id, self.master_key, self.cue_in_s, self.cue_out_s,
-                          self.intro_s, self.segue_s, self.gain_db, self.ending)  # fmt: skip
+                          self.intro_s, self.segue_s, self.gain_db, self.ending,
+                          self.duck_db)  # fmt: skip
 
     @property
     def length_s(self) -> float:
@@ -216,3 +218,5 @@ class AssetSound:
     segue_s: float
     gain_db: float
     ending: Ending = Ending.FADE
+    # How far a voice talking up a song ducks it (dB down); None: the station's setting.
+    duck_db: float | None = None

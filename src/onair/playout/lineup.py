@@ -87,6 +87,7 @@ def air_item(
         planned_ms=scheduled.duration_ms if scheduled and boxed else None,
         talk_up=bool(scheduled and scheduled.why.get("talk_up")),
         substitution_reason=reason,
+        duck_db=sound.duck_db,
     )
 
 

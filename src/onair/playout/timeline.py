@@ -291,7 +291,9 @@ class Timeline:
             key, tail = outgoing.item.play_id, self.mixer.ends_at(outgoing.item.play_id) - at
             if outgoing.item.talk_up and incoming.item.kind is ItemKind.MUSIC:
                 ramp = samples_of(self.settings.duck_ramp_s)
-                self.mixer.duck(incoming.item.play_id, at, at + tail, self.settings.duck_db, ramp)
+                link_depth = outgoing.item.duck_db  # the link's own duck, else the station's
+                depth = self.settings.duck_db if link_depth is None else link_depth
+                self.mixer.duck(incoming.item.play_id, at, at + tail, depth, ramp)
                 kind = "talk_up"
                 continue  # the voice plays out over the intro
             if incoming.item.post_samples == 0 or outgoing.item.ending is Ending.COLD:

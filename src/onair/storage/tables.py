@@ -12,6 +12,7 @@ from sqlalchemy.types import TypeDecorator
 
 __all__ = [
     "AdminSetting",
+    "AgentSegment",
     "Asset",
     "AssetAnalysis",
     "AssetArtist",
@@ -375,3 +376,41 @@ class PlayoutOperatorAction(Base):
     asset_id: Mapped[str | None] = mapped_column(sa.String(26))
     note: Mapped[str | None] = mapped_column(sa.Text)
     correlation_id: Mapped[str | None] = mapped_column(sa.String(200))
+
+
+class AgentSegment(Base):
+    """One spoken segment an agent produced for a planned schedule item.
+
+    Rows are only added: a newer segment for the same schedule item supersedes
+    the older one, which stays as history. ``schedule_item_id`` has no foreign
+    key: a rebuilt hour deletes its items, and what was produced for them stays.
+    """
+
+    __tablename__ = "agent_segments"
+    __table_args__ = (sa.Index("ix_agent_segments_station_hour", "station_id", "hour"),)
+
+    id: Mapped[str] = mapped_column(sa.String(26), primary_key=True)
+    station_id: Mapped[str] = mapped_column(sa.ForeignKey("stations.id", ondelete="CASCADE"))
+    schedule_item_id: Mapped[str] = mapped_column(sa.String(26), index=True)
+    hour: Mapped[datetime] = mapped_column()
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    language: Mapped[str] = mapped_column(sa.String(16))
+    script: Mapped[str] = mapped_column(sa.Text)
+    generator: Mapped[str] = mapped_column(sa.String(200))
+    planned_ms: Mapped[int] = mapped_column(sa.Integer)
+    estimated_ms: Mapped[int] = mapped_column(sa.Integer)
+    duration_ms: Mapped[int] = mapped_column(sa.Integer)
+    master_key: Mapped[str | None] = mapped_column(sa.String(1024))
+    asset_id: Mapped[str | None] = mapped_column(sa.String(26))
+    voice: Mapped[str | None] = mapped_column(sa.String(200))
+    gain_db: Mapped[float] = mapped_column(sa.Float)
+    start_offset_ms: Mapped[int] = mapped_column(sa.Integer)
+    post_ms: Mapped[int | None] = mapped_column(sa.Integer)
+    duck_db: Mapped[float | None] = mapped_column(sa.Float)
+    tempo: Mapped[float] = mapped_column(sa.Float)
+    attempts: Mapped[int] = mapped_column(sa.Integer)
+    llm_tokens: Mapped[int] = mapped_column(sa.Integer)
+    tts_chars: Mapped[int] = mapped_column(sa.Integer)
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -31,6 +31,7 @@ TABLES = {
     "playout_as_run",
     "playout_state",
     "playout_operator_actions",
+    "agent_segments",
 }
 
 
@@ -59,7 +60,7 @@ def _schema_objects(engine: Engine) -> set[str]:
 def test_migrations_go_up_down_to_nothing_and_up_again(database_url: str, engine: Engine) -> None:
     assert current_revision(database_url) is None
     upgrade(database_url)
-    assert current_revision(database_url) == head_revision() == "0007"
+    assert current_revision(database_url) == head_revision() == "0008"
     assert set(sa.inspect(engine).get_table_names()) >= TABLES
     downgrade(database_url, "0006")
     assert "playout_as_run" not in sa.inspect(engine).get_table_names()

@@ -3,6 +3,10 @@
 ``playables`` is the scheduler's own read (:class:`SqlScheduleLibrary`), so the
 checks playout makes at air time see exactly what the schedule was built on.
 ``sounds`` reads only the assets asked for, a bounded chunk per query.
+
+Asked by id, both also find the agents' voiced segments (the ids the playout
+schedule gives planned items): a segment is not in the library list that
+fallback rotation and substitutes draw from, since it belongs to its one slot.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, Row
 
-from onair.domain.library import Ending
+from onair.domain.library import AssetKind, Ending
 from onair.domain.playout import AssetSound
+from onair.domain.rights import UsageRights, Use
 from onair.domain.schedule import Playable
+from onair.domain.segments import SegmentKind, SegmentStatus
 from onair.storage.repositories.schedule_library import SqlScheduleLibrary
-from onair.storage.tables import Asset, AssetAnalysis
+from onair.storage.tables import AgentSegment, Asset, AssetAnalysis
 
 __all__ = ["SqlPlayoutLibrary"]
 
@@ -38,6 +44,30 @@ _SOUNDS = (
     )
 )  # fmt: skip
 
+# Only voiced segments: a fallback or a drop airs another asset, or nothing.
+_SEGMENTS = sa.select(
+    AgentSegment.id, AgentSegment.kind, AgentSegment.language, AgentSegment.duration_ms,
+    AgentSegment.master_key, AgentSegment.gain_db, AgentSegment.duck_db,
+).where(
+    AgentSegment.station_id == sa.bindparam("station"),
+    AgentSegment.status == SegmentStatus.READY.value,
+    AgentSegment.master_key.is_not(None),
+    AgentSegment.id.in_(sa.bindparam("ids", expanding=True)),
+)  # fmt: skip
+
+_ASSET_KIND = {
+    SegmentKind.VOICE_LINK: AssetKind.VOICE, SegmentKind.TIME_WEATHER: AssetKind.VOICE,
+    SegmentKind.FEED: AssetKind.VOICE, SegmentKind.STATION_ID: AssetKind.STATION_ID,
+    SegmentKind.SHOW_PROMO: AssetKind.PROMO, SegmentKind.LINER: AssetKind.LINER,
+}  # fmt: skip
+_TITLE = {
+    SegmentKind.VOICE_LINK: "Voice link", SegmentKind.TIME_WEATHER: "Time and weather",
+    SegmentKind.FEED: "Feed", SegmentKind.STATION_ID: "Station ID",
+    SegmentKind.SHOW_PROMO: "Show promo", SegmentKind.LINER: "Liner",
+}  # fmt: skip
+# The station's own words: every use, everywhere, with no window.
+_OWN_WORDS = (UsageRights(uses=frozenset(Use)),)
+
 
 class SqlPlayoutLibrary:
     """The ``PlayoutLibrary`` on SQLite or PostgreSQL."""
@@ -47,23 +77,39 @@ class SqlPlayoutLibrary:
         self._schedule_library = SqlScheduleLibrary(engine)
 
     def playables(self, station: str, ids: Collection[str] | None = None) -> list[Playable]:
-        """Every timeable asset of the station (or those of ``ids``), as the scheduler sees it."""
-        return self._schedule_library.playables(station, ids)
+        """Every timeable asset of the station (or those of ``ids``), as the scheduler sees it.
+
+        Asked by id, a voiced segment among ``ids`` comes back too.
+        """
+        found = self._schedule_library.playables(station, ids)
+        if ids is None:
+            return found
+        return found + [_segment_playable(row) for row in self._segments(station, ids)]
 
     def sounds(self, station: str, ids: Collection[str]) -> dict[str, AssetSound]:
         """Cue points, gain and master of each of ``ids`` that has audio; others are absent.
 
-        An asset of another station, a catalog entry still waiting for its file,
+        A voiced segment among ``ids`` airs whole, from its master, cold. An
+        asset of another station, a catalog entry still waiting for its file,
         or an unknown id is left out.
         """
+        sounds = {row.id: _sound(row) for row in self._rows(_SOUNDS, station, ids)}
+        sounds.update((row.id, _segment_sound(row)) for row in self._segments(station, ids))
+        return sounds
+
+    def _segments(self, station: str, ids: Collection[str]) -> list[Row[Any]]:
+        return self._rows(_SEGMENTS, station, ids)
+
+    def _rows(
+        self, query: sa.Select[*tuple[Any, ...]], station: str, ids: Collection[str]
+    ) -> list[Row[Any]]:
         wanted = sorted(set(ids))
-        sounds: dict[str, AssetSound] = {}
+        rows: list[Row[Any]] = []
         with self.engine.connect() as conn:
             for n in range(0, len(wanted), _CHUNK):
                 params = {"station": station, "ids": wanted[n : n + _CHUNK]}
-                for row in conn.execute(_SOUNDS, params):
-                    sounds[row.id] = _sound(row)
-        return sounds
+                rows.extend(conn.execute(query, params))
+        return rows
 
 
 def _sound(row: Row[*tuple[Any, ...]]) -> AssetSound:
@@ -77,3 +123,23 @@ def _sound(row: Row[*tuple[Any, ...]]) -> AssetSound:
         gain_db=row.gain_db,
         ending=Ending(row.ending),
     )
+
+
+def _segment_playable(row: Row[Any]) -> Playable:
+    kind = SegmentKind(row.kind)
+    title = f"{_TITLE[kind]} ({row.language})"
+    return Playable(
+        id=row.id, kind=_ASSET_KIND[kind], title=title, artist=None, artists=(),
+        artist_keys=(), title_key=title.casefold(), album=None, album_key=None, isrc=None,
+        length_ms=row.duration_ms, intro_ms=0, segue_ms=row.duration_ms,
+        # Its own category: a segment never stands in for another item of the slot's category.
+        category=f"segment:{kind.value}", ending=Ending.COLD, rights=_OWN_WORDS,
+    )  # fmt: skip
+
+
+def _segment_sound(row: Row[Any]) -> AssetSound:
+    length_s = row.duration_ms / 1000
+    # A depth is dB down, as the station's duck setting; a link that says -6 means 6 down.
+    duck_db = None if row.duck_db is None else abs(row.duck_db)
+    return AssetSound(row.id, row.master_key, 0.0, length_s, 0.0, length_s, row.gain_db,
+                      Ending.COLD, duck_db)  # fmt: skip
