@@ -107,8 +107,8 @@ class AgentLibrary(Protocol):
         """The assets of ``ids`` (the songs around the hour's links)."""
         ...
 
-    def imaging(self, station: str, category: str | None) -> list[Playable]:
-        """Recorded liners, station IDs and sweepers with audio (of ``category`` if given)."""
+    def imaging(self, station: str) -> list[Playable]:
+        """Recorded liners, station IDs and sweepers with audio."""
         ...
 
 

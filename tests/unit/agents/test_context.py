@@ -2,66 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import Any
-
 from onair.agents.context import Sources, facts_for, voice_slots
 from onair.agents.imaging import stand_in
 from onair.domain.library import AssetKind
-from onair.domain.program_check import program_from
-from onair.domain.programming import ItemKind, StationProgram
-from onair.domain.schedule import Playable, ScheduledItem
+from onair.domain.programming import ItemKind
 from onair.domain.segments import SegmentKind
+from tests.fixtures.agents_station import hour_items, playable, station_program
 
-T0 = datetime(2027, 3, 1, 20, 0, tzinfo=UTC)  # 14:00 in Chicago
-
-
-def program(**voice: Any) -> StationProgram:
-    return program_from({
-        "id": "test", "name": "Test FM", "timezone": "America/Chicago",
-        "call_letters": "KTST", "community": "Springfield, Illinois",
-        "categories": {
-            "hits": {"type": "music"},
-            "legal_id": {"type": "id", "planned_s": 8},
-            "link": {"type": "voice", "planned_s": 15},
-            "tw": {"type": "voice", "planned_s": 12, "agent": "time_weather"},
-            "promo": {"type": "promo", "planned_s": 30},
-            "liners": {"type": "fill"},
-        },
-        "clocks": {"hour": {"slots": [{"category": "legal_id", "at": "00:00", "hard": True},
-                                        {"category": "hits"}]}},
-        "grid": {"all": {"00-24": "hour"}},
-        "shows": [{"name": "The Late Shift", "hosts": ["Ama Osei"],
-                   "times": [{"days": ["mon", "tue"], "hours": [22, 24]}]}],
-        "voice": {"imaging_category": "liners", **voice},
-    })  # fmt: skip
-
-
-def playable(
-    asset_id: str, kind: AssetKind = AssetKind.MUSIC, length_ms: int = 200_000
-) -> Playable:
-    return Playable(
-        id=asset_id, kind=kind, title=f"Title {asset_id}", artist=f"Artist {asset_id}",
-        artists=(f"Artist {asset_id}",), artist_keys=(), title_key="", album=None,
-        album_key=None, isrc=None, length_ms=length_ms, intro_ms=9_000, segue_ms=length_ms,
-    )  # fmt: skip
-
-
-def hour(*spec: tuple[ItemKind, str, str | None]) -> list[ScheduledItem]:
-    return [
-        ScheduledItem(
-            id=f"i{n}",
-            hour=T0,
-            position=n,
-            start=T0 + timedelta(minutes=4 * n),
-            duration_ms=10_000,
-            overlap_next_ms=0,
-            kind=kind,
-            category=category,
-            asset_id=asset,
-        )
-        for n, (kind, category, asset) in enumerate(spec)
-    ]
+program = station_program
+hour = hour_items
 
 
 SONGS = {a: playable(a) for a in ("a", "b", "c")}
