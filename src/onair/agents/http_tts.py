@@ -1,0 +1,196 @@
+"""A voice behind the OpenAI-compatible speech API (``POST {base_url}/audio/speech``).
+
+OpenAI, and local servers that mimic it (Kokoro-FastAPI, openedai-speech,
+LocalAI), take ``{model, input, voice, response_format}`` and answer an
+audio file. Connection failures and 5xx answers are tried again a few times
+with a short backoff; a timeout, a 4xx or audio that will not decode is one
+clear ``SynthesisFailed`` (a 404 is an ``UnknownVoice``: the voice or model
+is not there).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping
+from types import TracebackType
+
+import av
+import httpx
+import numpy as np
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from onair.agents.errors import SynthesisFailed, UnknownVoice
+from onair.agents.ports import Speech
+from onair.agents.writing_systems import check_speakable
+
+__all__ = ["HttpSpeechSynthesizer"]
+
+_SNIPPET = 160
+
+
+class _Transient(Exception):
+    """A failure worth another try: the connection, or a server error."""
+
+
+class HttpSpeechSynthesizer:
+    """Speech from ``model`` at ``base_url`` (e.g. ``https://api.openai.com/v1``).
+
+    ``voices`` maps each language tag to the provider's voice for it
+    (``{"en": "alloy", "de": "onyx"}``). Safe to share between worker
+    threads; call :meth:`close` (or use it as a context manager) when done.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        voices: Mapping[str, str],
+        *,
+        api_key: str | None = None,
+        timeout_s: float = 30.0,
+        attempts: int = 3,
+        backoff_s: float = 0.5,
+        response_format: str = "wav",
+    ) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise SynthesisFailed(f"speech base URL {base_url!r} must start with http(s)://")
+        if not voices:
+            raise UnknownVoice(f"no voices configured for speech model {model!r}")
+        if attempts < 1 or timeout_s <= 0:
+            raise SynthesisFailed(f"attempts ({attempts}) and timeout_s ({timeout_s}) must be > 0")
+        self.name = f"http:{model}"
+        self.model = model
+        self.url = base_url.rstrip("/") + "/audio/speech"
+        self._voices = {tag.lower(): voice for tag, voice in voices.items()}
+        self._attempts = attempts
+        self._backoff_s = backoff_s
+        self._format = response_format
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._client = httpx.Client(headers=headers, timeout=timeout_s, follow_redirects=False)
+
+    def __enter__(self) -> HttpSpeechSynthesizer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def voices(self) -> dict[str, str]:
+        """The configured languages, each with its provider voice."""
+        return dict(self._voices)
+
+    def synthesize(self, text: str, *, language: str, voice: str | None = None) -> Speech:
+        """``text`` spoken by the provider, decoded to mono float32 at the provider's rate."""
+        script = text.strip()
+        if not script:
+            raise SynthesisFailed("nothing to say: the script is empty")
+        chosen = voice or self._voice_for(language)
+        check_speakable(script, language)
+        body = {
+            "model": self.model,
+            "input": script,
+            "voice": chosen,
+            "response_format": self._format,
+        }
+        retrying = Retrying(
+            stop=stop_after_attempt(self._attempts),
+            wait=wait_exponential(multiplier=self._backoff_s, max=8 * self._backoff_s),
+            retry=retry_if_exception_type(_Transient),
+            reraise=True,
+        )
+        try:
+            audio = retrying(self._post, body)
+        except _Transient as failure:
+            raise SynthesisFailed(
+                f"speech server {self.url} failed {self._attempts} times: {failure}"
+            ) from failure
+        return _decode(audio, self.url)
+
+    def _voice_for(self, language: str) -> str:
+        tag = language.lower()
+        for candidate in (tag, tag.split("-", 1)[0]):
+            if candidate in self._voices:
+                return self._voices[candidate]
+        raise UnknownVoice(
+            f"no voice for language {language!r} on {self.name} "
+            f"(configured: {', '.join(sorted(self._voices))})"
+        )
+
+    def _post(self, body: dict[str, str]) -> bytes:
+        try:
+            response = self._client.post(self.url, json=body)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as exc:
+            raise _Transient(f"{type(exc).__name__}: {exc}") from exc
+        except httpx.TimeoutException as exc:
+            raise SynthesisFailed(
+                f"speech server {self.url} did not answer within "
+                f"{self._client.timeout.read}s ({type(exc).__name__})"
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise SynthesisFailed(f"speech request to {self.url} failed: {exc}") from exc
+        status = response.status_code
+        if status >= 500:
+            raise _Transient(f"HTTP {status}: {_message(response)}")
+        if status == 404:
+            raise UnknownVoice(
+                f"{self.url} has no voice {body['voice']!r} for model {self.model!r} "
+                f"(HTTP 404: {_message(response)})"
+            )
+        if status >= 400:
+            raise SynthesisFailed(
+                f"{self.url} refused the request (HTTP {status}: {_message(response)})"
+            )
+        if status != 200:
+            raise SynthesisFailed(f"{self.url} answered HTTP {status}, not audio")
+        return response.content
+
+
+def _message(response: httpx.Response) -> str:
+    """The server's own words for an error: an OpenAI error message, or the body's start."""
+    try:
+        doc = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return response.text[:_SNIPPET].strip() or "(no body)"
+    if isinstance(doc, dict):
+        error = doc.get("error")
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            return str(error["message"])[:_SNIPPET]
+        if isinstance(error, str):
+            return error[:_SNIPPET]
+        if isinstance(doc.get("detail"), str):
+            return str(doc["detail"])[:_SNIPPET]
+    return response.text[:_SNIPPET]
+
+
+def _decode(audio: bytes, source: str) -> Speech:
+    """Mono float32 from an audio file in any format ffmpeg reads (WAV, MP3, FLAC, Opus...)."""
+    if not audio:
+        raise SynthesisFailed(f"{source} answered with an empty body instead of audio")
+    try:
+        with av.open(io.BytesIO(audio), mode="r") as container:
+            if not container.streams.audio:
+                raise SynthesisFailed(f"{source} answered a file with no audio in it")
+            stream = container.streams.audio[0]
+            rate = stream.rate
+            mixer = av.AudioResampler(format="flt", layout="mono", rate=rate)
+            frames = [out for frame in container.decode(stream) for out in mixer.resample(frame)]
+            frames += mixer.resample(None)
+    except av.FFmpegError as exc:
+        start = audio[:40].decode("utf-8", errors="replace")
+        raise SynthesisFailed(f"{source} answered something that is not audio: {start!r}") from exc
+    samples = (
+        np.concatenate([f.to_ndarray().reshape(-1) for f in frames])
+        if frames
+        else np.zeros(0, dtype=np.float32)
+    )
+    if samples.size == 0:
+        raise SynthesisFailed(f"{source} answered audio with no samples in it")
+    return Speech(samples.astype(np.float32), int(rate))
