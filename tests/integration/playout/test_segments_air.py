@@ -72,9 +72,9 @@ def station(tmp_path: Path) -> Iterator[Station]:
 
 def _song(
     engine: Engine, objects: FilesystemObjectStore, folder: Path, asset_id: str, freq: float,
-    seconds: float, *, intro_s: float,
+    seconds: float, *, intro_s: float, kind: AssetKind = AssetKind.MUSIC,
 ) -> None:  # fmt: skip
-    """A tone song with its master in the object store and its analysis in the library."""
+    """A tone asset with its master in the object store and its analysis in the library."""
     wav = folder / f"{asset_id}.wav"
     write_tone(wav, freq, seconds)
     key = f"masters/{asset_id}.wav"
@@ -86,7 +86,7 @@ def _song(
         ending=Ending.FADE, bpm=None, energy=0.5, fingerprint="AQAA",
     )  # fmt: skip
     tags = TrackTags(title=f"Song {freq}", artist="The Tones")
-    asset = LibraryAsset(asset_id, STATION, AssetKind.MUSIC, tags, sha256=f"{freq:064d}",
+    asset = LibraryAsset(asset_id, STATION, kind, tags, sha256=f"{freq:064d}",
                          master_key=key, audio=audio)  # fmt: skip
     SqlLibrary(engine).save(asset)
 
@@ -201,3 +201,22 @@ def test_a_dropped_link_is_left_out_as_if_never_made(station: Station) -> None:
     pcm, report = _render(station, 30.0)
     assert [e.asset_id for e in report.as_run] == [SONG, NEXT]
     assert tone_db(pcm, VOICE_HZ, TALK_UP_AT + 2.0) < -60
+
+
+def test_a_fallback_airs_the_imaging_liner_in_the_links_slot(station: Station) -> None:
+    liner, liner_hz = "01JD" + "3".rjust(22, "0"), 1500
+    _song(station.engine, station.objects, station.folder, liner, liner_hz, 3.0, intro_s=0.0,
+          kind=AssetKind.LINER)  # fmt: skip
+    fallback = Segment(
+        id=LINK, station=STATION, schedule_item_id=VOICE_ITEM, hour=T0,
+        kind=SegmentKind.VOICE_LINK, status=SegmentStatus.FALLBACK, language="en", script="",
+        generator="imaging", planned_ms=5_000, estimated_ms=0, duration_ms=3_000,
+        asset_id=liner, reason="the language model timed out",
+    )  # fmt: skip
+    SqlSegments(station.engine, station.objects).save(fallback, None)
+    pcm, report = _render(station, 30.0)
+    assert [e.asset_id for e in report.as_run] == [SONG, liner, NEXT]
+    assert report.as_run[1].schedule_item_id == VOICE_ITEM
+    assert _start_s(report, liner) == pytest.approx(TALK_UP_AT, abs=0.001)
+    assert tone_db(pcm, liner_hz, TALK_UP_AT + 1.5) > -20
+    assert tone_db(pcm, VOICE_HZ, TALK_UP_AT + 1.5) < -60
