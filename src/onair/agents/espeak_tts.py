@@ -63,7 +63,10 @@ class _Engine:
     _instance: _Engine | None = None
 
     def __init__(self) -> None:
-        lib = ctypes.CDLL(espeakng_loader.get_library_path())
+        try:
+            lib = ctypes.CDLL(espeakng_loader.get_library_path())
+        except OSError as exc:
+            raise SynthesisFailed(f"eSpeak NG library did not load: {exc}") from exc
         lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
         lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
         lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
