@@ -94,6 +94,7 @@ class _Engine:
         self._callback = _SynthCallback(self._collect)
         lib.espeak_SetSynthCallback(self._callback)
         self.voices = self._list_voices()
+        self.languages = _best_voices(self.voices)
 
     @classmethod
     def get(cls) -> _Engine:
@@ -155,6 +156,16 @@ def _languages(address: int | None) -> tuple[tuple[int, str], ...]:
     return tuple(found)
 
 
+def _best_voices(voices: list[_VoiceEntry]) -> dict[str, str]:
+    """Each language tag with the voice that lists it at the best (lowest) priority."""
+    best: dict[str, tuple[int, str]] = {}
+    for voice in voices:
+        for priority, tag in voice.languages:
+            if tag not in best or priority < best[tag][0]:
+                best[tag] = (priority, voice.name)
+    return {tag: name for tag, (_, name) in sorted(best.items())}
+
+
 class EspeakSynthesizer:
     """The ``SpeechSynthesizer`` on eSpeak NG.
 
@@ -177,13 +188,7 @@ class EspeakSynthesizer:
     def voices(self) -> dict[str, str]:
         """Every language tag eSpeak NG speaks, each with its best-fitting voice."""
         with _Engine.lock:
-            engine = _Engine.get()
-        best: dict[str, tuple[int, str]] = {}
-        for voice in engine.voices:
-            for priority, tag in voice.languages:
-                if tag not in best or priority < best[tag][0]:
-                    best[tag] = (priority, voice.name)
-        return {tag: name for tag, (_, name) in sorted(best.items())}
+            return dict(_Engine.get().languages)
 
     def synthesize(self, text: str, *, language: str, voice: str | None = None) -> Speech:
         """``text`` in eSpeak NG's voice for ``language`` (or ``voice``), mono float32."""

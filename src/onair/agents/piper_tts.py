@@ -42,14 +42,22 @@ class PiperSynthesizer:
         try:
             self._voice = PiperVoice.load(model, config_path=config)
             settings = json.loads(config.read_text(encoding="utf-8"))
-        except (OSError, ValueError, KeyError, TypeError, Fail, InvalidProtobuf) as exc:
+            code = settings.get("language", {}).get("code") or self._voice.config.espeak_voice
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            Fail,
+            InvalidProtobuf,
+        ) as exc:
             raise UnknownVoice(
                 f"Piper voice {model} is unreadable: {type(exc).__name__}: {str(exc)[:160]}"
             ) from exc
         self.voice_name = model.name.removesuffix(".onnx")
         self.name = f"piper:{self.voice_name}"
         self.sample_rate = self._voice.config.sample_rate
-        code = settings.get("language", {}).get("code") or self._voice.config.espeak_voice
         self.language = str(code).replace("_", "-").lower()
 
     def voices(self) -> dict[str, str]:

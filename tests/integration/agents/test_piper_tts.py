@@ -165,3 +165,13 @@ def test_foreign_script_and_empty_text_are_refused(piper: PiperSynthesizer) -> N
         piper.synthesize("Now playing 晚上好", language="en")
     with pytest.raises(SynthesisFailed, match="empty"):
         piper.synthesize(" ", language="en")
+
+
+def test_a_config_with_a_malformed_language_names_the_model(tmp_path: Path) -> None:
+    model = tone_voice(tmp_path)
+    config_path = Path(f"{model}.json")
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config["language"] = "en_US"  # Piper writes {"code": "en_US", ...}
+    config_path.write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(UnknownVoice, match=rf"{model} is unreadable"):
+        PiperSynthesizer(model)
