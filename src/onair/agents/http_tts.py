@@ -36,17 +36,20 @@ class _Transient(Exception):
 class HttpSpeechSynthesizer:
     """Speech from ``model`` at ``base_url`` (e.g. ``https://api.openai.com/v1``).
 
-    ``voices`` maps each language tag to the provider's voice for it
-    (``{"en": "alloy", "de": "onyx"}``). Safe to share between worker
-    threads; call :meth:`close` (or use it as a context manager) when done.
+    ``voices`` maps language tags to the provider's voice for each
+    (``{"en": "alloy", "de": "onyx"}``); ``default_voice`` speaks any other
+    language (OpenAI's voices are multilingual), or set it to None to refuse
+    languages not mapped. Safe to share between worker threads; call
+    :meth:`close` (or use it as a context manager) when done.
     """
 
     def __init__(
         self,
         base_url: str,
         model: str,
-        voices: Mapping[str, str],
+        voices: Mapping[str, str] | None = None,
         *,
+        default_voice: str | None = "alloy",
         api_key: str | None = None,
         timeout_s: float = 30.0,
         attempts: int = 3,
@@ -55,14 +58,15 @@ class HttpSpeechSynthesizer:
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise SynthesisFailed(f"speech base URL {base_url!r} must start with http(s)://")
-        if not voices:
+        if not voices and not default_voice:
             raise UnknownVoice(f"no voices configured for speech model {model!r}")
         if attempts < 1 or timeout_s <= 0:
             raise SynthesisFailed(f"attempts ({attempts}) and timeout_s ({timeout_s}) must be > 0")
         self.name = f"http:{model}"
         self.model = model
         self.url = base_url.rstrip("/") + "/audio/speech"
-        self._voices = {tag.lower(): voice for tag, voice in voices.items()}
+        self._voices = {tag.lower(): voice for tag, voice in (voices or {}).items()}
+        self._default_voice = default_voice
         self._attempts = attempts
         self._backoff_s = backoff_s
         self._format = response_format
@@ -84,7 +88,7 @@ class HttpSpeechSynthesizer:
         self._client.close()
 
     def voices(self) -> dict[str, str]:
-        """The configured languages, each with its provider voice."""
+        """The mapped languages, each with its provider voice (others get ``default_voice``)."""
         return dict(self._voices)
 
     def synthesize(self, text: str, *, language: str, voice: str | None = None) -> Speech:
@@ -119,6 +123,8 @@ class HttpSpeechSynthesizer:
         for candidate in (tag, tag.split("-", 1)[0]):
             if candidate in self._voices:
                 return self._voices[candidate]
+        if self._default_voice:
+            return self._default_voice
         raise UnknownVoice(
             f"no voice for language {language!r} on {self.name} "
             f"(configured: {', '.join(sorted(self._voices))})"

@@ -164,11 +164,26 @@ def test_a_server_that_is_not_there_fails_after_its_attempts() -> None:
         synthesizer.synthesize(LINE, language="en")
 
 
+def test_an_unmapped_language_gets_the_default_voice_or_is_refused(
+    speech_server: SpeechServer, voice: HttpSpeechSynthesizer
+) -> None:
+    voice.synthesize("Bonsoir", language="fr")
+    assert speech_server.received[0].body["voice"] == "alloy"
+    with (
+        HttpSpeechSynthesizer(
+            speech_server.base_url, "tts-1", VOICES, default_voice=None
+        ) as strict,
+        pytest.raises(UnknownVoice, match=r"'fr'.*configured: de, en"),
+    ):
+        strict.synthesize("Bonsoir", language="fr")
+    assert len(speech_server.received) == 1
+    with pytest.raises(UnknownVoice, match="no voices configured"):
+        HttpSpeechSynthesizer(speech_server.base_url, "tts-1", default_voice=None)
+
+
 def test_bad_input_is_refused_before_any_request(
     speech_server: SpeechServer, voice: HttpSpeechSynthesizer
 ) -> None:
-    with pytest.raises(UnknownVoice, match=r"'fr'.*configured: de, en"):
-        voice.synthesize("Bonsoir", language="fr")
     with pytest.raises(UnspeakableText, match="Cyrillic"):
         voice.synthesize("Добрый вечер", language="en")
     with pytest.raises(SynthesisFailed, match="empty"):
