@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -220,3 +220,35 @@ def test_a_fallback_airs_the_imaging_liner_in_the_links_slot(station: Station) -
     assert _start_s(report, liner) == pytest.approx(TALK_UP_AT, abs=0.001)
     assert tone_db(pcm, liner_hz, TALK_UP_AT + 1.5) > -20
     assert tone_db(pcm, VOICE_HZ, TALK_UP_AT + 1.5) < -60
+
+
+def test_a_segment_airs_only_in_its_own_slot(station: Station) -> None:
+    """A later ID with nothing produced is not filled with the earlier ID's segment."""
+
+    def item(n: int, start_s: float, seconds: float, kind: ItemKind, asset: str | None,
+             overlap_s: float = 0.0) -> ScheduledItem:  # fmt: skip
+        category = "power" if kind is ItemKind.MUSIC else "id"
+        return ScheduledItem(
+            id=f"item-{n}".ljust(26, "0"), hour=T0, position=n,
+            start=T0 + ms(round(start_s * 1000)), duration_ms=round(seconds * 1000),
+            overlap_next_ms=round(overlap_s * 1000), kind=kind,
+            category=category, hard=False, nominal_start=None, slot=n, asset_id=asset,
+        )  # fmt: skip
+
+    items = (item(0, 0, 20, ItemKind.MUSIC, SONG, 2), item(1, 18, 3, ItemKind.ID, None),
+             item(2, 21, 30, ItemKind.MUSIC, NEXT, 2), item(3, 49, 3, ItemKind.ID, None),
+             item(4, 52, 20, ItemKind.MUSIC, SONG, 2))  # fmt: skip
+    plan = HourPlan(STATION, T0, "2027-03-01T14:00+00:00", "drive", items)
+    SqlSchedules(station.engine).replace(STATION, [plan], program_version=2)
+    legal_id = replace(_link(None, seconds=3.0), schedule_item_id=items[1].id,
+                       kind=SegmentKind.STATION_ID)  # fmt: skip
+    SqlSegments(station.engine, station.objects).save(legal_id, _flac_tone(VOICE_HZ, 3.0))
+
+    pcm, report = _render(station, 56.0)
+    assert [e.schedule_item_id for e in report.as_run if e.asset_id == LINK] == [items[1].id]
+    assert _start_s(report, LINK) == pytest.approx(18.0, abs=0.001)
+    assert tone_db(pcm, VOICE_HZ, 19.5) > -20
+    second = next(e for e in report.as_run if e.schedule_item_id == items[3].id)
+    assert second.asset_id != LINK
+    assert second.substitution_reason is not None
+    assert tone_db(pcm, VOICE_HZ, 50.5) < -60

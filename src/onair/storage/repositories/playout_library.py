@@ -5,8 +5,9 @@ checks playout makes at air time see exactly what the schedule was built on.
 ``sounds`` reads only the assets asked for, a bounded chunk per query.
 
 Asked by id, both also find the agents' voiced segments (the ids the playout
-schedule gives planned items): a segment is not in the library list that
-fallback rotation and substitutes draw from, since it belongs to its one slot.
+schedule gives planned items). A segment belongs to its one slot: it is never
+in the full list fallback rotation draws from, and its category is its own, so
+it never stands in for another item (a time check aired an hour late).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, Row
+from sqlalchemy.engine import Connection, Engine, Row
 
 from onair.domain.library import AssetKind, Ending
 from onair.domain.playout import AssetSound
@@ -93,23 +94,26 @@ class SqlPlayoutLibrary:
         asset of another station, a catalog entry still waiting for its file,
         or an unknown id is left out.
         """
-        sounds = {row.id: _sound(row) for row in self._rows(_SOUNDS, station, ids)}
-        sounds.update((row.id, _segment_sound(row)) for row in self._segments(station, ids))
+        with self.engine.connect() as conn:
+            sounds = {row.id: _sound(row) for row in _rows(conn, _SOUNDS, station, ids)}
+            segments = _rows(conn, _SEGMENTS, station, ids)
+        sounds.update((row.id, _segment_sound(row)) for row in segments)
         return sounds
 
     def _segments(self, station: str, ids: Collection[str]) -> list[Row[Any]]:
-        return self._rows(_SEGMENTS, station, ids)
-
-    def _rows(
-        self, query: sa.Select[*tuple[Any, ...]], station: str, ids: Collection[str]
-    ) -> list[Row[Any]]:
-        wanted = sorted(set(ids))
-        rows: list[Row[Any]] = []
         with self.engine.connect() as conn:
-            for n in range(0, len(wanted), _CHUNK):
-                params = {"station": station, "ids": wanted[n : n + _CHUNK]}
-                rows.extend(conn.execute(query, params))
-        return rows
+            return _rows(conn, _SEGMENTS, station, ids)
+
+
+def _rows(
+    conn: Connection, query: sa.Select[*tuple[Any, ...]], station: str, ids: Collection[str]
+) -> list[Row[Any]]:
+    """The rows of ``query`` for ``ids``, a bounded chunk of ids per query."""
+    wanted = sorted(set(ids))
+    rows: list[Row[Any]] = []
+    for n in range(0, len(wanted), _CHUNK):
+        rows.extend(conn.execute(query, {"station": station, "ids": wanted[n : n + _CHUNK]}))
+    return rows
 
 
 def _sound(row: Row[*tuple[Any, ...]]) -> AssetSound:
