@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from onair.agents.errors import ScriptRejected
 from onair.agents.facts import Facts, ScriptRequest, TrackFacts
-from onair.agents.templates import ScriptLanguage, language_for
+from onair.agents.templates import LANGUAGES, ScriptLanguage, language_for
 from onair.domain.segments import SegmentKind
 
 __all__ = ["assert_legal", "check"]
@@ -138,8 +139,32 @@ def _names(track: TrackFacts) -> list[str]:
 
 
 def _common_words(language: ScriptLanguage | None) -> frozenset[str]:
-    words = language.common_words | language.template_words if language else frozenset()
-    return frozenset(t for w in words for t in _tokens(w))
+    return _folded_words(language.code).common if language else frozenset()
+
+
+@dataclass(frozen=True)
+class _FoldedWords:
+    """A language's word lists, folded and split the way scripts are (built once)."""
+
+    common: frozenset[str]
+    allowed: frozenset[str]
+    numbers: dict[tuple[str, ...], int]
+
+
+@cache
+def _folded_words(code: str) -> _FoldedWords:
+    language = LANGUAGES[code]
+    ambiguous = {_fold(w) for w in language.not_numbers}
+    numbers = {tuple(_tokens(said)): n for said, n in language.number_words.items()}
+    return _FoldedWords(
+        common=frozenset(_split(language.common_words | language.template_words)),
+        allowed=frozenset(_split(language.allowed_words)),
+        numbers={p: n for p, n in numbers.items() if not (len(p) == 1 and p[0] in ambiguous)},
+    )
+
+
+def _split(words: Iterable[str]) -> Iterator[str]:
+    return (t for w in words for t in _tokens(w))
 
 
 def _blocked_words(text: str, facts: Facts) -> list[str]:
@@ -193,7 +218,7 @@ def _stated_numbers(text: str, language: ScriptLanguage | None) -> list[tuple[st
     found = [(m.group(), Decimal(m.group().replace(",", "."))) for m in _DIGITS.finditer(text)]
     if language is None:
         return found
-    phrases = _number_phrases(language)
+    phrases = _folded_words(language.code).numbers
     longest = max(len(p) for p in phrases)
     tokens = [t for t in _tokens(text) if not t.isdigit()]
     i = 0
@@ -209,15 +234,9 @@ def _stated_numbers(text: str, language: ScriptLanguage | None) -> list[tuple[st
     return found
 
 
-def _number_phrases(language: ScriptLanguage) -> dict[tuple[str, ...], int]:
-    ambiguous = {_fold(w) for w in language.not_numbers}
-    phrases = {tuple(_tokens(said)): n for said, n in language.number_words.items()}
-    return {p: n for p, n in phrases.items() if not (len(p) == 1 and p[0] in ambiguous)}
-
-
 def _invented_names(text: str, facts: Facts, language: ScriptLanguage | None) -> list[str]:
-    vocabulary = language.allowed_words if language else frozenset(("AM", "PM", "FM"))
-    known = {t for s in (*_fact_strings(facts), *vocabulary) for t in _tokens(s)}
+    allowed = _folded_words(language.code).allowed if language else frozenset(("am", "pm", "fm"))
+    known = allowed | set(_split(_fact_strings(facts)))
     reasons: list[str] = []
     for token in _scan(text):
         if token.first or not token.capitalised or token.folded in known:

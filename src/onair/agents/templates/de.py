@@ -55,12 +55,14 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
         "Gleich geht es weiter.",
         "[{persona} am Mikrofon. ]Das eben war {prev_title}[ von {prev_artist}]. "
         "Gleich noch mehr Musik[ auf {station}].",
+        "{prev_title}[ von {prev_artist}]. Gleich mehr Musik.",
     ),
     "talk_up": (
         "Sie hören {station}[ mit {persona}]. Gleich geht es mit Musik weiter.",
         "[{persona} am Mikrofon. ]Das ist {station}, und es gibt noch jede Menge Musik.",
         "{station}[, mit {persona}]. Bleiben Sie dran, die Musik geht weiter.",
         "Schön, dass Sie {station} hören. [Ich bin {persona}, und ]gleich gibt es mehr Musik.",
+        "{station}. Gleich mehr Musik.",
     ),
     "show_promo": (
         "Verpassen Sie nicht {show}[ mit {hosts}][, {days}][ {show_time}], nur auf {station}.",

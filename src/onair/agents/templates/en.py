@@ -58,6 +58,7 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
         "More music coming up.",
         "[{persona} here. ]That one was {prev_title}[ by {prev_artist}]. "
         "Plenty more music straight ahead[ on {station}].",
+        "{prev_title}[ by {prev_artist}]. More music next.",
     ),
     "talk_up": (
         "You're listening to {station}[ with {persona}]. More music is right after this.",
@@ -65,6 +66,7 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
         "{station}[, with {persona}]. Stay tuned, more music is coming up.",
         "Good to have you with us on {station}. "
         "[I'm {persona}, and ]the music keeps going right after this.",
+        "{station}. More music next.",
     ),
     "show_promo": (
         "Don't miss {show}[ with {hosts}][, {days}][ at {show_time}], only on {station}.",

@@ -68,12 +68,14 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
         "Sigue la música.",
         "[{persona} por aquí. ]Sonó {prev_title}[ de {prev_artist}]. "
         "Más música en un momento[ en {station}].",
+        "{prev_title}[ de {prev_artist}]. Sigue la música.",
     ),
     "talk_up": (
         "Estás escuchando {station}[ con {persona}]. Más música enseguida.",
         "[{persona} por aquí. ]Esto es {station}, y viene mucha más música.",
         "{station}[, con {persona}]. Quédate, la música sigue.",
         "Qué bueno tenerte en {station}. [Soy {persona}, y ]la música continúa enseguida.",
+        "{station}. Más música enseguida.",
     ),
     "show_promo": (
         "No te pierdas {show}[ con {hosts}][, {days}][ {show_time}], solo en {station}.",

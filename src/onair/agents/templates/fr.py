@@ -76,12 +76,14 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
         "La suite arrive.",
         "[{persona} au micro. ]On vient d'entendre {prev_title}[ de {prev_artist}]. "
         "Encore plus de musique juste après[ sur {station}].",
+        "{prev_title}[ de {prev_artist}]. La musique continue.",
     ),
     "talk_up": (
         "Vous écoutez {station}[ avec {persona}]. La musique continue juste après.",
         "[{persona} au micro. ]Ici {station}, et il y a encore plein de musique.",
         "{station}[, avec {persona}]. Restez à l'écoute, la musique arrive.",
         "Merci d'être avec nous sur {station}. [Je suis {persona}, et ]la musique continue.",
+        "{station}. La musique continue.",
     ),
     "show_promo": (
         "Ne manquez pas {show}[ avec {hosts}][, {days}][ {show_time}], seulement sur {station}.",

@@ -63,12 +63,14 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
         "La musica continua.",
         "[{persona} al microfono. ]Abbiamo ascoltato {prev_title}[ di {prev_artist}]. "
         "Ancora musica tra un attimo[ su {station}].",
+        "{prev_title}[ di {prev_artist}]. Altra musica tra poco.",
     ),
     "talk_up": (
         "State ascoltando {station}[ con {persona}]. Tra poco altra musica.",
         "[{persona} al microfono. ]Questa è {station}, e c'è ancora tanta musica.",
         "{station}[, con {persona}]. Restate sintonizzati, la musica continua.",
         "Che bello avervi su {station}. [Sono {persona}, e ]la musica riparte subito.",
+        "{station}. Altra musica tra poco.",
     ),
     "show_promo": (
         "Non perdete {show}[ con {hosts}][, {days}][ {show_time}], solo su {station}.",

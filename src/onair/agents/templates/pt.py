@@ -84,12 +84,14 @@ _TEMPLATES: dict[str, tuple[str, ...]] = {
         "A música continua.",
         "[{persona} no microfone. ]Tocou {prev_title}[ de {prev_artist}]. "
         "Mais música daqui a pouco[ na {station}].",
+        "{prev_title}[ de {prev_artist}]. Mais música já.",
     ),
     "talk_up": (
         "Você está ouvindo {station}[ com {persona}]. Mais música logo a seguir.",
         "[{persona} no microfone. ]Aqui é {station}, e tem muito mais música pela frente.",
         "{station}[, com {persona}]. Fique ligado, a música continua.",
         "Que bom ter você na {station}. [Eu sou {persona}, e ]a música continua já.",
+        "{station}. Mais música já.",
     ),
     "show_promo": (
         "Não perca {show}[ com {hosts}][, {days}][ {show_time}], só na {station}.",
