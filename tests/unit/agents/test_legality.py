@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +18,7 @@ from onair.domain.segments import Persona, SegmentKind
 LANGUAGES = ("en", "es", "fr", "de", "pt", "it")
 
 
-def facts(language: str = "en", **changes: object) -> Facts:
+def facts(language: str = "en", **changes: Any) -> Facts:
     base = Facts(
         station_name="Radio Sol",
         call_letters="KXYZ",
@@ -37,11 +38,17 @@ def facts(language: str = "en", **changes: object) -> Facts:
         headlines=("Bridge reopens after 3 weeks",),
         feed_name="City News",
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, **changes)
 
 
-def reasons(text: str, kind: SegmentKind = SegmentKind.VOICE_LINK, **changes: object) -> list[str]:
-    return check(text, ScriptRequest(kind=kind, facts=facts(**changes), max_words=60))
+def reasons(
+    text: str,
+    kind: SegmentKind = SegmentKind.VOICE_LINK,
+    language: str = "en",
+    upcoming: tuple[TrackFacts, ...] | None = None,
+) -> list[str]:
+    the_facts = facts(language) if upcoming is None else facts(language, upcoming=upcoming)
+    return check(text, ScriptRequest(kind=kind, facts=the_facts, max_words=60))
 
 
 def about(found: list[str], topic: str) -> list[str]:
@@ -69,16 +76,16 @@ def test_a_title_inside_another_word_is_no_hit() -> None:
 
 
 def test_a_title_that_is_an_everyday_word_counts_only_when_written_as_a_name() -> None:
-    home = {"upcoming": (TrackFacts(title="Home", artist="Yes"),)}
-    assert reasons("Coming home to Radio Sol? Yes, more music.", **home) == []
-    assert about(reasons("Stay tuned, Home is next.", **home), "upcoming title 'Home'")
-    assert about(reasons('Here comes "Home".', **home), "upcoming title 'Home'")
+    home = (TrackFacts(title="Home", artist="Yes"),)
+    assert reasons("Coming home to Radio Sol? Yes, more music.", upcoming=home) == []
+    assert about(reasons("Stay tuned, Home is next.", upcoming=home), "upcoming title 'Home'")
+    assert about(reasons('Here comes "Home".', upcoming=home), "upcoming title 'Home'")
 
 
 def test_an_artist_playing_again_may_be_back_announced() -> None:
-    again = {"upcoming": (TrackFacts(title="Let It Be", artist="The Beatles"),)}
-    assert reasons("That was Hey Jude by The Beatles.", **again) == []
-    assert about(reasons("Next, Let It Be.", **again), "upcoming title 'Let It Be'")
+    again = (TrackFacts(title="Let It Be", artist="The Beatles"),)
+    assert reasons("That was Hey Jude by The Beatles.", upcoming=again) == []
+    assert about(reasons("Next, Let It Be.", upcoming=again), "upcoming title 'Let It Be'")
 
 
 def test_a_blocked_word_is_refused_as_a_whole_word() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,7 +28,7 @@ SPOKEN_TIME = {
 }
 
 
-def facts(language: str = "en", **changes: object) -> Facts:
+def facts(language: str = "en", **changes: Any) -> Facts:
     base = Facts(
         station_name="Radio Sol",
         call_letters="KXYZ",
@@ -46,11 +47,13 @@ def facts(language: str = "en", **changes: object) -> Facts:
         headlines=("Council approves the new park", "Bridge reopens after 3 weeks"),
         feed_name="City News",
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, **changes)
 
 
-def write(kind: SegmentKind, the_facts: Facts, max_words: int = 60, **more: int) -> str:
-    request = ScriptRequest(kind=kind, facts=the_facts, max_words=max_words, **more)
+def write(
+    kind: SegmentKind, the_facts: Facts, max_words: int = 60, seed: int = 0, attempt: int = 0
+) -> str:
+    request = ScriptRequest(kind, the_facts, max_words, attempt=attempt, seed=seed)
     return RulesGenerator().write(request).text
 
 
