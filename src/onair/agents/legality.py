@@ -249,7 +249,11 @@ def _invented_names(text: str, facts: Facts, language: ScriptLanguage | None) ->
 
 def _legal_id(text: str, facts: Facts) -> list[str]:
     """The legal ID: call letters, then straight away the community (47 CFR 73.1201(b)(1))."""
-    call, community = _spoken(facts.call_letters), _spoken(facts.community)
+    call = _spoken(facts.call_letters)
+    # "Springfield, Illinois" may be said as "Springfield": the state only locates the
+    # community named in the license, and stations commonly leave it out on air.
+    place = facts.community.split(",")[0]
+    community = f"(?:{_spoken(facts.community)}|{_spoken(place)})"
     filler = f"{_ID_FILLER}|{_spoken(facts.station_name)}"
     pattern = rf"(?<!\w){call}(?!\w)(?:{filler})*?{community}(?!\w)"
     if re.search(pattern, text, re.IGNORECASE):
