@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.fixtures.nats",
     "tests.fixtures.s3",
     "tests.fixtures.icecast",
+    "tests.fixtures.chat_server",
 ]
 
 _TIERS = ("unit", "integration", "e2e")

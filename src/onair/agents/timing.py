@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from onair.agents.voicing import spoken_words
 from onair.domain.programming import ItemKind, Timing
 from onair.domain.schedule import Playable, ScheduledItem
 
@@ -63,30 +64,31 @@ def slot_timing(item: ScheduledItem, following: Playable | None, timing: Timing)
 class Pace:
     """A voice's measured speaking rate in one language.
 
-    Length is estimated from characters, not words: a script of long words
-    takes longer than one of short words, and characters (spaces and
-    punctuation included, for the pauses they make) track that.
+    Length is estimated in standard words (``spoken_words``: letters, digits
+    read as words, pauses at breaks), not plain words: a script of long words
+    takes longer than one of short words. Generators are asked for plain
+    words, so the pace keeps both rates.
     """
 
-    chars_per_s: float
-    words_per_s: float
+    spoken_per_s: float  # standard words per second
+    words_per_s: float  # plain words per second
 
     @classmethod
     def measured(cls, text: str, seconds: float) -> Pace:
         seconds = max(seconds, 0.05)
-        return cls(len(text) / seconds, max(len(text.split()), 1) / seconds)
+        return cls(spoken_words(text) / seconds, max(len(text.split()), 1) / seconds)
 
     def blended(self, text: str, seconds: float, weight: float = 0.2) -> Pace:
         """This pace moved toward one more measured take (an exponential average)."""
         take = Pace.measured(text, seconds)
         return Pace(
-            self.chars_per_s + weight * (take.chars_per_s - self.chars_per_s),
+            self.spoken_per_s + weight * (take.spoken_per_s - self.spoken_per_s),
             self.words_per_s + weight * (take.words_per_s - self.words_per_s),
         )
 
     def estimate_ms(self, text: str) -> int:
         """The length a script is expected to take when voiced."""
-        return round(len(text) / self.chars_per_s * 1000)
+        return round(spoken_words(text) / self.spoken_per_s * 1000)
 
     def word_budget(self, budget_ms: int, shrink: float = 1.0) -> int:
         """How many words to ask for so the voiced script lands inside ``budget_ms``."""

@@ -15,7 +15,7 @@ import signal
 import socket
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine
 
+from onair.agents.desk import AgentDesk
 from onair.api import create_app
 from onair.bootstrap.adapters import (
     ROLES,
@@ -41,6 +42,7 @@ from onair.bootstrap.adapters import (
     prepare_data_dir,
     upgrade_database,
 )
+from onair.bootstrap.agents import open_agents, open_segments, start_agents
 from onair.bootstrap.playout import (
     Playout,
     open_as_run,
@@ -88,12 +90,14 @@ __all__ = [
     "ingest_options",
     "load_catalogs",
     "masked_database_url",
+    "open_agents",
     "open_as_run",
     "open_discovery",
     "open_library",
     "open_programs",
     "open_render",
     "open_scheduler",
+    "open_segments",
     "open_station",
     "playout_rules",
     "prepare_data_dir",
@@ -328,6 +332,8 @@ async def serve(
     stop_ingest = None
     keeper: ScheduleKeeper | None = None
     playout: Playout | None = None
+    desk: AgentDesk | None = None
+    desk_parts = ExitStack()
     try:
         host, port = sock.getsockname()[:2]
         base = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
@@ -336,6 +342,8 @@ async def serve(
         if "scheduler" in roles:
             keeper = _schedule_keeper(station)
             await keeper.start()
+        if "agents" in roles:
+            desk = await start_agents(station, desk_parts)
         stream = None
         if "playout" in roles:
             playout = await start_playout(station)
@@ -362,6 +370,9 @@ async def serve(
             stop_ingest()
         if keeper is not None:
             keeper.stop()
+        if desk is not None:
+            desk.stop()
+        desk_parts.close()
         try:
             await station.close()
         except asyncio.CancelledError as exc:

@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from onair import bootstrap
+from onair.cli import agents as _agents
 from onair.cli import ingest as _ingest
 from onair.cli import library as _library
 from onair.cli import playout as _playout
@@ -250,3 +251,4 @@ app.add_typer(_library.library_app, name="library")
 app.add_typer(_station.station_app, name="station")
 app.add_typer(_schedule.schedule_app, name="schedule")
 app.add_typer(_playout.playout_app, name="playout")
+app.add_typer(_agents.agents_app, name="agents")

@@ -55,7 +55,7 @@ def test_promos_and_ids_get_their_planned_length() -> None:
     assert (timing.budget_ms, timing.talk_up) == (30_000, False)
 
 
-def test_pace_estimates_from_characters_and_budgets_words() -> None:
+def test_pace_estimates_from_spoken_length_and_budgets_words() -> None:
     text = "Fourteen words spoken at a steady pace by the station voice right before the news."
     pace = Pace.measured(text, seconds=5.0)
     assert pace.estimate_ms(text) == 5_000
@@ -66,9 +66,9 @@ def test_pace_estimates_from_characters_and_budgets_words() -> None:
 
 
 def test_pace_learns_toward_each_take() -> None:
-    pace = Pace(chars_per_s=15.0, words_per_s=2.5)
-    slower = pace.blended("x" * 100, seconds=10.0)  # 10 chars/s
-    assert 10.0 < slower.chars_per_s < 15.0
+    pace = Pace(spoken_per_s=4.0, words_per_s=3.0)
+    slower = pace.blended("x" * 100, seconds=10.0)  # 100 letters: 20.8 standard words in 10 s
+    assert 2.08 < slower.spoken_per_s < 4.0
 
 
 @pytest.mark.parametrize(

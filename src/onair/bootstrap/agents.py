@@ -1,0 +1,132 @@
+"""The agents role wired: generators, the voice, the runtime over the stores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+from ulid import ULID
+
+from onair.agents.desk import AgentDesk
+from onair.agents.espeak_tts import EspeakSynthesizer
+from onair.agents.facts import ScriptGenerator
+from onair.agents.http_tts import HttpSpeechSynthesizer
+from onair.agents.llm_generator import LlmGenerator
+from onair.agents.openai_chat import OpenAIChatModel
+from onair.agents.piper_tts import PiperSynthesizer
+from onair.agents.ports import SpeechSynthesizer
+from onair.agents.producer import Producer
+from onair.agents.rules_generator import RulesGenerator
+from onair.agents.runtime import AgentRuntime, RuntimeSettings
+from onair.agents.sources import station_headlines, station_weather
+from onair.bootstrap.adapters import Station, _engine, _object_store, _schema_ready
+from onair.config import GeneratorKind, Settings, SpeechKind
+from onair.domain.programming import StationProgram
+from onair.storage.object_store import ObjectStore
+from onair.storage.repositories.agent_library import SqlAgentLibrary
+from onair.storage.repositories.programs import SqlPrograms
+from onair.storage.repositories.schedules import SqlSchedules
+from onair.storage.repositories.segments import SqlSegments
+
+__all__ = ["open_agents", "open_segments", "speech_synthesizer", "start_agents"]
+
+
+class _Programs:
+    """The program in force, as the runtime asks for it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._programs = SqlPrograms(engine)
+
+    def program(self, station: str) -> StationProgram:
+        return self._programs.current(station).program
+
+
+def speech_synthesizer(settings: Settings) -> SpeechSynthesizer:
+    """The configured voice: eSpeak NG by default, or Piper, or an HTTP provider."""
+    if settings.agents_tts is SpeechKind.PIPER:
+        assert settings.agents_piper_model is not None  # the settings refuse it otherwise
+        return PiperSynthesizer(settings.agents_piper_model)
+    if settings.agents_tts is SpeechKind.HTTP:
+        assert settings.agents_tts_base_url is not None
+        key = settings.agents_tts_api_key
+        return HttpSpeechSynthesizer(
+            settings.agents_tts_base_url,
+            model=settings.agents_tts_model,
+            api_key=key.get_secret_value() if key else None,
+        )
+    return EspeakSynthesizer()
+
+
+def _generators(settings: Settings, stack: ExitStack) -> list[ScriptGenerator]:
+    """The LLM first when configured, the rules always last: they write when it fails."""
+    generators: list[ScriptGenerator] = []
+    if settings.agents_generator is GeneratorKind.LLM:
+        assert settings.agents_llm_base_url is not None
+        key = settings.agents_llm_api_key
+        chat = OpenAIChatModel(
+            settings.agents_llm_base_url,
+            settings.agents_llm_model,
+            api_key=key.get_secret_value() if key else None,
+        )
+        model = stack.enter_context(chat)
+        generators.append(LlmGenerator(model, timeout_s=settings.agents_llm_timeout_s))
+    generators.append(RulesGenerator())
+    return generators
+
+
+def _runtime(
+    settings: Settings, engine: Engine, objects: ObjectStore, stack: ExitStack
+) -> AgentRuntime:
+    producer = Producer(_generators(settings, stack), speech_synthesizer(settings),
+                        voices={}, target_lufs=settings.loudness_target_lufs)  # fmt: skip
+    return AgentRuntime(
+        settings.station,
+        schedule=SqlSchedules(engine),
+        library=SqlAgentLibrary(engine),
+        programs=_Programs(engine),
+        segments=SqlSegments(engine, objects),
+        producer=producer,
+        read_weather=station_weather,
+        read_headlines=station_headlines,
+        now=lambda: datetime.now(UTC),
+        new_id=lambda: str(ULID()),
+        settings=RuntimeSettings(
+            concurrency=settings.agents_concurrency,
+            slot_timeout_s=settings.agents_slot_timeout_s,
+            lead_s=settings.agents_lead_s,
+            duck_db=settings.playout_duck_db,
+        ),
+    )
+
+
+@contextmanager
+def open_agents(settings: Settings) -> Iterator[AgentRuntime]:
+    """The agent runtime over the station's stores, for ``onair agents ...``."""
+    engine = _engine(settings)
+    with ExitStack() as stack:
+        stack.callback(engine.dispose)
+        _schema_ready(settings)
+        yield _runtime(settings, engine, _object_store(settings), stack)
+
+
+@contextmanager
+def open_segments(settings: Settings) -> Iterator[SqlSegments]:
+    """The stored segments, for ``onair agents list``."""
+    engine = _engine(settings)
+    try:
+        _schema_ready(settings)
+        yield SqlSegments(engine, _object_store(settings))
+    finally:
+        engine.dispose()
+
+
+async def start_agents(station: Station, stack: ExitStack) -> AgentDesk:
+    """The agents role of ``onair serve``: the desk that voices every hour ahead of air."""
+    settings = station.settings
+    runtime = _runtime(settings, station.engine, station.objects, stack)
+    desk = AgentDesk(runtime, station.bus, lambda: datetime.now(UTC),
+                     hours_ahead=settings.agents_hours_ahead)  # fmt: skip
+    await desk.start()
+    return desk
