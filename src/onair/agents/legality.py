@@ -101,31 +101,45 @@ def _phrase_at(tokens: list[_Token], phrase: list[str]) -> Iterator[int]:
 def _pre_announcements(text: str, facts: Facts, language: ScriptLanguage | None) -> list[str]:
     tokens = _scan(text)
     common = _common_words(language)
-    # A name the previous track also carries is a back-announcement, which is allowed.
-    previous = {_fold(n) for n in _names(facts.previous)} if facts.previous else set()
+    # Words that back-announce the previous track are allowed, even where an upcoming
+    # name is among them (the same artist again, "Queen" inside "Queen of Hearts").
+    spent = _back_announced(tokens, facts.previous)
     reasons: list[str] = []
     for track in facts.upcoming:
         for role, name in _roles(track):
-            if _fold(name) in previous:
-                continue
             phrase = _tokens(name)
             # A title or artist made only of everyday words ("Home", "Yes", "Right
             # Here") would refuse ordinary sentences. "Everyday" is decided by a
             # list: the language's small list of common words plus every word its
             # templates use, so the rules generator can never trip on itself. Such
             # a name counts only where it is written as one: starting with a
-            # capital mid-sentence, or opening a quotation.
+            # capital mid-sentence, or opening a quotation. ("Home is next." at the
+            # start of a sentence slips through; refusing every "home" would not do.)
             as_name = all(w in common for w in phrase)
             named = any(
-                not as_name or tokens[i].quoted or (tokens[i].capitalised and not tokens[i].first)
+                not spent.intersection(range(i, i + len(phrase)))
+                and (
+                    not as_name
+                    or tokens[i].quoted
+                    or (tokens[i].capitalised and not tokens[i].first)
+                )
                 for i in _phrase_at(tokens, phrase)
             )
-            if named:
-                reasons.append(
-                    f"names the upcoming {role} {name!r}: a song may not be announced "
-                    "before it plays (17 U.S.C. 114(d)(2)(C)(ii))"
-                )
+            reason = (
+                f"names the upcoming {role} {name!r}: a song may not be announced "
+                "before it plays (17 U.S.C. 114(d)(2)(C)(ii))"
+            )
+            if named and reason not in reasons:
+                reasons.append(reason)
     return reasons
+
+
+def _back_announced(tokens: list[_Token], previous: TrackFacts | None) -> set[int]:
+    """Where the text names the track that just played (its title or an artist)."""
+    if previous is None:
+        return set()
+    spans = ((i, len(p)) for p in map(_tokens, _names(previous)) for i in _phrase_at(tokens, p))
+    return {j for i, n in spans for j in range(i, i + n)}
 
 
 def _roles(track: TrackFacts) -> list[tuple[str, str]]:

@@ -86,6 +86,9 @@ def test_an_artist_playing_again_may_be_back_announced() -> None:
     again = (TrackFacts(title="Let It Be", artist="The Beatles"),)
     assert reasons("That was Hey Jude by The Beatles.", upcoming=again) == []
     assert about(reasons("Next, Let It Be.", upcoming=again), "upcoming title 'Let It Be'")
+    inside = (TrackFacts(title="Bohemian Rhapsody", artist="Jude"),)
+    assert reasons("That was Hey Jude.", upcoming=inside) == []
+    assert about(reasons("That was Hey Jude. Jude is next.", upcoming=inside), "artist 'Jude'")
 
 
 def test_a_blocked_word_is_refused_as_a_whole_word() -> None:
