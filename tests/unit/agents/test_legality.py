@@ -13,6 +13,7 @@ from onair.agents.errors import GenerationFailed, ScriptRejected
 from onair.agents.facts import Facts, ScriptRequest, ShowFacts, TrackFacts
 from onair.agents.legality import assert_legal, check
 from onair.agents.rules_generator import RulesGenerator
+from onair.agents.templates import LANGUAGES as TEMPLATES
 from onair.domain.segments import Persona, SegmentKind
 
 LANGUAGES = ("en", "es", "fr", "de", "pt", "it")
@@ -222,3 +223,16 @@ def test_every_rules_script_passes_the_checker(language: str) -> None:
                             assert max_words == 12
                             continue
                         assert check(text, request) == [], text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_time_said_at_every_minute_of_the_day_states_only_the_time(language: str) -> None:
+    spoken = TEMPLATES[language]
+    for hour in range(24):
+        for minute in range(60):
+            at = datetime(2026, 5, 1, hour, minute)
+            only_time = facts(
+                language, local_time=at, previous=None, show=None, weather=None, headlines=()
+            )
+            said = f"{spoken.say_time(at)}."
+            assert check(said, ScriptRequest(SegmentKind.TIME_WEATHER, only_time, 60)) == [], said

@@ -13,6 +13,8 @@ import pytest
 from onair.agents.errors import GenerationFailed
 from onair.agents.facts import Facts, ScriptRequest, ShowFacts, TrackFacts
 from onair.agents.rules_generator import RulesGenerator
+from onair.agents.templates import LANGUAGES as TEMPLATES
+from onair.agents.templates import SITUATIONS
 from onair.domain.segments import Persona, SegmentKind
 
 LANGUAGES = ("en", "es", "fr", "de", "pt", "it")
@@ -213,3 +215,28 @@ def test_missing_optional_facts_are_left_out_not_invented() -> None:
         promo = write(SegmentKind.SHOW_PROMO, bare, seed=seed)
         assert "Morning Drive" in promo
         assert not re.search(r"\b(with|at|hosted by)[.,]", promo)
+
+
+PLACEHOLDERS = {
+    "station", "persona", "call", "community", "prev_title", "prev_artist", "prev_album",
+    "prev_year", "time", "clock", "weather", "show", "hosts", "days", "show_time",
+    "feed_name", "headlines",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_well_formed_variants_of_every_situation(language: str) -> None:
+    templates = TEMPLATES[language].templates
+    assert set(templates) == set(SITUATIONS)
+    for variants in templates.values():
+        assert len(variants) >= 4
+        for template in variants:
+            assert set(re.findall(r"\{(\w+)\}", template)) <= PLACEHOLDERS, template
+            assert re.fullmatch(r"[^\[\]]*(\[[^\[\]]*\][^\[\]]*)*", template), template
+            assert not re.search(r"\d", template), template
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_number_to_a_hundred_has_its_own_words(language: str) -> None:
+    said = [TEMPLATES[language].say_number(n) for n in range(101)]
+    assert len(set(said)) == 101
