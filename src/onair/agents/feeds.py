@@ -47,7 +47,7 @@ def read_weather(source: WeatherSource, timeout_s: float) -> str:
             return _plain_text(source.summary)
         raise FeedFailed("weather: the source has neither a url nor a summary")
     url = str(source.url)
-    document = _json(url, _fetch(url, timeout_s))
+    document = _json(url, _fetch(url, timeout_s, what="weather"), what="weather")
     if not isinstance(document, dict):
         raise FeedFailed(f"weather {url}: the answer is not a JSON object")
     parts: list[str] = []
@@ -82,7 +82,7 @@ class _TextOnly(HTMLParser):
         self.parts.append(" ")  # "<br>" and "<p>" separate words
 
 
-def _fetch(url: str, timeout_s: float) -> bytes:
+def _fetch(url: str, timeout_s: float, what: str = "feed") -> bytes:
     """The body, within ``timeout_s`` overall (a server trickling bytes is cut off too)."""
     deadline = time.monotonic() + timeout_s
     try:
@@ -91,22 +91,22 @@ def _fetch(url: str, timeout_s: float) -> bytes:
             client.stream("GET", url, headers={"Accept": _ACCEPT}) as response,
         ):
             if not response.is_success:
-                raise FeedFailed(f"feed {url}: answered HTTP {response.status_code}")
+                raise FeedFailed(f"{what} {url}: answered HTTP {response.status_code}")
             body = bytearray()
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > _MAX_BYTES:
-                    raise FeedFailed(f"feed {url}: the answer is over {_MAX_BYTES} bytes")
+                    raise FeedFailed(f"{what} {url}: the answer is over {_MAX_BYTES} bytes")
                 if time.monotonic() > deadline:
                     raise httpx.ReadTimeout("deadline passed")
             content_type = response.headers.get("content-type", "")
     except httpx.TimeoutException:
-        raise FeedFailed(f"feed {url}: no answer within {timeout_s:g} s") from None
+        raise FeedFailed(f"{what} {url}: no answer within {timeout_s:g} s") from None
     except httpx.HTTPError as exc:
         why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise FeedFailed(f"feed {url}: cannot be read ({why})") from None
+        raise FeedFailed(f"{what} {url}: cannot be read ({why})") from None
     if _is_html(content_type, bytes(body)):
-        raise FeedFailed(f"feed {url}: answered an HTML page, not a feed")
+        raise FeedFailed(f"{what} {url}: answered an HTML page, not a feed")
     return bytes(body)
 
 
@@ -124,11 +124,11 @@ def _feed_titles(url: str, body: bytes) -> list[str]:
     return [str(entry.get("title", "")) for entry in parsed.entries]
 
 
-def _json(url: str, body: bytes) -> Any:
+def _json(url: str, body: bytes, what: str = "feed") -> Any:
     try:
         return json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FeedFailed(f"feed {url}: the answer is not JSON ({exc})") from None
+        raise FeedFailed(f"{what} {url}: the answer is not JSON ({exc})") from None
 
 
 def _json_titles(url: str, body: bytes) -> list[str]:

@@ -79,6 +79,13 @@ def test_a_feed_that_hangs_fails_within_the_timeout(feed_server: FeedServer) -> 
     assert time.monotonic() - started < 2
 
 
+def test_a_feed_that_trickles_fails_at_the_deadline_not_per_read(feed_server: FeedServer) -> None:
+    started = time.monotonic()
+    with pytest.raises(FeedFailed, match=r"/trickle: no answer within 1 s"):
+        read_headlines(feed(feed_server.url("/trickle")), timeout_s=1)
+    assert time.monotonic() - started < 2
+
+
 def test_a_feed_that_is_down_fails_clearly() -> None:
     url = unused_url()
     with pytest.raises(FeedFailed, match=rf"^feed {url}: cannot be read \(.+\)$"):
@@ -111,5 +118,6 @@ def test_weather_that_cannot_be_read_fails_clearly(
     feed_server: FeedServer, path: str, why: str
 ) -> None:
     source = WeatherSource(url=feed_server.url(path))
-    with pytest.raises(FeedFailed, match=why):
+    with pytest.raises(FeedFailed, match=why) as failed:
         read_weather(source, timeout_s=0.5)
+    assert str(failed.value).startswith(f"weather {feed_server.url(path)}: ")
