@@ -161,12 +161,13 @@ def list_segments(
 
 
 def _table(segments: list[Segment], zone: ZoneInfo) -> None:
-    table = Table("hour", "kind", "lang", "status", "by", "planned", "est.", "length", "script")
+    table = Table("hour", "kind", "status", "by", "s / plan", "script")
+    table.columns[-1].overflow = "fold"
     for s in segments:
         table.add_row(
-            f"{s.hour.astimezone(zone):%H:00}", s.kind.value, s.language, s.status.value,
-            s.generator, f"{s.planned_ms / 1000:.1f}", f"{s.estimated_ms / 1000:.1f}",
-            f"{s.duration_ms / 1000:.1f}", s.script or (s.reason or ""),
+            f"{s.hour.astimezone(zone):%H:00}", s.kind.value, s.status.value, s.generator,
+            f"{s.duration_ms / 1000:.1f} / {s.planned_ms / 1000:.1f}",
+            s.script or (s.reason or ""),
         )  # fmt: skip
     out.print(table)
 
