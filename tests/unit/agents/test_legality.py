@@ -151,6 +151,7 @@ def test_a_name_from_nowhere_is_refused_and_names_in_the_facts_are_fine() -> Non
         "names 'Steve', which is in none of its facts"
     ]
     assert reasons("Tonight we dance.") == []  # a capital that starts a sentence is no name
+    assert reasons("Your DJ says 12 degrees Celsius, this Friday in May.") == []
 
 
 def test_german_nouns_are_no_names() -> None:

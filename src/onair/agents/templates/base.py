@@ -88,5 +88,6 @@ class ScriptLanguage:
     @cached_property
     def allowed_words(self) -> frozenset[str]:
         """Words (casefolded) a script may capitalise that are no name from the facts."""
-        names = (*self.weekdays, *self.months, *self.vocabulary, "AM", "PM", "FM")
+        radio = ("AM", "PM", "FM", "DJ", "Celsius", "Fahrenheit")
+        names = (*self.weekdays, *self.months, *self.vocabulary, *radio)
         return self.template_words | frozenset(n.casefold() for n in names)
