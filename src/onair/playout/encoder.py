@@ -22,15 +22,15 @@ import numpy as np
 import numpy.typing as npt
 
 from onair.domain.playout import CHANNELS, SAMPLE_RATE
-from onair.playout.lame import FRAME_SAMPLES, LameEncoder, open_lame
+from onair.playout.lame import FRAME_SAMPLES, LameEncoder, open_lame, system_lame_available
+from onair.playout.mp3_splice import split_mp3_frames
+from onair.playout.parallel_mp3 import ParallelMp3Writer
 
 __all__ = ["EncodedChunk", "FileEncoder", "RenderFormatError", "StreamEncoder", "split_mp3_frames"]
 
 Pcm = npt.NDArray[np.float32]
 StreamFormat = Literal["mp3", "opus"]
 
-_MP3_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0)
-_MP3_RATES = (44_100, 48_000, 32_000, 0)
 _OPUS_FRAME = 960  # 20 ms, libopus's default
 _PACKETS_PER_PAGE = 5  # 100 ms pages: little overhead, little delay
 _OGG_SERIAL = 0x6F6E6169  # fixed, so the same pcm gives the same bytes
@@ -53,23 +53,6 @@ class EncodedChunk:
     def end(self) -> int:
         """The station sample just after this chunk's audio."""
         return self.sample + self.samples
-
-
-def split_mp3_frames(data: bytes) -> tuple[list[bytes], bytes]:
-    """Whole MPEG-1 Layer III frames at the start of ``data``, and the unfinished rest."""
-    frames: list[bytes] = []
-    at = 0
-    while len(data) - at >= 4:
-        b1, b2 = data[at + 1], data[at + 2]
-        if data[at] != 0xFF or b1 & 0xFE != 0xFA:
-            raise ValueError(f"no MPEG-1 Layer III frame header at byte {at}")
-        kbps, rate = _MP3_KBPS[b2 >> 4], _MP3_RATES[(b2 >> 2) & 3]
-        size = 144_000 * kbps // rate + ((b2 >> 1) & 1)
-        if len(data) - at < size:
-            break
-        frames.append(data[at : at + size])
-        at += size
-    return frames, data[at:]
 
 
 class _Mp3Stream:
@@ -233,11 +216,14 @@ class FileEncoder:
         self._file: BinaryIO = path.open("wb")
         self._wav: wave.Wave_write | None = None
         self._lame: LameEncoder | None = None
+        self._parallel: ParallelMp3Writer | None = None
         if suffix == ".wav":
             self._wav = wave.open(self._file, "wb")  # noqa: SIM115 (closed in close())
             self._wav.setnchannels(CHANNELS)
             self._wav.setsampwidth(2)
             self._wav.setframerate(SAMPLE_RATE)
+        elif system_lame_available():
+            self._parallel = ParallelMp3Writer(self._file, mp3_bitrate)
         else:
             self._lame = open_lame(mp3_bitrate, info_tag=True)
 
@@ -245,6 +231,8 @@ class FileEncoder:
         """Append a block of float32 (frames, 2) pcm."""
         if self._wav is not None:
             self._wav.writeframesraw(_to_s16(pcm))
+        elif self._parallel is not None:
+            self._parallel.write(pcm)
         elif self._lame is not None:
             self._file.write(self._lame.encode(pcm))
 
@@ -254,6 +242,8 @@ class FileEncoder:
             return
         if self._wav is not None:
             self._wav.close()
+        elif self._parallel is not None:
+            self._parallel.close()
         elif self._lame is not None:
             self._file.write(self._lame.flush())
             tag = self._lame.lametag()

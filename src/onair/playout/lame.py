@@ -18,10 +18,10 @@ import numpy as np
 import numpy.typing as npt
 
 from onair.domain.playout import CHANNELS, SAMPLE_RATE
+from onair.playout.mp3_splice import FRAME_SAMPLES
 
 __all__ = ["FRAME_SAMPLES", "LameEncoder", "open_lame", "system_lame_available"]
 
-FRAME_SAMPLES = 1152  # one MPEG-1 Layer III frame
 # An MP3 decoder's filterbank delays output by 529 samples (FFmpeg counts it the same way).
 _DECODER_DELAY = 529
 
