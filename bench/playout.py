@@ -8,7 +8,10 @@ breakdown (items, speed ratios, listeners, the live run's length).
   songs with intros, fades and cold endings, IDs and liners, ingested) with
   tomorrow's schedule built, so no hour of it has started.
 - render: ``onair playout render`` of one full hour to MP3 128 kbps (crossfades,
-  talk-up ducks, gain to the loudness target, the true-peak limiter).
+  talk-up ducks, gain to the loudness target, the true-peak limiter), LAME at its
+  default quality 3, spans of the hour encoded on every core; ``render_cpu_s`` is
+  the CPU time it took on all cores (steadier than wall time on a busy machine;
+  ``liquidsoap_cpu_s`` and ``ffmpeg_floor_cpu_s`` are the same for the others).
 - liquidsoap: the same airings, in order, as ``annotate:`` requests with the same
   cue points, crossfade lengths, fades and gain, through Liquidsoap 2.1's
   ``cue_cut``/``amplify``/``cross`` chain on ``clock.assign_new(sync="none")``
@@ -31,6 +34,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -80,15 +84,19 @@ def _hour(settings: Settings) -> datetime:
     return datetime(day.year, day.month, day.day, 10, tzinfo=zone)
 
 
-def _render_onair(settings: Settings, start: datetime, out: Path) -> tuple[float, list[Airing]]:
-    """Seconds to render the hour as ``onair playout render`` does, and what aired."""
+def _render_onair(
+    settings: Settings, start: datetime, out: Path
+) -> tuple[float, float, list[Airing]]:
+    """Seconds to render the hour as ``onair playout render`` does, its CPU seconds, what aired."""
     airings: list[Airing] = []
+    me = psutil.Process()
     with bootstrap.open_render(settings, start) as timeline:
         _watch(timeline, airings)
-        began = time.perf_counter()
+        cpu0, began = sum(me.cpu_times()[:2]), time.perf_counter()
         render(timeline, settings.station, 3600 * SAMPLE_RATE, FileEncoder(out))
         seconds = time.perf_counter() - began
-    return seconds, airings
+        cpu = sum(me.cpu_times()[:2]) - cpu0
+    return seconds, cpu, airings
 
 
 def _watch(timeline: Timeline, airings: list[Airing]) -> None:
@@ -116,21 +124,27 @@ def _plan(settings: Settings, airings: list[Airing]) -> list[tuple[Airing, Path,
     return plan
 
 
+def _children_cpu() -> float:
+    """CPU seconds used by finished child processes (Liquidsoap, ffmpeg) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _render_liquidsoap(
     plan: list[tuple[Airing, Path, float]], work: Path, quality: int | None = None
-) -> float:
+) -> tuple[float, float]:
     requests, fade_in = [], 0.0
     for airing, path, cross in plan:
         requests.append(annotate_uri(airing.item, path, cross_s=cross, fade_in_s=fade_in,
                                      fade_out_s=cross))  # fmt: skip
         fade_in = cross
-    began = time.perf_counter()
+    cpu0, began = _children_cpu(), time.perf_counter()
     render_with_liquidsoap(requests, work / "liquidsoap.mp3", work_dir=work / "liq",
                            quality=quality, timeout_s=3600)  # fmt: skip
-    return time.perf_counter() - began
+    return time.perf_counter() - began, _children_cpu() - cpu0
 
 
-def _render_ffmpeg(plan: list[tuple[Airing, Path, float]], work: Path) -> float:
+def _render_ffmpeg(plan: list[tuple[Airing, Path, float]], work: Path) -> tuple[float, float]:
     """The floor: decode each master between its cue points and encode, nothing else."""
     args: list[str] = ["ffmpeg", "-loglevel", "error", "-y"]
     chains = []
@@ -143,9 +157,9 @@ def _render_ffmpeg(plan: list[tuple[Airing, Path, float]], work: Path) -> float:
     graph = ";".join(chains) + f";{inputs}concat=n={len(plan)}:v=0:a=1[out]"
     args += ["-filter_complex", graph, "-map", "[out]", "-c:a", "libmp3lame", "-b:a", "128k",
              str(work / "floor.mp3")]  # fmt: skip
-    began = time.perf_counter()
+    cpu0, began = _children_cpu(), time.perf_counter()
     subprocess.run(args, check=True)
-    return time.perf_counter() - began
+    return time.perf_counter() - began, _children_cpu() - cpu0
 
 
 def _free_socket() -> socket.socket:
@@ -216,12 +230,12 @@ def main() -> None:
     data_dir = args.data_dir or work / "data"
     settings = _prepare(data_dir)
     hour = _hour(settings)
-    render_s, airings = _render_onair(settings, hour, work / "onair.mp3")
+    render_s, render_cpu_s, airings = _render_onair(settings, hour, work / "onair.mp3")
     plan = _plan(settings, airings)
-    liquidsoap_s = _render_liquidsoap(plan, work)
+    liquidsoap_s, liquidsoap_cpu_s = _render_liquidsoap(plan, work)
     # Liquidsoap's %mp3 asks LAME for quality 2 by default; onair and ffmpeg use LAME's 3.
-    liquidsoap_q3_s = _render_liquidsoap(plan, work, quality=3)
-    floor_s = _render_ffmpeg(plan, work)
+    liquidsoap_q3_s, _ = _render_liquidsoap(plan, work, quality=3)
+    floor_s, floor_cpu_s = _render_ffmpeg(plan, work)
     post = hour + timedelta(hours=1)  # the next hour's hard legal ID
     live = asyncio.run(_live(settings, post, args.minutes, args.listeners))
     p99, hard, starts = _start_errors(settings, live["aired"], post)
@@ -235,6 +249,9 @@ def main() -> None:
                 "start_error_p99_ms": round(p99, 2),
                 "hard_start_worst_ms": round(hard, 2),
                 "items": len(airings),
+                "render_cpu_s": round(render_cpu_s, 2),
+                "liquidsoap_cpu_s": round(liquidsoap_cpu_s, 2),
+                "ffmpeg_floor_cpu_s": round(floor_cpu_s, 2),
                 "liquidsoap_q3_render_s": round(liquidsoap_q3_s, 2),
                 "vs_liquidsoap": round(liquidsoap_s / render_s, 2),
                 "vs_liquidsoap_q3": round(liquidsoap_q3_s / render_s, 2),

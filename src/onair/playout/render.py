@@ -1,7 +1,8 @@
 """A stretch of the schedule rendered faster than real time, through the live engine's code.
 
-Mixing runs on the calling thread and encoding on another, so an hour costs
-about as long as the slower of the two, not their sum. The same schedule,
+Mixing runs on the calling thread and encoding on another (an MP3 file's
+encoder spreads its spans over every core), so an hour costs about as long as
+the slower of the two, not their sum. The same schedule,
 library and settings give the same samples, and so the same file bytes.
 """
 
