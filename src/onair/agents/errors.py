@@ -37,7 +37,14 @@ class ModelFailed(AgentError):
 
 
 class GenerationFailed(AgentError):
-    """No usable script came out (a refusal, garbage, too long after every try)."""
+    """No usable script came out (a refusal, garbage, too long after every try).
+
+    ``tokens`` are the LLM tokens the unusable answer still cost, for the hour's budget.
+    """
+
+    def __init__(self, message: str, *, tokens: int = 0) -> None:
+        super().__init__(message)
+        self.tokens = tokens
 
 
 class ScriptRejected(AgentError):

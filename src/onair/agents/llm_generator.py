@@ -112,7 +112,10 @@ class LlmGenerator:
             )
         except ModelFailed as exc:
             raise GenerationFailed(f"{self.name}: {exc}") from exc
-        text = self._usable(completion.text, request, completion.finish_reason)
+        try:
+            text = self._usable(completion.text, request, completion.finish_reason)
+        except GenerationFailed as exc:  # the answer was unusable but still cost its tokens
+            raise GenerationFailed(str(exc), tokens=completion.tokens) from exc
         return Script(text=text, generator=self.name, tokens=completion.tokens)
 
     def _usable(self, answer: str, request: ScriptRequest, finish_reason: str | None) -> str:

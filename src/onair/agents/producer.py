@@ -1,10 +1,11 @@
 """One segment made: written, checked, voiced, and timed to its slot.
 
 A script the legality checker refuses is written again with the reasons;
-a take that runs long is written again shorter, and one within 10% of its
-time is compressed to fit. When the station's LLM fails, the rules
-generator writes the segment; when both fail, the runtime falls back to
-imaging.
+an LLM answer that is unusable (too long, a refusal) is asked for again,
+shorter; a take that runs long is written again shorter, and a rewrite
+still within 10% of its time is compressed to fit. When the station's LLM
+fails outright, the rules generator writes the segment; when both fail, the
+runtime falls back to imaging.
 """
 
 from __future__ import annotations
@@ -174,7 +175,17 @@ class Producer:
         budget: HourBudget,
         tries: _Tries,
     ) -> Made | None:
-        script = generator.write(request)
+        try:
+            script = generator.write(request)
+        except GenerationFailed as exc:
+            tries.tokens += exc.tokens
+            budget.spend_tokens(exc.tokens)
+            if not exc.tokens:  # no answer at all (a model away, a language without templates)
+                raise
+            # An answer came back unusable (too long, a refusal): ask again, shorter.
+            tries.shrink *= 0.8
+            tries.last = str(exc)
+            return None
         tries.tokens += script.tokens
         budget.spend_tokens(script.tokens)
         violations = check(script.text, request)
@@ -187,8 +198,10 @@ class Producer:
         take_ms = round(speech.duration_s * 1000)
         self._learn(request.facts.language, script.text, speech.duration_s)
         take = judge_take(take_ms, timing.budget_ms)
-        if not take.fits:
-            tries.shrink *= take.shrink * 0.95
+        # A long take is written again shorter first; only a rewrite still long is compressed.
+        first_of_several = tries.attempts == 1 and self.attempts > 1
+        if not take.fits or (take.tempo > 1.0 and first_of_several):
+            tries.shrink *= min(take.shrink, timing.budget_ms / take_ms) * 0.95
             tries.last = f"a take of {take_ms} ms against {timing.budget_ms} ms"
             return None
         if take.tempo > 1.0:

@@ -241,3 +241,29 @@ def test_a_second_run_keeps_what_is_made_and_force_remakes_it(world: MemoryStati
     forced = agents.fill_hour(T0, force=True)
     assert len(forced.segments) == len(first.segments)
     assert {s.id for s in forced.segments}.isdisjoint({s.id for s in first.segments})
+
+
+def test_an_overlong_llm_answer_is_asked_for_again_shorter(
+    world: MemoryStation, chat_server: ChatServer
+) -> None:
+    chat_server.script(
+        answer(" ".join(["music"] * 80), usage=(90, 100)),
+        answer("That was Gravity Gold by Neon Harbor.", usage=(95, 10)),
+    )
+    world.items = [i for i in HOUR if i.id in {"i1", "i2", "i3"}]
+    with OpenAIChatModel(chat_server.base_url, "test-model") as model:
+        generators: list[ScriptGenerator] = [LlmGenerator(model, timeout_s=5), RulesGenerator()]
+        [link] = runtime(world, generators).fill_hour(T0).segments
+    assert link.generator == "llm:test-model"
+    assert link.attempts == 2
+    assert link.llm_tokens == 190 + 105  # the refused answer's tokens count against the hour
+
+
+def test_a_short_intro_gets_a_short_talk_up(world: MemoryStation) -> None:
+    short = playable("b", title="Static Summer", artist="Velvet Engine", intro_ms=4_200)
+    world.assets["b"] = short
+    world.items = [i for i in HOUR if i.id in {"i1", "i2", "i3"}]
+    [link] = runtime(world).fill_hour(T0).segments
+    assert link.status is SegmentStatus.READY
+    assert link.post_ms == 4_200
+    assert 0 < link.duration_ms <= 4_200 - 500
