@@ -92,7 +92,10 @@ class AgentDesk:
     async def _sweep(self) -> None:
         while True:
             for hour in self.hours_due():
-                await self.fill(hour)
+                try:
+                    await self.fill(hour)
+                except Exception as exc:  # the database or bus away: try again next sweep
+                    log.error("segments_sweep_failed", hour=hour.isoformat(), error=str(exc))
             await asyncio.sleep(self.interval_s)
 
 

@@ -105,8 +105,10 @@ class AgentRuntime:
             self.station, {i.asset_id for i in items if i.asset_id is not None})}  # fmt: skip
         report = HourReport(hour)
         made = {s.schedule_item_id for s in self.segments.for_hour(self.station, hour)}
-        slots = [s for s in voice_slots(program, items, songs) if force or s.item.id not in made]
-        report.kept = len(voice_slots(program, items, songs)) - len(slots)
+        # What already aired is history: nothing can be made for it now.
+        coming = [s for s in voice_slots(program, items, songs) if s.item.start >= self.now()]
+        slots = [s for s in coming if force or s.item.id not in made]
+        report.kept = len(coming) - len(slots)
         report.slots = len(slots)
         if not slots:
             return report
