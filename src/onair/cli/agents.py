@@ -85,7 +85,10 @@ def run(
         return
     if not rows:
         made = f"all {report.kept} segments are made already (--force makes them again)"
-        out.print(made if report.kept else "nothing to voice: the hour has no spoken slot still to air", highlight=False)
+        out.print(
+            made if report.kept else "nothing to voice: the hour has no spoken slot still to air",
+            highlight=False,
+        )
         return
     _table(report.segments, zone)
     failed = sum(1 for s in report.segments if s.status is not SegmentStatus.READY)
