@@ -31,8 +31,6 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Collection
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
@@ -43,6 +41,7 @@ from onair.agents.context import Sources, VoiceSlot, facts_for
 from onair.agents.errors import AgentError
 from onair.agents.espeak_tts import EspeakSynthesizer
 from onair.agents.facts import ScriptRequest
+from onair.agents.memory_station import MemoryStation
 from onair.agents.producer import HourBudget, Producer
 from onair.agents.rules_generator import RulesGenerator
 from onair.agents.runtime import AgentRuntime, RuntimeSettings
@@ -51,42 +50,11 @@ from onair.domain.library import AssetKind, album_key, artist_key, title_key
 from onair.domain.program_check import program_from
 from onair.domain.programming import ItemKind, StationProgram
 from onair.domain.schedule import Playable, ScheduledItem
-from onair.domain.segments import Segment, SegmentKind, SegmentStatus
+from onair.domain.segments import SegmentKind, SegmentStatus
 from onair.ingest.demo_library import DemoTrack, build_demo_library
 
 HOUR = datetime(2027, 3, 1, 14, 0, tzinfo=UTC)
 MARGIN_MS = 500
-
-
-@dataclass
-class MemoryStores:
-    """The runtime's ports in memory: one program, one list of items, the segments kept."""
-
-    station_program: StationProgram
-    items: list[ScheduledItem]
-    assets: dict[str, Playable]
-    segments: list[Segment] = field(default_factory=list)
-
-    def program(self, station: str) -> StationProgram:
-        return self.station_program
-
-    def history(self, station: str, start: datetime, end: datetime) -> list[ScheduledItem]:
-        return [i for i in self.items if start <= i.start < end]
-
-    def playables(self, station: str, ids: Collection[str]) -> list[Playable]:
-        return [self.assets[i] for i in ids if i in self.assets]
-
-    def imaging(self, station: str) -> list[Playable]:
-        return [a for a in self.assets.values() if a.kind is not AssetKind.MUSIC]
-
-    def save(self, segment: Segment, audio: bytes | None) -> None:
-        self.segments.append(segment)
-
-    def for_hour(self, station: str, hour: datetime) -> list[Segment]:
-        return [s for s in self.segments if s.hour == hour]
-
-    def between(self, station: str, start: datetime, end: datetime) -> list[Segment]:
-        return [s for s in self.segments if start <= s.hour < end]
 
 
 def demo_program() -> StationProgram:
@@ -151,7 +119,7 @@ def time_hours(program: StationProgram, songs: list[Playable], runs: int) -> tup
             start = HOUR + timedelta(hours=n + 2 * run)
             rotated = songs[(run * 7 + n * 13) % len(songs) :] + songs
             items += lay_out(program, clock, rotated, start, talkup_min)
-        stores = MemoryStores(program, items, {s.id: s for s in songs})
+        stores = MemoryStation(program, items, {s.id: s for s in songs})
         runtime = runtime_over(stores)
         began = time.perf_counter()
         for n in range(2):
@@ -161,7 +129,7 @@ def time_hours(program: StationProgram, songs: list[Playable], runs: int) -> tup
     return statistics.median(seconds), made // (2 * runs)
 
 
-def runtime_over(stores: MemoryStores) -> AgentRuntime:
+def runtime_over(stores: MemoryStation) -> AgentRuntime:
     producer = Producer([RulesGenerator()], EspeakSynthesizer(), voices={}, target_lufs=-16.0)
     ids = iter(range(10**9))
     return AgentRuntime(

@@ -329,22 +329,7 @@ class AgentRuntime:
         return voiceless
 
     def _event(self, kind: str, segment: Segment, slot: VoiceSlot) -> Envelope:
-        payload = {
-            "segment_id": segment.id,
-            "schedule_item_id": segment.schedule_item_id,
-            "kind": segment.kind.value,
-            "status": segment.status.value,
-            "language": segment.language,
-            "generator": segment.generator,
-            "planned_s": segment.planned_ms / 1000,
-            "estimated_s": segment.estimated_ms / 1000,
-            "duration_s": segment.duration_ms / 1000,
-            "post_s": None if segment.post_ms is None else segment.post_ms / 1000,
-            "tempo": segment.tempo,
-            "attempts": segment.attempts,
-            "reason": segment.reason,
-            "fallback_asset_id": segment.asset_id,
-        }
+        payload = segment.record()
         correlation = Correlation(hour=_label(slot.item.hour), asset_id=segment.airs_asset,
                                   schedule_item_id=slot.item.id)  # fmt: skip
         return new_envelope(kind, self.station, payload, correlation=correlation)

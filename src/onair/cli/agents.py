@@ -176,21 +176,4 @@ def _table(segments: list[Segment], zone: ZoneInfo) -> None:
 
 
 def _row(segment: Segment, zone: ZoneInfo) -> dict[str, Any]:
-    return {
-        "segment_id": segment.id,
-        "schedule_item_id": segment.schedule_item_id,
-        "hour": segment.hour.astimezone(zone).isoformat(),
-        "kind": segment.kind.value,
-        "status": segment.status.value,
-        "language": segment.language,
-        "generator": segment.generator,
-        "script": segment.script,
-        "planned_s": segment.planned_ms / 1000,
-        "estimated_s": segment.estimated_ms / 1000,
-        "duration_s": segment.duration_ms / 1000,
-        "post_s": None if segment.post_ms is None else segment.post_ms / 1000,
-        "tempo": segment.tempo,
-        "attempts": segment.attempts,
-        "asset_id": segment.airs_asset,
-        "reason": segment.reason,
-    }
+    return segment.record() | {"hour": segment.hour.astimezone(zone).isoformat()}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
@@ -152,6 +153,27 @@ class Segment:
     tts_chars: int = 0
     reason: str | None = None  # why it fell back or was dropped
     created_at: datetime | None = None
+
+    def record(self) -> dict[str, Any]:
+        """The segment as events and reports show it (seconds, not milliseconds)."""
+        return {
+            "segment_id": self.id,
+            "schedule_item_id": self.schedule_item_id,
+            "hour": self.hour.isoformat(),
+            "kind": self.kind.value,
+            "status": self.status.value,
+            "language": self.language,
+            "generator": self.generator,
+            "script": self.script,
+            "planned_s": self.planned_ms / 1000,
+            "estimated_s": self.estimated_ms / 1000,
+            "duration_s": self.duration_ms / 1000,
+            "post_s": None if self.post_ms is None else self.post_ms / 1000,
+            "tempo": self.tempo,
+            "attempts": self.attempts,
+            "asset_id": self.airs_asset,
+            "reason": self.reason,
+        }
 
     @property
     def airs_asset(self) -> str | None:

@@ -8,8 +8,7 @@ schedule read finding the voiced links in their slots.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from onair.storage.repositories.programs import SqlPrograms
 from onair.storage.repositories.schedule_library import SqlScheduleLibrary
 from onair.storage.repositories.schedules import SqlSchedules
 from onair.storage.repositories.segments import SqlSegments
+from tests.integration.scheduler.test_keeper import _until
 from tests.integration.scheduler.test_keeper import engine as keeper_engine
 
 NOW = datetime(2027, 3, 2, 15, 2, tzinfo=UTC)  # Tuesday 09:02 in Chicago
@@ -84,12 +84,6 @@ async def _heard(bus: InMemoryBus, pattern: str) -> list[Envelope]:
 
     await bus.subscribe(pattern, hear)
     return heard
-
-
-async def _until(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
-    async with asyncio.timeout(timeout_s):
-        while not condition():
-            await asyncio.sleep(0.02)
 
 
 async def test_a_published_hour_is_voiced_and_playout_finds_its_links(
