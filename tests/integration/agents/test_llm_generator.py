@@ -23,7 +23,6 @@ from tests.fixtures.chat_server import (
     Received,
     Reply,
     answer,
-    chat_server,
     error,
     hang,
     html_page,
@@ -31,8 +30,6 @@ from tests.fixtures.chat_server import (
     malformed_json,
     refusal,
 )
-
-__all__ = ["chat_server"]  # the fixture, imported so pytest finds it here
 
 UPCOMING = (
     TrackFacts(

@@ -15,15 +15,12 @@ from tests.fixtures.chat_server import (
     ChatServer,
     Reply,
     answer,
-    chat_server,
     drop,
     error,
     hang,
     html_page,
     malformed_json,
 )
-
-__all__ = ["chat_server"]  # the fixture, imported so pytest finds it here
 
 MESSAGES = (
     ChatMessage("system", "You are a radio host."),
