@@ -192,12 +192,13 @@ class Lineup:
     def _upcoming(self, at: datetime, horizon: timedelta | None = None) -> list[ScheduledItem]:
         cursor = self._cursor or (at, -1)
         items = self._read(cursor[0], at + (horizon or self.rules.window))
-        # A voice link not produced yet is left out (the song it talks up airs at its time);
-        # any other item without audio is aired by a substitute in its time.
+        # A talk-up not produced is left out: the song it talks up starts with it anyway.
+        # Any other item without audio (a straight link too) is aired by a stand-in in its
+        # time, so it leaves no gap and moves nothing after it.
         return [
             i
             for i in items
-            if (i.start, i.position) > cursor and (i.asset_id is not None or i.kind is not VOICE)
+            if (i.start, i.position) > cursor and (i.asset_id is not None or not _talks_up(i))
         ]
 
     def _read(self, start: datetime, end: datetime) -> list[ScheduledItem]:
@@ -361,3 +362,10 @@ class Lineup:
 
     def _music(self) -> list[Playable]:
         return [p for p in self._playables.values() if p.kind == "music" and p.has_audio]
+
+
+def _talks_up(item: ScheduledItem) -> bool:
+    """A voice link that airs over the next song's intro (it overlaps it whole)."""
+    return item.kind is VOICE and (
+        bool(item.why.get("talk_up")) or item.overlap_next_ms >= item.duration_ms
+    )

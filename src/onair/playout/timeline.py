@@ -240,7 +240,7 @@ class Timeline:
             if upcoming is not None and upcoming.hard and not self.lineup.has_inserts():
                 return self._fill(at, instant, self._post)
         item = self.lineup.next_item(instant)
-        while item is not None and self._drop_for_post(item, at):
+        while item is not None and (self._drop_for_post(item, at) or self._drop_late(item, at)):
             item = self.lineup.next_item(instant)
         return item
 
@@ -256,11 +256,28 @@ class Timeline:
             return False
         if at + samples_of(self.settings.min_play_s) <= self._post:
             return False
-        note = f"dropped {item.title!r} ({item.schedule_item_id}) to make the hard post"
+        self._note_dropped(
+            at, f"dropped {item.title!r} ({item.schedule_item_id}) to make the hard post"
+        )
+        return True
+
+    def _drop_late(self, item: AirItem, at: int) -> bool:
+        """A stand-in with under a second of its scheduled time left is dropped.
+
+        The air ran late (an insert, a failover's full-length song): airing the
+        stand-in now would only push every later item further behind.
+        """
+        end = item.scheduled_end
+        if end is None or at + samples_of(self.settings.hard_tolerance_s) <= self.sample_of(end):
+            return False
+        self._note_dropped(at, f"dropped {item.title!r} ({item.schedule_item_id}):"
+                               " its scheduled time had passed")  # fmt: skip
+        return True
+
+    def _note_dropped(self, at: int, note: str) -> None:
         if self._airings:
             self._airings[-1].adjustments.append(note)
         self._happenings.append(Happening(HappeningKind.TRANSITION, at, None, {"dropped": note}))
-        return True
 
     def _fill(self, at: int, instant: datetime, post: int) -> AirItem | None:
         gap_ms = round((post - at) * 1000 / SAMPLE_RATE)
@@ -345,7 +362,8 @@ class Timeline:
         end = airing.item.scheduled_end
         if end is None:
             return
-        self._box_end = box = self.sample_of(end)
+        # Never a fade that begins before the airing does: the mix is already past there.
+        self._box_end = box = max(self.sample_of(end), airing.start + samples_of(0.5))
         if airing.next_at > box + samples_of(self.settings.hard_tolerance_s):
             self._fade(airing, box, EndedBy.FADE_EARLY, "faded at the end of the scheduled time")
             airing.next_at = box

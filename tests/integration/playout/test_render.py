@@ -254,3 +254,37 @@ def test_break_now_jumps_to_the_next_spot_break(world: World) -> None:
     assert timeline.break_now()
     _, report = world.render(12, timeline)
     assert [e.asset_id for e in report.as_run][:2] == ["a", "spot"]
+
+
+def test_a_stand_in_whose_time_has_passed_is_dropped_not_faded_in_the_past(world: World) -> None:
+    world.asset("a", 440, 30, tail_s=2)
+    world.asset("long", 550, 60, tail_s=2)
+    world.asset("b", 660, 30, tail_s=2)
+    world.asset("bed", 150, 40, kind=AssetKind.BED, category="fill", tail_s=1)
+    spots = {"planned_s": 20, "category": "spots"}
+    world.plan(("a", MUSIC), ("", ItemKind.SPOT, spots), ("b", MUSIC))
+    timeline = world.timeline()
+    timeline.begin()
+    timeline.advance(48_000)
+    timeline.insert_next("long")  # runs past the whole of the spot break's time
+    pcm, report = world.render(120, timeline)
+    aired = [e.asset_id for e in report.as_run]
+    assert aired[:3] == ["a", "long", "b"]  # the break's stand-in had no time left: dropped
+    assert any("scheduled time had passed" in note for e in report.as_run for note in e.adjustments)
+    assert longest_silence_s(pcm) < 2.0
+
+
+def test_a_straight_link_never_voiced_is_filled_in_its_time(world: World) -> None:
+    world.asset("a", 440, 30, tail_s=0, ending=Ending.COLD)
+    world.asset("b", 660, 30, tail_s=2)
+    world.asset("bed", 150, 40, kind=AssetKind.BED, category="fill", tail_s=1)
+    world.asset("c", 880, 20, tail_s=2)
+    world.plan(("a", MUSIC), ("", ItemKind.VOICE, {"planned_s": 12, "category": "link"}),
+               ("b", MUSIC), ("c", MUSIC, {"hard": True, "at_s": 70}))  # fmt: skip
+    pcm, report = world.render(90)
+    stand_in = report.as_run[1]
+    assert (stand_in.asset_id, stand_in.schedule_item_id) == ("bed", "item-001")
+    assert stand_in.duration_s == pytest.approx(12.0, abs=0.01)
+    assert _starts(report.as_run, "b") == pytest.approx(42.0, abs=0.01)  # on time, no gap
+    assert _starts(report.as_run, "c") == pytest.approx(70.0, abs=0.01)
+    assert longest_silence_s(pcm) < 2.0
