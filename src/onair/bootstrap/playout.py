@@ -22,11 +22,13 @@ from onair.config import PlayoutEngineKind, Settings
 from onair.domain.events import Envelope, new_envelope
 from onair.domain.playout import Trigger
 from onair.domain.programming import ItemKind, NoProgram, StationProgram
+from onair.domain.rules import DmcaComplement
 from onair.domain.schedule import ScheduledItem, epoch_ms
 from onair.observability import get_logger
 from onair.playout.engine import EngineRecords, PcmOutput, PlayoutEngine
 from onair.playout.icecast_output import IcecastOutput
 from onair.playout.icecast_source import IcecastSource
+from onair.playout.icecast_stats import IcecastListeners
 from onair.playout.lineup import AirRules, Lineup
 from onair.playout.liquidsoap_backend import LiquidsoapBackend
 from onair.playout.liquidsoap_engine import LiquidsoapEngine
@@ -63,9 +65,12 @@ class Playout:
     hub: StreamHub | None
     decoders: ThreadPoolExecutor
     icecast: IcecastSource | None = None
+    icecast_listeners: IcecastListeners | None = None
 
     async def stop(self) -> None:
         await self.engine.stop()
+        if self.icecast_listeners is not None:
+            self.icecast_listeners.stop()
         if self.hub is not None:
             self.hub.close()
         if self.icecast is not None:
@@ -115,28 +120,41 @@ async def start_playout(
     records = EngineRecords(SqlAsRun(engine), SqlOnAirState(engine), SqlOperatorLog(engine))
     hub: StreamHub | None = None
     icecast: IcecastSource | None = None
+    listeners = _icecast_listeners(station)
     air: AirEngine
     if settings.playout_engine is PlayoutEngineKind.LIQUIDSOAP:
         backend = _liquidsoap_backend(station, rules, cache)
         air = LiquidsoapEngine(settings.station, open_timeline, backend, station.bus.publish,
                                records, wall_clock=wall_clock,
-                               local_path=lambda item: cache.path(item.master_key))  # fmt: skip
+                               local_path=lambda item: cache.path(item.master_key),
+                               listeners=listeners)  # fmt: skip
     else:
         hub = StreamHub(default_mounts(settings.stream_bitrate), registry=station.registry)
         outputs: list[PcmOutput] = [hub]
         icecast = _icecast_source(station) if settings.icecast_url else None
         if icecast is not None:
             await icecast.start()
-            outputs.append(IcecastOutput(icecast, bitrate=settings.stream_bitrate))
+            outputs.append(IcecastOutput(icecast, bitrate=settings.stream_bitrate,
+                                         listeners=listeners))  # fmt: skip
         air = PlayoutEngine(settings.station, open_timeline, outputs, station.bus.publish,
                             records, wall_clock=wall_clock)  # fmt: skip
     await air.start()
+    if listeners is not None:
+        listeners.start()
     for trigger in Trigger:
         await station.bus.serve(f"playout.{trigger.value}", _trigger_handler(air, trigger))
     mounts = sorted(hub.mounts) if hub else [settings.icecast_url]
     log.info("playout_on_air", station=settings.station, engine=settings.playout_engine.value,
              mounts=mounts)  # fmt: skip
-    return Playout(air, hub, decoders, icecast)
+    return Playout(air, hub, decoders, icecast, listeners)
+
+
+def _icecast_listeners(station: Station) -> IcecastListeners | None:
+    """Icecast's count of the mount's listeners, polled from its public statistics."""
+    settings = station.settings
+    if not settings.icecast_url:
+        return None
+    return IcecastListeners(settings.icecast_url, registry=station.registry)
 
 
 def _liquidsoap_backend(station: Station, rules: AirRules, cache: MasterCache) -> LiquidsoapBackend:
@@ -212,7 +230,14 @@ def playout_rules(settings: Settings, program: StationProgram | None) -> AirRule
         fill_category=fill_name,
         fill_kinds=frozenset(k.value for k in fill.asset_kinds) if fill else frozenset({"bed"}),
         window=timedelta(seconds=settings.playout_window_s),
+        dmca=_dmca_complement(program),
     )
+
+
+def _dmca_complement(program: StationProgram) -> DmcaComplement:
+    """The station's performance complement (17 U.S.C. 114(j)(13)), or the statute's."""
+    rule = next((r for r in program.rules.rules if isinstance(r, DmcaComplement)), None)
+    return rule or DmcaComplement()
 
 
 def timeline_settings(settings: Settings) -> TimelineSettings:

@@ -5,25 +5,29 @@ station's territory and use on this day); one that fails is swapped for a
 compliant asset of the same category and the swap carries the reason. When
 the schedule runs out or cannot be read, rotation from the fallback
 categories takes over, still checking rights (17 U.S.C. 114(d)(2) covers only
-what the deals allow).
+what the deals allow). Every song chosen here also keeps the performance
+complement of 17 U.S.C. 114(j)(13) over what really aired (``complement.py``).
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from onair.domain.playout import AirItem, AssetSound
 from onair.domain.programming import ItemKind
 from onair.domain.rights import Use
+from onair.domain.rules import DmcaComplement
 from onair.domain.schedule import Playable, ScheduledItem
+from onair.playout.complement import Complement
 from onair.playout.ports import PlayoutLibrary, PlayoutSchedule
 
 __all__ = ["AirRules", "Lineup", "air_item"]
 
 VOICE = ItemKind.VOICE
+_Choice = tuple[Playable, AssetSound, str | None]  # the asset, its sound, the limit it breaks
 
 
 _KIND_OF_ASSET = {
@@ -45,6 +49,7 @@ class AirRules:
     music_gap_s: float = 30.0  # a gap longer than this is filled with a song, faded to fit
     window: timedelta = timedelta(minutes=10)  # the look-ahead of prepared items
     recent: timedelta = timedelta(hours=1)  # a substitute or fallback song not aired within
+    dmca: DmcaComplement = field(default_factory=DmcaComplement)  # 17 U.S.C. 114(j)(13)
 
 
 def air_item(
@@ -114,6 +119,7 @@ class Lineup:
         self._no_sound: set[str] = set()  # asked before and found without audio
         self._category_of: dict[str, str] = {}  # asset id -> category the schedule gave it
         self._aired: dict[str, datetime] = {}  # asset id -> when it last aired
+        self.complement = Complement(rules.dmca)
         self._rotation = 0
         self._last_read: tuple[tuple[datetime, datetime], list[ScheduledItem]] | None = None
         self.faults: list[str] = []  # read and cleared by the engine, which reports them
@@ -135,10 +141,29 @@ class Lineup:
             self._cursor = (current.start, current.position - 1)
         else:
             self._cursor = (at, -1)
+        self._seed_complement(at, current)
         return current
 
+    def _seed_complement(self, at: datetime, current: ScheduledItem | None) -> None:
+        """Count the music scheduled in the window before ``at`` as aired (the engine
+        may start mid-day, and the first hours must keep the complement too).
+
+        An approximation: what was scheduled is taken for what aired, short of the
+        substitutions and inserts of a previous run, which are not read back. The
+        item on air at ``at`` is left out: it airs again now and is counted then.
+        """
+        items = self._read(at - self.complement.window, at)
+        for item in items:
+            playable = self._playables.get(item.asset_id or "")
+            if playable is not None and item != current and item.start < at:
+                self.complement.record(playable, item.start)
+
     def remember_aired(self, asset_id: str, at: datetime) -> None:
+        """Note that ``asset_id`` airs at ``at`` (inserts too: later choices count them)."""
         self._aired[asset_id] = at
+        playable = self._playables.get(asset_id)
+        if playable is not None:
+            self.complement.record(playable, at)
 
     # -- what comes next --------------------------------------------------------------
 
@@ -227,6 +252,8 @@ class Lineup:
         playable = self._playables.get(scheduled.asset_id)
         problem = self.problem(scheduled.asset_id, at)
         if problem is None and playable is not None:
+            problem = self.complement.breach(playable, at)
+        if problem is None and playable is not None:
             sound = self._sounds[scheduled.asset_id]
             return air_item(self._new_play_id(scheduled.id), playable, sound, scheduled=scheduled)
         return self.substitute(scheduled, at, problem or "not in the library")
@@ -248,12 +275,12 @@ class Lineup:
         what = scheduled.asset_id or f"{scheduled.kind.value} item"
         reason = f"scheduled {what} {why}"
         chosen = self._pick(self._in_category(scheduled.category), at, scheduled.duration_ms)
-        if chosen is None and scheduled.duration_ms <= self.rules.music_gap_s * 1000:
+        if (chosen is None or chosen[2]) and scheduled.duration_ms <= self.rules.music_gap_s * 1000:
             chosen = self._fill_pick(at, scheduled.duration_ms)
-        if chosen is None:
+        if chosen is None or chosen[2]:  # none of its category keeps the complement either
             why = f"{reason}; no other {scheduled.category} asset may air"
             return self.fallback(at, why, scheduled)
-        playable, sound = chosen
+        playable, sound, _ = chosen
         play_id = self._new_play_id(scheduled.id)
         return air_item(play_id, playable, sound, scheduled=scheduled, reason=reason)
 
@@ -267,8 +294,8 @@ class Lineup:
         if chosen is None:
             self.faults.append(f"fallback rotation has nothing that may air ({why})")
             return None
-        playable, sound = chosen
-        reason = f"fallback rotation: {why}"
+        playable, sound, breach = chosen
+        reason = f"fallback rotation: {why}" + (f"; {_least_bad(breach)}" if breach else "")
         play_id = self._new_play_id(scheduled.id if scheduled else None)
         return air_item(play_id, playable, sound, scheduled=scheduled, reason=reason)
 
@@ -282,11 +309,12 @@ class Lineup:
         chosen = self._fill_pick(at, gap_ms)
         if chosen is None or self.rules.fill_category is None:
             return None
-        playable, sound = chosen
-        item = air_item(self._new_play_id(None), playable, sound, category=self.rules.fill_category)
-        return item
+        playable, sound, breach = chosen
+        reason = f"fill: {_least_bad(breach)}" if breach else None
+        return air_item(self._new_play_id(None), playable, sound,
+                        category=self.rules.fill_category, reason=reason)  # fmt: skip
 
-    def _fill_pick(self, at: datetime, gap_ms: int) -> tuple[Playable, AssetSound] | None:
+    def _fill_pick(self, at: datetime, gap_ms: int) -> _Choice | None:
         if self.rules.fill_category is None:
             return None
         kinds = self.rules.fill_kinds
@@ -297,13 +325,19 @@ class Lineup:
 
     def _pick(
         self, pool: Iterable[Playable], at: datetime, length_ms: int | None, *, fit: bool = False
-    ) -> tuple[Playable, AssetSound] | None:
+    ) -> _Choice | None:
+        """The choice from ``pool`` that may air, keeping the complement when any can.
+
+        When none keeps it the least-bad airs and the choice says why (the air must
+        never go silent, and the breach is on the record for the as-run)."""
         ids = sorted({p.id for p in pool})
         self._load(ids)
         recent = at - self.rules.recent
         ok = [self._playables[i] for i in ids if self.problem(i, at) is None]
         if not ok:
             return None
+        over = {p.id: self.complement.overshoot(p, at) for p in ok}
+        ok = [p for p in ok if over[p.id] == min(over.values())]
         fresh = [
             p for p in ok if self._aired.get(p.id, datetime.min.replace(tzinfo=at.tzinfo)) < recent
         ]
@@ -318,7 +352,7 @@ class Lineup:
                 pool_ok, key=lambda p: (p.length_ms, p.id))  # fmt: skip
         else:
             choice = min(pool_ok, key=lambda p: (abs(p.length_ms - length_ms), p.id))
-        return choice, self._sounds[choice.id]
+        return choice, self._sounds[choice.id], self.complement.breach(choice, at)
 
     def _unscheduled(self, asset_id: str, at: datetime, reason: str) -> AirItem | None:
         self._load([asset_id])
@@ -362,6 +396,11 @@ class Lineup:
 
     def _music(self) -> list[Playable]:
         return [p for p in self._playables.values() if p.kind == "music" and p.has_audio]
+
+
+def _least_bad(breach: str) -> str:
+    """The reason's note for a song aired though it breaks the complement."""
+    return f"no candidate keeps the DMCA complement, the least-bad {breach}"
 
 
 def _talks_up(item: ScheduledItem) -> bool:

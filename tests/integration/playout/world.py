@@ -87,16 +87,23 @@ class World:
         ending: Ending = Ending.FADE,
         rights: tuple[UsageRights, ...] = (UsageRights(),),
         write: bool = True,
+        artist: str | None = None,
+        album: str | None = None,
     ) -> None:
-        """A tone asset whose segue is ``tail_s`` before its end."""
+        """A tone asset whose segue is ``tail_s`` before its end.
+
+        Each asset is by its own artist ("Artist <id>") unless ``artist`` names one.
+        """
         key = f"{asset_id}.wav"
         if write:
             write_tone(self.folder / key, freq, seconds)
         length_ms = round(seconds * 1000)
+        by = artist or f"Artist {asset_id}"
         self.playables[asset_id] = Playable(
-            id=asset_id, kind=kind, title=f"Title {asset_id}", artist=f"Artist {asset_id}",
-            artists=(f"Artist {asset_id}",), artist_keys=(asset_id,), title_key=asset_id,
-            album=None, album_key=None, isrc=None, length_ms=length_ms,
+            id=asset_id, kind=kind, title=f"Title {asset_id}", artist=by,
+            artists=(by,), artist_keys=(by.casefold() if artist else asset_id,),
+            title_key=asset_id, album=album, album_key=album.casefold() if album else None,
+            isrc=None, length_ms=length_ms,
             intro_ms=round(intro_s * 1000), segue_ms=length_ms - round(tail_s * 1000),
             category=category, ending=ending, rights=rights,
         )  # fmt: skip
