@@ -1,7 +1,8 @@
 """The engine's audio to an Icecast mount: encoded to MP3 and sent as the mount's source.
 
 Titles go to Icecast's metadata when the track's first sample is handed out,
-never before (the DMCA forbids announcing what is coming).
+never before (the DMCA forbids announcing what is coming). Icecast counts the
+mount's listeners itself; its count is read from its statistics, off the air's clock.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy.typing as npt
 from onair.domain.playout import SAMPLE_RATE
 from onair.playout.encoder import StreamEncoder
 from onair.playout.icecast_source import IcecastSource
+from onair.playout.icecast_stats import IcecastListeners
 
 __all__ = ["IcecastOutput"]
 
@@ -21,8 +23,15 @@ __all__ = ["IcecastOutput"]
 class IcecastOutput:
     """A live output of the engine: MP3 to ``source``'s mount, titles as they start."""
 
-    def __init__(self, source: IcecastSource, *, bitrate: int = 128_000) -> None:
+    def __init__(
+        self,
+        source: IcecastSource,
+        *,
+        bitrate: int = 128_000,
+        listeners: IcecastListeners | None = None,
+    ) -> None:
         self.source = source
+        self.stats = listeners
         self._encoder = StreamEncoder("mp3", bitrate)
         self._titles: set[asyncio.Task[bool]] = set()
 
@@ -39,5 +48,7 @@ class IcecastOutput:
         return await self.source.update_metadata(title)
 
     def listeners(self) -> dict[str, int]:
-        """Icecast counts its own listeners (its stats); none are counted here."""
-        return {}
+        """The mount's listeners as Icecast last counted them (none without its stats)."""
+        if self.stats is None or self.stats.count is None:
+            return {}
+        return {self.source.mount: self.stats.count}

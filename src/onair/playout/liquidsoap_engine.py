@@ -12,7 +12,8 @@ What a Liquidsoap crossfade cannot say (docs/playout.md, "Liquidsoap as the
 engine"): a talk-up voice is pushed with no cross and the song after it joins
 where the timeline has it after the voice (no duck: that needs the built-in
 engine); a song faded early for a hard post fades under the post's first
-seconds, so the post still starts on its sample.
+seconds, so the post still starts on its sample. Listeners are Icecast's: with
+its statistics reader, each as-run entry keeps the most it counted during the airing.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,6 +40,7 @@ from onair.domain.playout import (
 from onair.observability import get_logger
 from onair.playout.air_report import AirReport, EngineRecords, resume_from
 from onair.playout.engine import OpenTimeline
+from onair.playout.icecast_stats import IcecastListeners
 from onair.playout.liquidsoap_airing import LiquidsoapAiring, aired_entry, liquidsoap_airing
 from onair.playout.liquidsoap_backend import LiquidsoapBackend
 from onair.playout.liquidsoap_requests import TelnetError
@@ -83,6 +85,7 @@ class LiquidsoapEngine:
         lead_s: float = 30.0,
         wall_clock: Callable[[], float] = time.time,
         local_path: Callable[[AirItem], Path],
+        listeners: IcecastListeners | None = None,
     ) -> None:
         self.station = station
         self._open_timeline = open_timeline
@@ -90,6 +93,8 @@ class LiquidsoapEngine:
         self._lead_s = lead_s
         self._clock = wall_clock
         self._local_path = local_path
+        self._listeners = listeners
+        self._peak: int | None = None  # most Icecast listeners while the item on air airs
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playout")
         self._report = AirReport(station, publish, records, self._worker)
         self._timeline: Timeline | None = None
@@ -169,10 +174,17 @@ class LiquidsoapEngine:
                     self._pushed[push.item.play_id] = push
                     self._pushes.put_nowait(push)
                 await self._tell(happened)
+            self._count_listeners()
             now = self._clock()
             if now - self._last_save >= 1.0:
                 self._last_save = now
                 await self._off_loop(self._save_state, now)
+
+    def _count_listeners(self) -> None:
+        """Keep the most listeners Icecast counted during the item on air (its last poll)."""
+        count = self._listeners.count if self._listeners is not None else None
+        if count is not None and self._on_air is not None:
+            self._peak = max(self._peak or 0, count)
 
     def _target(self) -> int:
         """The timeline sample to have placed up to: ``lead_s`` past what airs now."""
@@ -281,6 +293,8 @@ class LiquidsoapEngine:
                 break
             self._pushed.pop(earlier)
         self._on_air = (push, at)
+        self._peak = None
+        self._count_listeners()
         await self._report.item(PlayoutEvent.ITEM_STARTED, push.airing.item, at)
         detail = self._transitions.pop(play_id, None)
         if detail is not None:
@@ -290,6 +304,7 @@ class LiquidsoapEngine:
 
     async def _end(self, at: datetime, *, by_next: bool) -> None:
         assert self._on_air is not None
+        self._count_listeners()
         push, started = self._on_air
         self._on_air = None
         play_id = push.item.play_id
@@ -297,6 +312,7 @@ class LiquidsoapEngine:
         skipped = play_id in self._skipped
         self._skipped.discard(play_id)
         entry = aired_entry(self.station, push, started, at, skipped=skipped, by_next=by_next)
+        entry = replace(entry, listeners=self._peak)
         self._report.keep(entry)
         ended = {"duration_s": entry.duration_s, "ended_by": entry.ended_by.value}
         await self._report.item(PlayoutEvent.ITEM_ENDED, push.airing.item, started, **ended)
