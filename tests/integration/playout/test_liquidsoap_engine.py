@@ -16,6 +16,7 @@ from onair.domain.events import Envelope
 from onair.domain.playout import SAMPLE_RATE, AirItem, EndedBy, Trigger, samples_of
 from onair.domain.programming import ItemKind
 from onair.playout.engine import EngineRecords
+from onair.playout.icecast_stats import IcecastListeners
 from onair.playout.lineup import AirRules
 from onair.playout.liquidsoap_airing import LiquidsoapAiring, liquidsoap_airing
 from onair.playout.liquidsoap_backend import LiquidsoapBackend
@@ -26,6 +27,7 @@ from onair.playout.timeline import Airing, Timeline, TimelineSettings
 from tests.fixtures.icecast import IcecastServer
 
 from .test_engine import Records, listen
+from .test_icecast_stats import listening, polling
 from .world import STATION, FolderMasters, World, longest_silence_s, write_tone
 
 pytestmark = [
@@ -46,7 +48,9 @@ def on_air(tmp_path: Path) -> OnAir:
     return world, Records(), []
 
 
-async def run(on_air: OnAir, icecast: IcecastServer, work: Path) -> LiquidsoapEngine:
+async def run(
+    on_air: OnAir, icecast: IcecastServer, work: Path, listeners: IcecastListeners | None = None
+) -> LiquidsoapEngine:
     """Start the engine on ``on_air``'s schedule, Liquidsoap streaming to ``icecast``."""
     world, records, events = on_air
     fallback = work / "fallback"
@@ -68,7 +72,8 @@ async def run(on_air: OnAir, icecast: IcecastServer, work: Path) -> LiquidsoapEn
     cache = MasterCache(FolderMasters(world.folder), world.folder / "cache")
     book = EngineRecords(records, records, records)  # type: ignore[arg-type]
     engine = LiquidsoapEngine(STATION, open_timeline, backend, publish, book,
-                              local_path=lambda item: cache.path(item.master_key))  # fmt: skip
+                              local_path=lambda item: cache.path(item.master_key),
+                              listeners=listeners)  # fmt: skip
     await engine.start()
     return engine
 
@@ -115,6 +120,29 @@ async def test_the_schedule_airs_through_liquidsoap_in_order(
     assert len(heard) > 15 * SAMPLE_RATE
     assert longest_silence_s(heard) < 2.0
     assert records.states, "the on-air state is saved while it airs"
+
+
+async def test_the_as_run_keeps_the_most_listeners_icecast_counted_during_each_item(
+    on_air: OnAir, icecast: IcecastServer, tmp_path: Path
+) -> None:
+    world, records, events = on_air
+    ids = songs(world, 3, 8.0)
+    world.plan(*[(i, MUSIC) for i in ids])
+    stats = IcecastListeners(icecast.mount_url(MOUNT), every_s=0.5)
+    with polling(stats):
+        engine = await run(on_air, icecast, tmp_path, listeners=stats)
+        try:
+            await until(lambda: MOUNT in icecast.sources(), 15)
+            async with listening(icecast.mount_url(MOUNT), 2):
+                await until(lambda: stats.count == 2, 10)
+                await until(lambda: len(started(events)) >= 3, 20)  # s1 aired wholly to them
+            await until(lambda: stats.count == 0, 10)
+            await until(lambda: len(started(events)) >= 4, 20)
+        finally:
+            await engine.stop()
+    counted = {e.asset_id: e.listeners for e in records.entries if e.schedule_item_id}
+    assert (counted["s1"] or 0) >= 2, counted
+    assert (counted["s2"] or 0) >= 2, counted  # on air while they listened, ended after they left
 
 
 async def test_skip_ends_the_item_on_air_and_the_next_starts(
