@@ -370,16 +370,31 @@ class Timeline:
 
     def _meet_post(self, airing: Airing) -> None:
         """Fade this soft item early when it would run past the next hard post."""
-        post, tolerance = self._post, samples_of(self.settings.hard_tolerance_s)
-        if airing.item.hard or post is None or airing.next_at <= post + tolerance:
+        post = self._post_after(airing)
+        if post is None or airing.next_at <= post + samples_of(self.settings.hard_tolerance_s):
             return
-        upcoming = self.lineup.peek(self.instant(airing.start))
-        if upcoming is None or not upcoming.hard:
-            return  # soft items still to come before the post; the last of them meets it
         late = airing.next_at - post
         self._fade(airing, post, EndedBy.FADE_EARLY,
                    f"faded {late / SAMPLE_RATE:.1f} s early for the hard post")  # fmt: skip
         airing.next_at = post
+
+    def _post_after(self, airing: Airing) -> int | None:
+        """The hard post ``airing`` must end by, when a hard item is the next to air.
+
+        The next may be one taken back off the mix (a failover took its place
+        before it started): it still has its post, though the lineup has moved on.
+        """
+        if airing.item.hard:
+            return None
+        if self._pending:
+            taken_back = self._pending[0]
+            if not taken_back.hard or taken_back.scheduled_start is None:
+                return None
+            return self.sample_of(taken_back.scheduled_start)
+        upcoming = self.lineup.peek(self.instant(airing.start))
+        if upcoming is None or not upcoming.hard:
+            return None  # soft items still to come before the post; the last of them meets it
+        return self._post
 
     def _fade(self, airing: Airing, until: int, ended_by: EndedBy, note: str) -> None:
         """Fade ``airing`` out so it is silent at ``until``."""

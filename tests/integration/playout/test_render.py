@@ -288,3 +288,24 @@ def test_a_straight_link_never_voiced_is_filled_in_its_time(world: World) -> Non
     assert _starts(report.as_run, "b") == pytest.approx(42.0, abs=0.01)  # on time, no gap
     assert _starts(report.as_run, "c") == pytest.approx(70.0, abs=0.01)
     assert longest_silence_s(pcm) < 2.0
+
+
+def test_fallback_after_silence_still_makes_the_hard_post(world: World) -> None:
+    world.asset("a", 440, 8, tail_s=1)
+    world.asset("quiet", 440, 31, tail_s=1)
+    world.asset("spare", 660, 120, tail_s=1)
+    world.asset("id", 1000, 4, kind=AssetKind.STATION_ID, category="id", tail_s=0)
+    world.plan(("a", MUSIC), ("quiet", MUSIC), ("id", ItemKind.ID, {"hard": True, "at_s": 38}))
+    silent = np.zeros((31 * 48_000, 2), np.int16)  # a master that is all silence
+    with wave.open(str(world.folder / "quiet.wav"), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(48_000)
+        out.writeframes(silent.tobytes())
+    # Silence is found 2 s before the post, once the hard ID is already placed on the mix.
+    pcm, report = world.render(60, world.timeline(TimelineSettings(silence_s=28.0)))
+    assert any("below -50 dBFS for 28 s" in f for f in report.failovers)
+    spare = next(e for e in report.as_run if e.asset_id == "spare")
+    assert spare.ended_by is EndedBy.FADE_EARLY  # faded for the post, not aired whole
+    assert _starts(report.as_run, "id") == pytest.approx(38.0, abs=0.01)
+    assert tone_db(pcm, 1000, 39.0) > -20
