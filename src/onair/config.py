@@ -123,6 +123,8 @@ class Settings(BaseSettings):
     # Also stream to an Icecast 2.4 mount as its source: http://host:port/mount.
     icecast_url: str | None = Field(default=None, pattern=r"^http://[^/]+/.+")
     icecast_password: SecretStr | None = None
+    # Icecast's admin password, to read its listener counts when /status-json.xsl is not served.
+    icecast_admin_password: SecretStr | None = None
 
     # Agents: who writes and who voices the spoken segments (see docs/agents.md).
     agents_generator: GeneratorKind = GeneratorKind.RULES

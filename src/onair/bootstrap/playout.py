@@ -154,7 +154,9 @@ def _icecast_listeners(station: Station) -> IcecastListeners | None:
     settings = station.settings
     if not settings.icecast_url:
         return None
-    return IcecastListeners(settings.icecast_url, registry=station.registry)
+    admin = settings.icecast_admin_password
+    return IcecastListeners(settings.icecast_url, registry=station.registry,
+                            admin_password=admin.get_secret_value() if admin else None)  # fmt: skip
 
 
 def _liquidsoap_backend(station: Station, rules: AirRules, cache: MasterCache) -> LiquidsoapBackend:

@@ -173,7 +173,7 @@ class AsRunEntry:
     substitution_reason: str | None = None
     # Timing repairs made around this airing, e.g. "faded 12.4 s early for the hard ID".
     adjustments: tuple[str, ...] = ()
-    listeners: int | None = None  # the most listeners on the built-in stream during it
+    listeners: int | None = None  # the most listeners at once during it (stream and Icecast)
 
     @property
     def actual_end(self) -> datetime:
