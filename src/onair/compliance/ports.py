@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from onair.domain.ledger import DaySeal, EntryDraft, EntryKind, LedgerEntry
 from onair.domain.library import LibraryAsset
 
-__all__ = ["Archive", "ArchiveExists", "AssetCatalog", "LedgerStore", "Prune"]
+__all__ = ["Archive", "AssetCatalog", "LedgerStore", "Prune"]
 
 
 @dataclass(frozen=True)
@@ -83,24 +83,20 @@ class LedgerStore(Protocol):
     def prunes(self, station: str) -> list[Prune]: ...
 
 
-class ArchiveExists(Exception):
-    """An archive key already holds different bytes: archives are never overwritten."""
-
-
 class Archive(Protocol):
-    """Where sealed days go: write once, read back to verify."""
+    """Where sealed days go: write once, read back to verify (the ObjectStore fits this)."""
 
     description: str
 
-    def put_once(self, key: str, data: bytes, *, content_type: str, retain_days: int) -> None:
+    def put_once(self, key: str, data: bytes, *, content_type: str, retain_days: int) -> Any:
         """Store ``data`` under ``key`` for good (S3 Object Lock where the bucket has it).
 
-        The same bytes again is a no-op; other bytes raise :class:`ArchiveExists`.
+        The same bytes again is a no-op; other bytes raise, naming the key.
         """
         ...
 
-    def get(self, key: str) -> bytes:
-        """The object; raises ``KeyError`` naming the key when it is not there."""
+    def get_bytes(self, key: str) -> bytes:
+        """The object; raises naming the key when it is not there."""
         ...
 
 

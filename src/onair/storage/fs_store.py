@@ -26,6 +26,7 @@ from onair.storage.object_store import (
     ObjectInfo,
     ObjectNotFound,
     ObjectStoreUnavailable,
+    same_or_exists,
     validate_key,
 )
 
@@ -111,6 +112,33 @@ class FilesystemObjectStore:
     ) -> ObjectInfo:
         with path.open("rb") as source:
             return self.put(key, source, content_type=content_type)
+
+    def put_once(self, key: str, data: bytes, *, content_type: str, retain_days: int) -> ObjectInfo:
+        """Write once: a hard link from the temp file fails if anything holds the key."""
+        target = self._path(key)
+        if target.exists():
+            return same_or_exists(self, key, data)
+        tmp_dir = self.root / _TMP
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="once-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp_name, 0o444)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(tmp_name, target)
+            except FileExistsError:
+                return same_or_exists(self, key, data)
+        finally:
+            with suppress(FileNotFoundError):
+                os.unlink(tmp_name)
+        _fsync_dir(target.parent)
+        digest = hashlib.sha256(data).hexdigest()
+        self._write_meta(key, {"size": len(data), "sha256": digest, "content_type": content_type})
+        return self.head(key)
 
     def open(self, key: str) -> AbstractContextManager[BinaryIO]:
         try:

@@ -24,6 +24,7 @@ from onair.storage.db import StorageError
 __all__ = [
     "CHUNK_SIZE",
     "InvalidObjectKey",
+    "ObjectExists",
     "ObjectInfo",
     "ObjectNotFound",
     "ObjectStore",
@@ -31,6 +32,7 @@ __all__ = [
     "ObjectStoreUnavailable",
     "master_key",
     "put_master",
+    "same_or_exists",
     "validate_key",
 ]
 
@@ -43,6 +45,10 @@ class ObjectStoreError(StorageError):
 
 class ObjectNotFound(ObjectStoreError):
     """No object under that key."""
+
+
+class ObjectExists(ObjectStoreError):
+    """A write-once key that already holds other bytes (sealed archives are never replaced)."""
 
 
 class ObjectStoreUnavailable(ObjectStoreError):
@@ -78,6 +84,14 @@ class ObjectStore(Protocol):
     def put_file(
         self, key: str, path: Path, *, content_type: str = "application/octet-stream"
     ) -> ObjectInfo: ...
+
+    def put_once(self, key: str, data: bytes, *, content_type: str, retain_days: int) -> ObjectInfo:
+        """Store ``data`` under ``key`` for good: never replaced, locked where the store can.
+
+        The same bytes again is a no-op; other bytes raise :class:`ObjectExists`.
+        On S3 a bucket with Object Lock keeps the object in compliance mode for
+        ``retain_days``; a folder makes the file read-only.
+        """
 
     def open(self, key: str) -> AbstractContextManager[BinaryIO]:
         """A readable stream of the object; raises :class:`ObjectNotFound`."""
@@ -152,3 +166,11 @@ def _put_master_file(store: ObjectStore, path: Path, content_type: str) -> Objec
         return store.head(key)
     except ObjectNotFound:
         return store.put_file(key, path, content_type=content_type)
+
+
+def same_or_exists(store: ObjectStore, key: str, data: bytes) -> ObjectInfo:
+    """The object at ``key`` if it holds ``data``; :class:`ObjectExists` if it holds other bytes."""
+    if store.get_bytes(key) != data:
+        raise ObjectExists(f"{store.description} already holds other bytes under {key!r}:"
+                           " write-once objects are never replaced")  # fmt: skip
+    return store.head(key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
@@ -24,6 +25,7 @@ from onair.storage.object_store import (
     ObjectNotFound,
     ObjectStoreError,
     ObjectStoreUnavailable,
+    same_or_exists,
     validate_key,
 )
 
@@ -87,6 +89,7 @@ class S3ObjectStore:
     ) -> None:
         self.bucket = bucket
         self.create_bucket = create_bucket
+        self._object_lock: bool | None = None  # asked of the bucket on the first put_once
         self.description = f"S3 bucket {bucket!r} at {endpoint_url or 'AWS ' + region}"
         config = Config(
             connect_timeout=connect_timeout_s,
@@ -165,6 +168,45 @@ class S3ObjectStore:
                 digest.update(chunk)
         with path.open("rb") as fh:
             return self._upload(key, fh, content_type, sha256=digest.hexdigest())
+
+    def put_once(self, key: str, data: bytes, *, content_type: str, retain_days: int) -> ObjectInfo:
+        """Write once (``If-None-Match: *``), with Object Lock where the bucket has it.
+
+        With Object Lock on, not even the account's root user can delete or
+        overwrite the object version before ``retain_days`` have passed.
+        """
+        validate_key(key)
+        digest = hashlib.sha256(data).hexdigest()
+        extra: dict[str, Any] = {"ContentType": content_type, "Metadata": {"sha256": digest}}
+        if self._locks_objects():
+            extra["ObjectLockMode"] = "COMPLIANCE"
+            extra["ObjectLockRetainUntilDate"] = datetime.now(UTC) + timedelta(days=retain_days)
+            # Object Lock puts must carry a checksum; botocore adds the header when asked.
+            extra["ChecksumAlgorithm"] = "SHA256"
+        try:
+            self._s3.put_object(Bucket=self.bucket, Key=key, Body=data, IfNoneMatch="*", **extra)
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code in ("PreconditionFailed", "412", "ConditionalRequestConflict"):
+                return same_or_exists(self, key, data)
+            raise self._error(exc, key) from None
+        except BotoCoreError as exc:
+            raise self._error(exc, key) from None
+        info = self.head(key)
+        return ObjectInfo(info.key, info.size, info.content_type, info.last_modified, digest)
+
+    def _locks_objects(self) -> bool:
+        if self._object_lock is None:
+            try:
+                config = self._s3.get_object_lock_configuration(Bucket=self.bucket)
+            except ClientError:  # ObjectLockConfigurationNotFoundError: a bucket without it
+                self._object_lock = False
+            except BotoCoreError as exc:
+                raise self._error(exc) from None
+            else:
+                lock = config.get("ObjectLockConfiguration", {})
+                self._object_lock = lock.get("ObjectLockEnabled") == "Enabled"
+        return self._object_lock
 
     def open(self, key: str) -> AbstractContextManager[BinaryIO]:
         validate_key(key)
