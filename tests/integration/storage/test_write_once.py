@@ -65,7 +65,7 @@ def test_s3_object_lock_keeps_the_archive_in_compliance_mode(s3_endpoint_url: st
     assert head["ObjectLockMode"] == "COMPLIANCE"
     assert head["ObjectLockRetainUntilDate"] > datetime.now(UTC) + timedelta(days=29)
     version = head["VersionId"]
-    with pytest.raises(ClientError, match="AccessDenied|locked|retention"):
+    with pytest.raises(ClientError, match=r"AccessDenied|locked|retention"):
         client.delete_object(Bucket=bucket, Key=KEY, VersionId=version)
     with pytest.raises(ObjectExists):
         store.put_once(KEY, b"rewritten", content_type="application/gzip", retain_days=30)
