@@ -20,6 +20,7 @@ from functools import cache
 from onair.agents.errors import ScriptRejected
 from onair.agents.facts import Facts, ScriptRequest, TrackFacts
 from onair.agents.templates import LANGUAGES, ScriptLanguage, language_for
+from onair.domain.legal_id import legal_id_problem
 from onair.domain.segments import SegmentKind
 
 __all__ = ["assert_legal", "check"]
@@ -28,9 +29,6 @@ _TOKEN = re.compile(r"[^\W_]+")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?")
 _SENTENCE_END = re.compile(r"[.!?:;…\n]")
 _QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
-# What 47 CFR 73.1201(b)(1) lets stand between the call letters and the community:
-# punctuation and spaces, the frequency, the station's (licensee's) name.
-_ID_FILLER = r"[\s.,;:!\-\u2013\u2014/|\u00b7()]|\d+(?:[.,]\d+)?|FM|AM|MHz|kHz"
 
 
 def check(text: str, request: ScriptRequest) -> list[str]:
@@ -44,7 +42,9 @@ def check(text: str, request: ScriptRequest) -> list[str]:
         *_invented_names(text, facts, language),
     ]
     if request.kind is SegmentKind.STATION_ID:
-        reasons.extend(_legal_id(text, facts))
+        problem = legal_id_problem(text, facts.call_letters, facts.community, facts.station_name)
+        if problem:
+            reasons.append(problem)
     return reasons
 
 
@@ -259,26 +259,3 @@ def _invented_names(text: str, facts: Facts, language: ScriptLanguage | None) ->
         if reason not in reasons:
             reasons.append(reason)
     return reasons
-
-
-def _legal_id(text: str, facts: Facts) -> list[str]:
-    """The legal ID: call letters, then straight away the community (47 CFR 73.1201(b)(1))."""
-    call = _spoken(facts.call_letters)
-    # "Springfield, Illinois" may be said as "Springfield": the state only locates the
-    # community named in the license, and stations commonly leave it out on air.
-    place = facts.community.split(",")[0]
-    community = f"(?:{_spoken(facts.community)}|{_spoken(place)})"
-    filler = f"{_ID_FILLER}|{_spoken(facts.station_name)}"
-    pattern = rf"(?<!\w){call}(?!\w)(?:{filler})*?{community}(?!\w)"
-    if re.search(pattern, text, re.IGNORECASE):
-        return []
-    return [
-        f"a station ID must say the call letters {facts.call_letters} immediately followed "
-        f"by the community of license {facts.community} (47 CFR 73.1201(b)(1))"
-    ]
-
-
-def _spoken(name: str) -> str:
-    """A name as a pattern that lets its words be joined by any punctuation or spaces."""
-    words = [re.escape(w) for w in re.split(r"\W+", name) if w]
-    return r"\W+".join(words) if words else re.escape(name)
