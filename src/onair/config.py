@@ -142,6 +142,10 @@ class Settings(BaseSettings):
     agents_lead_s: float = Field(default=60.0, ge=0, le=3600)
     agents_hours_ahead: int = Field(default=2, ge=1, le=48)
 
+    # Compliance: the ledger's sealed days (see docs/compliance.md).
+    compliance_retain_days: int = Field(default=2557, ge=1, le=36500)  # S3 Object Lock, 7 years
+    compliance_interval_s: float = Field(default=60.0, ge=1.0, le=3600.0)
+
     tracing: TracingExporter = TracingExporter.NONE
     otlp_endpoint: str = "http://127.0.0.1:4318/v1/traces"
 

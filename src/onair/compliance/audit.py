@@ -113,24 +113,32 @@ def _chain_start(
     store: LedgerStore, station: str, zone: ZoneInfo, seals: list[DaySeal],
     first_day: date | None,
 ) -> tuple[int, str]:  # fmt: skip
-    """The first seq to walk from in the database, and the hash before it."""
-    pruned = store.prunes(station)
-    pruned_to = max((p.last_seq or 0 for p in pruned), default=0)
+    """The first seq to walk from in the database, and the hash the chain holds before it.
+
+    That is the first seq recorded on ``first_day`` (or ever), past any pruned
+    days. The hash before it comes from the day's seal when there is one, else
+    from the entry before it, else from the seal of a pruned day ending there.
+    """
+    pruned_to = max((p.last_seq or 0 for p in store.prunes(station)), default=0)
+    recorded_before = 0
     if first_day is not None:
-        if seals and seals[0].day == first_day:
-            start = seals[0].first_seq or (seals[0].last_seq or 0) + 1
-            prev = seals[0].prev_hash
-        else:
-            span = store.seq_range(station, *day_bounds(first_day, zone))
-            start = span[0] if span else 1
-            before = list(store.entries(station, start - 1, start - 1)) if start > 1 else []
-            prev = before[0].hash if before else GENESIS_HASH
-        if start > pruned_to:
-            return start, prev
-    if pruned_to:
-        sealed = [s for s in store.seals(station) if s.last_seq == pruned_to]
-        return pruned_to + 1, sealed[0].last_hash if sealed else GENESIS_HASH
-    return 1, GENESIS_HASH
+        span = store.seq_range(station, _EPOCH, day_bounds(first_day, zone)[0])
+        recorded_before = span[1] if span else 0
+    start = max(recorded_before, pruned_to) + 1
+    if (
+        first_day is not None
+        and seals
+        and seals[0].day == first_day
+        and recorded_before >= pruned_to
+    ):
+        return start, seals[0].prev_hash
+    if start == 1:
+        return 1, GENESIS_HASH
+    before = list(store.entries(station, start - 1, start - 1))
+    if before:
+        return start, before[0].hash
+    ending = [s for s in store.seals(station) if s.last_seq == start - 1]
+    return start, ending[-1].last_hash if ending else GENESIS_HASH
 
 
 def _check_seal(

@@ -34,6 +34,7 @@ class MemoryLedger:
         self._sources: set[tuple[str, str, str]] = set()
         self._seals: dict[tuple[str, date], DaySeal] = {}
         self._prunes: list[Prune] = []
+        self._first: dict[str, datetime] = {}  # kept through prunes, as the database keeps it
         self._lock = threading.Lock()
 
     def append(self, draft: EntryDraft) -> LedgerEntry | None:
@@ -54,6 +55,7 @@ class MemoryLedger:
                 prev = head.hash if head else self._pruned_head(draft.station)[1]
                 entry = seal_entry(draft, seq, prev, recorded)
                 chain.append(entry)
+                self._first.setdefault(draft.station, entry.recorded_at)
                 self._sources.add(key)
                 made.append(entry)
         return made
@@ -89,11 +91,7 @@ class MemoryLedger:
         return (min(seqs), max(seqs)) if seqs else None
 
     def first_entry_at(self, station: str) -> datetime | None:
-        chain = self._entries.get(station, [])
-        sealed = [s for s in self._seals.values() if s.station == station and s.count]
-        firsts = [chain[0].recorded_at] if chain else []
-        firsts += [datetime.combine(s.day, datetime.min.time(), UTC) for s in sealed]
-        return min(firsts) if firsts else None
+        return self._first.get(station)
 
     def add_seal(self, seal: DaySeal) -> None:
         with self._lock:

@@ -9,8 +9,9 @@ from typing import Any, Protocol
 
 from onair.domain.ledger import DaySeal, EntryDraft, EntryKind, LedgerEntry
 from onair.domain.library import LibraryAsset
+from onair.domain.playout import AsRunEntry, OperatorAction
 
-__all__ = ["Archive", "AssetCatalog", "LedgerStore", "Prune"]
+__all__ = ["ActionLog", "AiredLog", "Archive", "AssetCatalog", "LedgerStore", "Prune"]
 
 
 @dataclass(frozen=True)
@@ -104,3 +105,15 @@ class AssetCatalog(Protocol):
     """The library's tags, read when an airing is recorded (the ledger keeps them as aired)."""
 
     def get_many(self, asset_ids: Sequence[str]) -> list[LibraryAsset]: ...
+
+
+class AiredLog(Protocol):
+    """Playout's own as-run table: the ledger catches up from it if an event was lost."""
+
+    def between(self, station: str, start: datetime, end: datetime) -> list[AsRunEntry]: ...
+
+
+class ActionLog(Protocol):
+    """Playout's own log of operator triggers, for the same catch-up."""
+
+    def between(self, station: str, start: datetime, end: datetime) -> list[OperatorAction]: ...
