@@ -1,0 +1,36 @@
+"""Compliance reports: pure functions from verified ledger entries to a :class:`Report`.
+
+The caller (``onair report ...``) checks the period with ``day_period``,
+``month_period`` or ``days_period``, reads the entries the report needs from
+the ledger, verifies them, and passes any verification failure in as a
+warning: a report is never built on unverified data without saying so.
+"""
+
+from onair.compliance.reports.as_run import AS_RUN_COLUMNS, as_run_log
+from onair.compliance.reports.period import (
+    Period,
+    ReportPeriodError,
+    day_bounds,
+    day_period,
+    days_period,
+    month_period,
+    parse_day,
+    parse_month,
+)
+from onair.compliance.reports.report import Report, to_csv, to_json
+
+__all__ = [
+    "AS_RUN_COLUMNS",
+    "Period",
+    "Report",
+    "ReportPeriodError",
+    "as_run_log",
+    "day_bounds",
+    "day_period",
+    "days_period",
+    "month_period",
+    "parse_day",
+    "parse_month",
+    "to_csv",
+    "to_json",
+]
