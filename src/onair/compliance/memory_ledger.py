@@ -8,7 +8,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from onair.compliance.ports import Prune
 from onair.domain.ledger import (
     GENESIS_HASH,
     DaySeal,
@@ -16,6 +15,7 @@ from onair.domain.ledger import (
     EntryKind,
     LedgerEntry,
     LedgerError,
+    Prune,
     seal_entry,
 )
 

@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from onair.domain.ledger import DaySeal, EntryDraft, EntryKind, LedgerEntry
+from onair.domain.ledger import DaySeal, EntryDraft, EntryKind, LedgerEntry, Prune
 from onair.domain.library import LibraryAsset
 from onair.domain.playout import AsRunEntry, OperatorAction
 
 __all__ = ["ActionLog", "AiredLog", "Archive", "AssetCatalog", "LedgerStore", "Prune"]
-
-
-@dataclass(frozen=True)
-class Prune:
-    """A day taken out of the database copy after its seal and archive were verified."""
-
-    station: str
-    day: date
-    first_seq: int | None
-    last_seq: int | None
-    pruned_at: datetime
-    who: str
 
 
 class LedgerStore(Protocol):

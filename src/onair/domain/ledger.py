@@ -27,6 +27,7 @@ __all__ = [
     "EntryKind",
     "LedgerEntry",
     "LedgerError",
+    "Prune",
     "canonical_json",
     "chain_break",
     "entry_hash",
@@ -294,3 +295,15 @@ class DaySeal:
             )  # fmt: skip
         except (KeyError, TypeError, ValueError) as exc:
             raise LedgerError(f"not a day seal manifest: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Prune:
+    """A sealed day taken out of the database copy after its seal and archive verified."""
+
+    station: str
+    day: date
+    first_seq: int | None
+    last_seq: int | None
+    pruned_at: datetime
+    who: str
