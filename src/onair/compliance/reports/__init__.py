@@ -18,9 +18,11 @@ from onair.compliance.reports.period import (
     parse_month,
 )
 from onair.compliance.reports.report import Report, to_csv, to_json
+from onair.compliance.reports.soundexchange import SOUNDEXCHANGE_COLUMNS, soundexchange_report
 
 __all__ = [
     "AS_RUN_COLUMNS",
+    "SOUNDEXCHANGE_COLUMNS",
     "Period",
     "Report",
     "ReportPeriodError",
@@ -31,6 +33,7 @@ __all__ = [
     "month_period",
     "parse_day",
     "parse_month",
+    "soundexchange_report",
     "to_csv",
     "to_json",
 ]
