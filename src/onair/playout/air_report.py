@@ -110,9 +110,14 @@ class AirReport:
         self.flush()
 
     async def action_taken(
-        self, trigger: Trigger, who: str, asset_id: str | None, note: str | None, done: bool
-    ) -> dict[str, Any]:
-        """Store an applied operator trigger and publish it; returns the reply's payload."""
+        self, trigger: Trigger, who: str, asset_id: str | None, note: str | None, done: bool,
+        before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """Store an applied operator trigger and publish it; returns the reply's payload.
+
+        The event carries the air's state ``before`` and ``after`` the trigger, which
+        the compliance ledger keeps with who asked and when.
+        """
         action = OperatorAction(
             id=str(ULID()), station=self.station, trigger=trigger, who=who,
             at=datetime.now(UTC), asset_id=asset_id, note=note,
@@ -120,7 +125,10 @@ class AirReport:
         await asyncio.get_running_loop().run_in_executor(self._worker, self._record_action, action)
         payload = {"trigger": trigger.value, "who": who, "asset_id": asset_id, "done": done}
         log.info("playout_action", **payload)
-        await self.send(PlayoutEvent.ACTION_TAKEN, payload | {"action_id": action.id})
+        await self.send(PlayoutEvent.ACTION_TAKEN, payload | {
+            "action_id": action.id, "at": action.at.isoformat(), "note": note,
+            "before": before, "after": after,
+        })  # fmt: skip
         if trigger in (Trigger.HOLD, Trigger.RESUME):
             await self.state_changed("held" if trigger is Trigger.HOLD else "on_air", who)
         return payload
@@ -132,6 +140,13 @@ class AirReport:
             log.warning("operator_action_not_written", error=str(exc), action=action.id)
 
     # -- the bus ----------------------------------------------------------------------------
+
+    async def ended(self, entry: AsRunEntry, item: AirItem) -> None:
+        """Keep ``entry`` in the as-run and publish ``playout.item_ended`` with all of it."""
+        self.keep(entry)
+        ended = {"duration_s": entry.duration_s, "ended_by": entry.ended_by.value,
+                 "listeners": entry.listeners, "adjustments": list(entry.adjustments)}  # fmt: skip
+        await self.item(PlayoutEvent.ITEM_ENDED, item, entry.actual_start, **ended)
 
     async def item(
         self, kind: PlayoutEvent, item: AirItem, actual_start: datetime, **extra: Any

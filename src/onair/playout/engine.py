@@ -25,7 +25,7 @@ from onair.observability import get_logger
 from onair.playout.air_report import AirReport, EngineRecords, resume_from
 from onair.playout.as_run import as_run_entry
 from onair.playout.timeline import Airing, Happening, HappeningKind, Timeline
-from onair.playout.triggers import apply_trigger, check_trigger
+from onair.playout.triggers import air_state, apply_trigger, check_trigger
 
 __all__ = ["EngineRecords", "PcmOutput", "PlayoutEngine"]
 
@@ -145,10 +145,8 @@ class PlayoutEngine:
                 self._started_wall[event.airing.item.play_id] = at
                 await self._report.item(PlayoutEvent.ITEM_STARTED, event.airing.item, at)
             elif event.kind is HappeningKind.ENDED and event.airing is not None:
-                entry = self._ended(event.airing, event.sample)
-                ended = {"duration_s": entry.duration_s, "ended_by": entry.ended_by.value}
-                await self._report.item(PlayoutEvent.ITEM_ENDED, event.airing.item,
-                                        entry.actual_start, **ended)  # fmt: skip
+                await self._report.ended(self._ended(event.airing, event.sample),
+                                         event.airing.item)  # fmt: skip
             elif event.kind is HappeningKind.TRANSITION:
                 await self._report.send(PlayoutEvent.TRANSITION, event.detail | {"at": at_iso})
             elif event.kind is HappeningKind.FAILOVER:
@@ -161,9 +159,7 @@ class PlayoutEngine:
     def _ended(self, airing: Airing, ended_sample: int) -> AsRunEntry:
         key = airing.item.play_id
         started = self._started_wall.pop(key, self.timeline.instant(airing.first_heard))
-        entry = as_run_entry(self.station, airing, started, ended_sample, self._peak.pop(key, 0))
-        self._report.keep(entry)
-        return entry
+        return as_run_entry(self.station, airing, started, ended_sample, self._peak.pop(key, 0))
 
     # -- records (on the worker thread: they touch the database) ------------------------
 
@@ -189,8 +185,10 @@ class PlayoutEngine:
     ) -> dict[str, Any]:
         """Apply an operator trigger now; returns what happened, for the reply."""
         check_trigger(trigger, asset_id)
+        before = await self._off_loop(air_state, self.timeline)
         done = await self._off_loop(apply_trigger, self.timeline, trigger, asset_id)
-        return await self._report.action_taken(trigger, who, asset_id, note, done)
+        after = await self._off_loop(air_state, self.timeline)
+        return await self._report.action_taken(trigger, who, asset_id, note, done, before, after)
 
     async def _off_loop(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()

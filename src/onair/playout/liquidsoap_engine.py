@@ -45,7 +45,7 @@ from onair.playout.liquidsoap_airing import LiquidsoapAiring, aired_entry, liqui
 from onair.playout.liquidsoap_backend import LiquidsoapBackend
 from onair.playout.liquidsoap_requests import TelnetError
 from onair.playout.timeline import Airing, Happening, HappeningKind, Timeline
-from onair.playout.triggers import apply_trigger, check_trigger
+from onair.playout.triggers import air_state, apply_trigger, check_trigger
 
 __all__ = ["LiquidsoapEngine"]
 
@@ -312,10 +312,7 @@ class LiquidsoapEngine:
         skipped = play_id in self._skipped
         self._skipped.discard(play_id)
         entry = aired_entry(self.station, push, started, at, skipped=skipped, by_next=by_next)
-        entry = replace(entry, listeners=self._peak)
-        self._report.keep(entry)
-        ended = {"duration_s": entry.duration_s, "ended_by": entry.ended_by.value}
-        await self._report.item(PlayoutEvent.ITEM_ENDED, push.airing.item, started, **ended)
+        await self._report.ended(replace(entry, listeners=self._peak), push.airing.item)
 
     def _save_state(self, now: float) -> None:
         """Save what Liquidsoap has on air (worker thread), so a restart resumes it."""
@@ -347,11 +344,13 @@ class LiquidsoapEngine:
         pushed to Liquidsoap stays pushed and airs first.
         """
         check_trigger(trigger, asset_id)
+        before = await self._off_loop(air_state, self.timeline)
         if trigger is Trigger.SKIP:
             done = await self._skip()
         else:
             done = await self._off_loop(apply_trigger, self.timeline, trigger, asset_id)
-        return await self._report.action_taken(trigger, who, asset_id, note, done)
+        after = await self._off_loop(air_state, self.timeline)
+        return await self._report.action_taken(trigger, who, asset_id, note, done, before, after)
 
     async def _skip(self) -> bool:
         # Not the timeline's skip: it would fade the airing lead_s ahead, which Liquidsoap

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from onair.domain.playout import Trigger
 from onair.playout.timeline import Timeline
 
-__all__ = ["apply_trigger", "check_trigger"]
+__all__ = ["air_state", "apply_trigger", "check_trigger"]
 
 
 def check_trigger(trigger: Trigger, asset_id: str | None) -> None:
@@ -29,3 +31,18 @@ def apply_trigger(timeline: Timeline, trigger: Trigger, asset_id: str | None) ->
     elif trigger is Trigger.BREAK_NOW:
         return timeline.break_now()
     return True
+
+
+def air_state(timeline: Timeline) -> dict[str, Any]:
+    """What is on air (and how it is set to end), held and queued, for an action's record.
+
+    Taken right before and right after a trigger is applied: a skip shows the
+    same item on air, now ending by ``skip`` (it fades; the next one follows).
+    """
+    airing = timeline.on_air
+    on_air = None
+    if airing is not None:
+        item = airing.item
+        on_air = {"play_id": item.play_id, "asset_id": item.asset_id, "title": item.title,
+                  "artist": item.artist, "ending": airing.ended_by.value}  # fmt: skip
+    return {"on_air": on_air, "held": timeline.held, "queued": list(timeline.lineup.queued())}

@@ -191,7 +191,16 @@ async def test_skip_and_hold_are_operator_actions(
     assert first.ended_by.value == "skip"
     assert first.duration_s < 6
     assert [(a.trigger, a.who) for a in records.actions] == [(Trigger.SKIP, "ann")]
-    assert any(e.type == "playout.action_taken" for e in events)
+    action = next(e for e in events if e.type == "playout.action_taken")
+    # The compliance ledger keeps what was on air before the skip, and what after.
+    before, after = action.payload["before"]["on_air"], action.payload["after"]["on_air"]
+    assert (before["asset_id"], before["ending"]) == ("s0", "natural")
+    assert (after["asset_id"], after["ending"]) == ("s0", "skip")
+    assert action.payload["note"] == "test"
+    ended = [e for e in events if e.type == "playout.item_ended"]
+    assert ended[0].payload["ended_by"] == "skip"
+    assert "listeners" in ended[0].payload
+    assert ended[0].payload["adjustments"] == list(first.adjustments)
 
 
 async def test_the_engine_streams_to_icecast_as_its_source(
