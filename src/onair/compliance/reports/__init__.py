@@ -7,6 +7,12 @@ warning: a report is never built on unverified data without saying so.
 """
 
 from onair.compliance.reports.as_run import AS_RUN_COLUMNS, as_run_log
+from onair.compliance.reports.legal_id import (
+    LEGAL_ID_COLUMNS,
+    StationIdentity,
+    legal_id_report,
+    legal_id_span,
+)
 from onair.compliance.reports.period import (
     Period,
     ReportPeriodError,
@@ -22,14 +28,18 @@ from onair.compliance.reports.soundexchange import SOUNDEXCHANGE_COLUMNS, sounde
 
 __all__ = [
     "AS_RUN_COLUMNS",
+    "LEGAL_ID_COLUMNS",
     "SOUNDEXCHANGE_COLUMNS",
     "Period",
     "Report",
     "ReportPeriodError",
+    "StationIdentity",
     "as_run_log",
     "day_bounds",
     "day_period",
     "days_period",
+    "legal_id_report",
+    "legal_id_span",
     "month_period",
     "parse_day",
     "parse_month",

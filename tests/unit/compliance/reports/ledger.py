@@ -42,7 +42,7 @@ class Ledger:
         listeners: int | None = 10, scheduled: datetime | None = None,
         ended_by: EndedBy = EndedBy.CROSSFADE, asset_id: str | None = None,
         category: str | None = None, tags: dict[str, Any] | None = None,
-        **extra: Any,
+        item_id: str | None = None, **extra: Any,
     ) -> LedgerEntry:  # fmt: skip
         """One airing; ``tags`` are the library's (album, isrc, label, composer...)."""
         n = len(self.entries) + 1
@@ -51,7 +51,8 @@ class Ledger:
             play_id=f"play-{n}", station=STATION, asset_id=asset_id, kind=kind,
             category=category or kind.value, title=title, artist=artist, actual_start=at,
             duration_s=duration_s, ended_by=ended_by, scheduled_start=scheduled,
-            schedule_item_id=f"item-{n}" if scheduled else None, listeners=listeners, **extra,
+            schedule_item_id=item_id or (f"item-{n}" if scheduled else None), listeners=listeners,
+            **extra,
         )  # fmt: skip
         asset = None
         if tags is not None:
@@ -60,11 +61,18 @@ class Ledger:
             asset = LibraryAsset(asset_id, STATION, asset_kind, track)
         return self.append(aired_draft(entry, asset))
 
-    def segment(self, at: datetime, segment_id: str, script: str, status: str = "ready") -> None:
-        """An agent's segment (a station ID's script) as ``Segment.record()`` gives it."""
+    def segment(
+        self, at: datetime, segment_id: str, script: str, *, status: str = "ready",
+        reason: str | None = None, stand_in: str | None = None,
+    ) -> None:  # fmt: skip
+        """An agent's segment (a station ID's script) as ``Segment.record()`` gives it.
+
+        A fallback airs ``stand_in`` (a recorded ID) in place of the voiced segment.
+        """
         record = {
             "segment_id": segment_id, "schedule_item_id": f"item-{segment_id}",
             "hour": at.isoformat(), "kind": "station_id", "status": status, "language": "en",
-            "generator": "rules", "script": script, "asset_id": segment_id, "reason": None,
+            "generator": "rules", "script": script, "reason": reason,
+            "asset_id": stand_in if status != "ready" else segment_id,
         }  # fmt: skip
         self.append(segment_draft(STATION, at, record))
