@@ -7,6 +7,7 @@ warning: a report is never built on unverified data without saying so.
 """
 
 from onair.compliance.reports.as_run import AS_RUN_COLUMNS, as_run_log
+from onair.compliance.reports.dmca import DMCA_COLUMNS, dmca_report, dmca_span
 from onair.compliance.reports.legal_id import (
     LEGAL_ID_COLUMNS,
     StationIdentity,
@@ -28,6 +29,7 @@ from onair.compliance.reports.soundexchange import SOUNDEXCHANGE_COLUMNS, sounde
 
 __all__ = [
     "AS_RUN_COLUMNS",
+    "DMCA_COLUMNS",
     "LEGAL_ID_COLUMNS",
     "SOUNDEXCHANGE_COLUMNS",
     "Period",
@@ -38,6 +40,8 @@ __all__ = [
     "day_bounds",
     "day_period",
     "days_period",
+    "dmca_report",
+    "dmca_span",
     "legal_id_report",
     "legal_id_span",
     "month_period",

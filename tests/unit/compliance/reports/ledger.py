@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,9 +42,12 @@ class Ledger:
         listeners: int | None = 10, scheduled: datetime | None = None,
         ended_by: EndedBy = EndedBy.CROSSFADE, asset_id: str | None = None,
         category: str | None = None, tags: dict[str, Any] | None = None,
-        item_id: str | None = None, **extra: Any,
+        item_id: str | None = None, body: dict[str, Any] | None = None, **extra: Any,
     ) -> LedgerEntry:  # fmt: skip
-        """One airing; ``tags`` are the library's (album, isrc, label, composer...)."""
+        """One airing; ``tags`` are the library's (album, isrc, label, composer...).
+
+        ``body`` adds fields to the entry (ones a later intake may record).
+        """
         n = len(self.entries) + 1
         asset_id = asset_id or f"asset-{n}"
         entry = AsRunEntry(
@@ -59,7 +62,8 @@ class Ledger:
             asset_kind = AssetKind.SPOT if kind is ItemKind.SPOT else AssetKind.MUSIC
             track = TrackTags(title=title, artist=artist, **tags)
             asset = LibraryAsset(asset_id, STATION, asset_kind, track)
-        return self.append(aired_draft(entry, asset))
+        draft = aired_draft(entry, asset)
+        return self.append(replace(draft, body={**draft.body, **(body or {})}))
 
     def segment(
         self, at: datetime, segment_id: str, script: str, *, status: str = "ready",
