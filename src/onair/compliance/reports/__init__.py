@@ -6,6 +6,7 @@ the ledger, verifies them, and passes any verification failure in as a
 warning: a report is never built on unverified data without saying so.
 """
 
+from onair.compliance.reports.ad_affidavit import AD_AFFIDAVIT_COLUMNS, ad_affidavit
 from onair.compliance.reports.as_run import AS_RUN_COLUMNS, as_run_log
 from onair.compliance.reports.dmca import DMCA_COLUMNS, dmca_report, dmca_span
 from onair.compliance.reports.legal_id import (
@@ -14,6 +15,7 @@ from onair.compliance.reports.legal_id import (
     legal_id_report,
     legal_id_span,
 )
+from onair.compliance.reports.licensing import LICENSING_COLUMNS, licensing_report
 from onair.compliance.reports.period import (
     Period,
     ReportPeriodError,
@@ -28,14 +30,17 @@ from onair.compliance.reports.report import Report, to_csv, to_json
 from onair.compliance.reports.soundexchange import SOUNDEXCHANGE_COLUMNS, soundexchange_report
 
 __all__ = [
+    "AD_AFFIDAVIT_COLUMNS",
     "AS_RUN_COLUMNS",
     "DMCA_COLUMNS",
     "LEGAL_ID_COLUMNS",
+    "LICENSING_COLUMNS",
     "SOUNDEXCHANGE_COLUMNS",
     "Period",
     "Report",
     "ReportPeriodError",
     "StationIdentity",
+    "ad_affidavit",
     "as_run_log",
     "day_bounds",
     "day_period",
@@ -44,6 +49,7 @@ __all__ = [
     "dmca_span",
     "legal_id_report",
     "legal_id_span",
+    "licensing_report",
     "month_period",
     "parse_day",
     "parse_month",
