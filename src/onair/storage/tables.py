@@ -18,6 +18,9 @@ __all__ = [
     "AssetArtist",
     "AssetRight",
     "Base",
+    "ComplianceLedgerEntry",
+    "CompliancePrune",
+    "ComplianceSeal",
     "IngestFile",
     "IngestReject",
     "PlayoutAsRun",
@@ -414,3 +417,81 @@ class AgentSegment(Base):
     tts_chars: Mapped[int] = mapped_column(sa.Integer)
     reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ComplianceLedgerEntry(Base):
+    """One entry of a station's hash-chained compliance ledger.
+
+    ``body`` and ``correlation`` are the canonical JSON text the hash covers, kept
+    as text: a JSON column would reformat it. Triggers refuse UPDATE, and DELETE
+    of any row outside a recorded prune of its sealed day.
+    """
+
+    __tablename__ = "compliance_ledger"
+    __table_args__ = (
+        sa.UniqueConstraint("station_id", "kind", "source_id"),
+        sa.Index("ix_compliance_ledger_station_at", "station_id", "at"),
+        sa.Index("ix_compliance_ledger_station_recorded_at", "station_id", "recorded_at"),
+    )
+
+    station_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("stations.id", ondelete="RESTRICT"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    source_id: Mapped[str] = mapped_column(sa.String(200))
+    at: Mapped[datetime] = mapped_column()
+    recorded_at: Mapped[datetime] = mapped_column()
+    body: Mapped[str] = mapped_column(sa.Text)
+    correlation: Mapped[str] = mapped_column(sa.Text)
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64))
+
+
+class ComplianceSeal(Base):
+    """A sealed station day (its ``DaySeal``); triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "compliance_seals"
+
+    station_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("stations.id", ondelete="RESTRICT"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    first_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
+    last_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
+    count: Mapped[int] = mapped_column(sa.BigInteger)
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    first_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    last_hash: Mapped[str] = mapped_column(sa.String(64))
+    merkle_root: Mapped[str] = mapped_column(sa.String(64))
+    archive_key: Mapped[str] = mapped_column(sa.String(1024))
+    archive_sha256: Mapped[str] = mapped_column(sa.String(64))
+    sealed_at: Mapped[datetime] = mapped_column()
+
+
+class CompliancePrune(Base):
+    """A sealed day taken out of the database copy; its entries may then be deleted.
+
+    A trigger admits only a prune whose seqs are its seal's. The day's first and
+    last ``recorded_at`` are kept: the ledger's start, and where its clock stood
+    when the day pruned was the newest (the chain then continues from its seal).
+    """
+
+    __tablename__ = "compliance_prunes"
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["station_id", "day"],
+            ["compliance_seals.station_id", "compliance_seals.day"],
+            ondelete="RESTRICT",
+        ),
+    )
+
+    station_id: Mapped[str] = mapped_column(sa.String(63), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    first_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
+    last_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
+    first_recorded_at: Mapped[datetime | None] = mapped_column()
+    last_recorded_at: Mapped[datetime | None] = mapped_column()
+    pruned_at: Mapped[datetime] = mapped_column()
+    who: Mapped[str] = mapped_column(sa.String(200))

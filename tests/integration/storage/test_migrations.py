@@ -32,6 +32,9 @@ TABLES = {
     "playout_state",
     "playout_operator_actions",
     "agent_segments",
+    "compliance_ledger",
+    "compliance_seals",
+    "compliance_prunes",
 }
 
 
@@ -60,8 +63,10 @@ def _schema_objects(engine: Engine) -> set[str]:
 def test_migrations_go_up_down_to_nothing_and_up_again(database_url: str, engine: Engine) -> None:
     assert current_revision(database_url) is None
     upgrade(database_url)
-    assert current_revision(database_url) == head_revision() == "0008"
+    assert current_revision(database_url) == head_revision() == "0009"
     assert set(sa.inspect(engine).get_table_names()) >= TABLES
+    downgrade(database_url, "0008")
+    assert "compliance_ledger" not in sa.inspect(engine).get_table_names()
     downgrade(database_url, "0006")
     assert "playout_as_run" not in sa.inspect(engine).get_table_names()
     downgrade(database_url, "0004")
