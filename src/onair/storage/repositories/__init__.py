@@ -1,7 +1,8 @@
 """Repositories: one module per resource.
 
-``Stations`` and ``DatabaseSeenEvents`` run their own transactions on an
-engine; the others work inside the caller's session and never commit.
+``Stations``, ``DatabaseSeenEvents`` and ``SqlLedger`` run their own
+transactions on an engine; the others work inside the caller's session and
+never commit.
 """
 
 from onair.storage.repositories.admin_settings import (
@@ -18,6 +19,7 @@ from onair.storage.repositories.assets import (
     DuplicateAsset,
     InvalidAsset,
 )
+from onair.storage.repositories.ledger import PruneRefused, SealConflict, SqlLedger
 from onair.storage.repositories.processed_events import DatabaseSeenEvents, ProcessedEvents
 from onair.storage.repositories.stations import StationNotFound, StationRecord, Stations
 
@@ -33,7 +35,10 @@ __all__ = [
     "InvalidAdminSetting",
     "InvalidAsset",
     "ProcessedEvents",
+    "PruneRefused",
+    "SealConflict",
     "SettingNotFound",
+    "SqlLedger",
     "StationNotFound",
     "StationRecord",
     "Stations",
