@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from onair.compliance.reports import Report, StationIdentity, day_period, legal_id_report
+from onair.compliance.reports import (
+    Report,
+    StationIdentity,
+    day_period,
+    legal_id_report,
+    legal_id_span,
+)
 from onair.domain.playout import EndedBy
 from onair.domain.programming import ItemKind
 
@@ -148,3 +154,10 @@ def test_a_day_under_way_reports_only_hours_whose_window_has_closed() -> None:
     assert report.notes[-1] == (
         "hours from 2026-03-09 14:00 CDT on are not reported: their window has not closed"
     )
+
+
+def test_the_entries_to_read_reach_back_to_scripts_written_ahead_and_past_the_last_top() -> None:
+    period = day_period("2026-03-09", CHICAGO, NOW)
+    start, end = legal_id_span(period)
+    assert start == period.start - timedelta(days=1)
+    assert end == period.end + timedelta(minutes=30)
