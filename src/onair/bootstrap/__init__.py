@@ -43,6 +43,7 @@ from onair.bootstrap.adapters import (
     upgrade_database,
 )
 from onair.bootstrap.agents import open_agents, open_segments, start_agents
+from onair.bootstrap.compliance import open_compliance, start_compliance
 from onair.bootstrap.playout import (
     Playout,
     open_as_run,
@@ -53,6 +54,7 @@ from onair.bootstrap.playout import (
     timeline_settings,
 )
 from onair.bus import BusError
+from onair.compliance.desk import ComplianceDesk
 from onair.config import BusKind, Settings
 from onair.domain.events import new_envelope
 from onair.domain.library import SOUND_DIMENSIONS, AssetKind
@@ -92,6 +94,7 @@ __all__ = [
     "masked_database_url",
     "open_agents",
     "open_as_run",
+    "open_compliance",
     "open_discovery",
     "open_library",
     "open_programs",
@@ -333,6 +336,7 @@ async def serve(
     keeper: ScheduleKeeper | None = None
     playout: Playout | None = None
     desk: AgentDesk | None = None
+    ledger_desk: ComplianceDesk | None = None
     desk_parts = ExitStack()
     try:
         host, port = sock.getsockname()[:2]
@@ -344,6 +348,8 @@ async def serve(
             await keeper.start()
         if "agents" in roles:
             desk = await start_agents(station, desk_parts)
+        if "compliance" in roles:
+            ledger_desk = await start_compliance(station)
         stream = None
         if "playout" in roles:
             playout = await start_playout(station)
@@ -372,6 +378,8 @@ async def serve(
             keeper.stop()
         if desk is not None:
             desk.stop()
+        if ledger_desk is not None:
+            ledger_desk.stop()
         desk_parts.close()
         try:
             await station.close()

@@ -16,9 +16,11 @@ from rich.table import Table
 
 from onair import bootstrap
 from onair.cli import agents as _agents
+from onair.cli import audit as _audit
 from onair.cli import ingest as _ingest
 from onair.cli import library as _library
 from onair.cli import playout as _playout
+from onair.cli import report as _report
 from onair.cli import schedule as _schedule
 from onair.cli import station as _station
 from onair.cli.common import (
@@ -252,3 +254,5 @@ app.add_typer(_station.station_app, name="station")
 app.add_typer(_schedule.schedule_app, name="schedule")
 app.add_typer(_playout.playout_app, name="playout")
 app.add_typer(_agents.agents_app, name="agents")
+app.add_typer(_audit.audit_app, name="audit")
+app.add_typer(_report.report_app, name="report")

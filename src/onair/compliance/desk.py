@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,7 +28,7 @@ from onair.domain.events import Correlation, Envelope, new_envelope
 from onair.domain.ledger import DaySeal, EntryDraft, LedgerEntry
 from onair.observability import get_logger
 
-__all__ = ["CATCH_UP", "GRACE", "ComplianceDesk"]
+__all__ = ["CATCH_UP", "GRACE", "ComplianceDesk", "LedgerKeeper"]
 
 log = get_logger("onair.compliance")
 
@@ -35,62 +36,19 @@ CATCH_UP = timedelta(hours=48)  # how far back playout's tables are read again
 GRACE = timedelta(minutes=5)  # events get this long to arrive before the tables are used
 
 
-class ComplianceDesk:
-    def __init__(
-        self, ledger: LedgerStore, archive: Archive, catalog: AssetCatalog, bus: EventBus,
-        zone: Callable[[], ZoneInfo], now: Callable[[], datetime], *,
-        aired: AiredLog | None = None, actions: ActionLog | None = None,
-        retain_days: int = 2557, interval_s: float = 60.0,
-    ) -> None:  # fmt: skip
-        self.ledger, self.archive, self.catalog, self.bus = ledger, archive, catalog, bus
-        self.station = bus.station
-        self.zone, self.now = zone, now
-        self.aired, self.actions = aired, actions
-        self.retain_days, self.interval_s = retain_days, interval_s
-        self._task: asyncio.Task[None] | None = None
+@dataclass
+class LedgerKeeper:
+    """The ledger's rounds, without a bus: catch up from playout's tables, seal finished days."""
 
-    async def start(self) -> None:
-        for event_type in RECORDED:
-            durable = "compliance-" + event_type.replace(".", "-")
-            await self.bus.subscribe(event_type, self._record, durable=durable)
-        self._task = asyncio.create_task(self._rounds(), name="compliance-rounds")
-
-    def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-
-    async def _record(self, event: Envelope) -> None:
-        draft = await asyncio.to_thread(draft_of, event, self.catalog)
-        entry = await asyncio.to_thread(self.ledger.append, draft)
-        if entry is not None:
-            await self._appended(entry)
-
-    async def _appended(self, entry: LedgerEntry) -> None:
-        payload = {"seq": entry.seq, "kind": entry.kind.value, "source_id": entry.source_id,
-                   "hash": entry.hash}  # fmt: skip
-        correlation = Correlation(**{k: v for k, v in entry.correlation.items()})
-        log.info("ledger_appended", seq=entry.seq, kind=entry.kind.value,
-                 **correlation.as_log_fields())  # fmt: skip
-        await self.bus.publish(new_envelope("compliance.entry_appended", self.station, payload,
-                                            correlation=correlation))  # fmt: skip
-
-    async def _rounds(self) -> None:
-        while True:
-            try:
-                await self.round()
-            except Exception as exc:  # the database or store away: try again next round
-                log.error("compliance_round_failed", error=str(exc))
-            await asyncio.sleep(self.interval_s)
-
-    async def round(self) -> list[DaySeal]:
-        """Catch up from playout's tables, then seal and verify each finished day."""
-        for entry in await asyncio.to_thread(self.catch_up):
-            await self._appended(entry)
-        seals = await asyncio.to_thread(self.seal)
-        for seal in seals:
-            await self.bus.publish(new_envelope("compliance.day_sealed", self.station,
-                                                seal.manifest()))  # fmt: skip
-        return seals
+    station: str
+    ledger: LedgerStore
+    archive: Archive
+    catalog: AssetCatalog
+    zone: Callable[[], ZoneInfo]
+    now: Callable[[], datetime]
+    aired: AiredLog | None = None
+    actions: ActionLog | None = None
+    retain_days: int = 2557
 
     def catch_up(self) -> list[LedgerEntry]:
         """Append what playout recorded but the ledger has not (older than :data:`GRACE`)."""
@@ -120,4 +78,53 @@ class ComplianceDesk:
                                            audit.ok, detail))  # fmt: skip
             log.info("ledger_day_sealed", day=seal.day.isoformat(), entries=seal.count,
                      verified=audit.ok, problem=audit.problem)  # fmt: skip
+        return seals
+
+
+class ComplianceDesk:
+    def __init__(self, keeper: LedgerKeeper, bus: EventBus, *, interval_s: float = 60.0) -> None:
+        self.keeper, self.bus, self.interval_s = keeper, bus, interval_s
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        for event_type in RECORDED:
+            durable = "compliance-" + event_type.replace(".", "-")
+            await self.bus.subscribe(event_type, self._record, durable=durable)
+        self._task = asyncio.create_task(self._rounds(), name="compliance-rounds")
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    async def _record(self, event: Envelope) -> None:
+        draft = await asyncio.to_thread(draft_of, event, self.keeper.catalog)
+        entry = await asyncio.to_thread(self.keeper.ledger.append, draft)
+        if entry is not None:
+            await self._appended(entry)
+
+    async def _appended(self, entry: LedgerEntry) -> None:
+        payload = {"seq": entry.seq, "kind": entry.kind.value, "source_id": entry.source_id,
+                   "hash": entry.hash}  # fmt: skip
+        correlation = Correlation(**dict(entry.correlation))
+        log.info("ledger_appended", seq=entry.seq, kind=entry.kind.value,
+                 **correlation.as_log_fields())  # fmt: skip
+        await self.bus.publish(new_envelope("compliance.entry_appended", entry.station, payload,
+                                            correlation=correlation))  # fmt: skip
+
+    async def _rounds(self) -> None:
+        while True:
+            try:
+                await self.round()
+            except Exception as exc:  # the database or store away: try again next round
+                log.error("compliance_round_failed", error=str(exc))
+            await asyncio.sleep(self.interval_s)
+
+    async def round(self) -> list[DaySeal]:
+        """Catch up from playout's tables, then seal and verify each finished day."""
+        for entry in await asyncio.to_thread(self.keeper.catch_up):
+            await self._appended(entry)
+        seals = await asyncio.to_thread(self.keeper.seal)
+        for seal in seals:
+            await self.bus.publish(new_envelope("compliance.day_sealed", seal.station,
+                                                seal.manifest()))  # fmt: skip
         return seals
