@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 ARCHIVE_TYPE = "application/gzip"
+SETTLE = timedelta(minutes=2)
 
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -139,8 +140,12 @@ def seal_due(
     store: LedgerStore, archive: Archive, station: str, zone: ZoneInfo, *,
     now: datetime, retain_days: int, on_seal: Callable[[DaySeal], None] | None = None,
 ) -> list[DaySeal]:  # fmt: skip
-    """Seal every day that is over and not sealed, oldest first, up to yesterday."""
-    today = now.astimezone(zone).date()
+    """Seal every day that is over and not sealed, oldest first, up to yesterday.
+
+    A day is sealed only once it has been over for :data:`SETTLE`, so an append
+    by a process whose clock runs a little behind still lands before its seal.
+    """
+    today = (now - SETTLE).astimezone(zone).date()
     seals = store.seals(station)
     if seals:
         day = seals[-1].day + timedelta(days=1)
