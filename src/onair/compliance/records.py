@@ -36,6 +36,7 @@ def aired_draft(entry: AsRunEntry, asset: LibraryAsset | None) -> EntryDraft:
         "artist": entry.artist,
         "artists": list(tags.artists) if tags else [],
         "album": tags.album if tags else None,
+        "album_artist": tags.album_artist if tags else None,
         "isrc": tags.isrc if tags else None,
         "label": tags.label if tags else None,
         "composer": tags.composer if tags else None,
@@ -93,6 +94,7 @@ class AiredPlay:
 
     seq: int
     play_id: str
+    schedule_item_id: str | None
     asset_id: str | None
     kind: str
     category: str
@@ -117,7 +119,8 @@ class AiredPlay:
         b = entry.body
         scheduled = b.get("scheduled_start")
         return cls(
-            seq=entry.seq, play_id=str(b["play_id"]), asset_id=b.get("asset_id"),
+            seq=entry.seq, play_id=str(b["play_id"]),
+            schedule_item_id=b.get("schedule_item_id"), asset_id=b.get("asset_id"),
             kind=str(b["kind"]), category=str(b["category"]), title=str(b["title"]),
             artist=b.get("artist"), artists=tuple(b.get("artists") or ()),
             album=b.get("album"), isrc=b.get("isrc"), label=b.get("label"),
