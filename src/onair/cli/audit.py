@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -26,6 +27,7 @@ from onair.compliance.retention import export_day, prune_before
 from onair.compliance.sealing import day_bounds
 from onair.domain.errors import DomainError
 from onair.domain.ledger import EntryKind
+from onair.observability import configure_logging
 
 __all__ = ["audit_app"]
 
@@ -33,6 +35,12 @@ audit_app = typer.Typer(
     help="The compliance ledger: verify it, seal days, read, export and prune them.",
     no_args_is_help=True,
 )
+
+
+@audit_app.callback()
+def _logs_to_stderr() -> None:
+    """Warnings as JSON lines on stderr: stdout carries only what the command prints."""
+    configure_logging("warning", service="onair-audit", stream=sys.stderr)
 
 
 class AuditInputError(DomainError):

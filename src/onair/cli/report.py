@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -20,6 +21,7 @@ from onair.compliance.reports import Period, Report
 from onair.domain.errors import DomainError
 from onair.domain.ledger import EntryKind, LedgerEntry
 from onair.domain.rules import DmcaComplement, LegalId
+from onair.observability import configure_logging
 
 __all__ = ["report_app"]
 
@@ -28,6 +30,12 @@ report_app = typer.Typer(
     " ad affidavit (CSV or JSON; see docs/reports.md).",
     no_args_is_help=True,
 )
+
+
+@report_app.callback()
+def _logs_to_stderr() -> None:
+    """Warnings as JSON lines on stderr: stdout carries only the report."""
+    configure_logging("warning", service="onair-report", stream=sys.stderr)
 
 
 class Format(StrEnum):
