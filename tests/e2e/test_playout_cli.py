@@ -8,6 +8,7 @@ import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import numpy as np
@@ -100,6 +101,29 @@ def test_triggers_reach_the_running_station_and_land_in_the_as_run(station: Path
     listed = onair("playout", "asrun", *window, "--json", "--data-dir", str(station))
     rows = json.loads(listed.stdout)
     assert any(r["ended_by"] == "skip" for r in rows)
+
+
+def test_the_compliance_role_ledgers_what_aired_and_who_skipped_it(station: Path) -> None:
+    roles = ("--role", "playout", "--role", "compliance")
+    with running_server("serve", *roles, "--data-dir", str(station)) as (base, _):
+        time.sleep(2)
+        skipped = onair("playout", "skip", "--url", base, "--who", "lee")
+        assert skipped.returncode == 0, skipped.stderr
+        time.sleep(3)
+    today = datetime.now(ZoneInfo("America/Chicago")).date().isoformat()
+    listed = onair("audit", "log", "--from", today, "--json", "--data-dir", str(station))
+    assert listed.returncode == 0, listed.stderr
+    entries = json.loads(listed.stdout)
+    action = next(e for e in entries if e["kind"] == "operator_action"
+                  and e["body"]["who"] == "lee")  # fmt: skip
+    assert action["body"]["action"] == "playout.skip"
+    assert action["body"]["after"]["on_air"]["ending"] == "skip"
+    aired = [e for e in entries if e["kind"] == "aired" and e["body"]["ended_by"] == "skip"]
+    assert aired
+    assert aired[-1]["body"]["play_id"] == action["body"]["before"]["on_air"]["play_id"]
+    assert "listeners" in aired[-1]["body"]
+    verified = onair("audit", "verify", "--data-dir", str(station))
+    assert verified.returncode == 0, verified.stderr
 
 
 def test_the_liquidsoap_engine_streams_the_schedule_to_icecast(
