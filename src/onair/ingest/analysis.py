@@ -184,7 +184,7 @@ class _Meter:
             self.waveform.start(frame.sample_rate, len(frame.layout.channels))
             self.fingerprint.start(frame.sample_rate, len(frame.layout.channels))
             self.timbre.start(frame.sample_rate)
-        self.true_peak.add(frame)
+            self.true_peak.start(frame.sample_rate, frame.layout.name)
         # ebur128 hands over 100 ms frames; the numpy work runs on ~0.75 s at a time.
         self._pending.append(frame.to_ndarray().astype(np.float32, copy=False))
         self._pending_samples += frame.samples
@@ -208,6 +208,7 @@ class _Meter:
             if self.first_loud is None:
                 self.first_loud = self.samples + int(loud[0])
             self.last_loud = self.samples + int(loud[-1]) + 1
+        self.true_peak.add(samples)
         self.waveform.add(samples)
         self.fingerprint.add(samples)
         self.timbre.add(samples)

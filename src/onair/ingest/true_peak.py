@@ -1,18 +1,20 @@
 """True peak (ITU-R BS.1770-4 Annex 2): the highest level between the samples.
 
-The decoded frames are oversampled to about 192 kHz (4x at 44.1 and 48 kHz,
+The decoded samples are oversampled to about 192 kHz (4x at 44.1 and 48 kHz,
 2x at 88.2 and 96 kHz) by libswresample, the resampler ffmpeg's own
 ``ebur128=peak=true`` uses, and the true peak is the largest absolute value of
-the result. ffmpeg's filter resamples to exactly 192 kHz and then scans every
-value in C with per-sample bookkeeping; an integer factor and one vectorized
-maximum per frame measure the same peak (within a few hundredths of a dB on
-music) in about a third of the time.
+the result. ffmpeg's filter resamples doubles to exactly 192 kHz and then scans
+every value in C with per-sample bookkeeping; planar floats, an integer factor
+and one vectorized maximum per ~0.75 s measure the same peak (within a few
+hundredths of a dB on music) in 40% of the time (0.14 s of CPU against 0.35 s
+for a four-minute song).
 """
 
 from __future__ import annotations
 
 import av
 import numpy as np
+import numpy.typing as npt
 from av.filter import Graph
 
 __all__ = ["TruePeakMeter", "oversampling_factor"]
@@ -26,15 +28,28 @@ def oversampling_factor(rate: int) -> int:
 
 
 class TruePeakMeter:
-    """Feed decoded frames in order; :meth:`finish` gives the linear true peak (1.0 = 0 dBTP)."""
+    """Feed planar float samples in order (channels x n); :meth:`finish` gives the linear
+    true peak (1.0 = 0 dBTP)."""
 
     def __init__(self) -> None:
         self.peak = 0.0
         self._graph: Graph | None = None
+        self._rate = 0
+        self._layout = ""
 
-    def add(self, frame: av.AudioFrame) -> None:
-        if self._graph is None:
-            self._graph = _oversampler(frame)
+    def start(self, rate: int, layout: str) -> None:
+        """``layout`` is ffmpeg's name for the channels (``"stereo"``, ``"5.1"``)."""
+        self._rate, self._layout = rate, layout
+        self._graph = _oversampler(rate, layout)
+
+    def add(self, samples: npt.NDArray[np.float32]) -> None:
+        assert self._graph is not None, "start() first"
+        # float32, not the double ebur128 hands on: swr then runs its filter in
+        # single precision, twice the lanes a vector instruction, the same peak.
+        frame = av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(samples, dtype=np.float32), format="fltp", layout=self._layout
+        )
+        frame.sample_rate = self._rate
         self._graph.push(frame)
         self._drain()
 
@@ -47,7 +62,7 @@ class TruePeakMeter:
                 return
             values = upsampled.to_ndarray()
             if values.size:
-                self.peak = max(self.peak, float(np.abs(values).max()))
+                self.peak = max(self.peak, float(values.max()), -float(values.min()))
 
     def finish(self) -> float:
         if self._graph is not None:
@@ -57,17 +72,16 @@ class TruePeakMeter:
         return self.peak
 
 
-def _oversampler(frame: av.AudioFrame) -> Graph:
+def _oversampler(rate: int, layout: str) -> Graph:
     graph = Graph()
-    source = graph.add_abuffer(
-        format=frame.format.name, sample_rate=frame.sample_rate, layout=frame.layout.name
-    )
-    rate = frame.sample_rate * oversampling_factor(frame.sample_rate)
-    # swr's default filter (32 taps a phase), as ffmpeg's ebur128 uses: 16 taps save an
-    # eighth of the analysis but read a full-scale tone at fs/4 0.2 dB low.
-    resample = graph.add("aresample", str(rate))
+    source = graph.add_abuffer(format="fltp", sample_rate=rate, layout=layout)
+    # swr's default filter (32 taps a phase), as ffmpeg's ebur128 uses: 16 taps save a
+    # quarter of this meter's time but read a full-scale tone at fs/4 0.2 dB low.
+    resample = graph.add("aresample", str(rate * oversampling_factor(rate)))
+    keep_float = graph.add("aformat", "sample_fmts=fltp")
     sink = graph.add("abuffersink")
     source.link_to(resample)
-    resample.link_to(sink)
+    resample.link_to(keep_float)
+    keep_float.link_to(sink)
     graph.configure()
     return graph

@@ -2,27 +2,17 @@ from __future__ import annotations
 
 import math
 
-import av
 import numpy as np
 import pytest
 
 from onair.ingest.true_peak import TruePeakMeter, oversampling_factor
 
 
-def _frames(samples: np.ndarray, rate: int, size: int = 4410) -> list[av.AudioFrame]:
-    frames = []
-    for start in range(0, samples.shape[1], size):
-        chunk = np.ascontiguousarray(samples[:, start : start + size], dtype=np.float32)
-        frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
-        frame.sample_rate = rate
-        frames.append(frame)
-    return frames
-
-
-def _peak_dbtp(samples: np.ndarray, rate: int) -> float:
+def _peak_dbtp(samples: np.ndarray, rate: int, size: int = 4410) -> float:
     meter = TruePeakMeter()
-    for frame in _frames(samples, rate):
-        meter.add(frame)
+    meter.start(rate, "stereo")
+    for start in range(0, samples.shape[1], size):
+        meter.add(samples[:, start : start + size].astype(np.float32))
     return 20 * math.log10(meter.finish())
 
 
@@ -47,10 +37,18 @@ def test_a_low_tone_reads_its_sample_peak() -> None:
     assert _peak_dbtp(samples, rate) == pytest.approx(20 * math.log10(0.25), abs=0.05)
 
 
+def test_how_the_samples_are_cut_does_not_move_the_peak() -> None:
+    rate = 44_100
+    noise = np.random.default_rng(7).standard_normal((2, rate * 3)) * 0.2
+    whole = _peak_dbtp(noise, rate, size=noise.shape[1])
+    assert _peak_dbtp(noise, rate, size=1000) == pytest.approx(whole, abs=1e-6)
+    assert _peak_dbtp(noise, rate, size=32768) == pytest.approx(whole, abs=1e-6)
+
+
 def test_silence_has_no_peak() -> None:
     meter = TruePeakMeter()
-    for frame in _frames(np.zeros((2, 8820)), 44_100):
-        meter.add(frame)
+    meter.start(44_100, "stereo")
+    meter.add(np.zeros((2, 8820), dtype=np.float32))
     assert meter.finish() == 0.0
 
 
