@@ -138,10 +138,17 @@ def test_recorded_at_comes_from_the_store_and_never_goes_back(engine: Engine) ->
 
 
 def test_an_entry_for_an_unknown_station_is_refused(engine: Engine) -> None:
+    ledger = SqlLedger(engine)
     with pytest.raises(StationNotFound, match="nowhere"):
-        SqlLedger(engine).append(_draft(1, station="nowhere"))
+        ledger.append(_draft(1, station="nowhere"))
     with pytest.raises(ValueError, match="one station"):
-        SqlLedger(engine).append_many([_draft(1), _draft(2, station=OTHER)])
+        ledger.append_many([_draft(1), _draft(2, station=OTHER)])
+    entry = ledger.append(_draft(1))  # the refused transaction was rolled back
+    assert entry is not None
+    assert entry.seq == 1
+    if engine.dialect.name == "sqlite":  # the connection is back to the engine's NORMAL
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
 
 
 @pytest.mark.parametrize(

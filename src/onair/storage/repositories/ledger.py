@@ -275,12 +275,18 @@ class SqlLedger:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
                 try:
                     yield conn
+                    conn.exec_driver_sql("COMMIT")
                 except BaseException:
-                    conn.exec_driver_sql("ROLLBACK")
+                    if _sqlite_in_transaction(conn):  # a failed COMMIT may have rolled back
+                        conn.exec_driver_sql("ROLLBACK")
                     raise
-                conn.exec_driver_sql("COMMIT")
             finally:
                 conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+
+
+def _sqlite_in_transaction(conn: Connection) -> bool:
+    raw = conn.connection.dbapi_connection
+    return bool(getattr(raw, "in_transaction", True))
 
 
 def _tail(conn: Connection, station: str) -> tuple[int, str, datetime | None]:
