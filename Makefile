@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/scheduler.py
 	$(BIN)/python bench/playout.py
+	$(BIN)/python bench/ledger.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
