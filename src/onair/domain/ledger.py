@@ -61,19 +61,19 @@ def utc_text(instant: datetime) -> str:
 
 
 def _plain(value: Any) -> Any:
+    """What JSON cannot say itself: instants, dates, other mappings (the encoder calls this)."""
     if isinstance(value, datetime):
         return utc_text(value)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, StrEnum):
-        return value.value
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, float) and value != value:  # NaN has no JSON spelling
-        raise LedgerError("NaN cannot be recorded in the ledger")
-    return value
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} cannot be recorded in the ledger")
+
+
+# The C encoder walks the value; enums are str subclasses and tuples lists to it already.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                            allow_nan=False, default=_plain)  # fmt: skip
 
 
 def canonical_json(value: Any) -> str:
@@ -83,10 +83,12 @@ def canonical_json(value: Any) -> str:
     tuples lists. ``json.loads`` of the result and this again gives the same text,
     so an entry read back from the database hashes as it did when written.
     """
-    return json.dumps(
-        _plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-        allow_nan=False,
-    )  # fmt: skip
+    try:
+        return _ENCODER.encode(value)
+    except ValueError:  # NaN or infinity: JSON has no spelling for them
+        raise LedgerError("NaN or an infinite number cannot be recorded in the ledger") from None
+    except TypeError as exc:
+        raise LedgerError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ class LedgerEntry:
 
     def record(self) -> dict[str, Any]:
         """The entry as archives and ``--json`` output carry it (plain JSON values)."""
-        plain: dict[str, Any] = _plain(self.hashed_fields())
+        plain: dict[str, Any] = json.loads(canonical_json(self.hashed_fields()))
         return plain | {"hash": self.hash}
 
     @classmethod
@@ -270,14 +272,14 @@ class DaySeal:
 
     def manifest(self) -> dict[str, Any]:
         """The seal as its manifest object and ``--json`` output carry it."""
-        plain: dict[str, Any] = _plain({
+        plain: dict[str, Any] = json.loads(canonical_json({
             "station": self.station, "day": self.day, "timezone": self.timezone,
             "first_seq": self.first_seq, "last_seq": self.last_seq, "count": self.count,
             "prev_hash": self.prev_hash, "first_hash": self.first_hash,
             "last_hash": self.last_hash, "merkle_root": self.merkle_root,
             "archive_key": self.archive_key, "archive_sha256": self.archive_sha256,
             "sealed_at": self.sealed_at,
-        })  # fmt: skip
+        }))  # fmt: skip
         return plain
 
     @classmethod
