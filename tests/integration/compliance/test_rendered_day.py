@@ -75,14 +75,9 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture(params=["folder", "s3"])
-def archive(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
-    if request.param == "s3":
-        s3: ObjectStore = request.getfixturevalue("s3_store")
-        return s3
-    folder = FilesystemObjectStore(tmp_path / "objects")
-    folder.check()
-    return folder
+@pytest.fixture
+def archive(object_store: ObjectStore) -> ObjectStore:
+    return object_store
 
 
 def rendered(tmp_path: Path) -> list[AsRunEntry]:
@@ -142,15 +137,23 @@ async def record(keeper: LedgerKeeper, aired: list[AsRunEntry]) -> None:
         await bus.close()
 
 
-def test_a_rendered_day_is_sealed_verified_and_reported(
-    engine: Engine, archive: ObjectStore, tmp_path: Path
-) -> None:
-    aired = rendered(tmp_path)
-    clock = [T0 + timedelta(minutes=5)]  # while the day airs; the desk's round seals nothing
+def aired_through_the_desk(
+    engine: Engine, archive: ObjectStore, aired: list[AsRunEntry]
+) -> LedgerKeeper:
+    """The airings recorded by the desk while the day airs; the keeper's clock then after it."""
+    clock = [T0 + timedelta(minutes=5)]  # while the day airs, the desk's rounds seal nothing
     keeper = LedgerKeeper(STATION, SqlLedger(engine, now=lambda: clock[0]), archive, Catalog(),
                           lambda: ZONE, lambda: clock[0])  # fmt: skip
     asyncio.run(record(keeper, aired))
     clock[0] = AFTER
+    return keeper
+
+
+def test_a_rendered_day_is_sealed_verified_and_reported(
+    engine: Engine, archive: ObjectStore, tmp_path: Path
+) -> None:
+    aired = rendered(tmp_path)
+    keeper = aired_through_the_desk(engine, archive, aired)
     ledger = keeper.ledger
     entries = list(ledger.entries(STATION))
     assert [e.source_id for e in entries] == [a.play_id for a in aired]  # each once
@@ -199,12 +202,7 @@ def test_a_rendered_day_is_sealed_verified_and_reported(
 def test_tampering_is_caught_in_the_database_and_in_the_archive(
     engine: Engine, archive: ObjectStore, tmp_path: Path
 ) -> None:
-    aired = rendered(tmp_path)
-    clock = [T0 + timedelta(minutes=5)]  # while the day airs; the desk's round seals nothing
-    keeper = LedgerKeeper(STATION, SqlLedger(engine, now=lambda: clock[0]), archive, Catalog(),
-                          lambda: ZONE, lambda: clock[0])  # fmt: skip
-    asyncio.run(record(keeper, aired))
-    clock[0] = AFTER
+    keeper = aired_through_the_desk(engine, archive, rendered(tmp_path))
     keeper.seal()
     ledger = keeper.ledger
 

@@ -18,14 +18,9 @@ from tests.fixtures.s3 import S3_KEY_ID, S3_SECRET
 KEY = "ledger/kxyz/2026/12/06/entries.jsonl.gz"
 
 
-@pytest.fixture(params=["filesystem", "s3"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
-    if request.param == "s3":
-        s3: ObjectStore = request.getfixturevalue("s3_store")
-        return s3
-    fs = FilesystemObjectStore(tmp_path / "objects")
-    fs.check()
-    return fs
+@pytest.fixture
+def store(object_store: ObjectStore) -> ObjectStore:
+    return object_store
 
 
 def test_put_once_stores_then_refuses_other_bytes(store: ObjectStore) -> None:
