@@ -4,6 +4,11 @@ The SHA-256 finds the same file; the fingerprint finds the same recording in
 another encoding (an MP3 of a FLAC already in the library). The fingerprint is
 computed from the samples of the one decode (libchromaprint through
 pyacoustid's binding), not by running ``fpcalc``, which would decode again.
+libchromaprint gets 16-bit mono at the 11,025 Hz it analyses at, resampled by
+libswresample with the settings ``fpcalc`` uses (chromaprint's compatible
+mode). Handing it the file's rate for its own resampler took three times the
+CPU (0.07 s against 0.025 s for a four-minute song); the two fingerprints of a
+file differ in a few bits of 30,000 at most.
 """
 
 from __future__ import annotations
@@ -11,15 +16,23 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import av
 import chromaprint
 import numpy as np
 import numpy.typing as npt
+from av.filter import Graph
 
 __all__ = ["DUPLICATE_SIMILARITY", "FingerprintBuilder", "file_sha256", "similarity"]
 
 # Same recording in two encodings scores above 0.9; different songs near 0.5.
 DUPLICATE_SIMILARITY = 0.85
 _FINGERPRINT_S = 120.0  # what fpcalc and AcoustID use
+_RATE = 11_025  # chromaprint_get_sample_rate(): the rate libchromaprint analyses at
+_LAYOUTS = {1: "mono", 2: "stereo"}
+# fpcalc's converter settings (chromaprint's FFmpegAudioProcessor::SetCompatibleMode).
+_COMPATIBLE = (
+    "resampler=swr:filter_size=16:phase_shift=8:linear_interp=1:cutoff=0.8:internal_sample_fmt=s16p"
+)
 
 
 def file_sha256(path: Path) -> str:
@@ -37,25 +50,59 @@ class FingerprintBuilder:
         self._printer = chromaprint.Fingerprinter()
         self._left = 0
         self._channels = 0
+        self._rate = 0
+        self._graph: Graph | None = None
 
     def start(self, rate: int, channels: int) -> None:
+        # The first two channels, as libchromaprint's own input took them (fpcalc mixes all).
         self._channels = min(channels, 2)
-        self._printer.start(rate, self._channels)
+        self._rate = rate
         self._left = int(_FINGERPRINT_S * rate)
+        self._graph = _to_chromaprint(rate, _LAYOUTS[self._channels])
+        self._printer.start(_RATE, 1)
 
     def add(self, samples: npt.NDArray[np.float32]) -> None:
         """``samples`` are planar floats (channels x n) in -1..1."""
-        if self._left <= 0:
+        if self._left <= 0 or self._graph is None:
             return
         part = samples[: self._channels, : self._left]
         self._left -= part.shape[1]
-        pcm = (np.clip(part.T, -1.0, 1.0) * 32767).astype("<i2")
-        self._printer.feed(pcm.tobytes())
+        pcm = (np.clip(part, -1.0, 1.0) * 32767).astype(np.int16)
+        frame = av.AudioFrame.from_ndarray(pcm, format="s16p", layout=_LAYOUTS[self._channels])
+        frame.sample_rate = self._rate
+        self._graph.push(frame)
+        self._drain()
+
+    def _drain(self) -> None:
+        assert self._graph is not None
+        while True:
+            try:
+                pcm = self._graph.pull().to_ndarray()
+            except (av.error.BlockingIOError, av.error.EOFError):
+                return
+            self._printer.feed(pcm.tobytes())
 
     def finish(self) -> str:
         """The compressed, base64 fingerprint, as ``fpcalc`` prints it."""
+        if self._graph is not None:
+            self._graph.push(None)  # the resampler's last samples
+            self._drain()
+            self._graph = None
         encoded = self._printer.finish()
         return encoded.decode() if isinstance(encoded, bytes) else str(encoded)
+
+
+def _to_chromaprint(rate: int, layout: str) -> Graph:
+    graph = Graph()
+    source = graph.add_abuffer(format="s16p", sample_rate=rate, layout=layout)
+    resample = graph.add("aresample", f"{_RATE}:{_COMPATIBLE}")
+    mono = graph.add("aformat", f"sample_fmts=s16:sample_rates={_RATE}:channel_layouts=mono")
+    sink = graph.add("abuffersink")
+    source.link_to(resample)
+    resample.link_to(mono)
+    mono.link_to(sink)
+    graph.configure()
+    return graph
 
 
 def similarity(a: str, b: str, max_offset: int = 80) -> float:

@@ -44,8 +44,8 @@ class TruePeakMeter:
 
     def add(self, samples: npt.NDArray[np.float32]) -> None:
         assert self._graph is not None, "start() first"
-        # float32, not the double ebur128 hands on: swr then runs its filter in
-        # single precision, twice the lanes a vector instruction, the same peak.
+        # Planar float32 in and out: swr filters in single precision (twice the lanes of
+        # a vector instruction of doubles), and reads the same peak.
         frame = av.AudioFrame.from_ndarray(
             np.ascontiguousarray(samples, dtype=np.float32), format="fltp", layout=self._layout
         )
