@@ -1,11 +1,12 @@
 """One decode per file: duration, format, loudness, cue points and waveform.
 
-The decoded frames pass once through ffmpeg's own ``ebur128`` filter (inside
-PyAV's filter graph), so integrated loudness and loudness range are ffmpeg's
+The file is decoded inside a PyAV filter graph (lavfi's ``amovie`` source, the
+same demuxer and decoder as PyAV's own) and passes once through ffmpeg's own
+``ebur128`` filter, so integrated loudness and loudness range are ffmpeg's
 numbers by construction (EBU R128 / ITU-R BS.1770-4), and the same frames feed
 the sample-level measurements here. The true peak comes from
-:mod:`onair.ingest.true_peak`, the same resampler as ffmpeg's at a third of
-the cost.
+:mod:`onair.ingest.true_peak`, the same resampler as ffmpeg's at 40% of the
+cost.
 """
 
 from __future__ import annotations
@@ -83,10 +84,29 @@ def analyse(path: Path, *, silence_dbfs: float = -60.0, peaks_per_s: int = 100) 
         if not container.streams.audio:
             raise UnreadableAudio(f"{path.name}: has no audio stream")
         stream = container.streams.audio[0]
-        try:
-            return _measure(container, stream, path, silence_dbfs, peaks_per_s)
-        except (av.error.FFmpegError, ValueError) as exc:
-            raise UnreadableAudio(f"{path.name}: decoding failed ({_why(exc)})") from None
+        codec = stream.codec_context
+        if codec.format is None or not codec.sample_rate:  # nothing the probe could decode
+            raise UnreadableAudio(f"{path.name}: decoding failed (missing format)")
+        found = _Format(
+            codec.name,
+            codec.sample_rate,
+            codec.channels,
+            (container.bit_rate or codec.bit_rate) or None,
+            stream.index,
+        )
+    try:
+        return _measure(path, found, silence_dbfs, peaks_per_s)
+    except (av.error.FFmpegError, ValueError) as exc:
+        raise UnreadableAudio(f"{path.name}: decoding failed ({_why(exc)})") from None
+
+
+@dataclass(frozen=True)
+class _Format:
+    codec: str
+    sample_rate: int
+    channels: int
+    bitrate: int | None
+    stream: int  # its index in the file
 
 
 def _dbtp(linear: float) -> float:
@@ -97,15 +117,11 @@ def _why(exc: Exception) -> str:
     return str(exc).splitlines()[0][:200] or type(exc).__name__
 
 
-def _measure(
-    container: av.container.InputContainer,
-    stream: av.AudioStream,
-    path: Path,
-    silence_dbfs: float,
-    peaks_per_s: int,
-) -> AudioAnalysis:
+def _measure(path: Path, found: _Format, silence_dbfs: float, peaks_per_s: int) -> AudioAnalysis:
+    # Decoding inside the graph spares the ~9,000 decoded frames of a song a round
+    # trip through Python each: 0.05 s of CPU a four-minute MP3.
     graph = Graph()
-    source = graph.add_abuffer(template=stream)
+    source = graph.add("amovie", filename=str(path), streams=str(found.stream), dec_threads="1")
     r128 = graph.add("ebur128", "metadata=1")
     planar = graph.add("aformat", "sample_fmts=fltp")
     sink = graph.add("abuffersink")
@@ -115,28 +131,29 @@ def _measure(
     graph.configure()
 
     meter = _Meter(silence_dbfs, peaks_per_s)
-    for frame in container.decode(stream):
-        graph.push(frame)
-        meter.drain(graph)
-    graph.push(None)
-    meter.drain(graph)
+    while True:
+        try:
+            frame = graph.pull()
+        except (av.error.BlockingIOError, av.error.EOFError):
+            break
+        if isinstance(frame, av.AudioFrame):
+            meter.add(frame)
     meter.finish()
     if meter.samples == 0 or meter.rate == 0:
         raise UnreadableAudio(f"{path.name}: no audio could be decoded")
     duration = meter.samples / meter.rate
     if duration > _MAX_DURATION_S:
         raise UnreadableAudio(f"{path.name}: duration {duration:.0f} s is not plausible")
-    codec = stream.codec_context
     cue_in = (meter.first_loud if meter.first_loud is not None else 0) / meter.rate
     cue_out = (meter.last_loud if meter.last_loud is not None else 0) / meter.rate
     waveform = meter.waveform.finish()
     transitions = find_transitions(waveform.rms_db, peaks_per_s, cue_in, cue_out)
     return AudioAnalysis(
         duration_s=duration,
-        codec=codec.name,
-        sample_rate=codec.sample_rate,
-        channels=codec.channels,
-        bitrate=(container.bit_rate or codec.bit_rate) or None,
+        codec=found.codec,
+        sample_rate=found.sample_rate,
+        channels=found.channels,
+        bitrate=found.bitrate,
         loudness_lufs=meter.loudness,
         loudness_range_lu=meter.loudness_range,
         true_peak_dbtp=_dbtp(meter.true_peak.finish()),
@@ -171,15 +188,7 @@ class _Meter:
         self.timbre = TimbreBuilder()
         self._pending: list[npt.NDArray[np.float32]] = []
         self._pending_samples = 0
-
-    def drain(self, graph: Graph) -> None:
-        while True:
-            try:
-                frame = graph.pull()
-            except (av.error.BlockingIOError, av.error.EOFError):
-                return
-            if isinstance(frame, av.AudioFrame):
-                self.add(frame)
+        self._last: tuple[av.AudioFrame | None, av.AudioFrame | None] = (None, None)
 
     def add(self, frame: av.AudioFrame) -> None:
         if not self.rate:
@@ -193,13 +202,18 @@ class _Meter:
         self._pending_samples += frame.samples
         if self._pending_samples >= _CHUNK:
             self._measure_pending()
-        meta = frame.metadata
-        if "lavfi.r128.I" in meta:
-            self.loudness = float(meta["lavfi.r128.I"])
-            self.loudness_range = float(meta.get("lavfi.r128.LRA", 0.0))
+        self._last = (self._last[1], frame)
 
     def finish(self) -> None:
         self._measure_pending()
+        # ebur128 tags every whole 100 ms frame with the loudness so far; only the
+        # last frame can be short of that.
+        for frame in reversed(self._last):
+            meta = frame.metadata if frame is not None else {}
+            if "lavfi.r128.I" in meta:
+                self.loudness = float(meta["lavfi.r128.I"])
+                self.loudness_range = float(meta.get("lavfi.r128.LRA", 0.0))
+                return
 
     def _measure_pending(self) -> None:
         if not self._pending:

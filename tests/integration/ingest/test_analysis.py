@@ -154,3 +154,24 @@ def test_no_tempo_for_a_steady_tone(tmp_path: Path) -> None:
     result = analyse(render(path, ["-f", "lavfi", "-i", "sine=frequency=220:duration=20"]))
     assert result.cue_out_s - result.cue_in_s > 19
     assert result.bpm is None
+
+
+def test_a_file_name_full_of_filter_syntax_is_read_as_a_name(tmp_path: Path) -> None:
+    # The decoder runs inside ffmpeg's filter graph, whose argument syntax gives
+    # ':', ',', '=', ';', quotes and brackets meanings; the name must reach it whole.
+    known = _known(tmp_path / "known.flac")
+    odd = known.rename(tmp_path / "Don't: A, B=C; [live] 'mix'.flac")
+    assert analyse(odd).duration_s == pytest.approx(LEAD + TONE + TAIL, abs=0.03)
+
+
+def test_the_audio_of_a_video_file_is_measured(tmp_path: Path) -> None:
+    path = tmp_path / "clip.mp4"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=d=4:s=160x120",
+         "-f", "lavfi", "-i", "sine=frequency=440:duration=4", "-map", "0:v", "-map", "1:a",
+         "-c:v", "mpeg4", "-c:a", "aac", str(path)], check=True,
+    )  # fmt: skip
+    result = analyse(path)
+    assert result.duration_s == pytest.approx(4.0, abs=0.05)
+    assert result.codec == "aac"
+    assert result.loudness_lufs == pytest.approx(_ffmpeg_r128(path)["I"], abs=0.1)
