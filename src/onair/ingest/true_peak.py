@@ -60,9 +60,11 @@ class TruePeakMeter:
                 upsampled = self._graph.pull()
             except (av.error.BlockingIOError, av.error.EOFError):
                 return
-            values = upsampled.to_ndarray()
-            if values.size:
-                self.peak = max(self.peak, float(values.max()), -float(values.min()))
+            assert isinstance(upsampled, av.AudioFrame)
+            for plane in upsampled.planes:  # read in place: a copy costs more than the scan
+                values = np.frombuffer(memoryview(plane), np.float32, upsampled.samples)
+                if values.size:
+                    self.peak = max(self.peak, float(values.max()), -float(values.min()))
 
     def finish(self) -> float:
         if self._graph is not None:
