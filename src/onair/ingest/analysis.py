@@ -186,7 +186,7 @@ class _Meter:
         self.waveform = WaveformBuilder(peaks_per_s)
         self.fingerprint = FingerprintBuilder()
         self.timbre = TimbreBuilder()
-        self._pending: list[npt.NDArray[np.float32]] = []
+        self._pending: list[list[npt.NDArray[np.float32]]] = []  # per channel, in place
         self._pending_samples = 0
         self._last: tuple[av.AudioFrame | None, av.AudioFrame | None] = (None, None)
 
@@ -197,8 +197,10 @@ class _Meter:
             self.fingerprint.start(frame.sample_rate, len(frame.layout.channels))
             self.timbre.start(frame.sample_rate)
             self.true_peak.start(frame.sample_rate, frame.layout.name)
+            self._pending = [[] for _ in frame.planes]
         # ebur128 hands over 100 ms frames; the numpy work runs on ~0.75 s at a time.
-        self._pending.append(frame.to_ndarray().astype(np.float32, copy=False))
+        for channel, plane in zip(self._pending, frame.planes, strict=True):
+            channel.append(np.frombuffer(memoryview(plane), np.float32, frame.samples))
         self._pending_samples += frame.samples
         if self._pending_samples >= _CHUNK:
             self._measure_pending()
@@ -216,10 +218,13 @@ class _Meter:
                 return
 
     def _measure_pending(self) -> None:
-        if not self._pending:
+        if not self._pending_samples:
             return
-        samples = np.concatenate(self._pending, axis=1)  # channels x n (fltp)
-        self._pending, self._pending_samples = [], 0
+        samples = np.empty((len(self._pending), self._pending_samples), dtype=np.float32)
+        for row, channel in zip(samples, self._pending, strict=True):
+            np.concatenate(channel, out=row)
+            channel.clear()
+        self._pending_samples = 0
         loud = np.flatnonzero(np.abs(samples).max(axis=0) > self.threshold)
         if loud.size:
             if self.first_loud is None:
