@@ -13,6 +13,7 @@ file differ in a few bits of 30,000 at most.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -107,9 +108,7 @@ def _to_chromaprint(rate: int, layout: str) -> Graph:
 
 def similarity(a: str, b: str, max_offset: int = 80) -> float:
     """1 - bit error rate of two fingerprints at their best alignment (0..1)."""
-    raw_a, raw_b = (
-        np.asarray(chromaprint.decode_fingerprint(f.encode())[0], dtype=np.uint32) for f in (a, b)
-    )
+    raw_a, raw_b = _raw(a), _raw(b)
     best = 0.0
     for offset in range(-max_offset, max_offset + 1):
         x = raw_a[max(0, offset) :]
@@ -117,6 +116,13 @@ def similarity(a: str, b: str, max_offset: int = 80) -> float:
         n = min(len(x), len(y))
         if n < 20:
             continue
-        errors = np.unpackbits((x[:n] ^ y[:n]).view(np.uint8)).sum()
+        errors = np.bitwise_count(x[:n] ^ y[:n]).sum(dtype=np.int64)
         best = max(best, 1 - float(errors) / (32 * n))
     return best
+
+
+@functools.lru_cache(maxsize=4096)  # ingest compares each new file with every one as long
+def _raw(fingerprint: str) -> npt.NDArray[np.uint32]:
+    raw = np.asarray(chromaprint.decode_fingerprint(fingerprint.encode())[0], dtype=np.uint32)
+    raw.flags.writeable = False  # shared by every caller
+    return raw

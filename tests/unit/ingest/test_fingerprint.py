@@ -50,3 +50,12 @@ def test_only_the_first_two_minutes_count() -> None:
     other_ending = np.concatenate([tune[:, : 125 * RATE], _tune(25, seed=4)], axis=1)
     assert _fingerprint(tune) == _fingerprint(other_ending)
     assert similarity(_fingerprint(tune), _fingerprint(_tune(150, seed=5))) < 0.85
+
+
+def test_the_same_tune_a_moment_later_lines_up() -> None:
+    tune = _tune(40, seed=6)
+    later = np.concatenate([np.zeros((2, RATE // 2), dtype=np.float32), tune], axis=1)
+    a, b = _fingerprint(tune), _fingerprint(later)
+    assert similarity(a, b, max_offset=8) > 0.95
+    assert similarity(a, b, max_offset=8) == similarity(b, a, max_offset=8)
+    assert similarity(a, b, max_offset=0) < 0.85
