@@ -2,7 +2,8 @@
 
 Prints one JSON line: ``tracks``, ``onair_tracks_per_s``, ``reference_tracks_per_s``,
 ``speedup``, ``reference_ffmpeg_tracks_per_s``, ``speedup_ffmpeg``,
-``reference_ffmpeg_parallel_tracks_per_s``, then for discovery ``search_assets``,
+``reference_ffmpeg_parallel_tracks_per_s``, ``onair_cpu_s_per_track``,
+``reference_cpu_s_per_track``, then for discovery ``search_assets``,
 ``catalog_rows_per_s``, ``index_assets_per_s``, ``search_p50_ms`` and ``search_p95_ms``.
 
 The corpus is ``--tracks`` (default 200) distinct four-minute 192 kbps MP3s,
@@ -20,6 +21,10 @@ file) and kept in ``--corpus`` for later runs.
   file into ``output.dummy``); one file at a time, as LibreTime's analyzer takes
   them. ``reference_ffmpeg_*`` is the chain without the liquidsoap check, one
   file at a time and one per core, for a like-for-like core count.
+- CPU seconds a track, steadier than the rates on a shared machine: the median
+  over ``--cpu-tracks`` (default 10) files of onair's examination of one file
+  in this process (analysis, tags, hashes; no storage), and of the reference
+  chain's processes.
 - search: ``--search-assets`` (default 100,000) catalog rows (``bench/catalog.py``:
   varied titles, artists, albums, genres, labels and years), loaded from CSV as
   ``onair ingest --catalog`` does, indexed (MiniLM embeddings, full text,
@@ -34,7 +39,9 @@ import asyncio
 import json
 import os
 import random
+import resource
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
@@ -45,6 +52,7 @@ from catalog import write_catalog
 from onair import bootstrap
 from onair.config import load_settings
 from onair.ingest.batch import find_audio
+from onair.ingest.examine import Examined, IngestOptions, examine
 from onair.ingest.intake import Status
 
 SECONDS = 240
@@ -133,6 +141,24 @@ def onair(paths: list[Path]) -> float:
     return len(paths) / elapsed
 
 
+def cpu_per_track(paths: list[Path]) -> dict[str, float]:
+    """Median CPU seconds a file: onair's examination here, the reference chain's processes."""
+    examine(str(paths[0]), IngestOptions())  # imports and first-use set-up
+    ours, theirs = [], []
+    for path in paths:
+        began = time.process_time()
+        assert isinstance(examine(str(path), IngestOptions()), Examined), path
+        ours.append(time.process_time() - began)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        _full_chain(path)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        theirs.append(after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime)
+    return {
+        "onair_cpu_s_per_track": round(statistics.median(ours), 3),
+        "reference_cpu_s_per_track": round(statistics.median(theirs), 3),
+    }
+
+
 _QUERIES = (
     "mellow late-night jazz", "upbeat summer pop", "dark techno", "acoustic folk ballad",
     "love songs", "midnight radio", "deep house for the weekend", "classic rock anthem",
@@ -186,6 +212,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tracks", type=int, default=200)
     parser.add_argument("--search-assets", type=int, default=100_000)
+    parser.add_argument("--cpu-tracks", type=int, default=10)
     parser.add_argument(
         "--corpus", type=Path, default=Path(tempfile.gettempdir()) / "onair-bench-mp3"
     )
@@ -205,6 +232,7 @@ def main() -> None:
         "reference_ffmpeg_tracks_per_s": round(ffmpeg, 2),
         "speedup_ffmpeg": round(onair_rate / ffmpeg, 2),
         "reference_ffmpeg_parallel_tracks_per_s": round(ffmpeg_parallel, 2),
+        **cpu_per_track(paths[: args.cpu_tracks]),
         **search(args.search_assets),
     }
     print(json.dumps(figures))
