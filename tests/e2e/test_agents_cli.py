@@ -28,8 +28,15 @@ def station(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _next_hour() -> datetime:
-    """The next station-local hour, as the operator types it."""
-    return (datetime.now(ZONE) + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    """The next station-local hour with voice links, as the operator types it.
+
+    The demo's overnight clock (up to 07:00 at weekends, 05:00 on weekdays) has
+    none, so a run after midnight waits for 07:00 (today and tomorrow are built).
+    """
+    hour = (datetime.now(ZONE) + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    while hour.hour < 7:
+        hour += timedelta(hours=1)
+    return hour
 
 
 def _run(station: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
