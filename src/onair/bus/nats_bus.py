@@ -357,6 +357,15 @@ class NatsJetStreamBus:
         sub = await self._nc.subscribe(
             self._command_subject(command_type), queue=f"cmd-{command_type}", cb=answer
         )
+        # Serving means the server knows: without the round trip a request sent on another
+        # connection right after this returns can find no responder yet.
+        try:
+            await self._nc.flush(timeout=5)
+        except NatsTimeout:
+            raise BusUnavailable(
+                f"NATS {_masked(self.url)} did not confirm the {command_type}"
+                " subscription within 5 s"
+            ) from None
         stop = _Task(sub=sub)
         self._tasks.append(stop)
         return stop
