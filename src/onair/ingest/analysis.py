@@ -32,7 +32,7 @@ __all__ = ["ANALYSIS_VERSION", "AudioAnalysis", "UnreadableAudio", "analyse", "g
 
 # Bumped whenever a stored value can come out differently for the same file.
 # 2: true peak from swr's 4x oversampling, timbre added. 3: the fingerprint's
-# resampling done by swr, as fpcalc does (a few bits of 30,000 differ from 2's).
+# resampling done by swr, as fpcalc does (0.9995 or more alike to 2's, mostly equal).
 ANALYSIS_VERSION = 3
 _CHUNK = 32768  # samples measured at a time
 _MAX_DURATION_S = 6 * 3600.0  # longer than any programme item: a broken header
