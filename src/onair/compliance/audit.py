@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -28,6 +29,7 @@ from onair.domain.ledger import (
     DaySeal,
     LedgerEntry,
     LedgerError,
+    Prune,
     chain_break,
     merkle_root,
 )
@@ -74,34 +76,70 @@ def verify(
     """Verify the station's ledger over ``first_day..last_day`` (station-local, inclusive)."""
     audit = Audit(station)
     seals = store.seals(station, first_day, last_day)
-    _check_chain(store, station, zone, seals, first_day, last_day, audit)
+    pruned = store.prunes(station)
+    days = _SealedDays(seals)
+    _check_chain(store, station, zone, seals, pruned, first_day, last_day, audit, days)
+    pruned_days = {p.day for p in pruned}
     previous = store.seals(station, None, seals[0].day)[-2:-1] if seals else []
     for seal in seals:
-        _check_seal(store, archive, seal, previous[0] if previous else None, audit)
+        _check_seal(archive, seal, previous[0] if previous else None, audit)
+        if seal.day not in pruned_days:
+            _check_stored_day(store, seal, days, audit)
         previous = [seal]
     return audit
 
 
+class _SealedDays:
+    """Each sealed day's stored hashes, gathered as the chain walk passes them.
+
+    A day the walk saw whole is checked against its seal from these, so the
+    database's entries are read once; a day it did not (the walk stopped at a
+    break first) is read again on its own.
+    """
+
+    def __init__(self, seals: list[DaySeal]) -> None:
+        spans = sorted((s.first_seq, s.last_seq, s.day) for s in seals
+                       if s.first_seq is not None and s.last_seq is not None)  # fmt: skip
+        self._firsts = [first for first, _, _ in spans]
+        self._spans = spans
+        self._hashes: dict[date, list[str]] = {}
+        self.roots: dict[date, tuple[str, int]] = {}  # a day seen whole: its root and count
+
+    def add(self, entry: LedgerEntry) -> None:
+        at = bisect_right(self._firsts, entry.seq) - 1
+        if at < 0:
+            return
+        first, last, day = self._spans[at]
+        if entry.seq > last:
+            return
+        hashes = self._hashes.setdefault(day, [])
+        hashes.append(entry.hash)
+        if entry.seq == last and len(hashes) == last - first + 1:
+            self.roots[day] = (merkle_root(hashes), len(hashes))
+            del self._hashes[day]
+
+
 def _check_chain(
-    store: LedgerStore, station: str, zone: ZoneInfo, seals: list[DaySeal],
-    first_day: date | None, last_day: date | None, audit: Audit,
+    store: LedgerStore, station: str, zone: ZoneInfo, seals: list[DaySeal], pruned: list[Prune],
+    first_day: date | None, last_day: date | None, audit: Audit, days: _SealedDays,
 ) -> None:  # fmt: skip
     """Walk the database's entries in the period from the hash the chain holds before it."""
-    first_seq, prev_hash = _chain_start(store, station, zone, seals, first_day)
+    first_seq, prev_hash = _chain_start(store, station, zone, seals, pruned, first_day)
     last_seq = None
     if last_day is not None:
         span = store.seq_range(station, _EPOCH, day_bounds(last_day, zone)[1])
         last_seq = span[1] if span else first_seq - 1
     if last_seq is not None and last_seq < first_seq:
         return
-    walked = _walk(store.entries(station, first_seq, last_seq), audit)
+    walked = _walk(store.entries(station, first_seq, last_seq), audit, days)
     broken = chain_break(walked, prev_hash=prev_hash, first_seq=first_seq)
     if broken is not None:
         audit.found(broken.seq, str(broken))
 
 
-def _walk(entries: Iterable[LedgerEntry], audit: Audit) -> Iterator[LedgerEntry]:
+def _walk(entries: Iterable[LedgerEntry], audit: Audit, days: _SealedDays) -> Iterator[LedgerEntry]:
     for entry in entries:
+        days.add(entry)
         audit.entries_checked += 1
         if audit.first_seq is None:
             audit.first_seq = entry.seq
@@ -110,7 +148,7 @@ def _walk(entries: Iterable[LedgerEntry], audit: Audit) -> Iterator[LedgerEntry]
 
 
 def _chain_start(
-    store: LedgerStore, station: str, zone: ZoneInfo, seals: list[DaySeal],
+    store: LedgerStore, station: str, zone: ZoneInfo, seals: list[DaySeal], pruned: list[Prune],
     first_day: date | None,
 ) -> tuple[int, str]:  # fmt: skip
     """The first seq to walk from in the database, and the hash the chain holds before it.
@@ -119,7 +157,7 @@ def _chain_start(
     days. The hash before it comes from the day's seal when there is one, else
     from the entry before it, else from the seal of a pruned day ending there.
     """
-    pruned_to = max((p.last_seq or 0 for p in store.prunes(station)), default=0)
+    pruned_to = max((p.last_seq or 0 for p in pruned), default=0)
     recorded_before = 0
     if first_day is not None:
         span = store.seq_range(station, _EPOCH, day_bounds(first_day, zone)[0])
@@ -141,9 +179,7 @@ def _chain_start(
     return start, ending[-1].last_hash if ending else GENESIS_HASH
 
 
-def _check_seal(
-    store: LedgerStore, archive: Archive, seal: DaySeal, previous: DaySeal | None, audit: Audit
-) -> None:
+def _check_seal(archive: Archive, seal: DaySeal, previous: DaySeal | None, audit: Audit) -> None:
     audit.seals_checked += 1
     where = seal.first_seq or seal.last_seq or 0
     name = f"seal of {seal.station} {seal.day}"
@@ -157,12 +193,21 @@ def _check_seal(
     except Exception as exc:  # missing, garbled or the store away: named, never a traceback
         audit.found(where, f"manifest {manifest_key} unreadable: {exc}")
     _check_archive(archive, seal, name, where, audit)
-    if seal.first_seq is not None and seal.last_seq is not None:
+
+
+def _check_stored_day(store: LedgerStore, seal: DaySeal, days: _SealedDays, audit: Audit) -> None:
+    """The day's entries still in the database against its seal's count and Merkle root."""
+    if seal.first_seq is None or seal.last_seq is None:
+        return
+    if seal.day in days.roots:
+        root, count = days.roots[seal.day]
+    else:
         stored = [e.hash for e in store.entries(seal.station, seal.first_seq, seal.last_seq)]
-        pruned = any(p.day == seal.day for p in store.prunes(seal.station))
-        if not pruned and merkle_root(stored) != seal.merkle_root:
-            audit.found(where, f"the database's entries of {seal.day} do not match the {name}"
-                               f" ({len(stored)} entries, sealed {seal.count})")  # fmt: skip
+        root, count = merkle_root(stored), len(stored)
+    if root != seal.merkle_root:
+        audit.found(seal.first_seq, f"the database's entries of {seal.day} do not match the"
+                                    f" seal of {seal.station} {seal.day} ({count} entries,"
+                                    f" sealed {seal.count})")  # fmt: skip
 
 
 def _check_archive(archive: Archive, seal: DaySeal, name: str, where: int, audit: Audit) -> None:
