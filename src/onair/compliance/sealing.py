@@ -24,6 +24,7 @@ from onair.domain.ledger import (
     DaySeal,
     LedgerEntry,
     LedgerError,
+    canonical_json,
     chain_break,
     merkle_root,
 )
@@ -42,7 +43,11 @@ SETTLE = timedelta(minutes=2)
 
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The UTC instants that start ``day`` and the day after it in ``zone``."""
+    """The UTC instants that start ``day`` and the day after it in ``zone``.
+
+    A midnight that does not exist (a zone that springs forward at 00:00) is
+    read with the offset before the change, which is the instant the day begins.
+    """
     start = datetime.combine(day, time(0), zone).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(UTC)
     return start, end
@@ -55,9 +60,9 @@ def day_keys(station: str, day: date) -> tuple[str, str]:
 
 
 def archive_bytes(entries: Iterable[LedgerEntry]) -> bytes:
-    """Entries as gzip-compressed JSON lines; the same entries always give the same bytes."""
-    lines = "".join(json.dumps(e.record(), sort_keys=True, ensure_ascii=False) + "\n"
-                    for e in entries)  # fmt: skip
+    """Entries as gzip-compressed lines of their canonical JSON (hash included): the same
+    entries always give the same bytes."""
+    lines = "".join(canonical_json(e.hashed_fields() | {"hash": e.hash}) + "\n" for e in entries)
     return gzip.compress(lines.encode("utf-8"), compresslevel=6, mtime=0)
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from onair.compliance.sealing import day_bounds as sealed_day_bounds
 from onair.domain.errors import DomainError
 
 __all__ = [
@@ -96,19 +97,14 @@ def parse_month(text: str) -> date:
 
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The UTC instants of ``day``'s local midnight and the next day's.
-
-    A midnight that does not exist (a zone that springs forward at 00:00) is
-    read with the offset before the change, which is the instant the day begins.
-    """
+    """The UTC instants of ``day``'s local midnight and the next day's, as the ledger seals
+    days; a day past the calendar's ends is one clear error."""
     try:
-        start = datetime.combine(day, time(0), zone).astimezone(UTC)
-        end = datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(UTC)
+        return sealed_day_bounds(day, zone)
     except (OverflowError, ValueError):
         raise ReportPeriodError(
             f"{day} is outside the calendar: ask for a day that has aired"
         ) from None
-    return start, end
 
 
 def day_period(day: date | str, zone: ZoneInfo, now: datetime) -> Period:
