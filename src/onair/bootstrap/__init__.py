@@ -43,7 +43,7 @@ from onair.bootstrap.adapters import (
     upgrade_database,
 )
 from onair.bootstrap.agents import open_agents, open_segments, start_agents
-from onair.bootstrap.compliance import open_compliance, start_compliance
+from onair.bootstrap.compliance import Compliance, open_compliance, start_compliance
 from onair.bootstrap.playout import (
     Playout,
     open_as_run,
@@ -83,6 +83,7 @@ from onair.storage.text_search import SqlTextSearch
 
 __all__ = [
     "ROLES",
+    "Compliance",
     "LibraryAccess",
     "Playout",
     "StartupError",

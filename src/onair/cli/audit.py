@@ -12,17 +12,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from onair import bootstrap
 from onair.cli.common import (
     ConfigOpt,
     DataDirOpt,
     JsonOpt,
     err,
+    ledger_at,
     operator_errors,
     out,
-    settings_from,
 )
 from onair.compliance.audit import verify
+from onair.compliance.reports import ReportPeriodError, parse_day
 from onair.compliance.retention import export_day, prune_before
 from onair.compliance.sealing import day_bounds
 from onair.domain.errors import DomainError
@@ -59,9 +59,9 @@ def _day(text: str | None, option: str) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise AuditInputError(f"{option} {text!r} is not a day: write e.g. 2027-02-01") from None
+        return parse_day(text)
+    except ReportPeriodError as exc:
+        raise AuditInputError(f"{option} {exc}") from None
 
 
 def _days(first: str | None, last: str | None) -> tuple[date | None, date | None]:
@@ -81,9 +81,8 @@ def verify_command(
 ) -> None:
     """Recompute the chain and every seal; exit 1 naming the first entry or archive that fails."""
     with operator_errors():
-        settings = settings_from(config, data_dir=data_dir)
         first_day, last_day = _days(first, last)
-        with bootstrap.open_compliance(settings) as compliance:
+        with ledger_at(config, data_dir) as compliance:
             audit = verify(compliance.ledger, compliance.archive, compliance.station,
                            compliance.zone, first_day=first_day, last_day=last_day)  # fmt: skip
     if as_json:
@@ -103,12 +102,10 @@ def seal_command(
     config: ConfigOpt = None, data_dir: DataDirOpt = None, as_json: JsonOpt = False
 ) -> None:
     """Record what playout logged but the ledger lacks, then seal every finished day."""
-    with operator_errors():
-        settings = settings_from(config, data_dir=data_dir)
-        with bootstrap.open_compliance(settings) as compliance:
-            keeper = compliance.keeper()
-            caught = keeper.catch_up()
-            seals = keeper.seal()
+    with operator_errors(), ledger_at(config, data_dir) as compliance:
+        keeper = compliance.keeper()
+        caught = keeper.catch_up()
+        seals = keeper.seal()
     if as_json:
         out.print_json(json.dumps({"caught_up": len(caught),
                                    "sealed": [s.manifest() for s in seals]}))  # fmt: skip
@@ -135,10 +132,9 @@ def log_command(
 ) -> None:
     """The ledger's entries that happened on these station days, in time order."""
     with operator_errors():
-        settings = settings_from(config, data_dir=data_dir)
         first_day, last_day = _days(first, last)
         assert first_day is not None
-        with bootstrap.open_compliance(settings) as compliance:
+        with ledger_at(config, data_dir) as compliance:
             zone = compliance.zone
             start = day_bounds(first_day, zone)[0]
             end = day_bounds(last_day or first_day, zone)[1]
@@ -170,10 +166,9 @@ def export_command(
 ) -> None:
     """Copy a sealed day's entries (JSON lines) and manifest out of the archive, verified."""
     with operator_errors():
-        settings = settings_from(config, data_dir=data_dir)
         sealed_day = _day(day, "--day")
         assert sealed_day is not None
-        with bootstrap.open_compliance(settings) as compliance:
+        with ledger_at(config, data_dir) as compliance:
             files = export_day(compliance.ledger, compliance.archive, compliance.station,
                                compliance.zone, sealed_day, folder)  # fmt: skip
     for path in files:
@@ -193,10 +188,9 @@ def prune_command(
     with operator_errors():
         if not yes:
             raise AuditInputError("pruning removes days from the database copy: add --yes")
-        settings = settings_from(config, data_dir=data_dir)
         cutoff = _day(before, "--before")
         assert cutoff is not None
-        with bootstrap.open_compliance(settings) as compliance:
+        with ledger_at(config, data_dir) as compliance:
             pruned = prune_before(compliance.ledger, compliance.archive, compliance.station,
                                   compliance.zone, cutoff, who=getpass.getuser(),
                                   now=datetime.now(UTC))  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,6 +35,7 @@ __all__ = [
     "OutputOpt",
     "StationOpt",
     "err",
+    "ledger_at",
     "library_at",
     "operator_errors",
     "out",
@@ -104,6 +105,13 @@ def settings_from(config: Path | None, **overrides: Any) -> Settings:
 def library_at(config: Path | None, data_dir: Path | None) -> bootstrap.LibraryAccess:
     """The library the options point at; use inside :func:`operator_errors`, then close."""
     return bootstrap.open_library(settings_from(config, data_dir=data_dir))
+
+
+def ledger_at(
+    config: Path | None, data_dir: Path | None
+) -> AbstractContextManager[bootstrap.Compliance]:
+    """The compliance ledger the options point at; use inside :func:`operator_errors`."""
+    return bootstrap.open_compliance(settings_from(config, data_dir=data_dir))
 
 
 class _Rate(ProgressColumn):

@@ -12,9 +12,15 @@ from typing import Annotated
 import typer
 
 from onair import bootstrap
-from onair.bootstrap.compliance import Compliance
-from onair.cli.common import ConfigOpt, DataDirOpt, OutputOpt, err, operator_errors, settings_from
-from onair.cli.common import write_out as _write_out
+from onair.cli.common import (
+    ConfigOpt,
+    DataDirOpt,
+    OutputOpt,
+    err,
+    ledger_at,
+    operator_errors,
+    write_out,
+)
 from onair.compliance import reports
 from onair.compliance.reading import read_period
 from onair.compliance.reports import Period, Report
@@ -63,7 +69,7 @@ DayOpt = Annotated[str, typer.Option("--day", help="A station day, e.g. 2027-02-
 FirstOpt = Annotated[str, typer.Option("--from", help="First station day, e.g. 2027-02-01.")]
 LastOpt = Annotated[str | None, typer.Option("--to", help="Last station day [--from].")]
 
-Make = Callable[[Sequence[LedgerEntry], Period, Compliance, list[str]], Report]
+Make = Callable[[Sequence[LedgerEntry], Period, bootstrap.Compliance, list[str]], Report]
 _AIRED = (EntryKind.AIRED,)
 
 
@@ -74,8 +80,7 @@ def _run(
     kinds: Collection[EntryKind], make: Make,
 ) -> None:  # fmt: skip
     with operator_errors():
-        settings = settings_from(config, data_dir=data_dir)
-        with bootstrap.open_compliance(settings) as compliance:
+        with ledger_at(config, data_dir) as compliance:
             period = period_of(compliance.zone, datetime.now(UTC))
             start, end = span_of(period) if span_of else (period.start, period.end)
             read = read_period(compliance.ledger, compliance.archive, compliance.station,
@@ -89,7 +94,7 @@ def _run(
         text = reports.to_json(report) if fmt is Format.JSON else reports.to_csv(report)
         for warning in report.warnings:
             err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
-    _write_out(text, output)
+    write_out(text, output)
 
 
 def _days(first: str, last: str | None) -> Callable[..., Period]:
@@ -125,7 +130,7 @@ def soundexchange_command(
 ) -> None:  # fmt: skip
     """SoundExchange report of use for a month (census: actual total performances per track)."""
 
-    def make(entries: Sequence[LedgerEntry], period: Period, c: Compliance,
+    def make(entries: Sequence[LedgerEntry], period: Period, c: bootstrap.Compliance,
              warnings: list[str]) -> Report:  # fmt: skip
         name = service_name or (c.program.name if c.program else c.station)
         return reports.soundexchange_report(entries, period, station=c.station,
@@ -144,7 +149,7 @@ def legal_id_command(
 ) -> None:  # fmt: skip
     """Each hour's legal ID (47 CFR 73.1201): when it aired and whether its wording holds."""
 
-    def make(entries: Sequence[LedgerEntry], period: Period, c: Compliance,
+    def make(entries: Sequence[LedgerEntry], period: Period, c: bootstrap.Compliance,
              warnings: list[str]) -> Report:  # fmt: skip
         if c.program is None:
             raise NoStationFile("no station file in force: apply one (onair station apply)"
@@ -169,11 +174,11 @@ def dmca_command(
 ) -> None:  # fmt: skip
     """Every breach of the DMCA performance complement (17 U.S.C. 114(j)(13)) in what aired."""
 
-    def rule_of(c: Compliance) -> DmcaComplement:
+    def rule_of(c: bootstrap.Compliance) -> DmcaComplement:
         rules = c.program.rules.rules if c.program else ()
         return next((r for r in rules if isinstance(r, DmcaComplement)), DmcaComplement())
 
-    def make(entries: Sequence[LedgerEntry], period: Period, c: Compliance,
+    def make(entries: Sequence[LedgerEntry], period: Period, c: bootstrap.Compliance,
              warnings: list[str]) -> Report:  # fmt: skip
         return reports.dmca_report(entries, period, station=c.station, rule=rule_of(c),
                                    warnings=warnings)  # fmt: skip
