@@ -13,7 +13,7 @@ from typing import Any
 from onair.compliance.ports import AssetCatalog
 from onair.compliance.records import action_draft, aired_draft, segment_draft
 from onair.domain.events import Envelope
-from onair.domain.ledger import EntryDraft, LedgerError
+from onair.domain.ledger import EntryDraft, LedgerError, utc_instant
 from onair.domain.library import LibraryAsset
 from onair.domain.playout import AsRunEntry, EndedBy, OperatorAction
 from onair.domain.programming import ItemKind
@@ -83,9 +83,4 @@ def _as_run(station: str, payload: dict[str, Any]) -> AsRunEntry:
 
 
 def _instant(value: object) -> datetime | None:
-    if value is None:
-        return None
-    instant = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    if instant.tzinfo is None:
-        raise ValueError(f"instant {value!r} has no timezone")
-    return instant
+    return None if value is None else utc_instant(str(value))

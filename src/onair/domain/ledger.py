@@ -33,6 +33,7 @@ __all__ = [
     "entry_hash",
     "merkle_root",
     "seal_entry",
+    "utc_instant",
     "utc_text",
 ]
 
@@ -144,7 +145,7 @@ class LedgerEntry:
             return cls(
                 station=str(data["station"]), seq=int(data["seq"]),
                 kind=EntryKind(data["kind"]), source_id=str(data["source_id"]),
-                at=_instant(data["at"]), recorded_at=_instant(data["recorded_at"]),
+                at=utc_instant(data["at"]), recorded_at=utc_instant(data["recorded_at"]),
                 body=dict(data["body"]), correlation=dict(data["correlation"]),
                 prev_hash=str(data["prev_hash"]), hash=str(data["hash"]),
             )  # fmt: skip
@@ -152,7 +153,8 @@ class LedgerEntry:
             raise LedgerError(f"not a ledger entry: {exc}") from None
 
 
-def _instant(text: str) -> datetime:
+def utc_instant(text: str) -> datetime:
+    """An ISO instant with its offset (``Z`` or ``+hh:mm``), in UTC; ValueError without one."""
     value = datetime.fromisoformat(text)
     if value.tzinfo is None:
         raise ValueError(f"instant {text!r} has no timezone")
