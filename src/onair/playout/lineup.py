@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from onair.domain.complement import Complement
 from onair.domain.playout import AirItem, AssetSound
 from onair.domain.programming import ItemKind
 from onair.domain.rights import Use
 from onair.domain.rules import DmcaComplement
 from onair.domain.schedule import Playable, ScheduledItem
-from onair.playout.complement import Complement
 from onair.playout.ports import PlayoutLibrary, PlayoutSchedule
 
 __all__ = ["AirRules", "Lineup", "air_item"]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from onair.bootstrap.playout import playout_rules
 from onair.config import Settings
+from onair.domain.complement import Complement
 from onair.domain.library import AssetKind
 from onair.domain.rules import DmcaComplement
 from onair.domain.schedule import Playable
-from onair.playout.complement import Complement
 from tests.unit.scheduler.factory import only, program
 
 T0 = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
