@@ -21,6 +21,7 @@ import numpy.typing as npt
 from av.filter import Graph
 
 from onair.domain.errors import DomainError
+from onair.ingest.filter_graph import ready_frames
 from onair.ingest.identity import FingerprintBuilder
 from onair.ingest.tempo import energy, estimate_bpm
 from onair.ingest.timbre import TimbreBuilder
@@ -131,13 +132,8 @@ def _measure(path: Path, found: _Format, silence_dbfs: float, peaks_per_s: int) 
     graph.configure()
 
     meter = _Meter(silence_dbfs, peaks_per_s)
-    while True:
-        try:
-            frame = graph.pull()
-        except (av.error.BlockingIOError, av.error.EOFError):
-            break
-        if isinstance(frame, av.AudioFrame):
-            meter.add(frame)
+    for frame in ready_frames(graph):
+        meter.add(frame)
     meter.finish()
     if meter.samples == 0 or meter.rate == 0:
         raise UnreadableAudio(f"{path.name}: no audio could be decoded")

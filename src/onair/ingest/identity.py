@@ -23,6 +23,8 @@ import numpy as np
 import numpy.typing as npt
 from av.filter import Graph
 
+from onair.ingest.filter_graph import ready_frames
+
 __all__ = ["DUPLICATE_SIMILARITY", "FingerprintBuilder", "file_sha256", "similarity"]
 
 # Same recording in two encodings scores above 0.9; different songs near 0.5.
@@ -76,12 +78,8 @@ class FingerprintBuilder:
 
     def _drain(self) -> None:
         assert self._graph is not None
-        while True:
-            try:
-                pcm = self._graph.pull().to_ndarray()
-            except (av.error.BlockingIOError, av.error.EOFError):
-                return
-            self._printer.feed(pcm.tobytes())
+        for frame in ready_frames(self._graph):
+            self._printer.feed(frame.to_ndarray().tobytes())
 
     def finish(self) -> str:
         """The compressed, base64 fingerprint, as ``fpcalc`` prints it."""

@@ -17,6 +17,8 @@ import numpy as np
 import numpy.typing as npt
 from av.filter import Graph
 
+from onair.ingest.filter_graph import ready_frames
+
 __all__ = ["TruePeakMeter", "oversampling_factor"]
 
 _TARGET_RATE = 192_000
@@ -44,8 +46,8 @@ class TruePeakMeter:
 
     def add(self, samples: npt.NDArray[np.float32]) -> None:
         assert self._graph is not None, "start() first"
-        # Planar float32 in and out: swr filters in single precision (twice the lanes of
-        # a vector instruction of doubles), and reads the same peak.
+        # Planar float32 in and out, pushed in chunks of ~0.75 s: one push a 100 ms frame
+        # cost more in the graph's overhead than the filtering.
         frame = av.AudioFrame.from_ndarray(
             np.ascontiguousarray(samples, dtype=np.float32), format="fltp", layout=self._layout
         )
@@ -55,12 +57,7 @@ class TruePeakMeter:
 
     def _drain(self) -> None:
         assert self._graph is not None
-        while True:
-            try:
-                upsampled = self._graph.pull()
-            except (av.error.BlockingIOError, av.error.EOFError):
-                return
-            assert isinstance(upsampled, av.AudioFrame)
+        for upsampled in ready_frames(self._graph):
             for plane in upsampled.planes:  # read in place: a copy costs more than the scan
                 values = np.frombuffer(memoryview(plane), np.float32, upsampled.samples)
                 if values.size:
