@@ -27,14 +27,9 @@ from onair.storage import (
 from onair.storage.s3_store import S3ObjectStore
 
 
-@pytest.fixture(params=["filesystem", "s3"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
-    if request.param == "s3":
-        s3: ObjectStore = request.getfixturevalue("s3_store")
-        return s3
-    fs = FilesystemObjectStore(tmp_path / "objects")
-    fs.check()
-    return fs
+@pytest.fixture
+def store(object_store: ObjectStore) -> ObjectStore:
+    return object_store
 
 
 class Pattern(io.RawIOBase):
