@@ -1,4 +1,6 @@
-# The two commands a newcomer runs: `make demo` and `make test`.
+# The two commands a newcomer runs: `make demo` and `make test`. Both set up
+# everything they need first (`make install`): the Debian packages listed in
+# deploy/debian-packages.txt, then a virtualenv with onair in it.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,18 +8,31 @@ STAMP := $(VENV)/.installed-stamp
 DATA_DIR ?= ./onair-data
 CODE := src tests bench
 
-.PHONY: demo test lint typecheck imports pytest bench clean
+.PHONY: install install-test system-packages system-packages-test demo test lint typecheck \
+	imports pytest bench clean
+
+# What the station needs to run; `make test` adds what the tests drive for real.
+install: system-packages $(STAMP)
+install-test: system-packages-test $(STAMP)
+
+system-packages:
+	@sh scripts/system-packages demo
+
+system-packages-test:
+	@sh scripts/system-packages demo test
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "onair needs Python 3.11 or newer; $(PYTHON) is older (set PYTHON=python3.11)" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-demo: $(STAMP)
+demo: install
 	$(BIN)/onair demo --data-dir $(DATA_DIR)
 
-test: $(STAMP) lint typecheck imports pytest
+test: install-test lint typecheck imports pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE)
@@ -33,7 +48,7 @@ imports: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest tests
 
-bench: $(STAMP)
+bench: install-test
 	$(BIN)/python bench/bus.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/scheduler.py
