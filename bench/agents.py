@@ -39,13 +39,13 @@ from ruamel.yaml import YAML
 
 from onair.agents.context import Sources, VoiceSlot, facts_for
 from onair.agents.errors import AgentError
-from onair.agents.espeak_tts import EspeakSynthesizer
 from onair.agents.facts import ScriptRequest
 from onair.agents.memory_station import MemoryStation
 from onair.agents.producer import HourBudget, Producer
 from onair.agents.rules_generator import RulesGenerator
 from onair.agents.runtime import AgentRuntime, RuntimeSettings
 from onair.agents.timing import SlotTiming
+from onair.agents.voices.espeak_tts import EspeakSynthesizer
 from onair.domain.library import AssetKind, album_key, artist_key, title_key
 from onair.domain.program_check import program_from
 from onair.domain.programming import ItemKind, StationProgram

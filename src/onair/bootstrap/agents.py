@@ -10,17 +10,17 @@ from sqlalchemy.engine import Engine
 from ulid import ULID
 
 from onair.agents.desk import AgentDesk
-from onair.agents.espeak_tts import EspeakSynthesizer
 from onair.agents.facts import ScriptGenerator
-from onair.agents.http_tts import HttpSpeechSynthesizer
+from onair.agents.llm.openai_chat import OpenAIChatModel
 from onair.agents.llm_generator import LlmGenerator
-from onair.agents.openai_chat import OpenAIChatModel
-from onair.agents.piper_tts import PiperSynthesizer
 from onair.agents.ports import SpeechSynthesizer
 from onair.agents.producer import Producer
 from onair.agents.rules_generator import RulesGenerator
 from onair.agents.runtime import AgentRuntime, RuntimeSettings
-from onair.agents.sources import station_headlines, station_weather
+from onair.agents.voices.espeak_tts import EspeakSynthesizer
+from onair.agents.voices.http_tts import HttpSpeechSynthesizer
+from onair.agents.voices.piper_tts import PiperSynthesizer
+from onair.agents.web.station_feeds import station_headlines, station_weather
 from onair.bootstrap.adapters import Station, _engine, _object_store, _schema_ready
 from onair.config import GeneratorKind, Settings, SpeechKind
 from onair.domain.programming import StationProgram

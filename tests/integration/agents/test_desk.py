@@ -17,11 +17,11 @@ from sqlalchemy.engine import Engine
 from ulid import ULID
 
 from onair.agents.desk import GENERATE, AgentDesk
-from onair.agents.espeak_tts import EspeakSynthesizer
 from onair.agents.producer import Producer
 from onair.agents.rules_generator import RulesGenerator
 from onair.agents.runtime import AgentRuntime
-from onair.agents.sources import station_headlines, station_weather
+from onair.agents.voices.espeak_tts import EspeakSynthesizer
+from onair.agents.web.station_feeds import station_headlines, station_weather
 from onair.bus import InMemoryBus
 from onair.domain.events import Envelope, new_envelope
 from onair.domain.programming import ItemKind, StationProgram

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from onair.agents.errors import SynthesisFailed, UnknownVoice, UnspeakableText
-from onair.agents.espeak_tts import EspeakSynthesizer
 from onair.agents.ports import Speech
+from onair.agents.voices.espeak_tts import EspeakSynthesizer
 from onair.agents.voicing import speaking_rate, trim_silence
 
 GOOD_EVENING = {

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from onair.agents.errors import FeedFailed
-from onair.agents.feeds import read_headlines, read_weather
+from onair.agents.web.http_feeds import read_headlines, read_weather
 from onair.domain.segments import FeedSource, WeatherSource
 from tests.fixtures.feed_server import FeedServer, feed_server, unused_url
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from onair.agents.errors import SynthesisFailed, UnknownVoice, UnspeakableText
-from onair.agents.http_tts import HttpSpeechSynthesizer
+from onair.agents.voices.http_tts import HttpSpeechSynthesizer
 from tests.fixtures.speech_server import (
     SAMPLE_RATE,
     SECONDS_PER_CHAR,

@@ -15,8 +15,8 @@ import pytest
 
 from onair.agents.errors import GenerationFailed, ModelFailed
 from onair.agents.facts import Facts, ScriptRequest, ShowFacts, TrackFacts
+from onair.agents.llm.openai_chat import OpenAIChatModel
 from onair.agents.llm_generator import LlmGenerator, count_words
-from onair.agents.openai_chat import OpenAIChatModel
 from onair.domain.segments import Persona, SegmentKind
 from tests.fixtures.chat_server import (
     ChatServer,

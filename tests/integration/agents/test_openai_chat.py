@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from onair.agents.errors import ModelFailed
-from onair.agents.openai_chat import OpenAIChatModel
+from onair.agents.llm.openai_chat import OpenAIChatModel
 from onair.agents.ports import ChatMessage
 from tests.fixtures.chat_server import (
     ChatServer,

@@ -19,7 +19,7 @@ from onnx import TensorProto, helper
 from piper.phoneme_ids import DEFAULT_PHONEME_ID_MAP
 
 from onair.agents.errors import SynthesisFailed, UnknownVoice, UnspeakableText
-from onair.agents.piper_tts import PiperSynthesizer
+from onair.agents.voices.piper_tts import PiperSynthesizer
 
 SAMPLE_RATE = 16_000
 HOP = 256

@@ -18,13 +18,13 @@ import numpy as np
 import pytest
 
 from onair.agents.errors import FeedFailed
-from onair.agents.espeak_tts import EspeakSynthesizer
 from onair.agents.facts import ScriptGenerator
+from onair.agents.llm.openai_chat import OpenAIChatModel
 from onair.agents.llm_generator import LlmGenerator
-from onair.agents.openai_chat import OpenAIChatModel
 from onair.agents.producer import Producer
 from onair.agents.rules_generator import RulesGenerator
 from onair.agents.runtime import AgentRuntime, RuntimeSettings
+from onair.agents.voices.espeak_tts import EspeakSynthesizer
 from onair.domain.library import AssetKind
 from onair.domain.programming import ItemKind, StationProgram
 from onair.domain.segments import SegmentKind, SegmentStatus

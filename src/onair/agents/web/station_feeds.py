@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from onair.agents.errors import FeedFailed
-from onair.agents.feeds import read_headlines, read_weather
+from onair.agents.web.http_feeds import read_headlines, read_weather
 from onair.domain.programming import StationProgram
 
 __all__ = ["station_headlines", "station_weather"]
