@@ -19,7 +19,8 @@ from onair.agents.facts import Facts, Script, ScriptGenerator, ScriptRequest
 from onair.agents.legality import check
 from onair.agents.ports import Speech, SpeechSynthesizer
 from onair.agents.timing import Pace, SlotTiming, judge_take
-from onair.agents.voicing import compress_time, resample, to_loudness, trim_silence
+from onair.agents.voices.ffmpeg_speech import compress_time, resample
+from onair.agents.voicing import to_loudness, trim_silence
 from onair.domain.segments import SegmentKind
 
 __all__ = ["HourBudget", "Made", "Producer"]

@@ -26,7 +26,7 @@ from onair.agents.imaging import stand_in
 from onair.agents.ports import AgentLibrary, AgentSchedule, SegmentStore, StationPrograms
 from onair.agents.producer import HourBudget, Made, Producer
 from onair.agents.timing import SlotTiming, slot_timing
-from onair.agents.voicing import to_flac
+from onair.agents.voices.ffmpeg_speech import to_flac
 from onair.domain.events import Correlation, Envelope, new_envelope
 from onair.domain.library import AssetKind
 from onair.domain.programming import ItemKind, StationProgram

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from onair import bootstrap
-from onair.agents.voicing import to_flac
+from onair.agents.voices.ffmpeg_speech import to_flac
 from onair.cli.common import (
     ConfigOpt,
     DataDirOpt,

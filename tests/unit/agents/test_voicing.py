@@ -11,15 +11,13 @@ import pyloudnorm
 import pytest
 
 from onair.agents.ports import Speech
+from onair.agents.voices.ffmpeg_speech import compress_time, resample, to_flac
 from onair.agents.voicing import (
     MAX_COMPRESSION,
-    compress_time,
     duration_of,
     loudness_gain_db,
-    resample,
     speaking_rate,
     spoken_words,
-    to_flac,
     to_loudness,
     trim_silence,
     word_budget,
