@@ -36,8 +36,8 @@ from onair.config import load_settings
 from onair.domain.programming import ItemKind, StationProgram
 from onair.domain.schedule import HourPlan, Playable, ScheduledItem, at_epoch_ms, epoch_ms
 from onair.scheduler.build import categorize
-from onair.scheduler.desk import natural_overlap
 from onair.scheduler.local_hours import hours_between
+from onair.scheduler.planning import natural_overlap
 from onair.scheduler.station_file import load_station_file
 from onair.scheduler.verify import Violation, verify_schedule
 

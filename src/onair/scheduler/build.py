@@ -19,10 +19,10 @@ from onair.domain.programming import Category, ItemKind, StationProgram
 from onair.domain.schedule import HourPlan, Playable, ScheduledItem, epoch_ms
 from onair.scheduler.air_history import AirHistory, Play
 from onair.scheduler.checks import Check, checks_for, daypart_limited
-from onair.scheduler.desk import Desk, Reach, natural_overlap
 from onair.scheduler.hour_builder import build_hour
 from onair.scheduler.landing import MIN_PLAY_MS
 from onair.scheduler.local_hours import LocalHour, hours_between
+from onair.scheduler.planning import PlanningState, Reach, natural_overlap
 from onair.scheduler.rotation import Rotation
 
 __all__ = ["LOOKBACK", "Setup", "build_schedule", "categorize", "prepare", "replay"]
@@ -68,7 +68,7 @@ def _matches(category: Category, asset: Playable) -> bool:
 
 @dataclass
 class Setup:
-    desk: Desk
+    planning: PlanningState
     members: dict[str, list[Playable]]
     typical: dict[str, int]  # per category: the median song's advance
 
@@ -110,18 +110,18 @@ def prepare(
     overlaps = {
         n: max((natural_overlap(s) for s in songs), default=0) for n, songs in planned.items()
     }
-    desk = Desk(
+    state = PlanningState(
         program, rotations, checks, air, program.zone,
         spans={n: wide for n, (wide, _) in spans.items()},
         usual={n: middle for n, (_, middle) in spans.items()},
         reach=reach, longest_overlap=overlaps,
     )  # fmt: skip
-    replay(desk, history, {s.id: s for s in playables})
-    return Setup(desk, members, typical)
+    replay(state, history, {s.id: s for s in playables})
+    return Setup(state, members, typical)
 
 
 def replay(
-    desk: Desk,
+    planning: PlanningState,
     items: Sequence[ScheduledItem],
     assets: Mapping[str, Playable],
     each: Callable[[ScheduledItem, Playable], None] | None = None,
@@ -134,25 +134,25 @@ def replay(
     for item in items:
         if item.hour != hour:
             hour = item.hour
-            _turn_hour(desk, item.hour)
+            _turn_hour(planning, item.hour)
         song = assets.get(item.asset_id or "")
         if song is None:
             continue
         at = epoch_ms(item.start)
         if each is not None and item.kind is ItemKind.MUSIC:
             each(item, song)
-        kept = desk.rotations.get(item.category)
+        kept = planning.rotations.get(item.category)
         if kept is not None and song.id in kept.songs:
             kept.place(song, at)
         if item.kind is ItemKind.MUSIC:
-            moment = desk.moment(at)
-            desk.history.push(Play(song, at, moment.local_day, moment.quarter, item.category))
+            moment = planning.moment(at)
+            planning.history.push(Play(song, at, moment.local_day, moment.quarter, item.category))
 
 
-def _turn_hour(desk: Desk, start: datetime) -> None:
+def _turn_hour(planning: PlanningState, start: datetime) -> None:
     """A new hour: the turnover window slides, and no placement before it is undone."""
-    desk.history.begin_hour(epoch_ms(start))
-    for rotation in desk.rotations.values():
+    planning.history.begin_hour(epoch_ms(start))
+    for rotation in planning.rotations.values():
         rotation.settle()
 
 
@@ -179,13 +179,13 @@ def build_schedule(
     kept = kept or {}
     assets = {s.id: s for s in playables}
     fixed = {p.start: p for p in [*kept.values(), *after]}
-    _look_ahead(setup.desk, [i for p in fixed.values() for i in p.items], assets)
+    _look_ahead(setup.planning, [i for p in fixed.values() for i in p.items], assets)
     plans: list[HourPlan] = []
     cursor = start_ms if start_ms is not None else epoch_ms(hours[0].start)
     for hour in hours:
         if hour.start in kept:
             plan = kept[hour.start]
-            replay(setup.desk, plan.items, assets)
+            replay(setup.planning, plan.items, assets)
         else:
             plan = _build_one(setup, hour, cursor, seed, fixed.get(hour.end))
         plans.append(plan)
@@ -193,22 +193,24 @@ def build_schedule(
     return plans
 
 
-def _look_ahead(desk: Desk, items: Sequence[ScheduledItem], assets: Mapping[str, Playable]) -> None:
+def _look_ahead(
+    planning: PlanningState, items: Sequence[ScheduledItem], assets: Mapping[str, Playable]
+) -> None:
     """Songs of hours that stay as they are, for the rules to respect from before them."""
     for item in items:
         song = assets.get(item.asset_id or "")
         if song is not None and item.kind is ItemKind.MUSIC:
-            moment = desk.moment(epoch_ms(item.start))
-            desk.history.ahead.add(song, moment.at_ms, moment.local_day, moment.quarter)
+            moment = planning.moment(epoch_ms(item.start))
+            planning.history.ahead.add(song, moment.at_ms, moment.local_day, moment.quarter)
 
 
 def _build_one(
     setup: Setup, hour: LocalHour, cursor: int, seed: int, following: HourPlan | None
 ) -> HourPlan:
-    desk = setup.desk
-    _turn_hour(desk, hour.start)
-    clock = desk.program.clock_for(hour.day, hour.hour)
-    return build_hour(desk, hour, clock, cursor, seed, setup.typical, following)
+    planning = setup.planning
+    _turn_hour(planning, hour.start)
+    clock = planning.program.clock_for(hour.day, hour.hour)
+    return build_hour(planning, hour, clock, cursor, seed, setup.typical, following)
 
 
 def _steady(program: StationProgram, days: Sequence[date]) -> Callable[[Playable], bool]:

@@ -24,8 +24,8 @@ from onair.domain.schedule import (
     epoch_ms,
 )
 from onair.scheduler.checks import Moment
-from onair.scheduler.desk import Desk, Draft
 from onair.scheduler.local_hours import LocalHour
+from onair.scheduler.planning import Draft, PlanningState
 from onair.scheduler.segment import Bridge, SegmentPlanner
 
 __all__ = ["build_hour"]
@@ -34,7 +34,7 @@ _HOUR_MS = 3_600_000
 
 
 def build_hour(
-    desk: Desk,
+    planning: PlanningState,
     hour: LocalHour,
     clock_name: str,
     start_ms: int,
@@ -46,46 +46,50 @@ def build_hour(
 
     ``following`` is the next hour when it is kept as it is (locked or built before).
     """
-    clock = desk.program.clocks[clock_name]
+    clock = planning.program.clocks[clock_name]
     hour_ms = epoch_ms(hour.start)
     notes: list[str] = []
-    planner = SegmentPlanner(desk, notes)
+    planner = SegmentPlanner(planning, notes)
     timed: list[Draft] = []
     cursor, under_over = start_ms, 0
-    for drafts, post_ms in _stretches(desk, clock, hour_ms):
+    for drafts, post_ms in _stretches(planning, clock, hour_ms):
         last = post_ms == hour_ms + _HOUR_MS
-        planner.bridge = _next_first_song(desk, hour, following) if last else None
-        _choose_events(desk, drafts, cursor)
-        _fit_song_count(desk, drafts, cursor, post_ms, typical, notes)
+        planner.bridge = _next_first_song(planning, hour, following) if last else None
+        _choose_events(planning, drafts, cursor)
+        _fit_song_count(planning, drafts, cursor, post_ms, typical, notes)
         planned, missed = planner.plan(drafts, cursor, post_ms)
         timed += planned
         under_over += missed
         cursor = post_ms
-    return _plan(desk, hour, clock_name, timed, seed, under_over, notes)
+    return _plan(planning, hour, clock_name, timed, seed, under_over, notes)
 
 
-def _next_first_song(desk: Desk, hour: LocalHour, following: HourPlan | None) -> Bridge | None:
+def _next_first_song(
+    planning: PlanningState, hour: LocalHour, following: HourPlan | None
+) -> Bridge | None:
     """The next hour's first song: its category and start, and the song if that hour is kept."""
     if following is not None:
         song = next((i for i in following.items if i.kind is ItemKind.MUSIC), None)
-        kept = desk.rotations[song.category].songs.get(song.asset_id or "") if song else None
+        kept = planning.rotations[song.category].songs.get(song.asset_id or "") if song else None
         if song is not None and kept is not None:
             return song.category, epoch_ms(song.start), kept
-    after = LocalHour(hour.end, hour.end.astimezone(desk.zone))
-    clock = desk.program.clocks[desk.program.clock_for(after.day, after.hour)]
+    after = LocalHour(hour.end, hour.end.astimezone(planning.zone))
+    clock = planning.program.clocks[planning.program.clock_for(after.day, after.hour)]
     slots = clock.slots
     first = next(
-        (s for s in slots if desk.program.categories[s.category].type is ItemKind.MUSIC), None
+        (s for s in slots if planning.program.categories[s.category].type is ItemKind.MUSIC), None
     )
     return None if first is None else (first.category, epoch_ms(hour.end), None)
 
 
-def _stretches(desk: Desk, clock: Clock, hour_ms: int) -> list[tuple[list[Draft], int]]:
+def _stretches(
+    planning: PlanningState, clock: Clock, hour_ms: int
+) -> list[tuple[list[Draft], int]]:
     """The clock's slots cut at each hard slot, with the post each stretch must end on."""
     stretches: list[tuple[list[Draft], int]] = []
     current: list[Draft] = []
     for index, slot in enumerate(clock.slots):
-        category = desk.program.categories[slot.category]
+        category = planning.program.categories[slot.category]
         nominal = hour_ms + round(slot.at_s * 1000) if slot.at_s is not None else None
         draft = Draft(category.type, slot.category, index, slot.hard, nominal)
         if slot.hard and nominal is not None:
@@ -96,21 +100,21 @@ def _stretches(desk: Desk, clock: Clock, hour_ms: int) -> list[tuple[list[Draft]
     return stretches
 
 
-def _choose_events(desk: Desk, drafts: list[Draft], at_ms: int) -> None:
+def _choose_events(planning: PlanningState, drafts: list[Draft], at_ms: int) -> None:
     """IDs, jingles and promos from the library; voice, spots and news at their planned length."""
-    moment = desk.moment(at_ms)
+    moment = planning.moment(at_ms)
     for draft in drafts:
         if draft.is_music:
             continue
-        category = desk.program.categories[draft.category]
-        rotation = desk.rotations.get(draft.category)
+        category = planning.program.categories[draft.category]
+        rotation = planning.rotations.get(draft.category)
         song = None
         if rotation is not None and len(rotation):
             song = next(
-                (s for s in rotation.candidates() if _allowed(desk, draft, s, moment)), None
+                (s for s in rotation.candidates() if _allowed(planning, draft, s, moment)), None
             )
         if song is not None:
-            desk.place(draft, song, at_ms)
+            planning.place(draft, song, at_ms)
         elif category.planned_s is not None:
             draft.length_ms = draft.planned_ms = round(category.planned_s * 1000)
         else:
@@ -118,12 +122,13 @@ def _choose_events(desk: Desk, drafts: list[Draft], at_ms: int) -> None:
             draft.unscheduled = f"no {kinds} asset in the library may air here"
 
 
-def _allowed(desk: Desk, draft: Draft, song: object, moment: Moment) -> bool:
-    return not any(c.verdict(song, moment, desk.history) for c in desk.checks[draft.category])  # type: ignore[arg-type]
+def _allowed(planning: PlanningState, draft: Draft, song: object, moment: Moment) -> bool:
+    checks = planning.checks[draft.category]
+    return not any(c.verdict(song, moment, planning.history) for c in checks)  # type: ignore[arg-type]
 
 
 def _fit_song_count(
-    desk: Desk,
+    planning: PlanningState,
     drafts: list[Draft],
     start_ms: int,
     post_ms: int,
@@ -136,17 +141,17 @@ def _fit_song_count(
         if draft.kind is ItemKind.VOICE and following is not None and following.is_music:
             # A link talks up the next song (taking no airtime) as often as its
             # category has intros to talk over.
-            fixed += draft.length_ms * (1 - desk.reach[following.category].talk_up_share)
+            fixed += draft.length_ms * (1 - planning.reach[following.category].talk_up_share)
         elif not draft.is_music:
             fixed += draft.length_ms
     need = post_ms - start_ms - round(fixed)
     # A category with no songs leaves its positions empty: they count for nothing here.
-    music = [d for d in drafts if d.is_music and len(desk.rotations[d.category])]
+    music = [d for d in drafts if d.is_music and len(planning.rotations[d.category])]
     if not music:
         return
     # Songs are added to (or dropped from) the category with the most songs, which
     # rotation feels least, and added last, where the search fits the post.
-    roomy = max((d.category for d in music), key=lambda c: len(desk.rotations[c]))
+    roomy = max((d.category for d in music), key=lambda c: len(planning.rotations[c]))
     usual = typical[roomy]
     while len(music) > 1 and sum(typical[d.category] for d in music) - need > usual // 2:
         dropped = next(d for d in reversed(music) if d.category == roomy)
@@ -161,7 +166,7 @@ def _fit_song_count(
 
 
 def _plan(
-    desk: Desk,
+    planning: PlanningState,
     hour: LocalHour,
     clock: str,
     drafts: list[Draft],
@@ -178,7 +183,7 @@ def _plan(
             reason = draft.unscheduled
             unscheduled.append(Unscheduled(hour.start, draft.slot, draft.category, reason, nominal))
             continue
-        item_id = _item_id(desk.program.id, hour, len(items), seed)
+        item_id = _item_id(planning.program.id, hour, len(items), seed)
         why = dict(draft.why)
         items.append(
             ScheduledItem(
@@ -202,7 +207,7 @@ def _plan(
             rejected = int(why.get("rejected", {}).get(rule, 0))
             relaxations.append(Relaxation(hour.start, draft.slot, item_id, rule, scanned, rejected))
     return HourPlan(
-        station=desk.program.id,
+        station=planning.program.id,
         start=hour.start,
         local_label=hour.label,
         clock=clock,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from onair.domain.programming import ItemKind
 from onair.domain.schedule import Playable
-from onair.scheduler.desk import Desk, Draft, natural_overlap
+from onair.scheduler.planning import Draft, PlanningState, natural_overlap
 
 __all__ = ["MIN_PLAY_MS", "land"]
 
@@ -19,7 +19,12 @@ MIN_PLAY_MS = 30_000  # a song is never cut shorter than this to make a post
 
 
 def land(
-    desk: Desk, drafts: list[Draft], start_ms: int, post_ms: int, fade_ms: int, notes: list[str]
+    planning: PlanningState,
+    drafts: list[Draft],
+    start_ms: int,
+    post_ms: int,
+    fade_ms: int,
+    notes: list[str],
 ) -> tuple[list[Draft], int]:
     """Time ``drafts`` from ``start_ms`` so the item after them starts at ``post_ms``.
 
@@ -38,7 +43,9 @@ def land(
         natural = natural_overlap(last.song)
         if last.overlap_ms > natural + fade_ms:
             early = (last.overlap_ms - natural) / 1000
-            notes.append(f"{_at(desk, post_ms)} post: {last.song.title} faded {early:.1f} s early")
+            notes.append(
+                f"{_at(planning, post_ms)} post: {last.song.title} faded {early:.1f} s early"
+            )
         last.why["early_fade_ms"] = max(0, last.overlap_ms - natural)
         at = placed[-1] + 1
     else:
@@ -46,12 +53,12 @@ def land(
         at = len(drafts)
     if gap > 0:
         drafts[at:at] = _fill(
-            desk, drafts[at - 1].start_ms if at else start_ms, gap, notes, post_ms
+            planning, drafts[at - 1].start_ms if at else start_ms, gap, notes, post_ms
         )
     _lay_out(drafts, start_ms)
     end = drafts[-1].start_ms + drafts[-1].advance_ms if drafts else start_ms
     if drafts and end != post_ms:
-        _report(desk, drafts, end, post_ms, notes)
+        _report(planning, drafts, end, post_ms, notes)
     return drafts, (end - post_ms) if drafts else start_ms - post_ms
 
 
@@ -64,35 +71,37 @@ def _lay_out(drafts: list[Draft], start_ms: int) -> None:
         at += draft.advance_ms
 
 
-def _fill(desk: Desk, near_ms: int, gap: int, notes: list[str], post_ms: int) -> list[Draft]:
+def _fill(
+    planning: PlanningState, near_ms: int, gap: int, notes: list[str], post_ms: int
+) -> list[Draft]:
     """Fill items (liners, sweepers, beds) for ``gap`` ms, the last overlapping what follows."""
-    names = [n for n, c in desk.program.categories.items() if c.type is ItemKind.FILL]
+    names = [n for n, c in planning.program.categories.items() if c.type is ItemKind.FILL]
     fills: list[Draft] = []
     for name in names:
-        rotation = desk.rotations.get(name)
+        rotation = planning.rotations.get(name)
         while gap > 0 and rotation is not None and len(rotation):
-            song, overlap = _fill_choice(desk, name, rotation.candidates(), gap, near_ms)
+            song, overlap = _fill_choice(planning, name, rotation.candidates(), gap, near_ms)
             if song is None:
                 break
             draft = Draft(ItemKind.FILL, name, None, overlap_ms=overlap)
-            desk.place(draft, song, near_ms)
+            planning.place(draft, song, near_ms)
             draft.why = {"fill_for_ms": gap}
             fills.append(draft)
             gap -= draft.advance_ms
     if gap > 0:
-        notes.append(f"{_at(desk, post_ms)} post: {gap / 1000:.1f} s short and no fill fits")
+        notes.append(f"{_at(planning, post_ms)} post: {gap / 1000:.1f} s short and no fill fits")
     return fills
 
 
 def _fill_choice(
-    desk: Desk, category: str, pool: object, gap: int, near_ms: int
+    planning: PlanningState, category: str, pool: object, gap: int, near_ms: int
 ) -> tuple[Playable | None, int]:
     """The first fill that closes the gap (its tail under the next item), else one shorter."""
-    moment = desk.moment(near_ms)
-    checks = desk.checks[category]
+    moment = planning.moment(near_ms)
+    checks = planning.checks[category]
     shorter: Playable | None = None
     for song in pool:  # type: ignore[attr-defined]
-        if any(c.verdict(song, moment, desk.history) for c in checks):
+        if any(c.verdict(song, moment, planning.history) for c in checks):
             continue
         if song.length_ms >= gap and song.length_ms - gap <= song.length_ms // 2:
             return song, song.length_ms - gap
@@ -101,13 +110,15 @@ def _fill_choice(
     return shorter, 0
 
 
-def _report(desk: Desk, drafts: list[Draft], end: int, post_ms: int, notes: list[str]) -> None:
+def _report(
+    planning: PlanningState, drafts: list[Draft], end: int, post_ms: int, notes: list[str]
+) -> None:
     """A post missed: the last item's overlap shows the gap (negative) or the overrun."""
     missed = (end - post_ms) / 1000
     what = f"{missed:.1f} s past" if missed > 0 else f"{-missed:.1f} s of silence before"
-    notes.append(f"{_at(desk, post_ms)} post: runs {what} it")
+    notes.append(f"{_at(planning, post_ms)} post: runs {what} it")
     drafts[-1].overlap_ms += end - post_ms
 
 
-def _at(desk: Desk, at_ms: int) -> str:
-    return f"{desk.moment(at_ms).local_time:%H:%M:%S}"
+def _at(planning: PlanningState, at_ms: int) -> str:
+    return f"{planning.moment(at_ms).local_time:%H:%M:%S}"

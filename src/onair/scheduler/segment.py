@@ -17,8 +17,8 @@ from onair.domain.programming import ItemKind
 from onair.domain.schedule import Playable
 from onair.scheduler.candidates import Candidate, Tally, candidates
 from onair.scheduler.checks import Moment
-from onair.scheduler.desk import Desk, Draft, natural_overlap
 from onair.scheduler.landing import MIN_PLAY_MS, land
+from onair.scheduler.planning import Draft, PlanningState, natural_overlap
 
 __all__ = ["Bridge", "SegmentPlanner"]
 
@@ -46,10 +46,10 @@ class _OutOfBudget(Exception):
 
 
 class SegmentPlanner:
-    def __init__(self, desk: Desk, notes: list[str]) -> None:
-        self.desk = desk
+    def __init__(self, planning: PlanningState, notes: list[str]) -> None:
+        self.planning = planning
         self.notes = notes
-        timing = desk.program.timing
+        timing = planning.program.timing
         self.fade_ms = round(timing.early_fade_s * _SECOND)
         self.talkup_min_ms = round(timing.talkup_min_intro_s * _SECOND)
         self.margin_ms = round(timing.talkup_margin_s * _SECOND)
@@ -66,7 +66,7 @@ class SegmentPlanner:
         Returns the timed items and how far the content missed the post (see ``land``).
         """
         for draft in drafts:
-            if draft.is_music and not len(self.desk.rotations[draft.category]):
+            if draft.is_music and not len(self.planning.rotations[draft.category]):
                 draft.unscheduled = f"no {draft.category} songs in the library"
         music = [i for i, d in enumerate(drafts) if d.is_music and d.unscheduled is None]
         # First look for an arrangement that keeps every rule (backtracking as far as
@@ -97,7 +97,7 @@ class SegmentPlanner:
         fit, lengths = self._fit(drafts, music, m, base, voice, post_ms)
         tally = Tally()
         upcoming = drafts[music[m + 1]].category if m + 1 < len(music) else None
-        small = upcoming is not None and len(self.desk.rotations[upcoming]) < SMALL_CATEGORY
+        small = upcoming is not None and len(self.planning.rotations[upcoming]) < SMALL_CATEGORY
         branches = WIDE_BRANCHES if small else BRANCHES
         tried = 0
         for candidate in self._offers(draft, base, tally, fit, lengths):
@@ -112,18 +112,18 @@ class SegmentPlanner:
             if self._nodes > (NODE_BUDGET if self._strict else 5 * NODE_BUDGET):
                 raise _OutOfBudget
             self._shape_voice(voice, song)
-            self.desk.place(draft, song, at)
+            self.planning.place(draft, song, at)
             draft.relaxed = relaxed
             draft.why = tally.as_why(candidate.rank, relaxed)
             # A last song the next hour's first cannot follow is not a branch tried:
             # the next candidate is looked at instead (like a song that does not fit).
             if m + 1 == len(music) and not self._bridges():
-                self.desk.unplace(draft)
+                self.planning.unplace(draft)
                 continue
             tried += 1
             if self._search(drafts, music, m + 1, start_ms, post_ms):
                 return True
-            self.desk.unplace(draft)
+            self.planning.unplace(draft)
         return False
 
     def _bridges(self) -> bool:
@@ -136,23 +136,23 @@ class SegmentPlanner:
         """
         if self.bridge is None:
             return True
-        desk, (category, at_ms, kept) = self.desk, self.bridge
-        moment = desk.moment(at_ms)
+        planning, (category, at_ms, kept) = self.planning, self.bridge
+        moment = planning.moment(at_ms)
         if kept is not None:
             # Only what this hour's last song changes counts: the kept song may already
             # break a rule through songs before it, which no choice here can mend.
             # Flow and jumps look at the songs just before it, which are this hour's:
             # those it must keep whatever came earlier.
-            now = _broken_by(kept, category, moment, desk)
-            last = desk.history.pop()
-            before = _broken_by(kept, category, moment, desk)
-            desk.history.push(last)
+            now = _broken_by(kept, category, moment, planning)
+            last = planning.history.pop()
+            before = _broken_by(kept, category, moment, planning)
+            planning.history.push(last)
             return not now & _NEIGHBOUR_RULES and now <= before
-        if not self._strict or len(desk.rotations[category]) >= SMALL_CATEGORY:
+        if not self._strict or len(planning.rotations[category]) >= SMALL_CATEGORY:
             return True
-        offers = desk.rotations[category].candidates()
+        offers = planning.rotations[category].candidates()
         found = candidates(
-            offers, desk.checks[category], moment, desk.history, Tally(), strict=True
+            offers, planning.checks[category], moment, planning.history, Tally(), strict=True
         )
         return next(found, None) is not None
 
@@ -160,7 +160,7 @@ class SegmentPlanner:
         """Take back a search cut short by its budget, latest placement first."""
         for pos in reversed(music):
             if drafts[pos].song is not None:
-                self.desk.unplace(drafts[pos])
+                self.planning.unplace(drafts[pos])
 
     def _greedy(self, drafts: list[Draft], music: list[int], start_ms: int, post_ms: int) -> None:
         """One best song per position, unscheduled where the unbreakable rules allow none."""
@@ -186,7 +186,7 @@ class SegmentPlanner:
             return False
         at = base + (self._voice_advance(voice, offer.song) if voice else 0)
         self._shape_voice(voice, offer.song)
-        self.desk.place(draft, offer.song, at)
+        self.planning.place(draft, offer.song, at)
         draft.relaxed = offer.relaxed
         draft.why = tally.as_why(offer.rank, offer.relaxed)
         return True
@@ -207,11 +207,11 @@ class SegmentPlanner:
             )
             short = post_ms - (last.start_ms + last.length_ms) - after
             roomy = max(
-                (drafts[i].category for i in placed), key=lambda c: len(self.desk.rotations[c])
+                (drafts[i].category for i in placed), key=lambda c: len(self.planning.rotations[c])
             )
-            if self.desk.reach[roomy].fills(short, None):
+            if self.planning.reach[roomy].fills(short, None):
                 count = 1
-            elif short > self.desk.spans[roomy][1] and short >= 2 * MIN_PLAY_MS:
+            elif short > self.planning.spans[roomy][1] and short >= 2 * MIN_PLAY_MS:
                 count = 2
             else:
                 return  # the landing fills or fades what is left
@@ -239,11 +239,11 @@ class SegmentPlanner:
         fit: Callable[[Playable], str | None] | None,
         lengths: tuple[int, int] | None = None,
     ) -> Iterator[Candidate]:
-        desk = self.desk
-        pool = desk.rotations[draft.category].candidates(lengths)
-        checks = desk.checks[draft.category]
-        moment = desk.moment(at_ms)
-        return candidates(pool, checks, moment, desk.history, tally, fit, strict=self._strict)
+        planning = self.planning
+        pool = planning.rotations[draft.category].candidates(lengths)
+        checks = planning.checks[draft.category]
+        moment = planning.moment(at_ms)
+        return candidates(pool, checks, moment, planning.history, tally, fit, strict=self._strict)
 
     def _recheck(
         self, draft: Draft, song: Playable, at: int, base: int, relaxed: tuple[str, ...]
@@ -251,10 +251,10 @@ class SegmentPlanner:
         """The rules again at the song's own start when a straight link moved it."""
         if at == base:
             return relaxed
-        moment = self.desk.moment(at)
+        moment = self.planning.moment(at)
         broken = []
-        for check in self.desk.checks[draft.category]:
-            reason = check.verdict(song, moment, self.desk.history)
+        for check in self.planning.checks[draft.category]:
+            reason = check.verdict(song, moment, self.planning.history)
             if reason is not None:
                 if not check.breakable:
                     return None
@@ -278,8 +278,8 @@ class SegmentPlanner:
         fixed_after = sum(self._fixed_advance(d, drafts, i) for i, d in enumerate(after, pos + 1))
         # A song of a large category keeps what is left usual for the songs after it, so
         # a small category late in the stretch still has most of its songs to choose from.
-        roomy = len(self.desk.rotations[drafts[pos].category]) >= LARGE_CATEGORY
-        spans = self.desk.usual if roomy else self.desk.spans
+        roomy = len(self.planning.rotations[drafts[pos].category]) >= LARGE_CATEGORY
+        spans = self.planning.usual if roomy else self.planning.spans
         low = sum(spans[drafts[i].category][0] for i in later)
         high = sum(spans[drafts[i].category][1] for i in later)
         # A voice link before a later song talks it up (no advance) or runs straight.
@@ -302,7 +302,7 @@ class SegmentPlanner:
                     return "too long for the post, even faded early"
                 return None
             left -= song.length_ms - natural_overlap(song)
-            if last is not None and not self.desk.reach[last.category].fills(left, last_voice):
+            if last is not None and not self.planning.reach[last.category].fills(left, last_voice):
                 return f"leaves a time no {last.category} song fills"
             if left < low:
                 return "leaves too little time for the songs after it"
@@ -314,7 +314,7 @@ class SegmentPlanner:
             return fit, None
         span = post_ms - base - fixed_after
         straight = voice.planned_ms if voice is not None else 0
-        overlap = self.desk.longest_overlap[drafts[pos].category]
+        overlap = self.planning.longest_overlap[drafts[pos].category]
         if not later:
             return fit, (span - straight, span + overlap + self.fade_ms)
         return fit, (span - straight - high, span - low + overlap)
@@ -359,11 +359,11 @@ class SegmentPlanner:
         return at
 
     def _land(self, drafts: list[Draft], start_ms: int, post_ms: int) -> tuple[list[Draft], int]:
-        return land(self.desk, drafts, start_ms, post_ms, self.fade_ms, self.notes)
+        return land(self.planning, drafts, start_ms, post_ms, self.fade_ms, self.notes)
 
 
-def _broken_by(song: Playable, category: str, at: Moment, desk: Desk) -> set[str]:
-    return {c.name for c in desk.checks[category] if c.verdict(song, at, desk.history)}
+def _broken_by(song: Playable, category: str, at: Moment, planning: PlanningState) -> set[str]:
+    return {c.name for c in planning.checks[category] if c.verdict(song, at, planning.history)}
 
 
 def _talks_up(drafts: list[Draft], index: int) -> bool:

@@ -41,15 +41,15 @@ def verify_schedule(
         return []
     days = sorted({_local_day(program, p.start) for p in plans})
     setup = prepare(program, playables, history, _span(days), seed=0, planning=False)
-    desk = setup.desk
+    planning = setup.planning
     relaxed = {(x.item_id, x.rule) for p in plans for x in p.relaxations}
     found: list[Violation] = []
     assets = {s.id: s for s in playables}
 
     def each(item: ScheduledItem, song: Playable) -> None:
-        moment = desk.moment(round(item.start.timestamp() * 1000))
-        for check in desk.checks.get(item.category, ()):
-            reason = check.verdict(song, moment, desk.history)
+        moment = planning.moment(round(item.start.timestamp() * 1000))
+        for check in planning.checks.get(item.category, ()):
+            reason = check.verdict(song, moment, planning.history)
             if reason is not None:
                 was_relaxed = (item.id, check.name) in relaxed
                 found.append(Violation(item.hour, item.id, check.name, reason, was_relaxed))
@@ -60,7 +60,7 @@ def verify_schedule(
             Violation(plan.start, i.id, "usage_rights", f"asset {i.asset_id} is not in the library")
             for i in missing
         ]
-        replay(desk, plan.items, assets, each)
+        replay(planning, plan.items, assets, each)
     found += _timing(program, plans)
     return found
 

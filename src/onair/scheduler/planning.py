@@ -18,7 +18,7 @@ from onair.scheduler.air_history import AirHistory, Play
 from onair.scheduler.checks import Check, Moment
 from onair.scheduler.rotation import Rotation, Turn
 
-__all__ = ["Desk", "Draft", "Reach"]
+__all__ = ["Draft", "PlanningState", "Reach"]
 
 
 @dataclass
@@ -99,7 +99,9 @@ def natural_overlap(song: Playable) -> int:
 
 
 @dataclass
-class Desk:
+class PlanningState:
+    """What planning an hour works with: the program, rotations, checks and history so far."""
+
     program: StationProgram
     rotations: dict[str, Rotation]
     checks: dict[str, list[Check]]
