@@ -69,7 +69,7 @@ from onair.observability import configure_logging, get_logger
 from onair.observability.metrics import BusMetrics
 from onair.observability.tracing import configure_tracing
 from onair.playout.stream_app import StreamApp
-from onair.scheduler.keeper import ScheduleKeeper
+from onair.scheduler.desk import ScheduleDesk
 from onair.scheduler.ports import ProgramStore
 from onair.scheduler.service import BuildReport, Scheduler, published_events
 from onair.storage.object_store import ObjectStore
@@ -277,11 +277,11 @@ async def _start_ingest_worker(station: Station) -> Callable[[], None]:
     return lambda: workers.shutdown(wait=False, cancel_futures=True)
 
 
-def _schedule_keeper(station: Station) -> ScheduleKeeper:
+def _schedule_keeper(station: Station) -> ScheduleDesk:
     """Keep the station's next hours built and answer rebuild commands (the scheduler role)."""
     engine = station.engine
     scheduler = Scheduler(SqlPrograms(engine), SqlScheduleLibrary(engine), SqlSchedules(engine))
-    return ScheduleKeeper(scheduler, station.bus, station.settings.station)
+    return ScheduleDesk(scheduler, station.bus, station.settings.station)
 
 
 def build_app(station: Station, stream: StreamApp | None = None) -> FastAPI:
@@ -334,7 +334,7 @@ async def serve(
         sock.close()
         raise
     stop_ingest = None
-    keeper: ScheduleKeeper | None = None
+    keeper: ScheduleDesk | None = None
     playout: Playout | None = None
     desk: AgentDesk | None = None
     ledger_desk: ComplianceDesk | None = None

@@ -1,7 +1,7 @@
 """The agents role of ``onair serve``: a published hour voiced on real storage, and aired.
 
 The demo station's program and a catalog library on SQLite and PostgreSQL,
-the scheduler's keeper publishing hours on the in-process bus, the desk
+the scheduler's desk publishing hours on the in-process bus, the desk
 voicing them with eSpeak NG into the real segment store, and playout's
 schedule read finding the voiced links in their slots.
 """
@@ -26,7 +26,7 @@ from onair.bus import InMemoryBus
 from onair.domain.events import Envelope, new_envelope
 from onair.domain.programming import ItemKind, StationProgram
 from onair.domain.segments import SegmentStatus
-from onair.scheduler.keeper import ScheduleKeeper
+from onair.scheduler.desk import ScheduleDesk
 from onair.scheduler.service import Scheduler
 from onair.storage.fs_store import FilesystemObjectStore
 from onair.storage.repositories.agent_library import SqlAgentLibrary
@@ -35,13 +35,13 @@ from onair.storage.repositories.programs import SqlPrograms
 from onair.storage.repositories.schedule_library import SqlScheduleLibrary
 from onair.storage.repositories.schedules import SqlSchedules
 from onair.storage.repositories.segments import SqlSegments
-from tests.integration.scheduler.test_keeper import _until
-from tests.integration.scheduler.test_keeper import engine as keeper_engine
+from tests.integration.scheduler.test_desk import _until
+from tests.integration.scheduler.test_desk import engine as schedule_engine
 
 NOW = datetime(2027, 3, 2, 15, 2, tzinfo=UTC)  # Tuesday 09:02 in Chicago
 HOUR = timedelta(hours=1)
 LEAD = timedelta(seconds=60)  # the runtime's default: ready a minute before air
-engine = keeper_engine  # the demo program and a 400-song catalog, on each database
+engine = schedule_engine  # the demo program and a 400-song catalog, on each database
 
 
 class _Programs:
@@ -95,7 +95,7 @@ async def test_a_published_hour_is_voiced_and_playout_finds_its_links(
     try:
         scheduler = Scheduler(SqlPrograms(engine), SqlScheduleLibrary(engine),
                               SqlSchedules(engine), now=lambda: NOW)  # fmt: skip
-        await ScheduleKeeper(scheduler, bus, "demo", hours_ahead=4).top_up()
+        await ScheduleDesk(scheduler, bus, "demo", hours_ahead=4).top_up()
         on_air = NOW.replace(minute=0)
         due = [on_air, on_air + HOUR]  # the desk voices only the hours about to air
         # Planned, and airing after the 60 s lead: the hour on air starts now with its ID,

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from onair.bus import CommandFailed, InMemoryBus
 from onair.domain.events import Envelope, new_envelope
 from onair.ingest.catalog_load import load_catalog
-from onair.scheduler.keeper import REBUILD, ScheduleKeeper
+from onair.scheduler.desk import REBUILD, ScheduleDesk
 from onair.scheduler.service import Scheduler
 from onair.scheduler.station_file import load_station_file
 from onair.storage.db import create_engine_for
@@ -62,11 +62,11 @@ async def bus() -> AsyncIterator[InMemoryBus]:
     await bus.close()
 
 
-def _keeper(engine: Engine, bus: InMemoryBus, now: datetime = NOW) -> ScheduleKeeper:
+def _desk(engine: Engine, bus: InMemoryBus, now: datetime = NOW) -> ScheduleDesk:
     scheduler = Scheduler(
         SqlPrograms(engine), SqlScheduleLibrary(engine), SqlSchedules(engine), now=lambda: now
     )
-    return ScheduleKeeper(scheduler, bus, "demo", hours_ahead=30)
+    return ScheduleDesk(scheduler, bus, "demo", hours_ahead=30)
 
 
 async def _published(bus: InMemoryBus) -> list[Envelope]:
@@ -90,8 +90,8 @@ async def test_the_next_hours_are_built_once_and_announced(
     engine: Engine, bus: InMemoryBus
 ) -> None:
     heard = await _published(bus)
-    keeper = _keeper(engine, bus)
-    report = await keeper.top_up()
+    desk = _desk(engine, bus)
+    report = await desk.top_up()
     assert report is not None
     stored = SqlSchedules(engine).hours("demo", NOW - HOUR, NOW + 30 * HOUR)
     # Every hour from the one on air (never built, so playout has a schedule at once)
@@ -104,7 +104,7 @@ async def test_the_next_hours_are_built_once_and_announced(
         p.start.isoformat(timespec="milliseconds").replace("+00:00", "Z") for p in report.built
     )
     items = [i.id for p in stored for i in p.items]
-    assert await keeper.top_up() is None  # nothing missing: nothing rebuilt, nothing announced
+    assert await desk.top_up() is None  # nothing missing: nothing rebuilt, nothing announced
     again = SqlSchedules(engine).hours("demo", NOW - HOUR, NOW + 30 * HOUR)
     assert [i.id for p in again for i in p.items] == items
 
@@ -112,9 +112,9 @@ async def test_the_next_hours_are_built_once_and_announced(
 async def test_a_rebuild_command_rebuilds_the_days_asked_and_answers(
     engine: Engine, bus: InMemoryBus
 ) -> None:
-    keeper = _keeper(engine, bus)
-    await keeper.top_up()
-    await keeper.start()
+    desk = _desk(engine, bus)
+    await desk.top_up()
+    await desk.start()
     try:
         heard = await _published(bus)
         command = new_envelope(REBUILD, "demo", {"from": "2027-03-03", "days": 1, "seed": 9})
@@ -125,4 +125,4 @@ async def test_a_rebuild_command_rebuilds_the_days_asked_and_answers(
         with pytest.raises(CommandFailed, match="days 0 must be 1 to 62"):
             await bus.request(new_envelope(REBUILD, "demo", {"from": "2027-03-03", "days": 0}))
     finally:
-        keeper.stop()
+        desk.stop()

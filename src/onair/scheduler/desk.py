@@ -1,6 +1,6 @@
 """The scheduler service in ``onair serve``: the next hours always built, rebuilds on command.
 
-Every few minutes the keeper builds whatever hour of the look-ahead window
+Every few minutes the desk builds whatever hour of the look-ahead window
 (default 48 hours) is not built yet, so playout and the agents always find the
 hours they prepare; built hours are left as they are. ``scheduler.rebuild_hour``
 rebuilds a range of days (locked and started hours kept), after the library or
@@ -20,14 +20,14 @@ from onair.domain.events import Envelope
 from onair.observability import get_logger
 from onair.scheduler.service import BuildReport, Scheduler, published_events
 
-__all__ = ["REBUILD", "ScheduleKeeper"]
+__all__ = ["REBUILD", "ScheduleDesk"]
 
 REBUILD = "scheduler.rebuild_hour"
 
 log = get_logger("onair.scheduler")
 
 
-class ScheduleKeeper:
+class ScheduleDesk:
     def __init__(
         self,
         scheduler: Scheduler,
@@ -48,7 +48,7 @@ class ScheduleKeeper:
 
     async def start(self) -> None:
         await self.bus.serve(REBUILD, self._rebuild)
-        self._task = asyncio.create_task(self._keep(), name="schedule-keeper")
+        self._task = asyncio.create_task(self._keep(), name="schedule-desk")
 
     def stop(self) -> None:
         """Stop keeping hours; the bus's own close ends the rebuild subscription.
