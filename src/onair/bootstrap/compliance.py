@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from onair.bootstrap.adapters import Station, _engine, _object_store, _schema_ready
-from onair.compliance.desk import ComplianceDesk, LedgerKeeper
+from onair.compliance.desk import ComplianceDesk
+from onair.compliance.upkeep import LedgerUpkeep
 from onair.config import Settings
 from onair.domain.programming import NoProgram, StationProgram
 from onair.storage.object_store import ObjectStore
@@ -40,7 +41,7 @@ class Compliance:
     def station(self) -> str:
         return self.settings.station
 
-    def keeper(self) -> LedgerKeeper:
+    def keeper(self) -> LedgerUpkeep:
         """Catch-up and sealing rounds, as ``onair serve`` runs them, for one command."""
         return _keeper(self.settings, self.engine, self.archive, lambda: self.zone)
 
@@ -82,8 +83,8 @@ async def start_compliance(station: Station) -> ComplianceDesk:
 
 def _keeper(
     settings: Settings, engine: Engine, archive: ObjectStore, zone: Callable[[], ZoneInfo]
-) -> LedgerKeeper:
-    return LedgerKeeper(settings.station, SqlLedger(engine), archive, SqlLibrary(engine), zone,
+) -> LedgerUpkeep:
+    return LedgerUpkeep(settings.station, SqlLedger(engine), archive, SqlLibrary(engine), zone,
                         lambda: datetime.now(UTC), aired=SqlAsRun(engine),
                         actions=SqlOperatorLog(engine),
                         retain_days=settings.compliance_retain_days)  # fmt: skip

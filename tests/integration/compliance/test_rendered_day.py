@@ -24,8 +24,9 @@ from sqlalchemy.engine import Engine
 from onair.bus.memory_bus import InMemoryBus
 from onair.compliance import reports
 from onair.compliance.audit import verify
-from onair.compliance.desk import ComplianceDesk, LedgerKeeper
+from onair.compliance.desk import ComplianceDesk
 from onair.compliance.reading import read_period
+from onair.compliance.upkeep import LedgerUpkeep
 from onair.domain.events import new_envelope
 from onair.domain.ledger import EntryKind
 from onair.domain.library import AssetKind, LibraryAsset
@@ -118,10 +119,10 @@ def ended_event(entry: AsRunEntry) -> object:
     })  # fmt: skip
 
 
-async def record(keeper: LedgerKeeper, aired: list[AsRunEntry]) -> None:
+async def record(upkeep: LedgerUpkeep, aired: list[AsRunEntry]) -> None:
     bus = InMemoryBus(STATION, retry_base_s=0.01)
     await bus.start()
-    desk = ComplianceDesk(keeper, bus)
+    desk = ComplianceDesk(upkeep, bus)
     await desk.start()
     try:
         for entry in aired:
@@ -129,7 +130,7 @@ async def record(keeper: LedgerKeeper, aired: list[AsRunEntry]) -> None:
             await bus.publish(envelope)  # type: ignore[arg-type]
             await bus.publish(envelope)  # type: ignore[arg-type]  # a redelivery
         for _ in range(300):
-            if len(list(keeper.ledger.entries(STATION))) >= len(aired):
+            if len(list(upkeep.ledger.entries(STATION))) >= len(aired):
                 break
             await asyncio.sleep(0.02)
     finally:
@@ -139,26 +140,26 @@ async def record(keeper: LedgerKeeper, aired: list[AsRunEntry]) -> None:
 
 def aired_through_the_desk(
     engine: Engine, archive: ObjectStore, aired: list[AsRunEntry]
-) -> LedgerKeeper:
-    """The airings recorded by the desk while the day airs; the keeper's clock then after it."""
+) -> LedgerUpkeep:
+    """The airings recorded by the desk while the day airs; the upkeep's clock then after it."""
     clock = [T0 + timedelta(minutes=5)]  # while the day airs, the desk's rounds seal nothing
-    keeper = LedgerKeeper(STATION, SqlLedger(engine, now=lambda: clock[0]), archive, Catalog(),
+    upkeep = LedgerUpkeep(STATION, SqlLedger(engine, now=lambda: clock[0]), archive, Catalog(),
                           lambda: ZONE, lambda: clock[0])  # fmt: skip
-    asyncio.run(record(keeper, aired))
+    asyncio.run(record(upkeep, aired))
     clock[0] = AFTER
-    return keeper
+    return upkeep
 
 
 def test_a_rendered_day_is_sealed_verified_and_reported(
     engine: Engine, archive: ObjectStore, tmp_path: Path
 ) -> None:
     aired = rendered(tmp_path)
-    keeper = aired_through_the_desk(engine, archive, aired)
-    ledger = keeper.ledger
+    upkeep = aired_through_the_desk(engine, archive, aired)
+    ledger = upkeep.ledger
     entries = list(ledger.entries(STATION))
     assert [e.source_id for e in entries] == [a.play_id for a in aired]  # each once
 
-    seals = keeper.seal()
+    seals = upkeep.seal()
     assert [(s.day, s.count) for s in seals] == [(DAY, 6)]
     assert verify(ledger, archive, STATION, ZONE).ok
 
@@ -202,9 +203,9 @@ def test_a_rendered_day_is_sealed_verified_and_reported(
 def test_tampering_is_caught_in_the_database_and_in_the_archive(
     engine: Engine, archive: ObjectStore, tmp_path: Path
 ) -> None:
-    keeper = aired_through_the_desk(engine, archive, rendered(tmp_path))
-    keeper.seal()
-    ledger = keeper.ledger
+    upkeep = aired_through_the_desk(engine, archive, rendered(tmp_path))
+    upkeep.seal()
+    ledger = upkeep.ledger
 
     with engine.begin() as conn, pytest.raises(sa.exc.DBAPIError, match="append-only"):
         conn.execute(sa.text("UPDATE compliance_ledger SET body = '{}' WHERE seq = 3"))

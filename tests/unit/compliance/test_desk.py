@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from onair.bus.memory_bus import InMemoryBus
-from onair.compliance.desk import ComplianceDesk, LedgerKeeper
+from onair.compliance.desk import ComplianceDesk
 from onair.compliance.memory_ledger import MemoryArchive, MemoryLedger
 from onair.compliance.records import AiredPlay
 from onair.compliance.retention import export_day, prune_before
+from onair.compliance.upkeep import LedgerUpkeep
 from onair.domain.events import Envelope, new_envelope
 from onair.domain.ledger import EntryKind, LedgerError
 from onair.domain.library import AssetKind, LibraryAsset
@@ -66,9 +67,9 @@ def make_desk(clock: list[datetime], **kwargs: object) -> tuple[ComplianceDesk, 
                                                                  InMemoryBus]:  # fmt: skip
     ledger = MemoryLedger(now=lambda: clock[0])
     bus = InMemoryBus("demo", retry_base_s=0.001)
-    keeper = LedgerKeeper("demo", ledger, MemoryArchive(), Catalog(), lambda: ZONE,
+    upkeep = LedgerUpkeep("demo", ledger, MemoryArchive(), Catalog(), lambda: ZONE,
                           lambda: clock[0], **kwargs)  # type: ignore[arg-type]  # fmt: skip
-    return ComplianceDesk(keeper, bus), ledger, bus
+    return ComplianceDesk(upkeep, bus), ledger, bus
 
 
 async def settle(bus: InMemoryBus, ledger: MemoryLedger, count: int) -> None:
@@ -127,13 +128,13 @@ async def test_a_lost_event_is_caught_up_from_playouts_tables(clock: list[dateti
     action = OperatorAction("x7", "demo", Trigger.HOLD, "lee", T0 + timedelta(minutes=1))
     desk, _, _ = make_desk(clock, aired=Table([entry]), actions=Table([action]))
     clock[0] = T0 + timedelta(minutes=2)
-    assert desk.keeper.catch_up() == []  # inside the grace: the events may still come
+    assert desk.upkeep.catch_up() == []  # inside the grace: the events may still come
     clock[0] = T0 + timedelta(minutes=10)
-    made = desk.keeper.catch_up()
+    made = desk.upkeep.catch_up()
     assert [e.kind for e in made] == [EntryKind.AIRED, EntryKind.OPERATOR_ACTION]
     assert made[0].body["isrc"] == "USRC17607839"
     assert made[1].body["action"] == "playout.hold"
-    assert desk.keeper.catch_up() == []
+    assert desk.upkeep.catch_up() == []
 
 
 async def test_a_round_seals_finished_days_and_records_the_check(clock: list[datetime]) -> None:
@@ -155,16 +156,16 @@ def test_prune_keeps_the_archive_and_records_who(clock: list[datetime], tmp_path
                        180.0, EndedBy.NATURAL, listeners=3)  # fmt: skip
     desk, ledger, _ = make_desk(clock, aired=Table([entry]))
     clock[0] = T0 + timedelta(hours=1)
-    desk.keeper.catch_up()
+    desk.upkeep.catch_up()
     clock[0] = T0 + timedelta(days=3)
     with pytest.raises(LedgerError, match="not sealed"):
-        prune_before(ledger, desk.keeper.archive, "demo", ZONE, date(2026, 12, 7), who="ops",
+        prune_before(ledger, desk.upkeep.archive, "demo", ZONE, date(2026, 12, 7), who="ops",
                      now=clock[0])  # fmt: skip
-    desk.keeper.seal()
+    desk.upkeep.seal()
     with pytest.raises(LedgerError, match="future"):
-        prune_before(ledger, desk.keeper.archive, "demo", ZONE, date(2026, 12, 30), who="ops",
+        prune_before(ledger, desk.upkeep.archive, "demo", ZONE, date(2026, 12, 30), who="ops",
                      now=clock[0])  # fmt: skip
-    pruned = prune_before(ledger, desk.keeper.archive, "demo", ZONE, date(2026, 12, 6), who="ops",
+    pruned = prune_before(ledger, desk.upkeep.archive, "demo", ZONE, date(2026, 12, 6), who="ops",
                           now=clock[0])  # fmt: skip
     assert [(p.day, p.entries) for p in pruned] == [(date(2026, 12, 5), 1)]
     kinds = [e.kind for e in ledger.entries("demo")]
@@ -172,5 +173,5 @@ def test_prune_keeps_the_archive_and_records_who(clock: list[datetime], tmp_path
     prunes = [e for e in ledger.entries("demo") if e.kind is EntryKind.OPERATOR_ACTION]
     assert [(p.body["action"], p.body["who"]) for p in prunes] == [("compliance.prune", "ops")]
     assert prunes[0].body["before"]["entries_in_database"] == 1
-    files = export_day(ledger, desk.keeper.archive, "demo", ZONE, date(2026, 12, 5), tmp_path)
+    files = export_day(ledger, desk.upkeep.archive, "demo", ZONE, date(2026, 12, 5), tmp_path)
     assert '"play_id":"p7"' in files[0].read_text().replace(" ", "")
