@@ -23,16 +23,11 @@ from onair.cli import playout as _playout
 from onair.cli import report as _report
 from onair.cli import schedule as _schedule
 from onair.cli import station as _station
-from onair.cli.common import (
-    ConfigOpt,
-    DataDirOpt,
-    JsonOpt,
-    err,
-    operator_errors,
-    out,
-    progress_bar,
-    settings_from,
-)
+from onair.cli.console import err, out
+from onair.cli.errors import operator_errors
+from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt
+from onair.cli.progress import progress_bar
+from onair.cli.stores import settings_from
 from onair.config import Settings
 from onair.domain.program_check import program_from
 from onair.domain.programming import NoProgram

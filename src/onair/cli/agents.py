@@ -13,15 +13,11 @@ from rich.table import Table
 
 from onair import bootstrap
 from onair.agents.voices.ffmpeg_speech import to_flac
-from onair.cli.common import (
-    ConfigOpt,
-    DataDirOpt,
-    JsonOpt,
-    operator_errors,
-    out,
-    progress_bar,
-    settings_from,
-)
+from onair.cli.console import out
+from onair.cli.errors import operator_errors
+from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt
+from onair.cli.progress import progress_bar
+from onair.cli.stores import settings_from
 from onair.domain.errors import DomainError
 from onair.domain.segments import Segment, SegmentKind, SegmentStatus
 

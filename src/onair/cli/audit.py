@@ -12,15 +12,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from onair.cli.common import (
-    ConfigOpt,
-    DataDirOpt,
-    JsonOpt,
-    err,
-    ledger_at,
-    operator_errors,
-    out,
-)
+from onair.cli.console import err, out
+from onair.cli.errors import operator_errors
+from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt
+from onair.cli.stores import ledger_at
 from onair.compliance.audit import verify
 from onair.compliance.reports import ReportPeriodError, parse_day
 from onair.compliance.retention import export_day, prune_before

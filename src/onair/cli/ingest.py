@@ -11,17 +11,12 @@ from typing import Annotated
 import typer
 
 from onair import bootstrap
-from onair.cli.common import (
-    ConfigOpt,
-    DataDirOpt,
-    JsonOpt,
-    err,
-    library_at,
-    operator_errors,
-    out,
-    progress_bar,
-)
+from onair.cli.console import err, out
+from onair.cli.errors import operator_errors
 from onair.cli.library import index_for_search
+from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt
+from onair.cli.progress import progress_bar
+from onair.cli.stores import library_at
 from onair.domain.library import AssetKind
 from onair.ingest.batch import BatchSummary, find_audio
 from onair.ingest.catalog_load import CatalogLoad

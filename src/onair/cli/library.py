@@ -9,16 +9,11 @@ import typer
 from rich.table import Table
 
 from onair import bootstrap
-from onair.cli.common import (
-    ConfigOpt,
-    DataDirOpt,
-    JsonOpt,
-    err,
-    library_at,
-    operator_errors,
-    out,
-    progress_bar,
-)
+from onair.cli.console import err, out
+from onair.cli.errors import operator_errors
+from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt
+from onair.cli.progress import progress_bar
+from onair.cli.stores import library_at
 from onair.domain.library import AssetKind
 from onair.ingest.asset_view import asset_view
 from onair.ingest.discovery import Found

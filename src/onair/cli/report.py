@@ -12,15 +12,10 @@ from typing import Annotated
 import typer
 
 from onair import bootstrap
-from onair.cli.common import (
-    ConfigOpt,
-    DataDirOpt,
-    OutputOpt,
-    err,
-    ledger_at,
-    operator_errors,
-    write_out,
-)
+from onair.cli.console import err, write_out
+from onair.cli.errors import operator_errors
+from onair.cli.options import ConfigOpt, DataDirOpt, OutputOpt
+from onair.cli.stores import ledger_at
 from onair.compliance import reports
 from onair.compliance.reading import read_period
 from onair.compliance.reports import Period, Report

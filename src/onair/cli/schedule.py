@@ -14,18 +14,10 @@ import typer
 from rich.table import Table
 
 from onair import bootstrap
-from onair.cli.common import (
-    ConfigOpt,
-    DataDirOpt,
-    JsonOpt,
-    OutputOpt,
-    StationOpt,
-    err,
-    operator_errors,
-    out,
-    settings_from,
-    write_out,
-)
+from onair.cli.console import err, out, write_out
+from onair.cli.errors import operator_errors
+from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt, OutputOpt, StationOpt
+from onair.cli.stores import settings_from
 from onair.domain.errors import DomainError
 from onair.domain.programming import StationProgram
 from onair.domain.schedule import HourPlan

@@ -12,18 +12,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from onair import bootstrap
-from onair.cli.common import (
-    ConfigOpt,
-    DataDirOpt,
-    JsonOpt,
-    OutputOpt,
-    StationOpt,
-    err,
-    operator_errors,
-    out,
-    settings_from,
-    write_out,
-)
+from onair.cli.console import err, out, write_out
+from onair.cli.errors import operator_errors
+from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt, OutputOpt, StationOpt
+from onair.cli.stores import settings_from
 from onair.domain.programming import (
     WEEKDAYS,
     AppliedProgram,

@@ -1,0 +1,34 @@
+"""Known failures as one line on stderr and an exit code, never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+
+from onair import bootstrap
+from onair.cli.console import err
+from onair.config import InvalidSetting
+from onair.domain.errors import DomainError
+from onair.storage.db import StorageError
+
+__all__ = ["operator_errors"]
+
+
+@contextmanager
+def operator_errors() -> Iterator[None]:
+    """Turn known failures into one line and an exit code, never a traceback."""
+    try:
+        yield
+    except InvalidSetting as exc:
+        _fail(str(exc), 2)
+    except bootstrap.StartupError as exc:
+        _fail(str(exc), 1)
+    except (DomainError, StorageError) as exc:
+        _fail(str(exc), 1)
+
+
+def _fail(message: str, code: int) -> None:
+    err.print(f"[red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code) from None

@@ -1,0 +1,28 @@
+"""The options every ``onair`` command shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["ConfigOpt", "DataDirOpt", "JsonOpt", "OutputOpt", "StationOpt"]
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", help="A TOML settings file; ONAIR_* variables override it."),
+]
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir", help="Where embedded data lives [env ONAIR_DATA_DIR, ./onair-data]."
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+StationOpt = Annotated[
+    str | None, typer.Option("--station", help="The station id [the settings' station].")
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+]
