@@ -13,14 +13,14 @@ median tries, the voice's speaking rate.
   ID, the links (talk-ups where the next song's intro allows), a time check,
   a promo and the news from fixed headlines. The schedule, library and
   segment store are in memory: this measures writing and voicing, not the
-  database. Targets (issue 6): hour_s under 5 s.
+  database. Target: hour_s under 5 s.
 - talk-ups: pairs of songs from ``build_demo_library`` (its titles, artists and
   intros; the audio bodies are kept short, since only metadata is read), each
   link budgeted to end 0.5 s before the next song's post. Targets: 100% post
   hits, at least 95% of estimates within 10%.
 
-There is no outside reference to run beside it: the hobby projects the issue
-mentions generate one link at a time just before air and time nothing.
+There is no outside reference to run beside it: the hobby AI radio projects
+generate one link at a time just before air and time nothing.
 """
 
 from __future__ import annotations

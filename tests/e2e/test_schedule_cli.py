@@ -42,8 +42,8 @@ ASSET_KEYS = {
     "id", "title", "artist", "artists", "album", "isrc", "category", "explicit", "gender",
     "tempo", "energy", "rights",
 }  # fmt: skip
-# Beyond the schema: each hour's under/over, clock, lock and notes, and the
-# item's clock category (the only name a planned voice or spot item has).
+# Beyond the keys above that outside tools check: each hour's under/over, clock, lock and
+# notes, and the item's clock category (the only name a planned voice or spot item has).
 EXTRA_TOP_KEYS = {"hours"}
 EXTRA_ITEM_KEYS = {"category"}
 CSV_HEADER = (

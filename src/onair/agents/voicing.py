@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 AIR_SAMPLE_RATE = 48_000
-MAX_COMPRESSION = 1.10  # issue 6: a long segment is compressed by at most 10%
+MAX_COMPRESSION = 1.10  # a long segment is compressed by at most 10% (docs/agents.md)
 
 _LEAD_S = 0.005
 _TAIL_S = 0.040  # a final consonant's release sits below the threshold; keep it

@@ -1,3 +1,3 @@
-"""The hash-chained as-run ledger, audits and reports (issue 7)."""
+"""The hash-chained as-run ledger, audits and reports."""
 
 __all__: list[str] = []

@@ -1,3 +1,3 @@
-"""Metadata ingestion: tags, catalog feeds, audio analysis (issue 3)."""
+"""Metadata ingestion: tags, catalog feeds, audio analysis."""
 
 __all__: list[str] = []

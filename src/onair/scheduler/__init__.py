@@ -1,3 +1,3 @@
-"""Clocks, rotation, rules and timing (issue 4)."""
+"""Clocks, rotation, rules and timing: the hours built ahead and published."""
 
 __all__: list[str] = []

@@ -37,7 +37,7 @@ def export_json(
     assets: Mapping[str, Playable],
     generated_at: datetime,
 ) -> dict[str, Any]:
-    """The export object of the issue's schema, for ``plans`` in air order."""
+    """The export object for ``plans`` in air order (its keys: docs/scheduler.md, "The export")."""
     return {
         "station": program.id,
         "timezone": program.timezone,
