@@ -35,13 +35,12 @@ from onair.storage.repositories.programs import SqlPrograms
 from onair.storage.repositories.schedule_library import SqlScheduleLibrary
 from onair.storage.repositories.schedules import SqlSchedules
 from onair.storage.repositories.segments import SqlSegments
-from tests.integration.scheduler.test_desk import _until
-from tests.integration.scheduler.test_desk import engine as schedule_engine
+from tests.fixtures.demo_station import demo_engine, until
 
 NOW = datetime(2027, 3, 2, 15, 2, tzinfo=UTC)  # Tuesday 09:02 in Chicago
 HOUR = timedelta(hours=1)
 LEAD = timedelta(seconds=60)  # the runtime's default: ready a minute before air
-engine = schedule_engine  # the demo program and a 400-song catalog, on each database
+engine = demo_engine  # the demo program and a 400-song catalog, on each database
 
 
 class _Programs:
@@ -103,7 +102,7 @@ async def test_a_published_hour_is_voiced_and_playout_finds_its_links(
         planned = [i for i in SqlSchedules(engine).history("demo", NOW + LEAD, on_air + 2 * HOUR)
                    if i.asset_id is None and i.kind in {ItemKind.VOICE, ItemKind.ID}]  # fmt: skip
         assert planned
-        await _until(lambda: len(ready) >= len(planned))
+        await until(lambda: len(ready) >= len(planned))
     finally:
         desk.stop()
     made = segments.between("demo", on_air, on_air + 2 * HOUR)

@@ -2,56 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
-import random
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from importlib.resources import files
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
 from onair.bus import CommandFailed, InMemoryBus
 from onair.domain.events import Envelope, new_envelope
-from onair.ingest.catalog_load import load_catalog
 from onair.scheduler.desk import REBUILD, ScheduleDesk
 from onair.scheduler.service import Scheduler
-from onair.scheduler.station_file import load_station_file
-from onair.storage.db import create_engine_for
-from onair.storage.migrate import upgrade
-from onair.storage.repositories.library import SqlLibrary
 from onair.storage.repositories.programs import SqlPrograms
 from onair.storage.repositories.schedule_library import SqlScheduleLibrary
 from onair.storage.repositories.schedules import SqlSchedules
+from tests.fixtures.demo_station import demo_engine, until
 
-DEMO = Path(str(files("onair.scheduler") / "demo_station.yaml"))
 NOW = datetime(2027, 3, 2, 15, 20, tzinfo=UTC)  # Tuesday 09:20 in Chicago
 HOUR = timedelta(hours=1)
-
-
-def _library(path: Path) -> None:
-    rng = random.Random(3)
-    rows = ["isrc,title,artist,album,duration,bpm,energy,category"]
-    kinds = ("power", "current", "current", "recurrent", "recurrent", "gold", "gold", "gold")
-    for n in range(400):
-        rows.append(
-            f"USKP1{n:07d},Tune {n},Band {n // 3},Record {n // 2},{rng.uniform(180, 260):.1f},"
-            f"{rng.uniform(95, 135):.0f},{rng.uniform(0.3, 0.7):.2f},{kinds[n % 8]}"
-        )
-    path.write_text("\n".join(rows) + "\n")
-
-
-@pytest.fixture
-def engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = create_engine_for(database_url)
-    SqlPrograms(engine).apply(load_station_file(DEMO), str(DEMO))
-    _library(tmp_path / "catalog.csv")
-    load_catalog(tmp_path / "catalog.csv", "demo", SqlLibrary(engine))
-    yield engine
-    engine.dispose()
+engine = demo_engine  # the demo program and a 400-song catalog, on each database
 
 
 @pytest.fixture
@@ -79,13 +48,6 @@ async def _published(bus: InMemoryBus) -> list[Envelope]:
     return heard
 
 
-async def _until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    """The in-process bus delivers on its own tasks: wait for them, not for a fixed time."""
-    async with asyncio.timeout(timeout_s):
-        while not condition():
-            await asyncio.sleep(0.01)
-
-
 async def test_the_next_hours_are_built_once_and_announced(
     engine: Engine, bus: InMemoryBus
 ) -> None:
@@ -99,7 +61,7 @@ async def test_the_next_hours_are_built_once_and_announced(
     assert stored[0].start == NOW.replace(minute=0)
     assert all(b.start - a.start == HOUR for a, b in pairwise(stored))
     assert stored[-1].start >= NOW + 29 * HOUR
-    await _until(lambda: len(heard) >= len(report.built))
+    await until(lambda: len(heard) >= len(report.built))
     assert sorted(e.correlation.hour for e in heard) == sorted(
         p.start.isoformat(timespec="milliseconds").replace("+00:00", "Z") for p in report.built
     )
@@ -120,7 +82,7 @@ async def test_a_rebuild_command_rebuilds_the_days_asked_and_answers(
         command = new_envelope(REBUILD, "demo", {"from": "2027-03-03", "days": 1, "seed": 9})
         reply = await bus.request(command, timeout_s=60)
         assert reply.payload == {"built": 24, "kept": 0}
-        await _until(lambda: len(heard) >= 24)
+        await until(lambda: len(heard) >= 24)
         assert len(heard) == 24
         with pytest.raises(CommandFailed, match="days 0 must be 1 to 62"):
             await bus.request(new_envelope(REBUILD, "demo", {"from": "2027-03-03", "days": 0}))
