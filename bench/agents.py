@@ -51,7 +51,7 @@ from onair.domain.program_check import program_from
 from onair.domain.programming import ItemKind, StationProgram
 from onair.domain.schedule import Playable, ScheduledItem
 from onair.domain.segments import SegmentKind, SegmentStatus
-from onair.ingest.demo_library import DemoTrack, build_demo_library
+from onair.ingest.ffmpeg.demo_library import DemoTrack, build_demo_library
 
 HOUR = datetime(2027, 3, 1, 14, 0, tzinfo=UTC)
 MARGIN_MS = 500

@@ -52,9 +52,9 @@ from onair import bootstrap
 from onair.config import Settings, load_settings
 from onair.domain.playout import SAMPLE_RATE, AsRunEntry
 from onair.domain.schedule import ScheduledItem
-from onair.playout.encoder import FileEncoder
-from onair.playout.liquidsoap_requests import annotate_uri
-from onair.playout.liquidsoap_script import render_with_liquidsoap
+from onair.playout.codecs.encoder import FileEncoder
+from onair.playout.liquidsoap.requests import annotate_uri
+from onair.playout.liquidsoap.script import render_with_liquidsoap
 from onair.playout.master_cache import MasterCache
 from onair.playout.render import render
 from onair.playout.stream_app import StreamApp

@@ -26,12 +26,12 @@ from onair.domain.rules import DmcaComplement
 from onair.domain.schedule import ScheduledItem, epoch_ms
 from onair.observability import get_logger
 from onair.playout.engine import EngineRecords, PcmOutput, PlayoutEngine
-from onair.playout.icecast_output import IcecastOutput
-from onair.playout.icecast_source import IcecastSource
-from onair.playout.icecast_stats import IcecastListeners
+from onair.playout.icecast.output import IcecastOutput
+from onair.playout.icecast.source import IcecastSource
+from onair.playout.icecast.stats import IcecastListeners
 from onair.playout.lineup import AirRules, Lineup
-from onair.playout.liquidsoap_backend import LiquidsoapBackend
-from onair.playout.liquidsoap_engine import LiquidsoapEngine
+from onair.playout.liquidsoap.backend import LiquidsoapBackend
+from onair.playout.liquidsoap.engine import LiquidsoapEngine
 from onair.playout.master_cache import MasterCache, MasterUnavailable
 from onair.playout.mixer import Mixer
 from onair.playout.mounts import StreamHub, default_mounts

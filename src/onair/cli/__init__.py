@@ -31,7 +31,7 @@ from onair.cli.stores import settings_from
 from onair.config import Settings
 from onair.domain.program_check import program_from
 from onair.domain.programming import NoProgram
-from onair.ingest.demo_library import build_demo_library
+from onair.ingest.ffmpeg.demo_library import build_demo_library
 from onair.scheduler.station_file import load_station_file
 
 __all__ = ["app", "main"]

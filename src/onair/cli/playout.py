@@ -22,7 +22,7 @@ from onair.cli.progress import progress_bar
 from onair.cli.stores import settings_from
 from onair.domain.errors import DomainError
 from onair.domain.playout import SAMPLE_RATE, AsRunEntry
-from onair.playout.encoder import FileEncoder
+from onair.playout.codecs.encoder import FileEncoder
 from onair.playout.render import RenderReport, render
 
 __all__ = ["playout_app"]

@@ -20,8 +20,8 @@ from mutagen.mp3 import BitrateMode
 from onair.domain.errors import DomainError
 from onair.domain.library import AssetKind, AudioFacts
 from onair.domain.tags import TrackTags
-from onair.ingest.analysis import AudioAnalysis, UnreadableAudio, analyse, gain_to_target
-from onair.ingest.identity import file_sha256
+from onair.ingest.ffmpeg.analysis import AudioAnalysis, UnreadableAudio, analyse, gain_to_target
+from onair.ingest.ffmpeg.identity import file_sha256
 from onair.ingest.tags import UnreadableTags, read_tags
 from onair.ingest.waveform import Waveform
 

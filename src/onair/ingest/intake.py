@@ -35,7 +35,7 @@ from onair.domain.library import (
 from onair.domain.rights import UsageRights
 from onair.domain.tags import TrackTags
 from onair.ingest.examine import Examined, IngestOptions, Refused, examine
-from onair.ingest.identity import DUPLICATE_SIMILARITY, similarity
+from onair.ingest.ffmpeg.identity import DUPLICATE_SIMILARITY, similarity
 from onair.ingest.ports import AudioStore, Library
 
 __all__ = ["Intake", "Outcome", "Status", "merge_tags"]

@@ -22,7 +22,7 @@ import numpy.typing as npt
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from onair.domain.playout import SAMPLE_RATE
-from onair.playout.encoder import EncodedChunk, StreamEncoder, StreamFormat
+from onair.playout.codecs.encoder import EncodedChunk, StreamEncoder, StreamFormat
 
 __all__ = ["Listener", "Mount", "Segment", "StreamHub", "default_mounts"]
 

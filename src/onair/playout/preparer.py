@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from onair.domain.playout import AssetSound
-from onair.playout.decoder import decode_cut
+from onair.playout.codecs.decoder import decode_cut
 from onair.playout.master_cache import MasterCache
 
 __all__ = ["Decoded", "Preparer"]

@@ -21,7 +21,7 @@ from onair.domain.playout import SAMPLE_RATE, AirItem, EndedBy, samples_of
 from onair.domain.programming import ItemKind
 from onair.domain.schedule import ScheduledItem
 from onair.playout.airing import Airing, Happening, HappeningKind, TimelineSettings
-from onair.playout.decoder import UndecodableAudio
+from onair.playout.codecs.decoder import UndecodableAudio
 from onair.playout.lineup import Lineup
 from onair.playout.master_cache import MasterUnavailable
 from onair.playout.mixer import Mixer

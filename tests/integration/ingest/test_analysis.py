@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from onair.ingest.analysis import UnreadableAudio, analyse, gain_to_target
+from onair.ingest.ffmpeg.analysis import UnreadableAudio, analyse, gain_to_target
 from tests.integration.ingest.synth import CODECS, render
 
 pytestmark = pytest.mark.skipif(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from onair.ingest.analysis import analyse
 from onair.ingest.catalog_csv import CatalogEntry, read_catalog_csv
-from onair.ingest.demo_library import build_demo_library
+from onair.ingest.ffmpeg.analysis import analyse
+from onair.ingest.ffmpeg.demo_library import build_demo_library
 from onair.ingest.tags import read_tags
 
 

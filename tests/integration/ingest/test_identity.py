@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from onair.ingest.analysis import analyse
-from onair.ingest.identity import DUPLICATE_SIMILARITY, file_sha256, similarity
+from onair.ingest.ffmpeg.analysis import analyse
+from onair.ingest.ffmpeg.identity import DUPLICATE_SIMILARITY, file_sha256, similarity
 from tests.integration.ingest.synth import render
 
 pytestmark = pytest.mark.skipif(

@@ -19,8 +19,8 @@ from onair.domain.library import AssetKind, RejectKind
 from onair.domain.rights import Use
 from onair.ingest.batch import find_audio, run_batch
 from onair.ingest.catalog_load import load_catalog
-from onair.ingest.demo_library import build_demo_library
 from onair.ingest.examine import IngestOptions
+from onair.ingest.ffmpeg.demo_library import build_demo_library
 from onair.ingest.intake import Intake
 from onair.storage.db import create_engine_for
 from onair.storage.fs_store import FilesystemObjectStore

@@ -13,8 +13,8 @@ import pytest
 from onair.bus.nats_bus import NatsJetStreamBus
 from onair.domain.events import Envelope
 from onair.ingest.batch import find_audio, run_batch
-from onair.ingest.demo_library import build_demo_library
 from onair.ingest.examine import IngestOptions
+from onair.ingest.ffmpeg.demo_library import build_demo_library
 from onair.ingest.intake import Intake, Outcome, Status
 from onair.ingest.workers import RemoteIntake, serve_ingest
 from onair.storage.db import create_engine_for

@@ -15,8 +15,8 @@ from onair.domain.events import Envelope
 from onair.domain.playout import AsRunEntry, OnAirState, OperatorAction, Trigger
 from onair.domain.programming import ItemKind
 from onair.playout.engine import EngineRecords, PcmOutput, PlayoutEngine
-from onair.playout.icecast_output import IcecastOutput
-from onair.playout.icecast_source import IcecastSource
+from onair.playout.icecast.output import IcecastOutput
+from onair.playout.icecast.source import IcecastSource
 from onair.playout.lineup import AirRules
 from onair.playout.mounts import StreamHub, default_mounts
 from onair.playout.stream_app import StreamApp

@@ -12,7 +12,7 @@ import av
 import httpx
 import pytest
 
-from onair.playout.icecast_source import IcecastSource
+from onair.playout.icecast.source import IcecastSource
 from tests.fixtures.icecast import IcecastServer
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg missing")

@@ -18,9 +18,9 @@ from prometheus_client import CollectorRegistry
 from structlog.testing import capture_logs
 
 from onair.domain.events import Envelope
-from onair.playout.icecast_output import IcecastOutput
-from onair.playout.icecast_source import IcecastSource
-from onair.playout.icecast_stats import IcecastListeners
+from onair.playout.icecast.output import IcecastOutput
+from onair.playout.icecast.source import IcecastSource
+from onair.playout.icecast.stats import IcecastListeners
 from tests.fixtures.icecast import IcecastServer, icecast_binary
 
 from .test_engine import MUSIC, Records, run

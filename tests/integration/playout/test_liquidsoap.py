@@ -20,9 +20,9 @@ import pytest
 
 from onair.domain.playout import AirItem
 from onair.domain.programming import ItemKind
-from onair.playout.liquidsoap_backend import LiquidsoapBackend
-from onair.playout.liquidsoap_requests import annotate_uri
-from onair.playout.liquidsoap_script import (
+from onair.playout.liquidsoap.backend import LiquidsoapBackend
+from onair.playout.liquidsoap.requests import annotate_uri
+from onair.playout.liquidsoap.script import (
     LiveScript,
     live_script,
     render_script,

@@ -16,11 +16,11 @@ from onair.domain.events import Envelope
 from onair.domain.playout import SAMPLE_RATE, AirItem, EndedBy, Trigger, samples_of
 from onair.domain.programming import ItemKind
 from onair.playout.engine import EngineRecords
-from onair.playout.icecast_stats import IcecastListeners
+from onair.playout.icecast.stats import IcecastListeners
 from onair.playout.lineup import AirRules
-from onair.playout.liquidsoap_airing import LiquidsoapAiring, liquidsoap_airing
-from onair.playout.liquidsoap_backend import LiquidsoapBackend
-from onair.playout.liquidsoap_engine import LiquidsoapEngine
+from onair.playout.liquidsoap.airing import LiquidsoapAiring, liquidsoap_airing
+from onair.playout.liquidsoap.backend import LiquidsoapBackend
+from onair.playout.liquidsoap.engine import LiquidsoapEngine
 from onair.playout.master_cache import MasterCache
 from onair.playout.mixer import Mixer
 from onair.playout.timeline import Airing, Timeline, TimelineSettings

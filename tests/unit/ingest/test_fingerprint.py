@@ -3,7 +3,7 @@ from __future__ import annotations
 import chromaprint
 import numpy as np
 
-from onair.ingest.identity import FingerprintBuilder, similarity
+from onair.ingest.ffmpeg.identity import FingerprintBuilder, similarity
 
 RATE = 44_100
 

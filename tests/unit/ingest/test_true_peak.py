@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from onair.ingest.true_peak import TruePeakMeter, oversampling_factor
+from onair.ingest.ffmpeg.true_peak import TruePeakMeter, oversampling_factor
 
 
 def _peak_dbtp(samples: np.ndarray, rate: int, size: int = 4410) -> float:

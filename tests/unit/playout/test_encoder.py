@@ -13,14 +13,14 @@ import numpy.typing as npt
 import pytest
 
 from onair.domain.playout import SAMPLE_RATE
-from onair.playout.encoder import (
+from onair.playout.codecs.encoder import (
     EncodedChunk,
     FileEncoder,
     RenderFormatError,
     StreamEncoder,
     StreamFormat,
 )
-from onair.playout.lame import open_lame, system_lame_available
+from onair.playout.codecs.lame import open_lame, system_lame_available
 
 Pcm = npt.NDArray[np.float32]
 FORMATS: list[StreamFormat] = ["mp3", "opus"]

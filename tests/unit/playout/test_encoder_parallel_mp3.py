@@ -10,9 +10,9 @@ import numpy.typing as npt
 import pytest
 
 from onair.domain.playout import SAMPLE_RATE
-from onair.playout.lame import FRAME_SAMPLES, open_lame, system_lame_available
-from onair.playout.mp3_splice import main_data_begin, splice, split_mp3_frames
-from onair.playout.parallel_mp3 import ParallelMp3Writer
+from onair.playout.codecs.lame import FRAME_SAMPLES, open_lame, system_lame_available
+from onair.playout.codecs.mp3_splice import main_data_begin, splice, split_mp3_frames
+from onair.playout.codecs.parallel_mp3 import ParallelMp3Writer
 
 Pcm = npt.NDArray[np.float32]
 SPAN = 40  # frames per encode: a cut-over about every 0.96 s

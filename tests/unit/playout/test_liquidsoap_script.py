@@ -7,8 +7,8 @@ from pathlib import Path
 
 from onair.domain.playout import AirItem
 from onair.domain.programming import ItemKind
-from onair.playout.liquidsoap_requests import ANNOTATION_KEYS, annotate_uri, annotation_value
-from onair.playout.liquidsoap_script import LiveScript, liq_string, live_script
+from onair.playout.liquidsoap.requests import ANNOTATION_KEYS, annotate_uri, annotation_value
+from onair.playout.liquidsoap.script import LiveScript, liq_string, live_script
 
 
 def _item(**changes: object) -> AirItem:

@@ -22,9 +22,9 @@ import numpy as np
 import numpy.typing as npt
 
 from onair.domain.playout import CHANNELS, SAMPLE_RATE
-from onair.playout.lame import FRAME_SAMPLES, LameEncoder, open_lame, system_lame_available
-from onair.playout.mp3_splice import split_mp3_frames
-from onair.playout.parallel_mp3 import ParallelMp3Writer
+from onair.playout.codecs.lame import FRAME_SAMPLES, LameEncoder, open_lame, system_lame_available
+from onair.playout.codecs.mp3_splice import split_mp3_frames
+from onair.playout.codecs.parallel_mp3 import ParallelMp3Writer
 
 __all__ = ["EncodedChunk", "FileEncoder", "RenderFormatError", "StreamEncoder", "split_mp3_frames"]
 

@@ -13,9 +13,9 @@ import numpy as np
 import numpy.typing as npt
 
 from onair.domain.playout import SAMPLE_RATE
-from onair.playout.encoder import StreamEncoder
-from onair.playout.icecast_source import IcecastSource
-from onair.playout.icecast_stats import IcecastListeners
+from onair.playout.codecs.encoder import StreamEncoder
+from onair.playout.icecast.source import IcecastSource
+from onair.playout.icecast.stats import IcecastListeners
 
 __all__ = ["IcecastOutput"]
 

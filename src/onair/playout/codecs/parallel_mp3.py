@@ -9,7 +9,7 @@ span, so that its filterbank, psychoacoustic model and bit reservoir are warm by
 the span's start, and ``POST_ROLL`` frames after it, so that the next span's
 encode can take over where both hold the same audio. The cut-over frame is the
 first, from the span's start, where the frames splice without touching a kept
-frame (:func:`onair.playout.mp3_splice.splice`); the frames before it come from
+frame (:func:`onair.playout.codecs.mp3_splice.splice`); the frames before it come from
 the outgoing encode and the rest from the incoming one. Nothing is re-quantized
 and LAME's quality setting is the single encoder's.
 
@@ -29,8 +29,14 @@ import numpy as np
 import numpy.typing as npt
 
 from onair.domain.playout import CHANNELS
-from onair.playout.lame import FRAME_SAMPLES, open_lame
-from onair.playout.mp3_splice import KBPS, music_crc, splice, split_mp3_frames, write_info_tag
+from onair.playout.codecs.lame import FRAME_SAMPLES, open_lame
+from onair.playout.codecs.mp3_splice import (
+    KBPS,
+    music_crc,
+    splice,
+    split_mp3_frames,
+    write_info_tag,
+)
 
 __all__ = ["POST_ROLL", "PRE_ROLL", "ParallelMp3Writer"]
 

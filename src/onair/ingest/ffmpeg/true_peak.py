@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from av.filter import Graph
 
-from onair.ingest.filter_graph import ready_frames
+from onair.ingest.ffmpeg.filter_graph import ready_frames
 
 __all__ = ["TruePeakMeter", "oversampling_factor"]
 

@@ -29,8 +29,8 @@ from urllib.parse import urlsplit
 
 from onair.domain.playout import AirItem
 from onair.observability import get_logger
-from onair.playout.liquidsoap_requests import LiquidsoapTelnet, TelnetError, annotate_uri
-from onair.playout.liquidsoap_script import LiveScript, live_script
+from onair.playout.liquidsoap.requests import LiquidsoapTelnet, TelnetError, annotate_uri
+from onair.playout.liquidsoap.script import LiveScript, live_script
 
 __all__ = ["LiquidsoapBackend", "free_port"]
 

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from onair.domain.playout import CHANNELS, SAMPLE_RATE
-from onair.playout.mp3_splice import FRAME_SAMPLES
+from onair.playout.codecs.mp3_splice import FRAME_SAMPLES
 
 __all__ = ["FRAME_SAMPLES", "LameEncoder", "open_lame", "system_lame_available"]
 

@@ -40,10 +40,10 @@ from onair.domain.playout import (
 from onair.observability import get_logger
 from onair.playout.air_report import AirReport, EngineRecords, resume_from
 from onair.playout.engine import OpenTimeline
-from onair.playout.icecast_stats import IcecastListeners
-from onair.playout.liquidsoap_airing import LiquidsoapAiring, aired_entry, liquidsoap_airing
-from onair.playout.liquidsoap_backend import LiquidsoapBackend
-from onair.playout.liquidsoap_requests import TelnetError
+from onair.playout.icecast.stats import IcecastListeners
+from onair.playout.liquidsoap.airing import LiquidsoapAiring, aired_entry, liquidsoap_airing
+from onair.playout.liquidsoap.backend import LiquidsoapBackend
+from onair.playout.liquidsoap.requests import TelnetError
 from onair.playout.timeline import Airing, Happening, HappeningKind, Timeline
 from onair.playout.triggers import air_state, apply_trigger, check_trigger
 

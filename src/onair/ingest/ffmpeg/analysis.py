@@ -5,7 +5,7 @@ same demuxer and decoder as PyAV's own) and passes once through ffmpeg's own
 ``ebur128`` filter, so integrated loudness and loudness range are ffmpeg's
 numbers by construction (EBU R128 / ITU-R BS.1770-4), and the same frames feed
 the sample-level measurements here. The true peak comes from
-:mod:`onair.ingest.true_peak`, the same resampler as ffmpeg's at 40% of the
+:mod:`onair.ingest.ffmpeg.true_peak`, the same resampler as ffmpeg's at 40% of the
 cost.
 """
 
@@ -21,12 +21,12 @@ import numpy.typing as npt
 from av.filter import Graph
 
 from onair.domain.errors import DomainError
-from onair.ingest.filter_graph import ready_frames
-from onair.ingest.identity import FingerprintBuilder
+from onair.ingest.ffmpeg.filter_graph import ready_frames
+from onair.ingest.ffmpeg.identity import FingerprintBuilder
+from onair.ingest.ffmpeg.true_peak import TruePeakMeter
 from onair.ingest.tempo import energy, estimate_bpm
 from onair.ingest.timbre import TimbreBuilder
 from onair.ingest.transitions import Ending, find_transitions
-from onair.ingest.true_peak import TruePeakMeter
 from onair.ingest.waveform import Waveform, WaveformBuilder
 
 __all__ = ["ANALYSIS_VERSION", "AudioAnalysis", "UnreadableAudio", "analyse", "gain_to_target"]

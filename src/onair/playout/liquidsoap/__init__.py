@@ -1,0 +1,3 @@
+"""Playout through Liquidsoap: its script, its telnet requests and the engine mode it drives."""
+
+__all__: list[str] = []
