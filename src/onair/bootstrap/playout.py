@@ -3,36 +3,33 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import shutil
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from ulid import ULID
 
 from onair.bootstrap.adapters import StartupError, Station, _engine, _object_store, _schema_ready
 from onair.config import PlayoutEngineKind, Settings
-from onair.domain.events import Envelope, new_envelope
-from onair.domain.playout import Trigger
-from onair.domain.programming import ItemKind, NoProgram, StationProgram
-from onair.domain.rules import DmcaComplement
+from onair.domain.events import new_envelope
+from onair.domain.programming import NoProgram, StationProgram
 from onair.domain.schedule import ScheduledItem, epoch_ms
 from onair.observability import get_logger
+from onair.playout.air_engine import AirEngine, serve_triggers
+from onair.playout.air_rules import air_rules
 from onair.playout.engine import EngineRecords, PcmOutput, PlayoutEngine
+from onair.playout.fallback_songs import fallback_songs
 from onair.playout.icecast.output import IcecastOutput
 from onair.playout.icecast.source import IcecastSource
 from onair.playout.icecast.stats import IcecastListeners
 from onair.playout.lineup import AirRules, Lineup
 from onair.playout.liquidsoap.backend import LiquidsoapBackend
 from onair.playout.liquidsoap.engine import LiquidsoapEngine
-from onair.playout.master_cache import MasterCache, MasterUnavailable
+from onair.playout.master_cache import MasterCache
 from onair.playout.mixer import Mixer
 from onair.playout.mounts import StreamHub, default_mounts
 from onair.playout.preparer import Preparer
@@ -141,8 +138,7 @@ async def start_playout(
     await air.start()
     if listeners is not None:
         listeners.start()
-    for trigger in Trigger:
-        await station.bus.serve(f"playout.{trigger.value}", _trigger_handler(air, trigger))
+    await serve_triggers(station.bus, air)
     mounts = sorted(hub.mounts) if hub else [settings.icecast_url]
     log.info("playout_on_air", station=settings.station, engine=settings.playout_engine.value,
              mounts=mounts)  # fmt: skip
@@ -168,7 +164,8 @@ def _liquidsoap_backend(station: Station, rules: AirRules, cache: MasterCache) -
             " (http://host:port/mount) and ONAIR_ICECAST_PASSWORD"
         )
     work = settings.data_dir / "liquidsoap"
-    fallback = _fallback_playlist(station, rules, cache, work / "fallback")
+    fallback = fallback_songs(SqlPlayoutLibrary(station.engine), settings.station, rules, cache,
+                              work / "fallback")  # fmt: skip
     return LiquidsoapBackend(
         work, icecast_url=settings.icecast_url,
         icecast_password=settings.icecast_password.get_secret_value(),
@@ -177,69 +174,10 @@ def _liquidsoap_backend(station: Station, rules: AirRules, cache: MasterCache) -
     )  # fmt: skip
 
 
-def _fallback_playlist(
-    station: Station, rules: AirRules, cache: MasterCache, folder: Path, songs: int = 12
-) -> Path:
-    """Up to ``songs`` songs of fallback rotation as local files for Liquidsoap's own fallback."""
-    folder.mkdir(parents=True, exist_ok=True)
-    library = SqlPlayoutLibrary(station.engine)
-    name = station.settings.station
-    wanted = set(rules.fallback_categories)
-    music = [p for p in library.playables(name) if p.kind == "music" and p.has_audio
-             and (not wanted or p.category in wanted)]  # fmt: skip
-    for asset_id, sound in sorted(library.sounds(name, [p.id for p in music[:50]]).items())[:songs]:
-        target = folder / f"{asset_id}.audio"
-        if not target.exists():
-            with contextlib.suppress(MasterUnavailable, OSError):
-                shutil.copyfile(cache.path(sound.master_key), target)
-    return folder
-
-
-class AirEngine(Protocol):
-    """What the role needs of an engine: the built-in one or Liquidsoap's."""
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-    async def trigger(
-        self, trigger: Trigger, who: str, asset_id: str | None = None, note: str | None = None
-    ) -> dict[str, Any]: ...
-
-
-def _trigger_handler(
-    air: AirEngine, trigger: Trigger
-) -> Callable[[Envelope], Awaitable[dict[str, Any]]]:
-    async def handle(command: Envelope) -> dict[str, Any]:
-        payload = command.payload
-        who = str(payload.get("who") or "unknown")
-        return await air.trigger(trigger, who, payload.get("asset_id"), payload.get("note"))
-
-    return handle
-
-
 def playout_rules(settings: Settings, program: StationProgram | None) -> AirRules:
-    """Air-time checks from the station file, fallback and fill from the settings and clocks."""
-    if program is None:
-        return AirRules(fallback_categories=tuple(settings.playout_fallback_categories),
-                        window=timedelta(seconds=settings.playout_window_s))  # fmt: skip
-    fills = [(name, c) for name, c in program.categories.items() if c.type is ItemKind.FILL]
-    fill_name, fill = fills[0] if fills else (None, None)
-    return AirRules(
-        territory=program.territory,
-        use=program.use,
-        fallback_categories=tuple(settings.playout_fallback_categories),
-        fill_category=fill_name,
-        fill_kinds=frozenset(k.value for k in fill.asset_kinds) if fill else frozenset({"bed"}),
-        window=timedelta(seconds=settings.playout_window_s),
-        dmca=_dmca_complement(program),
-    )
-
-
-def _dmca_complement(program: StationProgram) -> DmcaComplement:
-    """The station's performance complement (17 U.S.C. 114(j)(13)), or the statute's."""
-    rule = next((r for r in program.rules.rules if isinstance(r, DmcaComplement)), None)
-    return rule or DmcaComplement()
+    """The station's air-time rules, with fallback categories and window from the settings."""
+    return air_rules(program, fallback_categories=settings.playout_fallback_categories,
+                     window=timedelta(seconds=settings.playout_window_s))  # fmt: skip
 
 
 def timeline_settings(settings: Settings) -> TimelineSettings:
