@@ -15,6 +15,7 @@ from onair.agents.llm.openai_chat import OpenAIChatModel
 from onair.agents.llm_generator import LlmGenerator
 from onair.agents.ports import SpeechSynthesizer
 from onair.agents.producer import Producer
+from onair.agents.programs import ProgramsInForce
 from onair.agents.rules_generator import RulesGenerator
 from onair.agents.runtime import AgentRuntime, RuntimeSettings
 from onair.agents.voices.espeak_tts import EspeakSynthesizer
@@ -23,7 +24,6 @@ from onair.agents.voices.piper_tts import PiperSynthesizer
 from onair.agents.web.station_feeds import station_headlines, station_weather
 from onair.bootstrap.adapters import Station, _engine, _object_store, _schema_ready
 from onair.config import GeneratorKind, Settings, SpeechKind
-from onair.domain.programming import StationProgram
 from onair.storage.object_store import ObjectStore
 from onair.storage.repositories.agent_library import SqlAgentLibrary
 from onair.storage.repositories.programs import SqlPrograms
@@ -31,16 +31,6 @@ from onair.storage.repositories.schedules import SqlSchedules
 from onair.storage.repositories.segments import SqlSegments
 
 __all__ = ["open_agents", "open_segments", "speech_synthesizer", "start_agents"]
-
-
-class _Programs:
-    """The program in force, as the runtime asks for it."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._programs = SqlPrograms(engine)
-
-    def program(self, station: str) -> StationProgram:
-        return self._programs.current(station).program
 
 
 def speech_synthesizer(settings: Settings) -> SpeechSynthesizer:
@@ -85,7 +75,7 @@ def _runtime(
         settings.station,
         schedule=SqlSchedules(engine),
         library=SqlAgentLibrary(engine),
-        programs=_Programs(engine),
+        programs=ProgramsInForce(SqlPrograms(engine)),
         segments=SqlSegments(engine, objects),
         producer=producer,
         read_weather=station_weather,
