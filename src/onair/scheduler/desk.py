@@ -18,7 +18,8 @@ from onair.bus.port import EventBus
 from onair.domain.errors import DomainError
 from onair.domain.events import Envelope
 from onair.observability import get_logger
-from onair.scheduler.service import BuildReport, Scheduler, published_events
+from onair.scheduler.publishing import build_and_publish, publish_built
+from onair.scheduler.service import BuildReport, Scheduler
 
 __all__ = ["REBUILD", "ScheduleDesk"]
 
@@ -68,7 +69,8 @@ class ScheduleDesk:
             log.warning("schedule_not_built", station=self.station, reason=str(exc))
             return None
         if report is not None:
-            await self._announce(report)
+            await publish_built(self.bus, self.station, report)
+            self._log_built(report)
         return report
 
     async def _keep(self) -> None:
@@ -82,12 +84,10 @@ class ScheduleDesk:
         if not 1 <= days <= 62:
             raise ValueError(f"days {days} must be 1 to 62")
         seed = int(command.payload.get("seed", self.seed))
-        report = await asyncio.to_thread(self.scheduler.build, self.station, first, days, seed)
-        await self._announce(report)
+        report = await build_and_publish(self.scheduler, self.bus, self.station, first, days, seed)
+        self._log_built(report)
         return {"built": len(report.built), "kept": len(report.plans) - len(report.built)}
 
-    async def _announce(self, report: BuildReport) -> None:
-        for envelope in published_events(self.station, report):
-            await self.bus.publish(envelope)
+    def _log_built(self, report: BuildReport) -> None:
         log.info("schedule_built", station=self.station, hours=len(report.built),
                  version=report.program_version)  # fmt: skip
