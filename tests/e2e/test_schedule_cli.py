@@ -7,6 +7,7 @@ that build or lock work on a copy of it, so each starts from the same library
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import shutil
@@ -20,9 +21,12 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import nats
 import pytest
+from nats.aio.msg import Msg
 
 from tests.e2e.cli import onair
+from tests.fixtures.nats import NatsServer
 from tests.music_catalog import write_catalog
 
 DEMO = Path(str(files("onair.scheduler") / "demo_station.yaml"))
@@ -487,3 +491,46 @@ def test_bad_input_is_one_line_and_writes_nothing(
     assert result.returncode != 0
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [BAD_INPUT[case][1]]
+
+
+def _on_nats(url: str) -> dict[str, str]:
+    return {"ONAIR_BUS": "nats", "ONAIR_NATS_URL": url, "ONAIR_NATS_CONNECT_TIMEOUT_S": "1"}
+
+
+def test_a_build_with_the_bus_unreachable_stores_nothing(
+    prepared: Path, tmp_path: Path, nats_server: NatsServer
+) -> None:
+    data = _copy(prepared, tmp_path / "d")
+    nats_server.stop()  # the settings name a NATS that nothing answers any more
+    result = onair(*_build_args(data, days=1), env=_on_nats(nats_server.url), timeout=120)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ")
+    assert nats_server.url.removeprefix("nats://") in line
+    assert _stored(data) == _stored(prepared)  # the hours demo built for today, no more
+
+
+async def test_a_build_publishes_each_hour_it_stores(
+    prepared: Path, tmp_path: Path, nats_server: NatsServer
+) -> None:
+    data = _copy(prepared, tmp_path / "d")
+    client = await nats.connect(nats_server.url)
+    heard: list[dict[str, Any]] = []
+
+    async def hear(message: Msg) -> None:
+        heard.append(json.loads(message.data)["payload"])
+
+    await client.subscribe("onair.demo.schedule.published", cb=hear)
+    try:
+        env = _on_nats(nats_server.url)
+        result = await asyncio.to_thread(onair, *_build_args(data, days=1), env=env, timeout=120)
+        assert result.returncode == 0, result.stderr
+        await client.flush()
+    finally:
+        await client.drain()
+    hours = [h for h in _stored(data)[0] if h not in _stored(prepared)[0]]
+    assert len(hours) == json.loads(result.stdout)["built"] == 24
+    first = _at(DAY_2_UTC) - timedelta(days=1)
+    every_hour = [first + timedelta(hours=n) for n in range(24)]
+    assert [_at(h["hour"]) for h in heard] == every_hour

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,8 @@ from onair.observability.tracing import configure_tracing
 from onair.playout.stream_app import StreamApp
 from onair.scheduler.desk import ScheduleDesk
 from onair.scheduler.ports import ProgramStore
-from onair.scheduler.service import BuildReport, Scheduler, published_events
+from onair.scheduler.publishing import build_and_publish
+from onair.scheduler.service import BuildReport, Scheduler
 from onair.storage.object_store import ObjectStore
 from onair.storage.pg_vector_index import PgVectorIndex
 from onair.storage.repositories.library import SqlLibrary
@@ -88,6 +90,7 @@ __all__ = [
     "Playout",
     "StartupError",
     "Station",
+    "build_schedule",
     "current_database_revision",
     "downgrade_database",
     "ingest_options",
@@ -105,7 +108,6 @@ __all__ = [
     "open_station",
     "playout_rules",
     "prepare_data_dir",
-    "publish_schedule",
     "run_ingest",
     "serve",
     "start_playout",
@@ -170,26 +172,29 @@ def open_scheduler(settings: Settings) -> Iterator[Scheduler]:
         engine.dispose()
 
 
-def publish_schedule(settings: Settings, station: str, report: BuildReport) -> None:
-    """``schedule.published`` for each built hour, where a bus outlives the command (NATS)."""
-    if settings.bus is not BusKind.NATS or not report.built:
-        return  # nobody else hears an in-process bus of a CLI run
+def build_schedule(
+    settings: Settings, scheduler: Scheduler, station: str, first_day: date, days: int, seed: int
+) -> BuildReport:
+    """Build and store the hours, then publish ``schedule.published`` for each one built.
 
-    async def send() -> None:
+    The bus is reached first: when it cannot be, the command fails with its
+    one line and nothing is built, so no hour is stored that was never announced.
+    """
+
+    async def build() -> BuildReport:
         engine = _engine(settings)
         tracing = configure_tracing("none", "onair-scheduler", settings.otlp_endpoint)
         bus = _bus(settings, engine, BusMetrics(CollectorRegistry(), service="scheduler"), tracing)
         try:
             await bus.start()
-            for envelope in published_events(station, report):
-                await bus.publish(envelope)
+            return await build_and_publish(scheduler, bus, station, first_day, days, seed)
         except BusError as exc:
             raise StartupError(str(exc)) from exc
         finally:
             await bus.close()
             engine.dispose()
 
-    asyncio.run(send())
+    return asyncio.run(build())
 
 
 def open_discovery(access: LibraryAccess) -> Discovery:

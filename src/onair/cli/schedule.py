@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from onair.cli.stores import settings_from
 from onair.domain.errors import DomainError
 from onair.domain.programming import StationProgram
 from onair.domain.schedule import HourPlan
+from onair.observability import configure_logging
 from onair.scheduler.local_hours import hours_between
 from onair.scheduler.service import Scheduler
 from onair.scheduler.verify import Violation
@@ -30,6 +32,13 @@ __all__ = ["schedule_app"]
 schedule_app = typer.Typer(
     help="The station's schedule: build, check and export hours.", no_args_is_help=True
 )
+
+
+@schedule_app.callback()
+def _logs_to_stderr() -> None:
+    """Warnings as JSON lines on stderr: stdout carries only what the command prints."""
+    configure_logging("warning", service="onair-schedule", stream=sys.stderr)
+
 
 FromOpt = Annotated[
     str | None, typer.Option("--from", help="First station-local day, YYYY-MM-DD [today].")
@@ -95,10 +104,10 @@ def build(
             name = station or settings.station
             program = scheduler.program(name)
             began = time.perf_counter()
+            first_day = _day(first, program)
             with err.status(f"building {days} day(s) for {name}"):
-                report = scheduler.build(name, _day(first, program), days, seed)
+                report = bootstrap.build_schedule(settings, scheduler, name, first_day, days, seed)
             seconds = time.perf_counter() - began
-            bootstrap.publish_schedule(settings, name, report)
     summary = {
         "station": name,
         "hours": len(report.plans),
