@@ -22,6 +22,7 @@ from onair.domain.programming import ItemKind
 from onair.domain.schedule import ScheduledItem
 from onair.playout.airing import Airing, Happening, HappeningKind, TimelineSettings
 from onair.playout.codecs.decoder import UndecodableAudio
+from onair.playout.hard_posts import HardPosts
 from onair.playout.lineup import Lineup
 from onair.playout.master_cache import MasterUnavailable
 from onair.playout.mixer import Mixer
@@ -55,7 +56,7 @@ class Timeline:
         self._airings: list[Airing] = []  # placed and not yet ended, in start order
         self._pending: deque[AirItem] = deque()  # taken back off the mixer by a trigger
         self._next_at = 0
-        self._post: int | None = None  # the hard post the items being placed run towards
+        self._posts = HardPosts(lineup, self.settings, self.sample_of)
         self._held = False
         self._silent = 0
         self._happenings: list[Happening] = []
@@ -200,7 +201,7 @@ class Timeline:
         except (MasterUnavailable, UndecodableAudio, OSError) as exc:
             self._fail(at, item, str(exc))
             return True
-        miss = self._hard_miss(item, at)
+        miss = self._posts.miss(item, at)
         if item.scheduled_start is not None and not self.sounding_at(at):
             at = max(at, self.sample_of(item.scheduled_start))  # into silence: on its time
         airing = Airing(item, at, len(decoded.audio), at)
@@ -234,27 +235,16 @@ class Timeline:
             if item is not None:
                 return replace(item, scheduled_end=self.instant(self._box_end))
         self._box_end = None
-        self._post = self._next_post(instant)
-        if self._post is not None and at < self._post - tolerance:
-            upcoming = self.lineup.peek(instant)
-            if upcoming is not None and upcoming.hard and not self.lineup.has_inserts():
-                return self._fill(at, instant, self._post)
+        if self._posts.towards(at, instant):
+            return self._posts.fill(at, instant)
         item = self.lineup.next_item(instant)
         while item is not None and (self._drop_for_post(item, at) or self._drop_late(item, at)):
             item = self.lineup.next_item(instant)
         return item
 
-    def _next_post(self, instant: datetime) -> int | None:
-        for scheduled in self.lineup.upcoming(instant):
-            if scheduled.hard:
-                return self.sample_of(scheduled.nominal_start or scheduled.start)
-        return None
-
     def _drop_for_post(self, item: AirItem, at: int) -> bool:
         """A soft item with no time to air before the next hard post is dropped."""
-        if item.hard or self._post is None or item.schedule_item_id is None:
-            return False
-        if at + samples_of(self.settings.min_play_s) <= self._post:
+        if not self._posts.no_time_for(item, at):
             return False
         self._note_dropped(
             at, f"dropped {item.title!r} ({item.schedule_item_id}) to make the hard post"
@@ -278,24 +268,6 @@ class Timeline:
         if self._airings:
             self._airings[-1].adjustments.append(note)
         self._happenings.append(Happening(HappeningKind.TRANSITION, at, None, {"dropped": note}))
-
-    def _fill(self, at: int, instant: datetime, post: int) -> AirItem | None:
-        gap_ms = round((post - at) * 1000 / SAMPLE_RATE)
-        item = self.lineup.fill(instant, gap_ms)
-        if item is None:
-            return self.lineup.next_item(instant)  # the hard item starts early: nothing to fill
-        return item
-
-    def _hard_miss(self, item: AirItem, at: int) -> str | None:
-        """What to note when a hard item starting at ``at`` misses its post by more than
-        the tolerance (the repairs before it could not land it)."""
-        if not item.hard or item.scheduled_start is None:
-            return None
-        error = at - self.sample_of(item.scheduled_start)
-        if abs(error) <= samples_of(self.settings.hard_tolerance_s):
-            return None
-        side = "late" if error > 0 else "early"
-        return f"started {abs(error) / SAMPLE_RATE:.2f} s {side} for its hard post"
 
     def _transition(self, incoming: Airing) -> None:
         """Crossfade, duck under a talk-up, or cut, against what is still sounding."""
@@ -370,31 +342,13 @@ class Timeline:
 
     def _meet_post(self, airing: Airing) -> None:
         """Fade this soft item early when it would run past the next hard post."""
-        post = self._post_after(airing)
-        if post is None or airing.next_at <= post + samples_of(self.settings.hard_tolerance_s):
+        post = self._posts.overrun(airing, self._pending, self.instant(airing.start))
+        if post is None:
             return
         late = airing.next_at - post
         self._fade(airing, post, EndedBy.FADE_EARLY,
                    f"faded {late / SAMPLE_RATE:.1f} s early for the hard post")  # fmt: skip
         airing.next_at = post
-
-    def _post_after(self, airing: Airing) -> int | None:
-        """The hard post ``airing`` must end by, when a hard item is the next to air.
-
-        The next may be one taken back off the mix (a failover took its place
-        before it started): it still has its post, though the lineup has moved on.
-        """
-        if airing.item.hard:
-            return None
-        if self._pending:
-            taken_back = self._pending[0]
-            if not taken_back.hard or taken_back.scheduled_start is None:
-                return None
-            return self.sample_of(taken_back.scheduled_start)
-        upcoming = self.lineup.peek(self.instant(airing.start))
-        if upcoming is None or not upcoming.hard:
-            return None  # soft items still to come before the post; the last of them meets it
-        return self._post
 
     def _fade(self, airing: Airing, until: int, ended_by: EndedBy, note: str) -> None:
         """Fade ``airing`` out so it is silent at ``until``."""
