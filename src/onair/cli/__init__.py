@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from onair import bootstrap
 from onair.cli import agents as _agents
@@ -23,7 +24,7 @@ from onair.cli import playout as _playout
 from onair.cli import report as _report
 from onair.cli import schedule as _schedule
 from onair.cli import station as _station
-from onair.cli.console import err, out
+from onair.cli.console import err, fail, out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt
 from onair.cli.progress import progress_bar
@@ -100,11 +101,9 @@ def demo(
         if tracks:
             _seed_library(settings, tracks)
         _build_today(settings)
-        err.print(
-            f"demo station [bold]{settings.station}[/] ready in {settings.data_dir.resolve()}"
-            f" (database at revision {revision})",
-            highlight=False,
-        )
+        ready = f" ready in {settings.data_dir.resolve()} (database at revision {revision})"
+        err.print(Text.assemble("demo station ", (settings.station, "bold"), ready),
+                  highlight=False)  # fmt: skip
         if not no_serve:
             asyncio.run(bootstrap.serve(settings, frozenset(bootstrap.ROLES), announce=_announce))
 
@@ -161,11 +160,9 @@ def demo_library(
 ) -> None:
     """Synthesize a demo library (music, IDs, jingles, liners) with catalog.csv and truth.json."""
     if min_seconds > max_seconds:
-        err.print("[red]error:[/] --min-seconds is longer than --max-seconds", highlight=False)
-        raise typer.Exit(2)
+        fail("--min-seconds is longer than --max-seconds", 2)
     if out_dir.exists() and any(out_dir.iterdir()):
-        err.print(f"[red]error:[/] {out_dir} is not empty: choose a new folder", highlight=False)
-        raise typer.Exit(2)
+        fail(f"{out_dir} is not empty: choose a new folder", 2)
     with progress_bar() as progress:
         task = progress.add_task("synthesizing", total=tracks)
         made = build_demo_library(

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from onair.cli.console import err, out
+from onair.cli.console import fail, out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt
 from onair.cli.stores import ledger_at
@@ -86,10 +86,8 @@ def verify_command(
         out.print(f"ledger {audit.station}: {audit.entries_checked} entries and"
                   f" {audit.seals_checked} sealed days verified", highlight=False)  # fmt: skip
     if not audit.ok:
-        err.print(f"[red]error:[/] {audit.problem}", highlight=False, soft_wrap=True)
-        if len(audit.problems) > 1:
-            err.print(f"({len(audit.problems) - 1} more problems after it)", highlight=False)
-        raise typer.Exit(1)
+        more = len(audit.problems) - 1
+        fail(f"{audit.problem}" + (f" ({more} more problems after it)" if more > 0 else ""), 1)
 
 
 @audit_app.command("seal")

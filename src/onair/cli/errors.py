@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import typer
-
 from onair import bootstrap
-from onair.cli.console import err
+from onair.cli.console import fail
 from onair.config import InvalidSetting
 from onair.domain.errors import DomainError
 from onair.storage.db import StorageError
@@ -22,13 +20,8 @@ def operator_errors() -> Iterator[None]:
     try:
         yield
     except InvalidSetting as exc:
-        _fail(str(exc), 2)
+        fail(str(exc), 2)
     except bootstrap.StartupError as exc:
-        _fail(str(exc), 1)
+        fail(str(exc), 1)
     except (DomainError, StorageError) as exc:
-        _fail(str(exc), 1)
-
-
-def _fail(message: str, code: int) -> None:
-    err.print(f"[red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code) from None
+        fail(str(exc), 1)

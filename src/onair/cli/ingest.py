@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from onair import bootstrap
-from onair.cli.console import err, out
+from onair.cli.console import err, fail, out
 from onair.cli.errors import operator_errors
 from onair.cli.library import index_for_search
 from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt
@@ -59,8 +59,7 @@ def ingest(
     when any file or row was rejected (see 'onair library rejects').
     """
     if not paths and not catalog:
-        err.print("[red]error:[/] give audio files or folders, or --catalog FILE", highlight=False)
-        raise typer.Exit(2)
+        fail("give audio files or folders, or --catalog FILE", 2)
     with operator_errors():
         files, others = find_audio(paths or [])
         with library_at(config, data_dir) as access:

@@ -29,7 +29,7 @@ class _Rate(ProgressColumn):
 
 def progress_bar(*, rate: bool = False) -> Progress:
     """A Rich progress bar on stderr, with the rate (items/s) when asked."""
-    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
+    columns = [TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn()]
     if rate:
         columns.append(_Rate())
     columns += [TimeElapsedColumn(), TimeRemainingColumn()]

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from onair import bootstrap
-from onair.cli.console import err, write_out
+from onair.cli.console import warn, write_out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, OutputOpt
 from onair.cli.stores import ledger_at
@@ -88,7 +88,7 @@ def _run(
             report = make(read.entries, period, compliance, read.warnings)
         text = reports.to_json(report) if fmt is Format.JSON else reports.to_csv(report)
         for warning in report.warnings:
-            err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+            warn(warning)
     write_out(text, output)
 
 

@@ -13,9 +13,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from onair import bootstrap
-from onair.cli.console import err, out, write_out
+from onair.cli.console import err, fail, out, write_out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt, OutputOpt, StationOpt
 from onair.cli.stores import settings_from
@@ -49,8 +50,7 @@ _MAX_DAYS = 62
 def _days_in_range(days: int) -> int:
     """One line for a --days out of range (Click's own error is a boxed usage message)."""
     if not 1 <= days <= _MAX_DAYS:
-        err.print(f"[red]error:[/] --days {days}: give 1 to {_MAX_DAYS} days", highlight=False)
-        raise typer.Exit(2)
+        fail(f"--days {days}: give 1 to {_MAX_DAYS} days", 2)
     return days
 
 
@@ -105,7 +105,7 @@ def build(
             program = scheduler.program(name)
             began = time.perf_counter()
             first_day = _day(first, program)
-            with err.status(f"building {days} day(s) for {name}"):
+            with err.status(Text(f"building {days} day(s) for {name}")):
                 report = bootstrap.build_schedule(settings, scheduler, name, first_day, days, seed)
             seconds = time.perf_counter() - began
     summary = {
@@ -293,8 +293,7 @@ def export(
 ) -> None:
     """The stored hours as one JSON object (items, unscheduled, relaxations, rules) or CSV."""
     if fmt not in ("json", "csv"):
-        err.print(f"[red]error:[/] --format {fmt!r}: use json or csv", highlight=False)
-        raise typer.Exit(2)
+        fail(f"--format {fmt!r}: use json or csv", 2)
     with operator_errors(), _scheduler_at(config, data_dir, station) as (scheduler, name):
         start, end = _range(scheduler.program(name), first, days)
         exported = scheduler.export(name, start, end, fmt)

@@ -8,11 +8,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from onair import bootstrap
-from onair.cli.console import err, out, write_out
+from onair.cli.console import err, fail, out, write_out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt, OutputOpt, StationOpt
 from onair.cli.stores import settings_from
@@ -49,8 +48,7 @@ def apply(
             for line in exc.lines:
                 _say(err, line)
             count = f"{len(exc.lines)} problem{'s' if len(exc.lines) > 1 else ''}"
-            err.print(f"[red]error:[/] {count} in {escape(str(file))}: nothing applied")
-            raise typer.Exit(1) from None
+            fail(f"{count} in {file}: nothing applied", 1)
         counts = f"{len(program.categories)} categories, {len(program.clocks)} clocks"
         if dry_run:
             _say(out, f"station {program.id}: {file} is valid ({counts}); dry run, nothing stored")
