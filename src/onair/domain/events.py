@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from ulid import ULID
 
 from onair.domain.errors import InvalidEnvelope
+from onair.domain.ids import is_ulid, new_ulid
 
 __all__ = ["Correlation", "Envelope", "is_command", "new_envelope"]
 
@@ -60,10 +60,8 @@ class Envelope(BaseModel):
     @field_validator("id")
     @classmethod
     def _ulid(cls, value: str) -> str:
-        try:
-            ULID.from_str(value)
-        except ValueError as exc:
-            raise ValueError(f"id {value!r} is not a ULID") from exc
+        if not is_ulid(value):
+            raise ValueError(f"id {value!r} is not a ULID")
         return value
 
     @field_validator("type")
@@ -132,7 +130,7 @@ def new_envelope(
 ) -> Envelope:
     """Build an envelope with a fresh ULID and the current UTC time."""
     return Envelope(
-        id=str(ULID()),
+        id=new_ulid(),
         type=message_type,
         time=time or datetime.now(UTC),
         station=station,
