@@ -19,6 +19,7 @@ from onair.domain.events import new_envelope
 from onair.domain.programming import NoProgram, StationProgram
 from onair.domain.schedule import ScheduledItem, epoch_ms
 from onair.observability import get_logger
+from onair.observability.listener_metrics import IcecastListenerMetrics, StreamListenerMetrics
 from onair.playout.air_engine import AirEngine, serve_triggers
 from onair.playout.air_rules import air_rules
 from onair.playout.engine import EngineRecords, PcmOutput, PlayoutEngine
@@ -126,7 +127,8 @@ async def start_playout(
                                local_path=lambda item: cache.path(item.master_key),
                                listeners=listeners)  # fmt: skip
     else:
-        hub = StreamHub(default_mounts(settings.stream_bitrate), registry=station.registry)
+        hub = StreamHub(default_mounts(settings.stream_bitrate),
+                        StreamListenerMetrics(station.registry))  # fmt: skip
         outputs: list[PcmOutput] = [hub]
         icecast = _icecast_source(station) if settings.icecast_url else None
         if icecast is not None:
@@ -151,7 +153,7 @@ def _icecast_listeners(station: Station) -> IcecastListeners | None:
     if not settings.icecast_url:
         return None
     admin = settings.icecast_admin_password
-    return IcecastListeners(settings.icecast_url, registry=station.registry,
+    return IcecastListeners(settings.icecast_url, metrics=IcecastListenerMetrics(station.registry),
                             admin_password=admin.get_secret_value() if admin else None)  # fmt: skip
 
 

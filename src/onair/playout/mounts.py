@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from onair.domain.playout import SAMPLE_RATE
 from onair.playout.codecs.encoder import EncodedChunk, StreamEncoder, StreamFormat
+from onair.playout.ports import StreamMetrics
 
 __all__ = ["Listener", "Mount", "Segment", "StreamHub", "default_mounts"]
 
@@ -134,7 +134,7 @@ class StreamHub:
     def __init__(
         self,
         mounts: Sequence[Mount],
-        registry: CollectorRegistry | None = None,
+        metrics: StreamMetrics | None = None,
         *,
         burst_bytes: int = 65_536,
         batch_seconds: float = 0.1,
@@ -151,17 +151,10 @@ class StreamHub:
         self._executor: ThreadPoolExecutor | None = None
         self._samples = 0
         self._reason: str | None = NOT_RUNNING
-        registry = registry if registry is not None else CollectorRegistry()
-        self._gauge = Gauge(
-            "onair_stream_listeners", "Listeners connected to the built-in stream", ["mount"],
-            registry=registry,
-        )  # fmt: skip
-        self._dropped = Counter(
-            "onair_stream_listeners_dropped", "Listeners dropped for reading too slowly",
-            ["mount"], registry=registry,
-        )  # fmt: skip
-        for name in self.mounts:
-            self._gauge.labels(name).set(0)
+        self._metrics = metrics
+        if metrics is not None:
+            for name in self.mounts:
+                metrics.listeners(name, 0)
 
     @property
     def unavailable_reason(self) -> str | None:
@@ -263,7 +256,8 @@ class StreamHub:
     def _deliver(self, state: _MountState, seq: int, batch: list[Segment]) -> None:
         for listener in list(state.listeners):
             if listener.seen < seq and not listener.offer(batch):
-                self._dropped.labels(state.mount.name).inc()
+                if self._metrics is not None:
+                    self._metrics.dropped(state.mount.name)
                 self._leave(state, listener)
 
     def _stop_listeners(self) -> None:
@@ -274,9 +268,13 @@ class StreamHub:
     def _join(self, state: _MountState, listener: Listener) -> None:
         state.listeners.add(listener)
         state.peak = max(state.peak, len(state.listeners))
-        self._gauge.labels(state.mount.name).set(len(state.listeners))
+        self._count(state)
 
     def _leave(self, state: _MountState, listener: Listener) -> None:
         if listener in state.listeners:
             state.listeners.discard(listener)
-            self._gauge.labels(state.mount.name).set(len(state.listeners))
+            self._count(state)
+
+    def _count(self, state: _MountState) -> None:
+        if self._metrics is not None:
+            self._metrics.listeners(state.mount.name, len(state.listeners))

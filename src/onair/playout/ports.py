@@ -1,4 +1,5 @@
-"""What playout needs from the outside: the schedule, the library, masters, its own records."""
+"""What playout needs from the outside: the schedule, the library, masters, its own records,
+and somewhere to report its listeners."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ from typing import BinaryIO, Protocol
 from onair.domain.playout import AsRunEntry, AssetSound, OnAirState, OperatorAction
 from onair.domain.schedule import Playable, ScheduledItem
 
-__all__ = ["AsRunLog", "Masters", "OnAirStore", "OperatorLog", "PlayoutLibrary", "PlayoutSchedule"]
+__all__ = [
+    "AsRunLog",
+    "ListenerGauge",
+    "Masters",
+    "OnAirStore",
+    "OperatorLog",
+    "PlayoutLibrary",
+    "PlayoutSchedule",
+    "StreamMetrics",
+]
 
 
 class PlayoutSchedule(Protocol):
@@ -67,3 +77,19 @@ class OperatorLog(Protocol):
     def record(self, action: OperatorAction) -> None: ...
 
     def between(self, station: str, start: datetime, end: datetime) -> list[OperatorAction]: ...
+
+
+class ListenerGauge(Protocol):
+    """Where the listeners on each mount are counted (Prometheus in a running station)."""
+
+    def listeners(self, mount: str, count: int) -> None:
+        """``mount`` has ``count`` listeners now."""
+        ...
+
+
+class StreamMetrics(ListenerGauge, Protocol):
+    """The built-in stream's listener figures: those connected, and those dropped."""
+
+    def dropped(self, mount: str) -> None:
+        """A listener of ``mount`` was dropped for reading too slowly."""
+        ...

@@ -18,6 +18,7 @@ from prometheus_client import CollectorRegistry
 from structlog.testing import capture_logs
 
 from onair.domain.events import Envelope
+from onair.observability.listener_metrics import IcecastListenerMetrics
 from onair.playout.icecast.output import IcecastOutput
 from onair.playout.icecast.source import IcecastSource
 from onair.playout.icecast.stats import IcecastListeners
@@ -147,7 +148,9 @@ async def test_the_reader_counts_its_mounts_listeners_within_seconds_and_none_af
 ) -> None:
     registry = CollectorRegistry()
     mount = "/counted.mp3"
-    stats = IcecastListeners(icecast.mount_url(mount), every_s=0.5, registry=registry)
+    stats = IcecastListeners(
+        icecast.mount_url(mount), every_s=0.5, metrics=IcecastListenerMetrics(registry)
+    )
     async with (
         feeding(icecast, "/counted.mp3", tone_mp3),
         feeding(icecast, "/other.mp3", tone_mp3),  # two sources: Icecast lists them

@@ -20,6 +20,7 @@ from prometheus_client import CollectorRegistry
 
 from onair.api.app import create_app
 from onair.domain.playout import SAMPLE_RATE
+from onair.observability.listener_metrics import StreamListenerMetrics
 from onair.playout.mounts import StreamHub, default_mounts
 from onair.playout.stream_app import StreamApp
 
@@ -69,7 +70,7 @@ def registry() -> CollectorRegistry:
 
 @pytest.fixture
 def hub(registry: CollectorRegistry) -> Iterator[StreamHub]:
-    hub = StreamHub(default_mounts(), registry, queue_seconds=1.0)
+    hub = StreamHub(default_mounts(), StreamListenerMetrics(registry), queue_seconds=1.0)
     yield hub
     hub.close()
 

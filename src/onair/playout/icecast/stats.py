@@ -24,9 +24,9 @@ from xml.etree.ElementTree import ParseError
 
 import httpx
 from defusedxml import ElementTree
-from prometheus_client import CollectorRegistry, Gauge
 
 from onair.observability import get_logger
+from onair.playout.ports import ListenerGauge
 
 __all__ = ["IcecastListeners", "StatsUnreadable"]
 
@@ -43,8 +43,8 @@ class IcecastListeners:
     ``start`` begins polling every ``every_s`` seconds on its own thread;
     ``count`` is the last count read (None until one is). With
     ``admin_password`` the admin XML is read when the public JSON is not
-    usable. With ``registry`` the count is exported as
-    ``onair_icecast_listeners{mount}``.
+    usable. Each count read is reported to ``metrics`` (in a station, the
+    ``onair_icecast_listeners{mount}`` gauge).
     """
 
     def __init__(
@@ -54,7 +54,7 @@ class IcecastListeners:
         admin_password: str | None = None,
         every_s: float = 5.0,
         timeout_s: float = 2.0,
-        registry: CollectorRegistry | None = None,
+        metrics: ListenerGauge | None = None,
     ) -> None:
         parts = urlsplit(mount_url)
         if parts.scheme not in ("http", "https") or not parts.hostname or not parts.path.strip("/"):
@@ -64,12 +64,7 @@ class IcecastListeners:
         self._admin_password = admin_password
         self._every_s = every_s
         self._timeout_s = timeout_s
-        self._gauge: Gauge | None = None
-        if registry is not None:
-            self._gauge = Gauge(
-                "onair_icecast_listeners", "Listeners Icecast counts on the mount onair feeds",
-                ["mount"], registry=registry,
-            )  # fmt: skip
+        self._metrics = metrics
         self._count: int | None = None
         self._fault: str | None = None
         self._stop = threading.Event()
@@ -122,8 +117,8 @@ class IcecastListeners:
             log.info("icecast_stats_readable", mount=self.mount, listeners=count)
         self._fault = None
         self._count = count
-        if self._gauge is not None:
-            self._gauge.labels(self.mount).set(count)
+        if self._metrics is not None:
+            self._metrics.listeners(self.mount, count)
         return count
 
     def read(self, client: httpx.Client) -> int:
