@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from tests.fixtures.speech_server import (
     SAMPLE_RATE,
     SECONDS_PER_CHAR,
     TONE_HZ,
+    Fault,
     SpeechServer,
     drop,
     empty,
@@ -149,6 +151,43 @@ def test_a_hanging_server_fails_at_the_timeout_without_retrying(
         voice.synthesize(LINE, language="en")
     assert time.monotonic() - started < 3
     assert len(speech_server.received) == 1
+
+
+def test_a_server_that_keeps_answering_503_fails_within_the_timeout(
+    speech_server: SpeechServer,
+) -> None:
+    speech_server.fail(*[error(503, "warming up")] * 20)
+    with HttpSpeechSynthesizer(
+        speech_server.base_url, "tts-1", VOICES, timeout_s=1.0, attempts=20, backoff_s=0.05
+    ) as synthesizer:
+        started = time.monotonic()
+        with pytest.raises(SynthesisFailed, match=r"failed \d+ times: HTTP 503: warming up") as e:
+            synthesizer.synthesize(LINE, language="en")
+    assert time.monotonic() - started < 1.2
+    assert "\n" not in str(e.value)
+    assert 2 <= len(speech_server.received) < 20  # the deadline, not the attempts, ended it
+
+
+def test_an_answer_crawling_in_fails_at_the_timeout(
+    speech_server: SpeechServer, voice: HttpSpeechSynthesizer
+) -> None:
+    speech_server.fail(Fault(200, b"RIFF" * 50, "audio/wav", trickle_s=0.02))  # 4 s of bytes
+    started = time.monotonic()
+    with pytest.raises(SynthesisFailed, match=r"did not answer within 1\.0s"):
+        voice.synthesize(LINE, language="en")
+    assert time.monotonic() - started < 1.5
+    assert len(speech_server.received) == 1
+
+
+def test_a_stall_after_a_server_error_still_ends_at_the_timeout(
+    speech_server: SpeechServer, voice: HttpSpeechSynthesizer
+) -> None:
+    speech_server.fail(replace(error(503, "busy"), delay_s=0.6), hang(30))
+    started = time.monotonic()
+    with pytest.raises(SynthesisFailed, match=r"did not answer within 1\.0s"):
+        voice.synthesize(LINE, language="en")
+    assert time.monotonic() - started < 1.3  # the second try had only what was left
+    assert len(speech_server.received) == 2
 
 
 def test_a_server_that_is_not_there_fails_after_its_attempts() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -122,6 +123,33 @@ def test_a_hang_fails_within_the_timeout(chat_server: ChatServer, model: OpenAIC
         model.complete(MESSAGES, max_tokens=64, timeout_s=0.5)
     elapsed = time.monotonic() - started
     assert 0.45 <= elapsed < 0.9
+
+
+def test_an_answer_crawling_in_fails_within_the_timeout(
+    chat_server: ChatServer, model: OpenAIChatModel
+) -> None:
+    chat_server.script(replace(answer("WXYZ Springfield."), trickle_s=0.02))  # ~4 s of bytes
+
+    started = time.monotonic()
+    with pytest.raises(ModelFailed, match=r"no answer from .* within 0\.5 s"):
+        model.complete(MESSAGES, max_tokens=64, timeout_s=0.5)
+    assert time.monotonic() - started < 0.9
+
+
+def test_a_server_that_keeps_answering_503_fails_within_the_timeout(
+    chat_server: ChatServer,
+) -> None:
+    chat_server.script(*[error(503, "warming up")] * 50)
+
+    started = time.monotonic()
+    with (
+        OpenAIChatModel(chat_server.base_url, "m", attempts=50, backoff_s=0.05) as llm,
+        pytest.raises(ModelFailed, match=r"HTTP 503: warming up.*gave up after \d+ tries") as e,
+    ):
+        llm.complete(MESSAGES, max_tokens=16, timeout_s=1.0)
+    assert time.monotonic() - started < 1.2
+    assert "\n" not in str(e.value)
+    assert 2 <= len(chat_server.received) < 50
 
 
 @pytest.mark.parametrize(

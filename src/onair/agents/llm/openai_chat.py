@@ -2,8 +2,9 @@
 
 OpenAI, vLLM, Ollama (``/v1``) and llama.cpp's server all answer
 ``POST {base_url}/chat/completions``. Connection errors, 429 and 5xx are
-retried a few times with a short backoff, always inside the caller's timeout;
-everything else becomes one clear ``ModelFailed`` line.
+retried a few times with a short backoff; the whole call, retries, waits and
+the answer's last byte included, ends within the caller's timeout. Everything
+else becomes one clear ``ModelFailed`` line.
 """
 
 from __future__ import annotations
@@ -17,35 +18,17 @@ from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_any,
-    wait_exponential,
-    wait_random,
-)
-from tenacity.stop import stop_base
 
 from onair.agents.errors import ModelFailed
 from onair.agents.ports import ChatMessage, Completion
+from onair.agents.web.deadline import Backoff, RetriesSpent, Transient, post_json, retry_within
 from onair.observability import get_logger
 
 __all__ = ["OpenAIChatModel"]
 
 _log = get_logger(__name__)
 _CHARS_PER_TOKEN = 4  # the usual rule of thumb for English text with BPE tokenizers
-_MIN_TRY_S = 0.05  # no retry is started with less than this left of the budget
 _SNIPPET = 160
-
-
-class _Transient(Exception):
-    """A failure worth another try: the connection, a rate limit, a server error."""
-
-    def __init__(self, reason: str, retry_after_s: float = 0.0) -> None:
-        super().__init__(reason)
-        self.retry_after_s = retry_after_s
 
 
 class _Message(BaseModel):
@@ -99,7 +82,7 @@ class OpenAIChatModel:
         self.url = base_url.rstrip("/") + "/chat/completions"
         self._temperature = temperature
         self._attempts = attempts
-        self._backoff_s = backoff_s
+        self._backoff = Backoff(backoff_s, max_s=2.0, jitter_s=backoff_s)
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = httpx.Client(headers=headers, follow_redirects=False)
 
@@ -137,34 +120,26 @@ class OpenAIChatModel:
             "temperature": self._temperature,
         }
         deadline = time.monotonic() + timeout_s
-        retrying = Retrying(
-            stop=stop_any(stop_after_attempt(self._attempts), _BudgetSpent(deadline)),
-            wait=_Backoff(self._backoff_s),
-            retry=retry_if_exception_type(_Transient),
-            before_sleep=self._note_retry,
-            reraise=True,
-        )
-        tries = 0
         try:
-            for attempt in retrying:
-                with attempt:
-                    tries += 1
-                    data = self._post(body, deadline, timeout_s)
-        except _Transient as exc:
-            times = "1 try" if tries == 1 else f"{tries} tries"
-            raise ModelFailed(f"{exc} (gave up after {times})") from exc
+            data = retry_within(
+                lambda: self._post(body, deadline, timeout_s),
+                deadline=deadline,
+                attempts=self._attempts,
+                backoff=self._backoff,
+                on_retry=self._note_retry,
+            )
+        except RetriesSpent as spent:
+            times = "1 try" if spent.tries == 1 else f"{spent.tries} tries"
+            raise ModelFailed(f"{spent.last} (gave up after {times})") from spent
         return _completion(data, messages, self.url)
 
     def _post(self, body: dict[str, Any], deadline: float, timeout_s: float) -> Any:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise ModelFailed(f"no answer from {self.url} within {timeout_s:g} s")
         try:
-            response = self._client.post(self.url, json=body, timeout=httpx.Timeout(remaining))
+            response = post_json(self._client, self.url, body, deadline)
         except httpx.TimeoutException as exc:
             raise ModelFailed(f"no answer from {self.url} within {timeout_s:g} s") from exc
         except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-            raise _Transient(f"cannot reach {self.url}: {exc or type(exc).__name__}") from exc
+            raise Transient(f"cannot reach {self.url}: {exc or type(exc).__name__}") from exc
         except httpx.HTTPError as exc:
             raise ModelFailed(f"request to {self.url} failed: {exc}") from exc
         _raise_for_status(response, self.url)
@@ -177,33 +152,8 @@ class OpenAIChatModel:
                 f"{_snippet(response.text)!r}"
             ) from exc
 
-    def _note_retry(self, state: RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome else None
-        _log.warning(
-            "llm call retried", url=self.url, attempt=state.attempt_number, reason=str(exc)
-        )
-
-
-class _BudgetSpent(stop_base):
-    """Stops retrying when the next try would start too close to the deadline."""
-
-    def __init__(self, deadline: float) -> None:
-        self._deadline = deadline
-
-    def __call__(self, state: RetryCallState) -> bool:
-        return time.monotonic() + state.upcoming_sleep + _MIN_TRY_S >= self._deadline
-
-
-class _Backoff:
-    """Short exponential backoff with jitter, or the server's Retry-After if longer."""
-
-    def __init__(self, initial_s: float) -> None:
-        self._wait = wait_exponential(multiplier=initial_s, max=2.0) + wait_random(0, initial_s)
-
-    def __call__(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        retry_after = exc.retry_after_s if isinstance(exc, _Transient) else 0.0
-        return max(self._wait(state), retry_after)
+    def _note_retry(self, attempt: int, failure: Transient) -> None:
+        _log.warning("llm call retried", url=self.url, attempt=attempt, reason=str(failure))
 
 
 def _raise_for_status(response: httpx.Response, url: str) -> None:
@@ -218,9 +168,9 @@ def _raise_for_status(response: httpx.Response, url: str) -> None:
     if code == 402:
         raise ModelFailed(f"{url} asks for payment (HTTP 402: {said}): top up or change provider")
     if code == 429:
-        raise _Transient(f"{url} is rate limiting (HTTP 429: {said})", _retry_after(response))
+        raise Transient(f"{url} is rate limiting (HTTP 429: {said})", _retry_after(response))
     if code >= 500:
-        raise _Transient(f"{url} failed (HTTP {code}: {said})", _retry_after(response))
+        raise Transient(f"{url} failed (HTTP {code}: {said})", _retry_after(response))
     raise ModelFailed(f"{url} refused the request (HTTP {code}: {said})")
 
 

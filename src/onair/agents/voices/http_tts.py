@@ -3,34 +3,32 @@
 OpenAI, and local servers that mimic it (Kokoro-FastAPI, openedai-speech,
 LocalAI), take ``{model, input, voice, response_format}`` and answer an
 audio file. Connection failures and 5xx answers are tried again a few times
-with a short backoff; a timeout, a 4xx or audio that will not decode is one
-clear ``SynthesisFailed`` (a 404 is an ``UnknownVoice``: the voice or model
-is not there).
+with a short backoff, all within ``timeout_s`` a call (the answer's last byte
+included); a timeout, a 4xx or audio that will not decode is one clear
+``SynthesisFailed`` (a 404 is an ``UnknownVoice``: the voice or model is not
+there).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import time
 from collections.abc import Mapping
 from types import TracebackType
 
 import av
 import httpx
 import numpy as np
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from onair.agents.errors import SynthesisFailed, UnknownVoice
 from onair.agents.ports import Speech
+from onair.agents.web.deadline import Backoff, RetriesSpent, Transient, post_json, retry_within
 from onair.agents.writing_systems import check_speakable
 
 __all__ = ["HttpSpeechSynthesizer"]
 
 _SNIPPET = 160
-
-
-class _Transient(Exception):
-    """A failure worth another try: the connection, or a server error."""
 
 
 class HttpSpeechSynthesizer:
@@ -68,10 +66,11 @@ class HttpSpeechSynthesizer:
         self._voices = {tag.lower(): voice for tag, voice in (voices or {}).items()}
         self._default_voice = default_voice
         self._attempts = attempts
-        self._backoff_s = backoff_s
+        self._backoff = Backoff(backoff_s, max_s=8 * backoff_s)
+        self._timeout_s = timeout_s
         self._format = response_format
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._client = httpx.Client(headers=headers, timeout=timeout_s, follow_redirects=False)
+        self._client = httpx.Client(headers=headers, follow_redirects=False)
 
     def __enter__(self) -> HttpSpeechSynthesizer:
         return self
@@ -104,18 +103,19 @@ class HttpSpeechSynthesizer:
             "voice": chosen,
             "response_format": self._format,
         }
-        retrying = Retrying(
-            stop=stop_after_attempt(self._attempts),
-            wait=wait_exponential(multiplier=self._backoff_s, max=8 * self._backoff_s),
-            retry=retry_if_exception_type(_Transient),
-            reraise=True,
-        )
+        deadline = time.monotonic() + self._timeout_s
         try:
-            audio = retrying(self._post, body)
-        except _Transient as failure:
+            audio = retry_within(
+                lambda: self._post(body, deadline),
+                deadline=deadline,
+                attempts=self._attempts,
+                backoff=self._backoff,
+            )
+        except RetriesSpent as spent:
+            times = "once" if spent.tries == 1 else f"{spent.tries} times"
             raise SynthesisFailed(
-                f"speech server {self.url} failed {self._attempts} times: {failure}"
-            ) from failure
+                f"speech server {self.url} failed {times}: {spent.last}"
+            ) from spent
         return _decode(audio, self.url)
 
     def _voice_for(self, language: str) -> str:
@@ -130,21 +130,21 @@ class HttpSpeechSynthesizer:
             f"(configured: {', '.join(sorted(self._voices))})"
         )
 
-    def _post(self, body: dict[str, str]) -> bytes:
+    def _post(self, body: dict[str, str], deadline: float) -> bytes:
         try:
-            response = self._client.post(self.url, json=body)
+            response = post_json(self._client, self.url, body, deadline)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as exc:
-            raise _Transient(f"{type(exc).__name__}: {exc}") from exc
+            raise Transient(f"{type(exc).__name__}: {exc}") from exc
         except httpx.TimeoutException as exc:
             raise SynthesisFailed(
                 f"speech server {self.url} did not answer within "
-                f"{self._client.timeout.read}s ({type(exc).__name__})"
+                f"{self._timeout_s}s ({type(exc).__name__})"
             ) from exc
         except httpx.HTTPError as exc:
             raise SynthesisFailed(f"speech request to {self.url} failed: {exc}") from exc
         status = response.status_code
         if status >= 500:
-            raise _Transient(f"HTTP {status}: {_message(response)}")
+            raise Transient(f"HTTP {status}: {_message(response)}")
         if status == 404:
             raise UnknownVoice(
                 f"{self.url} has no voice {body['voice']!r} for model {self.model!r} "

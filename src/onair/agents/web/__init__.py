@@ -1,3 +1,3 @@
-"""What the agents read over HTTP: the station's headline and weather feeds."""
+"""What the agents reach over HTTP: the station's feeds, and calls held to a deadline."""
 
 __all__: list[str] = []
