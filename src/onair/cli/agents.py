@@ -17,6 +17,7 @@ from onair.cli.console import out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt
 from onair.cli.progress import progress_bar
+from onair.cli.station_time import station_hour
 from onair.cli.stores import settings_from
 from onair.domain.errors import DomainError
 from onair.domain.segments import Segment, SegmentKind, SegmentStatus
@@ -39,23 +40,6 @@ HourOpt = Annotated[
 ]
 
 
-def _hour(text: str, zone: ZoneInfo) -> datetime:
-    """The top of an hour; without an offset it is station-local."""
-    try:
-        parsed = datetime.fromisoformat(text if ":" in text else f"{text}:00")
-    except ValueError:
-        raise AgentsInputError(
-            f"--hour {text!r} is not an hour: write e.g. 2027-02-01T14"
-        ) from None
-    if parsed.minute or parsed.second or parsed.microsecond:
-        raise AgentsInputError(
-            f"--hour {text!r} is not the top of an hour: write e.g. 2027-02-01T14"
-        )
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
-    return parsed.astimezone(UTC)
-
-
 @agents_app.command("run")
 def run(
     hour: HourOpt,
@@ -70,7 +54,7 @@ def run(
     with operator_errors():
         settings = settings_from(config, data_dir=data_dir)
         zone = bootstrap.station_zone(settings)
-        start = _hour(hour, zone)
+        start = station_hour(hour, "--hour", zone)
         with bootstrap.open_agents(settings) as runtime, progress_bar() as bar:
             task = bar.add_task(f"voicing {start.astimezone(zone):%Y-%m-%d %H:00}", total=None)
             report = runtime.fill_hour(start, force=force,
@@ -147,7 +131,7 @@ def list_segments(
     with operator_errors():
         settings = settings_from(config, data_dir=data_dir)
         zone = bootstrap.station_zone(settings)
-        start = _hour(hour, zone)
+        start = station_hour(hour, "--hour", zone)
         with bootstrap.open_segments(settings) as store:
             segments = store.between(settings.station, start, start + timedelta(hours=hours))
     if as_json:

@@ -15,6 +15,7 @@ from rich.table import Table
 from onair.cli.console import fail, out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt
+from onair.cli.station_time import on_calendar
 from onair.cli.stores import ledger_at
 from onair.compliance.audit import verify
 from onair.compliance.reports import ReportPeriodError, parse_day
@@ -54,9 +55,10 @@ def _day(text: str | None, option: str) -> date | None:
     if text is None:
         return None
     try:
-        return parse_day(text)
+        day = parse_day(text)
     except ReportPeriodError as exc:
         raise AuditInputError(f"{option} {exc}") from None
+    return on_calendar(day, option)
 
 
 def _days(first: str | None, last: str | None) -> tuple[date | None, date | None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ from onair.cli.console import out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt
 from onair.cli.progress import progress_bar
+from onair.cli.station_time import station_instant
 from onair.cli.stores import settings_from
 from onair.domain.errors import DomainError
 from onair.domain.playout import SAMPLE_RATE, AsRunEntry
@@ -44,21 +45,8 @@ FromOpt = Annotated[
 ToOpt = Annotated[str, typer.Option("--to", help="End, e.g. 2027-02-01T15:00 (station time).")]
 
 
-def _instant(text: str, option: str, zone: ZoneInfo) -> datetime:
-    """An ISO date-time; without an offset it is station-local."""
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise PlayoutInputError(
-            f"{option} {text!r} is not a date-time: write e.g. 2027-02-01T14:00"
-        ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
-    return parsed.astimezone(UTC)
-
-
 def _span(first: str, last: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    start, end = _instant(first, "--from", zone), _instant(last, "--to", zone)
+    start, end = station_instant(first, "--from", zone), station_instant(last, "--to", zone)
     if end <= start:
         raise PlayoutInputError(f"--to {last} is not after --from {first}")
     if (end - start).total_seconds() > _MAX_RENDER_S:

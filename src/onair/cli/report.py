@@ -15,6 +15,7 @@ from onair import bootstrap
 from onair.cli.console import warn, write_out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, OutputOpt
+from onair.cli.station_time import on_calendar
 from onair.cli.stores import ledger_at
 from onair.compliance import reports
 from onair.compliance.reading import read_period
@@ -77,6 +78,7 @@ def _run(
     with operator_errors():
         with ledger_at(config, data_dir) as compliance:
             period = period_of(compliance.zone, datetime.now(UTC))
+            on_calendar(period.start.astimezone(period.zone).date(), "the report's first day")
             start, end = span_of(period) if span_of else (period.start, period.end)
             read = read_period(compliance.ledger, compliance.archive, compliance.station,
                                compliance.zone, start, end, kinds)  # fmt: skip

@@ -19,8 +19,8 @@ from onair import bootstrap
 from onair.cli.console import err, fail, out, write_out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt, OutputOpt, StationOpt
+from onair.cli.station_time import station_day
 from onair.cli.stores import settings_from
-from onair.domain.errors import DomainError
 from onair.domain.programming import StationProgram
 from onair.domain.schedule import HourPlan
 from onair.observability import configure_logging
@@ -59,17 +59,10 @@ DaysOpt = Annotated[
 ]
 
 
-class BadDate(DomainError):
-    pass
-
-
 def _day(text: str | None, program: StationProgram) -> date:
     if text is None:
         return datetime.now(program.zone).date()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadDate(f"--from {text!r} is not a date: write YYYY-MM-DD, e.g. 2026-12-01") from None
+    return station_day(text, "--from")
 
 
 @contextmanager
