@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -22,7 +23,15 @@ import numpy.typing as npt
 from mutagen.flac import FLAC
 from mutagen.id3 import ID3, TALB, TCON, TDRC, TIT2, TPE1, TSRC, TXXX
 
-__all__ = ["DemoTrack", "build_demo_library"]
+__all__ = [
+    "DemoRecipe",
+    "DemoTrack",
+    "build_demo_library",
+    "make_demo_file",
+    "make_demo_files",
+    "plan_demo_library",
+    "write_demo_catalog",
+]
 
 RATE = 44100
 _FIRST = ["Nova", "Luna", "Echo", "Velvet", "Neon", "Silver", "Paper", "Golden", "Midnight", "Wild"]
@@ -62,16 +71,14 @@ class DemoTrack:
         return self.lead_s + self.intro_s + self.body_s + self.fade_s
 
 
-def _music(
-    rng: random.Random, bpm: float, key_hz: float, seconds: float
-) -> npt.NDArray[np.float32]:
+def _music(bpm: float, key_hz: float, noise_seed: int, seconds: float) -> npt.NDArray[np.float32]:
     """Four bars of the progression, synthesized once and repeated to ``seconds``."""
-    loop = _loop(rng, bpm, key_hz)
+    loop = _loop(bpm, key_hz, noise_seed)
     n = int(seconds * RATE)
     return np.tile(loop, (1, n // loop.shape[1] + 1))[:, :n]
 
 
-def _loop(rng: random.Random, bpm: float, key_hz: float) -> npt.NDArray[np.float32]:
+def _loop(bpm: float, key_hz: float, noise_seed: int) -> npt.NDArray[np.float32]:
     beat = 60.0 / bpm
     n = round(4 * len(_PROGRESSION) * beat * RATE)
     t = np.arange(n, dtype=np.float64) / RATE
@@ -80,7 +87,7 @@ def _loop(rng: random.Random, bpm: float, key_hz: float) -> npt.NDArray[np.float
     chord = sum(np.sin(2 * np.pi * root * ratio * t) for ratio in (1.0, 1.26, 1.5)) / 3
     kick = np.sin(2 * np.pi * 55 * t) * np.exp(-(t % beat) * 18)
     bass = np.sin(2 * np.pi * root / 2 * t) * np.exp(-(t % beat) * 4)
-    noise = np.random.default_rng(rng.randrange(2**32)).standard_normal(n)
+    noise = np.random.default_rng(noise_seed).standard_normal(n)
     hats = noise * np.exp(-(t % (beat / 2)) * 70)
     left = 0.22 * chord + 0.45 * kick + 0.25 * bass + 0.05 * hats
     right = 0.22 * chord + 0.45 * kick + 0.25 * bass + 0.05 * np.roll(hats, 7)
@@ -214,6 +221,76 @@ def _imaging_track(rng: random.Random, n: int, kind: str) -> DemoTrack:
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class DemoRecipe:
+    """What one file of the demo library is made of: its truth and its synthesis."""
+
+    track: DemoTrack
+    key_hz: float
+    noise_seed: int
+    gain: float
+
+
+def plan_demo_library(
+    tracks: int = 300, *, seed: int = 1, seconds: tuple[float, float] = (150.0, 220.0)
+) -> list[DemoRecipe]:
+    """The recipes of ``tracks`` items (about 1 in 8 imaging); the same seed, the same plan."""
+    rng = random.Random(seed)
+    recipes = []
+    for n in range(tracks):
+        kind = "music" if n % 8 else ["station_id", "jingle", "liner"][(n // 8) % 3]
+        if kind == "music":
+            track = _music_track(rng, n, seconds, "flac" if n % 5 == 0 else "mp3")
+        else:
+            track = _imaging_track(rng, n, kind)
+        key = 110 * 2 ** (rng.randrange(12) / 12)
+        noise_seed = rng.randrange(2**32)
+        gain = 10 ** (rng.uniform(-6, 0) / 20)
+        recipes.append(DemoRecipe(track, key * 2, noise_seed, gain))
+    return recipes
+
+
+def make_demo_file(out_dir: Path, recipe: DemoRecipe) -> DemoTrack:
+    """Synthesize, encode and tag one file (a plain function, so a process pool can run it)."""
+    track = recipe.track
+    length = track.intro_s + track.body_s + track.fade_s
+    music = _music(track.bpm or 120.0, recipe.key_hz, recipe.noise_seed, length)
+    samples = _shape(track, music, recipe.gain)
+    path = out_dir / track.file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _encode(path, samples)
+    _tag(path, track)
+    return track
+
+
+def write_demo_catalog(out_dir: Path, made: Sequence[DemoTrack]) -> None:
+    """``catalog.csv`` (metadata and rights) and ``truth.json`` beside the audio."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _write_catalog(out_dir / "catalog.csv", made)
+    (out_dir / "truth.json").write_text(json.dumps([asdict(t) for t in made], indent=1))
+
+
+def make_demo_files(
+    out_dir: Path,
+    recipes: Sequence[DemoRecipe],
+    *,
+    pool: Executor | None = None,
+    on_track: Callable[[DemoTrack], None] | None = None,
+) -> None:
+    """Make the files of ``recipes``, on ``pool``'s workers when given (each file is one task)."""
+    if pool is None:
+        for recipe in recipes:
+            track = make_demo_file(out_dir, recipe)
+            if on_track:
+                on_track(track)
+        return
+    futures = [pool.submit(make_demo_file, out_dir, recipe) for recipe in recipes]
+    for future in as_completed(futures):
+        track = future.result()
+        if on_track:
+            on_track(track)
+
+
 def build_demo_library(
     out_dir: Path,
     tracks: int = 300,
@@ -221,33 +298,17 @@ def build_demo_library(
     seed: int = 1,
     seconds: tuple[float, float] = (150.0, 220.0),
     on_track: Callable[[DemoTrack], None] | None = None,
+    pool: Executor | None = None,
 ) -> list[DemoTrack]:
     """Write ``tracks`` items (about 1 in 8 imaging) with catalog.csv and truth.json."""
-    rng = random.Random(seed)
-    made: list[DemoTrack] = []
-    for n in range(tracks):
-        kind = "music" if n % 8 else ["station_id", "jingle", "liner"][(n // 8) % 3]
-        if kind == "music":
-            track = _music_track(rng, n, seconds, "flac" if n % 5 == 0 else "mp3")
-        else:
-            track = _imaging_track(rng, n, kind)
-        length = track.intro_s + track.body_s + track.fade_s
-        key = 110 * 2 ** (rng.randrange(12) / 12)
-        music = _music(rng, track.bpm or 120.0, key * 2, length)
-        samples = _shape(track, music, gain=10 ** (rng.uniform(-6, 0) / 20))
-        path = out_dir / track.file
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _encode(path, samples)
-        _tag(path, track)
-        made.append(track)
-        if on_track:
-            on_track(track)
-    _write_catalog(out_dir / "catalog.csv", made)
-    (out_dir / "truth.json").write_text(json.dumps([asdict(t) for t in made], indent=1))
+    recipes = plan_demo_library(tracks, seed=seed, seconds=seconds)
+    make_demo_files(out_dir, recipes, pool=pool, on_track=on_track)
+    made = [r.track for r in recipes]
+    write_demo_catalog(out_dir, made)
     return made
 
 
-def _categories(made: list[DemoTrack]) -> dict[str, str]:
+def _categories(made: Sequence[DemoTrack]) -> dict[str, str]:
     """The demo station's rotations by recency: the newest songs power, the oldest gold."""
     songs = sorted((t for t in made if t.isrc), key=lambda t: -(t.year or 0))
     shares = (("power", 0.15), ("current", 0.25), ("recurrent", 0.25))
@@ -261,7 +322,7 @@ def _categories(made: list[DemoTrack]) -> dict[str, str]:
     return categories
 
 
-def _write_catalog(path: Path, made: list[DemoTrack]) -> None:
+def _write_catalog(path: Path, made: Sequence[DemoTrack]) -> None:
     category = _categories(made)
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
