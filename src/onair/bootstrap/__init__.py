@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import signal
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -325,8 +325,13 @@ async def serve(
     roles: frozenset[str],
     *,
     announce: Callable[[dict[str, str]], None] | None = None,
+    alongside: Callable[[Station], Awaitable[None]] | None = None,
 ) -> None:
-    """Run the station's HTTP face and the services of ``roles`` until interrupted."""
+    """Run the station's HTTP face and the services of ``roles`` until interrupted.
+
+    ``alongside`` is work that runs beside the services once they are up (the demo
+    grows its library with it); it is cancelled when the station stops.
+    """
     configure_logging(settings.log_level, service="onair")
     # A SIGTERM (systemd, docker stop) stops as a Ctrl-C does: every service shut down in
     # order, child processes (Liquidsoap, ingest workers) with them. By default Python
@@ -344,6 +349,7 @@ async def serve(
     desk: AgentDesk | None = None
     ledger_desk: ComplianceDesk | None = None
     desk_parts = ExitStack()
+    beside: asyncio.Task[None] | None = None
     try:
         host, port = sock.getsockname()[:2]
         base = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
@@ -368,8 +374,12 @@ async def serve(
         log.info("station_serving", station=settings.station, roles=sorted(roles), **urls)
         if announce:
             announce(urls)
+        if alongside is not None:
+            beside = asyncio.create_task(_beside(alongside, station), name="alongside")
         await server.serve(sockets=[sock])
     finally:
+        if beside is not None:
+            beside.cancel()  # asyncio.run waits for it to unwind
         # A Ctrl-C cancels this task while it stops; finish stopping, then let it end
         # cancelled (asyncio turns that into the KeyboardInterrupt a shell expects).
         interrupted: asyncio.CancelledError | None = None
@@ -394,3 +404,10 @@ async def serve(
         log.info("station_stopped", station=settings.station)
         if interrupted is not None:
             raise interrupted
+
+
+async def _beside(work: Callable[[Station], Awaitable[None]], station: Station) -> None:
+    try:
+        await work(station)
+    except Exception as exc:  # the station stays on the air without it
+        log.exception("alongside_failed", error=str(exc))

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-__all__ = ["err", "fail", "out", "warn", "write_out"]
+__all__ = ["announce_urls", "err", "fail", "out", "warn", "write_out"]
 
 out = Console(markup=False, emoji=False)
 err = Console(stderr=True, markup=False, emoji=False)
@@ -41,3 +41,9 @@ def write_out(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         fail(f"cannot write {output} ({exc.strerror}): choose another --output", 1)
+
+
+def announce_urls(urls: dict[str, str]) -> None:
+    """Where a station that serves can be reached, one address a line."""
+    for name, url in urls.items():
+        err.print(f"{name:>8}: {url}", highlight=False)

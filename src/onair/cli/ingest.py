@@ -78,12 +78,19 @@ def ingest(
         raise typer.Exit(1)
 
 
-def ingest_folder(access: bootstrap.LibraryAccess, folder: Path, catalog: Path) -> None:
-    """Load ``catalog``, then ingest every audio file under ``folder``, with progress."""
-    _, named = _catalogs(access, [catalog])
+def ingest_folder(
+    access: bootstrap.LibraryAccess, folder: Path, catalog: Path, *, search_index: bool = True
+) -> None:
+    """Load ``catalog``, then ingest the audio files under ``folder``, with progress.
+
+    Files the catalog names that are not there yet are left for a later run.
+    ``search_index`` False leaves indexing for search to later too.
+    """
+    _catalogs(access, [catalog])
     files, _ = find_audio([folder])
-    summary = _audio(access, sorted(set(files) | {str(p.resolve()) for p in named}), 0, None)
-    index_for_search(access)
+    summary = _audio(access, files, 0, None)
+    if search_index:
+        index_for_search(access)
     err.print(f"library: {summary.line()}", highlight=False)
 
 

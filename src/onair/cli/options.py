@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["ConfigOpt", "DataDirOpt", "JsonOpt", "OutputOpt", "StationOpt"]
+__all__ = ["ConfigOpt", "DataDirOpt", "HostOpt", "JsonOpt", "OutputOpt", "PortOpt", "StationOpt"]
 
 ConfigOpt = Annotated[
     Path | None,
@@ -26,3 +26,5 @@ StationOpt = Annotated[
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
 ]
+HostOpt = Annotated[str | None, typer.Option("--host", help="Address to listen on [127.0.0.1].")]
+PortOpt = Annotated[int | None, typer.Option("--port", help="Port to listen on [8000].")]
