@@ -1,3 +1,3 @@
-from onair.cli import main
+from onair.launcher import main
 
 main()

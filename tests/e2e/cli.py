@@ -47,7 +47,10 @@ def closed_port() -> int:
 
 @contextmanager
 def running_server(
-    *args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    startup_s: float = 30,
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """``onair serve`` (or ``demo``) on a free port; yields its base URL once /healthz answers."""
     port = closed_port()
@@ -61,7 +64,7 @@ def running_server(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + startup_s
         while True:
             if proc.poll() is not None:
                 out, err = proc.communicate()

@@ -4,8 +4,9 @@ Synthesizing and ingesting the 60 items of the demo library takes minutes on a
 small machine, most of it LAME encoding. A newcomer should hear the station
 sooner, so the library is made in two parts: a starter (every imaging item and
 the first :data:`STARTER_SONGS` songs, as FLAC, which encodes far faster) before
-the station airs, and the rest while it airs. Once the rest is in, the scheduler rebuilds the hours that have
-not started, so they rotate the whole library.
+the station airs, and the rest while it airs. Once the rest is in, the
+scheduler rebuilds the hours that have not started, so they rotate the whole
+library.
 
 Files are written under a hidden name and renamed when whole, and
 ``.complete`` marks a library whose every file is ingested: an interrupted
@@ -17,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import shutil
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -81,6 +83,8 @@ class DemoLibrary:
 
     def begin(self) -> None:
         """Write the catalog from the plan, so the rows are in before their audio."""
+        if self.folder.exists() and not (self.folder / ".plan").exists():
+            shutil.rmtree(self.folder)  # an older onair's interrupted build: files may be cut
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / ".plan").touch()
         for partial in self.folder.rglob(".*.part.*"):  # a file cut short by a stop
