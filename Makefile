@@ -54,6 +54,7 @@ bench: install-test
 	$(BIN)/python bench/scheduler.py
 	$(BIN)/python bench/playout.py
 	$(BIN)/python bench/ledger.py
+	$(BIN)/python bench/demo_start.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

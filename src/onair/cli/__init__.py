@@ -48,8 +48,6 @@ class Role(StrEnum):
     COMPLIANCE = "compliance"
 
 
-
-
 @app.command()
 def serve(
     config: ConfigOpt = None,
