@@ -3,6 +3,10 @@
 Every problem in a file becomes one ``FILE:LINE: message`` line, the line being
 the deepest part of the file the problem's path reaches, so an operator can go
 straight to it. YAML 1.2 is read, so ``12:30`` stays text.
+
+A file is held to the limits below before anything is built from it, so a
+huge file, a deep nest or aliases that repeat each other (a "billion laughs")
+are refused in one line instead of eating the machine's memory.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +22,14 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    Event,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceStartEvent,
+)
 from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
@@ -24,7 +37,22 @@ from onair.domain.errors import DomainError
 from onair.domain.program_check import program_from
 from onair.domain.programming import InvalidProgram, ProgramProblem, StationProgram
 
-__all__ = ["StationFileInvalid", "dump_station_file", "load_station_file"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_ENTRIES",
+    "MAX_FILE_BYTES",
+    "MAX_TEXT",
+    "MAX_VALUES",
+    "StationFileInvalid",
+    "dump_station_file",
+    "load_station_file",
+]
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 20  # lists and mappings inside each other
+MAX_ENTRIES = 10_000  # items of one list, keys of one mapping
+MAX_TEXT = 1_000  # characters of one key or value
+MAX_VALUES = 200_000  # keys, values and collections, each alias counted as all it repeats
 
 _FLOW_WIDTH = 80  # a mapping or list written on one line when about this short
 _MISSING = object()
@@ -54,15 +82,22 @@ def _one(path: Path, line: int, message: str) -> StationFileInvalid:
 
 def _read(path: Path) -> Any:
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise _one(path, 1, f"cannot read the file ({exc.strerror}): check the path") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _one(
+            path, 1, f"the file is over {MAX_FILE_BYTES:,} bytes, far more than a station"
+            " needs: check that this is the station file"
+        )  # fmt: skip
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise _one(path, line, "the file is not UTF-8 text: save it as UTF-8") from None
     try:
+        _within_limits(path, YAML(typ="rt").parse(text))
         return YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
         raise _yaml_error(path, text, exc) from None
@@ -78,6 +113,47 @@ def _yaml_error(path: Path, text: str, exc: MarkedYAMLError) -> StationFileInval
     if exc.context and context and context.line + 1 != line:
         what += f" {exc.context} started on line {context.line + 1}"
     return _one(path, line, f"not valid YAML ({what}): check the indentation, colons and quotes")
+
+
+_NODE_EVENTS = (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent)
+
+
+def _within_limits(path: Path, events: Iterator[Event]) -> None:
+    """Walk the parser's events and refuse a file beyond the limits, before it is built."""
+    sizes: dict[str | None, int] = {}  # an anchor's values, its own aliases expanded
+    nest: list[list[Any]] = []  # open collections: [anchor, values before, events in, line, most]
+    values = 0
+    for event in events:
+        line = event.start_mark.line + 1
+        if nest and isinstance(event, _NODE_EVENTS):
+            nest[-1][2] += 1
+            if nest[-1][2] > nest[-1][4]:
+                why = f"a list or mapping of more than {MAX_ENTRIES:,} entries"
+                raise _one(path, nest[-1][3], f"{why}: a station file holds far fewer")
+        if isinstance(event, AliasEvent):
+            if any(open_anchor == event.anchor for open_anchor, *_ in nest):
+                why = f"the alias *{event.anchor} is inside its own anchor"
+                raise _one(path, line, f"{why}: a value cannot contain itself")
+            values += sizes.get(event.anchor, 1)
+        elif isinstance(event, ScalarEvent):
+            values += 1
+            sizes[event.anchor] = 1
+            if len(event.value) > MAX_TEXT:
+                why = f"a value of {len(event.value):,} characters"
+                raise _one(path, line, f"{why}: keys and values are at most {MAX_TEXT:,}")
+        elif isinstance(event, MappingStartEvent | SequenceStartEvent):
+            values += 1
+            most = MAX_ENTRIES * (2 if isinstance(event, MappingStartEvent) else 1)  # key, value
+            nest.append([event.anchor, values - 1, 0, line, most])
+            if len(nest) > MAX_DEPTH:
+                why = f"lists and mappings nested more than {MAX_DEPTH} deep"
+                raise _one(path, line, f"{why}: a station file needs far fewer")
+        elif isinstance(event, CollectionEndEvent):
+            anchor, before, *_ = nest.pop()
+            sizes[anchor] = values - before
+        if values > MAX_VALUES:
+            why = f"the file comes to more than {MAX_VALUES:,} values with its aliases repeated"
+            raise _one(path, line, f"{why}: write it without aliases that repeat each other")
 
 
 def _key(key: object) -> str:
