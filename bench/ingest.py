@@ -130,7 +130,7 @@ def onair(paths: list[Path]) -> float:
         settings = load_settings(None, data_dir=Path(data))
         bootstrap.prepare_data_dir(settings)
         access = bootstrap.open_library(settings)
-        files, _ = find_audio(paths)
+        files = find_audio(paths).files
         try:
             start = time.perf_counter()
             summary = asyncio.run(bootstrap.run_ingest(access, files, jobs=os.cpu_count() or 1))

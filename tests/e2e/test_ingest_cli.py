@@ -149,3 +149,28 @@ def test_search_and_similar_find_what_ingest_indexed(library: Path, tmp_path: Pa
     assert unknown.returncode == 1
     assert len(unknown.stderr.strip().splitlines()) == 1
     assert "no asset" in unknown.stderr
+
+
+def test_links_out_of_the_folder_or_in_a_loop_are_refused_by_name(tmp_path: Path) -> None:
+    secret = tmp_path / "elsewhere" / "secret.mp3"
+    secret.parent.mkdir()
+    secret.write_text("a file the station must never read\n")
+    folder = tmp_path / "music"
+    folder.mkdir()
+    (folder / "out.mp3").symlink_to(secret)
+    (folder / "loop.mp3").symlink_to(folder / "loop.mp3")
+    data = str(tmp_path / "d")
+    result = onair("ingest", str(folder), "--data-dir", data)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[:2] == [
+        f"rejected: {folder / 'loop.mp3'}: a link in a loop: point it at a file in the folder",
+        f"rejected: {folder / 'out.mp3'}: a link that leads out of {folder}:"
+        " copy the file into the folder instead",
+    ]
+    assert "secret" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+    listed = onair("library", "list", "--json", "--data-dir", data)
+    assert json.loads(listed.stdout) == []
+    rejects = onair("library", "rejects", "--json", "--data-dir", data)
+    assert json.loads(rejects.stdout) == []

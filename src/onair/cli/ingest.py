@@ -61,20 +61,23 @@ def ingest(
     if not paths and not catalog:
         fail("give audio files or folders, or --catalog FILE", 2)
     with operator_errors():
-        files, others = find_audio(paths or [])
+        found = find_audio(paths or [])
+        for line in found.refused:
+            err.print(f"rejected: {line}", highlight=False, soft_wrap=True)
         with library_at(config, data_dir) as access:
             rejected_rows, named = _catalogs(access, catalog or [])
-            files = sorted(set(files) | {str(p.resolve()) for p in named})
+            files = sorted(set(found.files) | {str(p.resolve()) for p in named})
             summary = _audio(access, files, jobs, kind, via_bus=via_bus)
             if not no_index:
                 index_for_search(access)
-    summary.skipped = others
+    summary.skipped, summary.links_refused = found.others, len(found.refused)
     if as_json:
         counts = {s.value: summary.counts[s] for s in Status}
-        out.print_json(json.dumps(counts | {"skipped": others, "catalog_rejects": rejected_rows}))
+        extra = {"skipped": found.others, "links_refused": len(found.refused)}
+        out.print_json(json.dumps(counts | extra | {"catalog_rejects": rejected_rows}))
     else:
         err.print(f"done: {summary.line()}", highlight=False)
-    if summary.counts[Status.REJECTED] or rejected_rows:
+    if summary.counts[Status.REJECTED] or rejected_rows or found.refused:
         raise typer.Exit(1)
 
 
@@ -87,8 +90,7 @@ def ingest_folder(
     ``search_index`` False leaves indexing for search to later too.
     """
     _catalogs(access, [catalog])
-    files, _ = find_audio([folder])
-    summary = _audio(access, files, 0, None)
+    summary = _audio(access, find_audio([folder]).files, 0, None)
     if search_index:
         index_for_search(access)
     err.print(f"library: {summary.line()}", highlight=False)

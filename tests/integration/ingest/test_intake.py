@@ -66,7 +66,7 @@ def intake(library: SqlLibrary, store: FilesystemObjectStore) -> Iterator[Intake
 
 
 def _run(intake: Intake, *paths: Path) -> dict[str, int]:
-    files, _ = find_audio(paths)
+    files = find_audio(paths).files
     summary = asyncio.run(run_batch(intake, files, in_flight=4))
     return {status.value: n for status, n in summary.counts.items() if n}
 

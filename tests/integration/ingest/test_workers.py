@@ -80,7 +80,7 @@ async def test_each_file_goes_to_one_worker_and_both_work(
             worker = Intake(STATION, library, store, IngestOptions(), pool, record, bus=bus)
             await serve_ingest(bus, worker, slots=2)
         local = Intake(STATION, library, store, IngestOptions(), pool)
-        files, _ = find_audio([songs])
+        files = find_audio([songs]).files
         summary = await run_batch(RemoteIntake(client, STATION, local), files, in_flight=8)
 
     assert summary.counts[Status.INGESTED] == len(files) == 16
