@@ -10,7 +10,7 @@ import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
@@ -36,6 +36,10 @@ __all__ = [
 
 # Values that mean "nobody set this yet"; refused outside development.
 _PLACEHOLDERS = frozenset({"", "changeme", "change-me", "secret", "password", "development"})
+_MIN_SECRET_KEY = 32  # characters: what secrets.token_urlsafe(32) gives is 43
+_MAKE_A_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+_DATABASE_SCHEMES = re.compile(r"^(sqlite(\+pysqlite)?|postgresql(\+psycopg)?)://")
+_NATS_SCHEMES = ("nats", "tls", "ws", "wss")
 
 
 class Mode(StrEnum):
@@ -163,21 +167,35 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^(sqlite|postgresql)(\+\w+)?://", value):
+        if value is None:
+            return value
+        if not _DATABASE_SCHEMES.match(value):
             raise ValueError("a URL starting sqlite:/// or postgresql+psycopg://")
+        if _split_url(value) is None:
+            raise ValueError("a URL such as postgresql+psycopg://user:password@host:5432/onair")
+        return value
+
+    @field_validator("nats_url")
+    @classmethod
+    def _nats_url(cls, value: str) -> str:
+        parts = _split_url(value)
+        if parts is None or parts.scheme not in _NATS_SCHEMES or not parts.hostname:
+            raise ValueError("a NATS URL such as nats://127.0.0.1:4222")
         return value
 
     @model_validator(mode="after")
     def _no_placeholder_secrets(self) -> Settings:
         if self.mode is Mode.DEVELOPMENT:
             return self
-        if self.secret_key.get_secret_value().strip().lower() in _PLACEHOLDERS:
+        key = self.secret_key.get_secret_value().strip()
+        if key.lower() in _PLACEHOLDERS or len(key) < _MIN_SECRET_KEY:
             raise ValueError(
-                "secret_key is a placeholder: set ONAIR_SECRET_KEY outside development"
+                f"secret_key is a placeholder or shorter than {_MIN_SECRET_KEY} characters:"
+                f" set ONAIR_SECRET_KEY outside development to a new key, made with {_MAKE_A_KEY}"
             )
-        key = self.s3_secret_access_key
+        s3_key = self.s3_secret_access_key
         if self.object_store is ObjectStoreKind.S3 and (
-            key is None or key.get_secret_value().strip().lower() in _PLACEHOLDERS
+            s3_key is None or s3_key.get_secret_value().strip().lower() in _PLACEHOLDERS
         ):
             raise ValueError(
                 "s3_secret_access_key is a placeholder: set ONAIR_S3_SECRET_ACCESS_KEY"
@@ -241,14 +259,26 @@ class Settings(BaseSettings):
 
 
 def mask_url(url: str) -> str:
-    """Hide the password in ``scheme://user:password@host`` so it can be printed."""
-    parts = urlsplit(url)
-    if parts.password is None:
+    """Hide the password in ``scheme://user:password@host`` so it can be printed.
+
+    It holds for a URL too malformed to parse, so an error about the URL can
+    still name it: everything from the user's ``:`` to the last ``@`` goes.
+    """
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in userinfo:
         return url
-    netloc = f"{parts.username}:***@{parts.hostname}"
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urlunsplit(parts._replace(netloc=netloc))
+    return f"{scheme}{sep}{userinfo.split(':', 1)[0]}:***@{host}"
+
+
+def _split_url(url: str) -> SplitResult | None:
+    """``url`` split, or None when its host or port cannot be read (``[::1``, ``:http``)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return None
+    return parts
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
@@ -273,6 +303,8 @@ def _one_line(exc: ValidationError) -> str:
     if not key:
         return f"invalid settings: {err['msg'].removeprefix('Value error, ')}"
     value = err.get("input")
+    if isinstance(value, str):
+        value = mask_url(value)
     expected = err["msg"].removeprefix("Value error, ")
     env = f"ONAIR_{key.upper()}"
     return f"invalid setting {key} ({env}) = {value!r}: expected {expected}"

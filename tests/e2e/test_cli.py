@@ -132,3 +132,33 @@ def test_demo_library_writes_a_library_and_refuses_a_used_folder(tmp_path: Path)
         "demo-library", str(tmp_path / "b"), "--min-seconds", "9", "--max-seconds", "8"
     )
     assert backwards.returncode == 2
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        ({"ONAIR_DATABASE_URL": "postgresql://u:s3cret@[bad"},
+         "error: invalid setting database_url (ONAIR_DATABASE_URL) = 'postgresql://u:***@[bad':"
+         " expected a URL such as postgresql+psycopg://user:password@host:5432/onair"),
+        ({"ONAIR_NATS_URL": "nats://[::1"},
+         "error: invalid setting nats_url (ONAIR_NATS_URL) = 'nats://[::1':"
+         " expected a NATS URL such as nats://127.0.0.1:4222"),
+        ({"ONAIR_BUS": "nats", "ONAIR_NATS_URL": "notaurl"},
+         "error: invalid setting nats_url (ONAIR_NATS_URL) = 'notaurl':"
+         " expected a NATS URL such as nats://127.0.0.1:4222"),
+        ({"ONAIR_MODE": "production", "ONAIR_SECRET_KEY": "k"},
+         "error: invalid settings: secret_key is a placeholder or shorter than 32 characters:"
+         " set ONAIR_SECRET_KEY outside development to a new key, made with"
+         " python -c 'import secrets; print(secrets.token_urlsafe(32))'"),
+    ],
+)  # fmt: skip
+def test_a_bad_url_or_a_short_key_is_one_line_that_keeps_the_password(
+    env: dict[str, str], line: str, tmp_path: Path
+) -> None:
+    data = tmp_path / "d"
+    for command in (("config", "show"), ("db", "upgrade"), ("schedule", "build")):
+        result = onair(*command, "--data-dir", str(data), env=env)
+        assert result.returncode == 2
+        assert result.stderr.splitlines() == [line]
+        assert "s3cret" not in result.stdout
+    assert not data.exists()

@@ -18,6 +18,7 @@ import nats
 import structlog
 from nats.aio.client import Client
 from nats.aio.msg import Msg
+from nats.errors import Error as NatsError
 from nats.errors import NoRespondersError, NoServersError
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
@@ -159,6 +160,8 @@ class NatsJetStreamBus:
                 f"NATS {_masked(self.url)} is unreachable after "
                 f"{self.connect_timeout_s:g} s: {type(exc).__name__}"
             ) from None
+        except NatsError as exc:  # e.g. a URL nats-py cannot read
+            raise BusUnavailable(f"NATS {_masked(self.url)} cannot be used: {exc}") from None
         self._js = self._nc.jetstream(timeout=self.publish_timeout_s)
         await self._js.add_stream(
             StreamConfig(

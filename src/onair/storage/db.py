@@ -18,7 +18,7 @@ import sqlalchemy as sa
 import sqlite_vec
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = [
@@ -51,7 +51,20 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 
 def create_engine_for(url: str) -> Engine:
-    """An engine for ``url``; nothing connects until first use."""
+    """An engine for ``url``; nothing connects until first use.
+
+    A URL SQLAlchemy cannot read is a :class:`StorageError` that does not
+    repeat the URL: it may hold a password.
+    """
+    try:
+        return _engine(url)
+    except (ValueError, ArgumentError) as exc:
+        raise StorageError(
+            f"the database URL cannot be used ({type(exc).__name__}): check ONAIR_DATABASE_URL"
+        ) from None
+
+
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         # The pysqlite3 wheel: a current SQLite that can load extensions, which
         # the interpreter's own sqlite3 module may be built without.

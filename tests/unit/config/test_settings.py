@@ -75,7 +75,7 @@ def test_placeholder_secrets_refused_outside_development(
     monkeypatch.setenv("ONAIR_MODE", "production")
     with pytest.raises(InvalidSetting, match="secret_key"):
         load_settings()
-    monkeypatch.setenv("ONAIR_SECRET_KEY", "a-real-long-random-value-0b3f")
+    monkeypatch.setenv("ONAIR_SECRET_KEY", "Zt3YVj1wq8kM0n6aRb2cXe5fGh7iJk9lMn4oPq_rSsT")
     monkeypatch.setenv("ONAIR_OBJECT_STORE", "s3")
     monkeypatch.setenv("ONAIR_S3_SECRET_ACCESS_KEY", "changeme")
     with pytest.raises(InvalidSetting, match="s3_secret_access_key"):
@@ -101,3 +101,45 @@ def test_public_view_masks_secrets_and_url_passwords(monkeypatch: pytest.MonkeyP
 def test_mask_url_leaves_passwordless_urls_alone() -> None:
     assert mask_url("nats://127.0.0.1:4222") == "nats://127.0.0.1:4222"
     assert mask_url("nats://u:p@h:1") == "nats://u:***@h:1"
+
+
+@pytest.mark.parametrize("key", ["x", "Zt3YVj1wq8kM0n6aRb2cXe5fGh7iJk9", " changeme "])
+def test_production_refuses_a_short_secret_key_and_says_how_to_make_one(
+    monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    monkeypatch.setenv("ONAIR_MODE", "production")
+    monkeypatch.setenv("ONAIR_SECRET_KEY", key)
+    with pytest.raises(InvalidSetting, match="shorter than 32 characters") as refused:
+        load_settings()
+    assert "secrets.token_urlsafe(32)" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:s3cret@[bad",
+        "postgresql://u:s3cret@db:notaport/onair",
+        "postgresql+nodriver://u:s3cret@db/onair",
+        "mysql://u:s3/cret@db/onair",
+    ],
+)
+def test_a_bad_database_url_is_refused_without_its_password(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("ONAIR_DATABASE_URL", url)
+    with pytest.raises(InvalidSetting, match="ONAIR_DATABASE_URL") as refused:
+        load_settings()
+    assert "cret" not in str(refused.value)
+
+
+@pytest.mark.parametrize("url", ["nats://[::1", "notaurl", "nats://host:port", "http://host:4222"])
+def test_a_malformed_nats_url_is_refused(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("ONAIR_NATS_URL", url)
+    with pytest.raises(InvalidSetting, match="expected a NATS URL such as nats://"):
+        load_settings()
+
+
+def test_mask_url_hides_the_password_of_a_url_it_cannot_parse() -> None:
+    assert mask_url("postgresql://u:s3cret@[bad") == "postgresql://u:***@[bad"
+    assert mask_url("nats://u:p@ss@host:4222") == "nats://u:***@host:4222"
+    assert mask_url("nats://host:4222") == "nats://host:4222"
