@@ -15,7 +15,6 @@ import threading
 import unicodedata
 
 import numpy as np
-import pyloudnorm
 
 from onair.agents.ports import Speech, SpeechSynthesizer
 from onair.agents.writing_systems import script_of
@@ -67,6 +66,10 @@ def _integrated_loudness(speech: Speech) -> float:
         samples = np.tile(samples, -(-block // len(samples)))
     if len(samples) == 0:
         return float("-inf")
+    # Imported here: pyloudnorm pulls in scipy.signal, about 2.5 s that every onair
+    # command paid at start, though only voicing a link measures speech.
+    import pyloudnorm
+
     return float(pyloudnorm.Meter(speech.sample_rate).integrated_loudness(samples))
 
 
