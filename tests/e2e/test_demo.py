@@ -32,7 +32,7 @@ def _scheduled_titles(data: Path) -> set[str]:
     exported = onair("schedule", "export", "--from", today, "--days", "2", "--format", "json",
                      "--data-dir", str(data))  # fmt: skip
     assert exported.returncode == 0, exported.stderr
-    return {item.get("title") for item in json.loads(exported.stdout)["items"]}
+    return {(item.get("asset") or {}).get("title") for item in json.loads(exported.stdout)["items"]}
 
 
 @pytest.mark.timeout(420)
