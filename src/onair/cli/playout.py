@@ -138,7 +138,7 @@ def asrun(
 
 
 def _row(entry: AsRunEntry) -> dict[str, Any]:
-    """One as-run line as ``--json`` prints it (the issue's field list, then the extras)."""
+    """One as-run line as ``--json`` prints it (the fields in docs/playout.md, then the extras)."""
     return {
         "schedule_item_id": entry.schedule_item_id,
         "asset_id": entry.asset_id,
