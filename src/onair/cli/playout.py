@@ -66,16 +66,13 @@ def render_command(
     with operator_errors():
         settings = settings_from(config, data_dir=data_dir)
         start, end = _span(first, last, bootstrap.station_zone(settings))
-        if output.suffix.lower() not in (".wav", ".mp3"):
-            raise PlayoutInputError(f"cannot render to {output.name}: use a .wav or .mp3 file")
-        if not output.parent.is_dir():
-            raise PlayoutInputError(
-                f"cannot render to {output}: folder {output.parent} does not exist"
-            )
+        log_path = output.with_name(output.name + ".asrun.json")
+        _check_output(output, log_path)
         frames = round((end - start).total_seconds() * SAMPLE_RATE)
         partial = output.with_name(f".{output.stem}.part{output.suffix}")
         began = time.perf_counter()
         try:
+            _writable(partial, output)
             with bootstrap.open_render(settings, start) as timeline, progress_bar() as bar:
                 task = bar.add_task(f"rendering {output.name}", total=frames // SAMPLE_RATE)
                 sink = FileEncoder(partial)
@@ -85,9 +82,32 @@ def render_command(
         finally:
             partial.unlink(missing_ok=True)
         seconds = time.perf_counter() - began
-        log_path = output.with_name(output.name + ".asrun.json")
+        _writable(log_path, output)
         log_path.write_text(json.dumps([_row(e) for e in report.as_run], indent=1) + "\n")
     _summary(output, log_path, report, seconds)
+
+
+def _check_output(output: Path, log_path: Path) -> None:
+    """Refuse, before anything is rendered, an OUT that could not be written."""
+    if output.suffix.lower() not in (".wav", ".mp3"):
+        raise PlayoutInputError(f"cannot render to {output.name}: use a .wav or .mp3 file")
+    if not output.parent.is_dir():
+        raise PlayoutInputError(f"cannot render to {output}: folder {output.parent} does not exist")
+    for path in (output, log_path):
+        if path.is_dir():
+            raise PlayoutInputError(f"cannot render to {output}: {path} is a folder")
+
+
+def _writable(path: Path, output: Path) -> None:
+    """Open ``path`` for writing, or one line naming OUT and why it cannot be written."""
+    try:
+        with path.open("ab"):
+            pass
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        raise PlayoutInputError(
+            f"cannot render to {output} ({why}): choose a folder you can write to"
+        ) from None
 
 
 def _summary(output: Path, log_path: Path, report: RenderReport, seconds: float) -> None:
