@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from onair.domain.csv_cells import safe_cell
 from onair.domain.programming import StationProgram
 from onair.domain.schedule import HourPlan, Playable, ScheduledItem
 
@@ -144,7 +145,8 @@ def _asset(program: StationProgram, item: ScheduledItem, asset: Playable) -> dic
 def export_csv(
     program: StationProgram, plans: Sequence[HourPlan], assets: Mapping[str, Playable]
 ) -> str:
-    """One row per item, the asset's facts flattened."""
+    """One row per item, the asset's facts flattened; text a spreadsheet would run as a
+    formula starts with a single quote (see :mod:`onair.domain.csv_cells`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -152,26 +154,25 @@ def export_csv(
         for item in plan.items:
             row = _item(program, item, assets)
             asset = row.pop("asset") or {}
-            writer.writerow(
-                [
-                    row["id"],
-                    row["start"],
-                    row["duration_s"],
-                    row["overlap_next_s"],
-                    row["kind"],
-                    row["hard"],
-                    row["nominal_start"] or "",
-                    "" if row["slot"] is None else row["slot"],
-                    row["category"],
-                    asset.get("id", ""),
-                    asset.get("title", ""),
-                    asset.get("artist") or "",
-                    asset.get("album") or "",
-                    asset.get("isrc") or "",
-                    asset.get("explicit", ""),
-                    asset.get("gender") or "",
-                    "" if asset.get("tempo") is None else asset["tempo"],
-                    "" if asset.get("energy") is None else asset["energy"],
-                ]
-            )
+            cells = [
+                row["id"],
+                row["start"],
+                row["duration_s"],
+                row["overlap_next_s"],
+                row["kind"],
+                row["hard"],
+                row["nominal_start"] or "",
+                "" if row["slot"] is None else row["slot"],
+                row["category"],
+                asset.get("id", ""),
+                asset.get("title", ""),
+                asset.get("artist") or "",
+                asset.get("album") or "",
+                asset.get("isrc") or "",
+                asset.get("explicit", ""),
+                asset.get("gender") or "",
+                "" if asset.get("tempo") is None else asset["tempo"],
+                "" if asset.get("energy") is None else asset["energy"],
+            ]
+            writer.writerow([safe_cell(cell) for cell in cells])
     return buffer.getvalue()

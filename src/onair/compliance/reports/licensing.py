@@ -45,7 +45,7 @@ def licensing_report(
     }
     report = Report.of("licensing", station, period, LICENSING_COLUMNS, rows, totals=totals,
                        warnings=[*warnings, *listeners_warning(plays, period)],
-                       nothing="no music aired")  # fmt: skip
+                       nothing="no music aired", exact_cells=True)  # fmt: skip
     unknown = max(totals["works_without_composer"], totals["works_without_publisher"])
     if unknown:
         report.notes.append(f"{unknown} of {len(rows)} works lack a composer or a publisher in "

@@ -22,6 +22,7 @@ from typing import Any
 
 from onair.compliance.records import AiredPlay
 from onair.compliance.reports.period import Period, utc_clock
+from onair.domain.csv_cells import safe_cell
 from onair.domain.ledger import EntryKind, LedgerEntry
 
 __all__ = ["Report", "aired_plays", "listeners_warning", "to_csv", "to_json"]
@@ -47,12 +48,14 @@ class Report:
     totals: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # A file a royalty collector takes as it is carries every cell exactly as recorded.
+    exact_cells: bool = False
 
     @classmethod
     def of(
         cls, name: str, station: str, period: Period, columns: Sequence[str],
         rows: list[dict[str, Any]], *, totals: dict[str, Any], warnings: Iterable[str],
-        nothing: str = "nothing aired",
+        nothing: str = "nothing aired", exact_cells: bool = False,
     ) -> Report:  # fmt: skip
         """A report over ``period``; its notes say when it has no rows or the period is open.
 
@@ -67,7 +70,8 @@ class Report:
             notes.append("the period has not ended: this covers what aired up to "
                          f"{period.local_short(period.asked_at)}")  # fmt: skip
         return cls(name, station, period.start, period.end, period.description, period.asked_at,
-                   list(columns), rows, totals, list(dict.fromkeys(warnings)), notes)  # fmt: skip
+                   list(columns), rows, totals, list(dict.fromkeys(warnings)), notes,
+                   exact_cells)  # fmt: skip
 
 
 def aired_plays(entries: Iterable[LedgerEntry], period: Period) -> list[AiredPlay]:
@@ -114,8 +118,9 @@ def to_csv(report: Report) -> str:
     """The report as CSV: ``# WARNING:`` and ``# NOTE:`` lines, then the header and rows.
 
     Empty cells are unknown values; booleans are ``yes``/``no``; lists are
-    joined with ``; ``. Cells are written as recorded (no spreadsheet-formula
-    escaping), since the file may go to a royalty collector as it is.
+    joined with ``; ``. Text a spreadsheet would run as a formula starts with a
+    single quote (:mod:`onair.domain.csv_cells`), except in a report with
+    ``exact_cells``, which a royalty collector takes as it is.
     """
     out = io.StringIO()
     for warning in report.warnings:
@@ -125,7 +130,8 @@ def to_csv(report: Report) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(report.columns)
     for row in report.rows:
-        writer.writerow([_cell(row.get(c)) for c in report.columns])
+        cells = [_cell(row.get(c)) for c in report.columns]
+        writer.writerow(cells if report.exact_cells else [safe_cell(c) for c in cells])
     return out.getvalue()
 
 

@@ -67,7 +67,7 @@ def soundexchange_report(
     found = [*listeners_warning(plays, period), *_unidentified(plays, period)]
     return Report.of("soundexchange", station, period, SOUNDEXCHANGE_COLUMNS, rows,
                      totals=totals, warnings=[*warnings, *found],
-                     nothing="no music aired")  # fmt: skip
+                     nothing="no music aired", exact_cells=True)  # fmt: skip
 
 
 def _recording(play: AiredPlay) -> tuple[str, ...]:

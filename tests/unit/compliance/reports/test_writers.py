@@ -7,7 +7,15 @@ import io
 import json
 from datetime import UTC, datetime
 
-from onair.compliance.reports import Report, as_run_log, day_period, to_csv, to_json
+from onair.compliance.reports import (
+    Report,
+    as_run_log,
+    day_period,
+    month_period,
+    soundexchange_report,
+    to_csv,
+    to_json,
+)
 from onair.domain.programming import ItemKind
 
 from .ledger import CHICAGO, STATION, Ledger, local
@@ -69,3 +77,33 @@ def test_a_day_still_under_way_says_it_covers_what_aired_so_far() -> None:
         "the period has not ended: this covers what aired up to 2026-03-09 15:30 CDT"
     ]
     assert "# NOTE: the period has not ended" in to_csv(report)
+
+
+FORMULA = '=HYPERLINK("http://x", "play")'
+
+
+def _formula_ledger() -> Ledger:
+    ledger = Ledger()
+    ledger.aired(local("2026-03-09 10:00"), FORMULA, "@Nina", listeners=3)
+    ledger.aired(local("2026-03-09 10:04"), "-12", "+Plus", listeners=4)
+    return ledger
+
+
+def test_the_as_run_csv_writes_formula_text_as_text_and_the_json_as_recorded() -> None:
+    period = day_period("2026-03-09", CHICAGO, datetime(2026, 12, 1, tzinfo=UTC))
+    report = as_run_log(_formula_ledger().entries, period, station=STATION)
+    rows = list(csv.DictReader(io.StringIO(to_csv(report))))
+    assert [(r["title"], r["artist"]) for r in rows] == [
+        ("'" + FORMULA, "'@Nina"),
+        ("-12", "'+Plus"),  # a title that is only a number stays a number
+    ]
+    assert rows[0]["listeners"] == "3"
+    assert [r["title"] for r in json.loads(to_json(report))["rows"]] == [FORMULA, "-12"]
+
+
+def test_the_soundexchange_csv_carries_titles_exactly_as_recorded() -> None:
+    period = month_period("2026-03", CHICAGO, datetime(2026, 12, 1, tzinfo=UTC))
+    report = soundexchange_report(_formula_ledger().entries, period, station=STATION,
+                                  service_name="KXYZ")  # fmt: skip
+    table = [line for line in to_csv(report).splitlines() if not line.startswith("# ")]
+    assert FORMULA in {r["SOUND_RECORDING_TITLE"] for r in csv.DictReader(table)}
