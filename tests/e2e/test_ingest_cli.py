@@ -174,3 +174,23 @@ def test_links_out_of_the_folder_or_in_a_loop_are_refused_by_name(tmp_path: Path
     assert json.loads(listed.stdout) == []
     rejects = onair("library", "rejects", "--json", "--data-dir", data)
     assert json.loads(rejects.stdout) == []
+
+
+def test_a_catalog_row_naming_a_link_out_of_its_folder_reads_nothing_there(
+    tmp_path: Path,
+) -> None:
+    secret = tmp_path / "elsewhere" / "secret.mp3"
+    secret.parent.mkdir()
+    secret.write_text("a file the station must never read\n")
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    (folder / "song.mp3").symlink_to(secret)
+    catalog = folder / "catalog.csv"
+    catalog.write_text("isrc,title,artist,file\nUSRC17607839,Song,Band,song.mp3\n")
+    data = str(tmp_path / "d")
+    result = onair("ingest", "--catalog", str(catalog), "--json", "--data-dir", data)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["rejected"] == 0
+    assert "secret" not in result.stderr + result.stdout
+    (asset,) = json.loads(onair("library", "list", "--json", "--data-dir", data).stdout)
+    assert (asset["title"], asset["sha256"]) == ("Song", None)  # the metadata, no audio read

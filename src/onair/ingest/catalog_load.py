@@ -104,6 +104,14 @@ def _asset(station: str, entries: list[CatalogEntry], base: LibraryAsset | None)
 
 
 def _present(folder: Path, entries: list[CatalogEntry]) -> Iterator[Path]:
+    """The named files in ``folder``; a link that leads out of it is not followed."""
+    inside = folder.resolve()
     for entry in entries:
-        if entry.file and (folder / entry.file).is_file():
+        if not entry.file:
+            continue
+        try:
+            real = (folder / entry.file).resolve(strict=True)
+        except (OSError, RuntimeError):  # missing, or a link in a loop
+            continue
+        if real.is_file() and real.is_relative_to(inside):
             yield folder / entry.file
