@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -79,3 +80,15 @@ def test_an_anchor_used_once_more_still_applies(tmp_path: Path) -> None:
     )
     result = onair("station", "apply", str(path), "--dry-run", "--data-dir", str(tmp_path / "d"))
     assert result.returncode == 0, result.stderr
+
+
+def test_a_pipe_or_a_device_is_refused_without_reading_it(tmp_path: Path) -> None:
+    pipe = tmp_path / "station.yaml"
+    os.mkfifo(pipe)  # opening it to read would wait for a writer for ever
+    for path in (pipe, Path("/dev/zero")):
+        result = onair("station", "apply", str(path), "--data-dir", str(tmp_path / "d"), timeout=30)
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [
+            f"{path}:1: not a regular file: give the station file's path",
+            f"error: 1 problem in {path}: nothing applied",
+        ]

@@ -81,6 +81,8 @@ def _one(path: Path, line: int, message: str) -> StationFileInvalid:
 
 
 def _read(path: Path) -> Any:
+    if path.exists() and not path.is_file():  # a folder, a pipe that would block, a device
+        raise _one(path, 1, "not a regular file: give the station file's path")
     try:
         with path.open("rb") as file:
             raw = file.read(MAX_FILE_BYTES + 1)
