@@ -119,3 +119,13 @@ async def test_consumer_span_is_the_child_of_the_publisher_span_across_nats(
     assert consume.context.trace_id == publish.context.trace_id
     assert received[0].traceparent is not None
     assert f"{publish.context.trace_id:032x}" in received[0].traceparent
+
+
+@pytest.mark.parametrize("url", ["nats://[::1", "nats://u:s3cret@host:99999"])
+async def test_a_url_nats_cannot_read_is_one_line_without_its_password(
+    url: str, tmp_path: Path
+) -> None:
+    bus = NatsJetStreamBus(url, "demo", spool_dir=tmp_path / "spool", connect_timeout_s=1)
+    with pytest.raises(BusUnavailable, match="cannot be used") as refused:
+        await bus.start()
+    assert "s3cret" not in str(refused.value)
