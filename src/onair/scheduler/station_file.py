@@ -15,6 +15,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -120,20 +121,31 @@ def _yaml_error(path: Path, text: str, exc: MarkedYAMLError) -> StationFileInval
 _NODE_EVENTS = (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent)
 
 
+@dataclass
+class _Open:
+    """A list or mapping the parser is inside."""
+
+    anchor: str | None
+    values_before: int
+    line: int
+    most: int  # events it may hold: a mapping's keys and values both count
+    held: int = 0
+
+
 def _within_limits(path: Path, events: Iterator[Event]) -> None:
     """Walk the parser's events and refuse a file beyond the limits, before it is built."""
     sizes: dict[str | None, int] = {}  # an anchor's values, its own aliases expanded
-    nest: list[list[Any]] = []  # open collections: [anchor, values before, events in, line, most]
+    nest: list[_Open] = []
     values = 0
     for event in events:
         line = event.start_mark.line + 1
         if nest and isinstance(event, _NODE_EVENTS):
-            nest[-1][2] += 1
-            if nest[-1][2] > nest[-1][4]:
+            nest[-1].held += 1
+            if nest[-1].held > nest[-1].most:
                 why = f"a list or mapping of more than {MAX_ENTRIES:,} entries"
-                raise _one(path, nest[-1][3], f"{why}: a station file holds far fewer")
+                raise _one(path, nest[-1].line, f"{why}: a station file holds far fewer")
         if isinstance(event, AliasEvent):
-            if any(open_anchor == event.anchor for open_anchor, *_ in nest):
+            if any(inside.anchor == event.anchor for inside in nest):
                 why = f"the alias *{event.anchor} is inside its own anchor"
                 raise _one(path, line, f"{why}: a value cannot contain itself")
             values += sizes.get(event.anchor, 1)
@@ -145,14 +157,14 @@ def _within_limits(path: Path, events: Iterator[Event]) -> None:
                 raise _one(path, line, f"{why}: keys and values are at most {MAX_TEXT:,}")
         elif isinstance(event, MappingStartEvent | SequenceStartEvent):
             values += 1
-            most = MAX_ENTRIES * (2 if isinstance(event, MappingStartEvent) else 1)  # key, value
-            nest.append([event.anchor, values - 1, 0, line, most])
+            most = MAX_ENTRIES * (2 if isinstance(event, MappingStartEvent) else 1)
+            nest.append(_Open(event.anchor, values - 1, line, most))
             if len(nest) > MAX_DEPTH:
                 why = f"lists and mappings nested more than {MAX_DEPTH} deep"
                 raise _one(path, line, f"{why}: a station file needs far fewer")
         elif isinstance(event, CollectionEndEvent):
-            anchor, before, *_ = nest.pop()
-            sizes[anchor] = values - before
+            closed = nest.pop()
+            sizes[closed.anchor] = values - closed.values_before
         if values > MAX_VALUES:
             why = f"the file comes to more than {MAX_VALUES:,} values with its aliases repeated"
             raise _one(path, line, f"{why}: write it without aliases that repeat each other")
