@@ -76,6 +76,13 @@ def test_bad_arguments_are_one_line(tmp_path: Path) -> None:
     assert missing.stderr.strip().splitlines() == [
         f"error: {tmp_path / 'nowhere'}: no such file or folder"
     ]
+    pipe = tmp_path / "pipe.mp3"
+    os.mkfifo(pipe)
+    piped = onair("ingest", str(pipe), "--data-dir", data)
+    assert piped.returncode == 1
+    assert piped.stderr.strip().splitlines() == [
+        f"error: {pipe}: not a file or folder (a pipe, a device): give audio"
+    ]
     unknown = onair("library", "show", "01ARZ3NDEKTSV4RRFFQ69G5FAV", "--data-dir", data)
     assert unknown.returncode == 1
     assert len(unknown.stderr.strip().splitlines()) == 1

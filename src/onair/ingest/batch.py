@@ -27,7 +27,7 @@ class Ingests(Protocol):
 
 
 class NoSuchPath(DomainError):
-    """A path given to ingest does not exist."""
+    """A path given to ingest does not exist, or is neither a file nor a folder."""
 
 
 @dataclass
@@ -70,6 +70,8 @@ def find_audio(paths: Iterable[Path]) -> AudioFound:
     for given in paths:
         if not given.exists():
             raise NoSuchPath(f"{given}: no such file or folder")
+        if not given.is_file() and not given.is_dir():
+            raise NoSuchPath(f"{given}: not a file or folder (a pipe, a device): give audio")
         files = [given] if given.is_file() else _walk(given, refused)
         for file in files:
             if file.suffix.lower() in AUDIO_SUFFIXES:
