@@ -303,8 +303,10 @@ def _one_line(exc: ValidationError) -> str:
     if not key:
         return f"invalid settings: {err['msg'].removeprefix('Value error, ')}"
     value = err.get("input")
-    if isinstance(value, str):
-        value = mask_url(value)
+    field = Settings.model_fields.get(key)
+    shown = repr(mask_url(value) if isinstance(value, str) else value)
+    if field is not None and "SecretStr" in str(field.annotation):
+        shown = "**********"  # a secret is never printed, not even a wrong one
     expected = err["msg"].removeprefix("Value error, ")
     env = f"ONAIR_{key.upper()}"
-    return f"invalid setting {key} ({env}) = {value!r}: expected {expected}"
+    return f"invalid setting {key} ({env}) = {shown}: expected {expected}"

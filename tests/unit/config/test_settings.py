@@ -143,3 +143,11 @@ def test_mask_url_hides_the_password_of_a_url_it_cannot_parse() -> None:
     assert mask_url("postgresql://u:s3cret@[bad") == "postgresql://u:***@[bad"
     assert mask_url("nats://u:p@ss@host:4222") == "nats://u:***@host:4222"
     assert mask_url("nats://host:4222") == "nats://host:4222"
+
+
+def test_a_secret_of_the_wrong_kind_is_refused_without_being_printed(tmp_path: Path) -> None:
+    toml = tmp_path / "station.toml"
+    toml.write_text("secret_key = 987654321\n")
+    with pytest.raises(InvalidSetting, match="secret_key") as refused:
+        load_settings(toml)
+    assert "987654321" not in str(refused.value)
