@@ -30,7 +30,7 @@ from onair.domain.playout import (
 )
 from onair.domain.schedule import ScheduledItem
 from onair.observability import get_logger
-from onair.playout.ports import AsRunLog, OnAirStore, OperatorLog
+from onair.playout.ports import AsRunLog, OnAirStore, OperatorLog, WallClock
 
 __all__ = ["AirReport", "EngineRecords", "resume_from"]
 
@@ -66,8 +66,10 @@ class AirReport:
         publish: Callable[[Envelope], Awaitable[None]],
         records: EngineRecords,
         worker: Executor,
+        clock: WallClock,
     ) -> None:
         self.station = station
+        self._clock = clock
         self._publish = publish
         self._records = records
         self._worker = worker
@@ -120,7 +122,7 @@ class AirReport:
         """
         action = OperatorAction(
             id=str(ULID()), station=self.station, trigger=trigger, who=who,
-            at=datetime.now(UTC), asset_id=asset_id, note=note,
+            at=datetime.fromtimestamp(self._clock(), UTC), asset_id=asset_id, note=note,
         )  # fmt: skip
         await asyncio.get_running_loop().run_in_executor(self._worker, self._record_action, action)
         payload = {"trigger": trigger.value, "who": who, "asset_id": asset_id, "done": done}

@@ -24,6 +24,7 @@ from onair.domain.schedule import ScheduledItem
 from onair.observability import get_logger
 from onair.playout.air_report import AirReport, EngineRecords, resume_from
 from onair.playout.as_run import as_run_entry
+from onair.playout.ports import WallClock
 from onair.playout.timeline import Airing, Happening, HappeningKind, Timeline
 from onair.playout.triggers import air_state, apply_trigger, check_trigger
 
@@ -55,7 +56,7 @@ class PlayoutEngine:
         records: EngineRecords,
         *,
         block_s: float = 0.05,
-        wall_clock: Callable[[], float] = time.time,
+        wall_clock: WallClock = time.time,
     ) -> None:
         self.station = station
         self._open_timeline = open_timeline
@@ -63,7 +64,7 @@ class PlayoutEngine:
         self._frames = round(block_s * SAMPLE_RATE)
         self._clock = wall_clock
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playout")
-        self._report = AirReport(station, publish, records, self._worker)
+        self._report = AirReport(station, publish, records, self._worker, wall_clock)
         self._timeline: Timeline | None = None
         self._task: asyncio.Task[None] | None = None
         self._started_wall: dict[str, datetime] = {}  # play id -> when its first sample went out
@@ -173,7 +174,8 @@ class PlayoutEngine:
             station=self.station, play_id=item.play_id, asset_id=item.asset_id,
             schedule_item_id=item.schedule_item_id,
             started_at=self._started_wall.get(item.play_id, timeline.instant(airing.start)),
-            offset_samples=position - airing.start, saved_at=datetime.now(UTC),
+            offset_samples=position - airing.start,
+            saved_at=datetime.fromtimestamp(self._clock(), UTC),
             held=timeline.held, queued=timeline.lineup.queued(),
         )  # fmt: skip
         self._report.save_state(state)

@@ -20,6 +20,7 @@ __all__ = [
     "PlayoutLibrary",
     "PlayoutSchedule",
     "StreamMetrics",
+    "WallClock",
 ]
 
 
@@ -93,3 +94,13 @@ class StreamMetrics(ListenerGauge, Protocol):
     def dropped(self, mount: str) -> None:
         """A listener of ``mount`` was dropped for reading too slowly."""
         ...
+
+
+class WallClock(Protocol):
+    """Seconds since the epoch, as ``time.time`` reads them: the clock the air is paced by.
+
+    Every instant an engine records (as-run, on-air state, operator actions) is
+    read from it, so a shifted clock (the benchmark's) shifts them all alike.
+    """
+
+    def __call__(self) -> float: ...

@@ -44,6 +44,7 @@ from onair.playout.icecast.stats import IcecastListeners
 from onair.playout.liquidsoap.airing import LiquidsoapAiring, aired_entry, liquidsoap_airing
 from onair.playout.liquidsoap.backend import LiquidsoapBackend
 from onair.playout.liquidsoap.requests import TelnetError
+from onair.playout.ports import WallClock
 from onair.playout.timeline import Airing, Happening, HappeningKind, Timeline
 from onair.playout.triggers import air_state, apply_trigger, check_trigger
 
@@ -83,7 +84,7 @@ class LiquidsoapEngine:
         records: EngineRecords,
         *,
         lead_s: float = 30.0,
-        wall_clock: Callable[[], float] = time.time,
+        wall_clock: WallClock = time.time,
         local_path: Callable[[AirItem], Path],
         listeners: IcecastListeners | None = None,
     ) -> None:
@@ -96,7 +97,7 @@ class LiquidsoapEngine:
         self._listeners = listeners
         self._peak: int | None = None  # most Icecast listeners while the item on air airs
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playout")
-        self._report = AirReport(station, publish, records, self._worker)
+        self._report = AirReport(station, publish, records, self._worker, wall_clock)
         self._timeline: Timeline | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._pushes: asyncio.Queue[LiquidsoapAiring] = asyncio.Queue()
