@@ -1,62 +1,37 @@
-"""The adapters a station process connects: database, object store, bus, chosen from settings."""
+"""The adapters a process connects (database, object store, bus), chosen from settings."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from opentelemetry.sdk.trace import TracerProvider
-from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine
 
-from onair.api import HealthCheck
-from onair.bus import BusError, EventBus, InMemoryBus
+from onair.bus import EventBus, InMemoryBus
 from onair.config import BusKind, ObjectStoreKind, Settings, mask_url
 from onair.observability.metrics import BusMetrics
-from onair.observability.tracing import configure_tracing
 from onair.storage import migrate
 from onair.storage.db import DatabaseUnavailable, check_database, create_engine_for
 from onair.storage.fs_store import FilesystemObjectStore
 from onair.storage.object_store import ObjectStore, ObjectStoreError
 from onair.storage.repositories import DatabaseSeenEvents, StationNotFound, Stations
 
-ROLES = ("api", "scheduler", "playout", "agents", "ingest", "compliance")
-
 __all__ = [
-    "ROLES",
     "StartupError",
-    "Station",
+    "connect_database",
     "current_database_revision",
     "downgrade_database",
     "masked_database_url",
-    "open_station",
+    "open_object_store",
     "prepare_data_dir",
+    "schema_ready",
+    "station_bus",
     "upgrade_database",
 ]
 
 
 class StartupError(Exception):
     """A dependency or setting that keeps the station from starting; one line."""
-
-
-@dataclass
-class Station:
-    """One process's wired adapters; services receive what they need from here."""
-
-    settings: Settings
-    roles: frozenset[str]
-    engine: Engine
-    objects: ObjectStore
-    bus: EventBus
-    registry: CollectorRegistry
-    tracer_provider: TracerProvider
-    checks: dict[str, HealthCheck] = field(default_factory=dict)
-
-    async def close(self) -> None:
-        await self.bus.close()
-        self.engine.dispose()
-        self.tracer_provider.shutdown()
 
 
 def masked_database_url(settings: Settings) -> str:
@@ -76,7 +51,7 @@ def _make_dirs(*paths: Path) -> None:
             raise StartupError(f"{why}: choose another with --data-dir") from None
 
 
-def _engine(settings: Settings) -> Engine:
+def connect_database(settings: Settings) -> Engine:
     if _is_embedded_database(settings):
         _make_dirs(settings.data_dir)
     engine = create_engine_for(settings.resolved_database_url)
@@ -90,7 +65,7 @@ def _engine(settings: Settings) -> Engine:
 
 def upgrade_database(settings: Settings, revision: str = "head") -> str:
     """Migrate the schema up and register the configured station; returns the revision."""
-    engine = _engine(settings)  # one clear line when the database is unreachable
+    engine = connect_database(settings)  # one clear line when the database is unreachable
     try:
         url = settings.resolved_database_url
         migrate.upgrade(url, revision)
@@ -112,14 +87,14 @@ def _register_station(settings: Settings, engine: Engine) -> None:
 
 
 def downgrade_database(settings: Settings, revision: str) -> str:
-    _engine(settings).dispose()
+    connect_database(settings).dispose()
     url = settings.resolved_database_url
     migrate.downgrade(url, revision)
     return migrate.current_revision(url) or "base"
 
 
 def current_database_revision(settings: Settings) -> str | None:
-    _engine(settings).dispose()
+    connect_database(settings).dispose()
     return migrate.current_revision(settings.resolved_database_url)
 
 
@@ -129,7 +104,7 @@ def prepare_data_dir(settings: Settings) -> str:
     return upgrade_database(settings)
 
 
-def _schema_ready(settings: Settings) -> None:
+def schema_ready(settings: Settings) -> None:
     """The embedded database migrates itself; a shared one must be upgraded on purpose."""
     url = settings.resolved_database_url
     if _is_embedded_database(settings):
@@ -143,7 +118,7 @@ def _schema_ready(settings: Settings) -> None:
         )
 
 
-def _object_store(settings: Settings) -> ObjectStore:
+def open_object_store(settings: Settings) -> ObjectStore:
     store: ObjectStore
     if settings.object_store is ObjectStoreKind.S3:
         from onair.storage.s3_store import S3ObjectStore  # boto3 only where S3 is used
@@ -165,7 +140,7 @@ def _object_store(settings: Settings) -> ObjectStore:
     return store
 
 
-def _bus(
+def station_bus(
     settings: Settings, engine: Engine, metrics: BusMetrics, tracer_provider: TracerProvider
 ) -> EventBus:
     if settings.bus is BusKind.NATS:
@@ -183,31 +158,3 @@ def _bus(
             seen=seen,
         )
     return InMemoryBus(settings.station, metrics=metrics, tracer_provider=tracer_provider)
-
-
-async def open_station(settings: Settings, roles: frozenset[str]) -> Station:
-    """Connect every adapter, failing with one clear line when one is unreachable."""
-    engine = await asyncio.to_thread(_engine, settings)
-    try:
-        await asyncio.to_thread(_schema_ready, settings)
-        objects = await asyncio.to_thread(_object_store, settings)
-        registry = CollectorRegistry()
-        service = "+".join(sorted(roles)) if roles != frozenset(ROLES) else "all"
-        tracer_provider = configure_tracing(
-            settings.tracing.value, f"onair-{service}", settings.otlp_endpoint
-        )
-        bus = _bus(settings, engine, BusMetrics(registry, service=service), tracer_provider)
-        try:
-            await bus.start()
-        except BusError as exc:
-            raise StartupError(str(exc)) from exc
-    except BaseException:
-        engine.dispose()
-        raise
-    station = Station(settings, roles, engine, objects, bus, registry, tracer_provider)
-    station.checks = {
-        "database": lambda: asyncio.to_thread(check_database, engine),
-        "object_store": lambda: asyncio.to_thread(objects.check),
-        "bus": bus.check,
-    }
-    return station

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import UTC, datetime
 
-from sqlalchemy.engine import Engine
 from ulid import ULID
 
 from onair.agents.desk import AgentDesk
@@ -22,12 +20,10 @@ from onair.agents.voices.espeak_tts import EspeakSynthesizer
 from onair.agents.voices.http_tts import HttpSpeechSynthesizer
 from onair.agents.voices.piper_tts import PiperSynthesizer
 from onair.agents.web.station_feeds import station_headlines, station_weather
-from onair.bootstrap.adapters import Station, _engine, _object_store, _schema_ready
+from onair.bootstrap.station import HttpFace, RunningRole, Station, Stops
+from onair.bootstrap.stores import Stores, open_stores
 from onair.config import GeneratorKind, Settings, SpeechKind
-from onair.storage.object_store import ObjectStore
 from onair.storage.repositories.agent_library import SqlAgentLibrary
-from onair.storage.repositories.programs import SqlPrograms
-from onair.storage.repositories.schedules import SqlSchedules
 from onair.storage.repositories.segments import SqlSegments
 
 __all__ = ["open_agents", "open_segments", "speech_synthesizer", "start_agents"]
@@ -66,21 +62,20 @@ def _generators(settings: Settings, stack: ExitStack) -> list[ScriptGenerator]:
     return generators
 
 
-def _runtime(
-    settings: Settings, engine: Engine, objects: ObjectStore, stack: ExitStack
-) -> AgentRuntime:
+def _runtime(stores: Stores, stack: ExitStack) -> AgentRuntime:
+    settings, engine = stores.settings, stores.engine
     producer = Producer(_generators(settings, stack), speech_synthesizer(settings),
                         voices={}, target_lufs=settings.loudness_target_lufs)  # fmt: skip
     return AgentRuntime(
         settings.station,
-        schedule=SqlSchedules(engine),
+        schedule=stores.schedules,
         library=SqlAgentLibrary(engine),
-        programs=ProgramsInForce(SqlPrograms(engine)),
-        segments=SqlSegments(engine, objects),
+        programs=ProgramsInForce(stores.programs),
+        segments=stores.segments,
         producer=producer,
         read_weather=station_weather,
         read_headlines=station_headlines,
-        now=lambda: datetime.now(UTC),
+        now=stores.now,
         new_id=lambda: str(ULID()),
         settings=RuntimeSettings(
             concurrency=settings.agents_concurrency,
@@ -94,29 +89,27 @@ def _runtime(
 @contextmanager
 def open_agents(settings: Settings) -> Iterator[AgentRuntime]:
     """The agent runtime over the station's stores, for ``onair agents ...``."""
-    engine = _engine(settings)
-    with ExitStack() as stack:
-        stack.callback(engine.dispose)
-        _schema_ready(settings)
-        yield _runtime(settings, engine, _object_store(settings), stack)
+    with open_stores(settings, objects=True) as stores, ExitStack() as stack:
+        yield _runtime(stores, stack)
 
 
 @contextmanager
 def open_segments(settings: Settings) -> Iterator[SqlSegments]:
     """The stored segments, for ``onair agents list``."""
-    engine = _engine(settings)
-    try:
-        _schema_ready(settings)
-        yield SqlSegments(engine, _object_store(settings))
-    finally:
-        engine.dispose()
+    with open_stores(settings, objects=True) as stores:
+        yield stores.segments
 
 
-async def start_agents(station: Station, stack: ExitStack) -> AgentDesk:
+async def start_agents(station: Station, face: HttpFace) -> RunningRole:
     """The agents role of ``onair serve``: the desk that voices every hour ahead of air."""
     settings = station.settings
-    runtime = _runtime(settings, station.engine, station.objects, stack)
-    desk = AgentDesk(runtime, station.bus, lambda: datetime.now(UTC),
+    parts = ExitStack()
+    runtime = _runtime(station.stores, parts)
+    desk = AgentDesk(runtime, station.bus, station.stores.now,
                      hours_ahead=settings.agents_hours_ahead)  # fmt: skip
-    await desk.start()
-    return desk
+    try:
+        await desk.start()
+    except BaseException:
+        parts.close()
+        raise
+    return Stops(desk.stop, parts.close)

@@ -5,22 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.engine import Engine
-
-from onair.bootstrap.adapters import Station, _engine, _object_store, _schema_ready
+from onair.bootstrap.station import HttpFace, RunningRole, Station, Stops
+from onair.bootstrap.stores import Stores, open_stores
 from onair.compliance.desk import ComplianceDesk
 from onair.compliance.upkeep import LedgerUpkeep
 from onair.config import Settings
-from onair.domain.programming import NoProgram, StationProgram
+from onair.domain.programming import StationProgram
 from onair.storage.object_store import ObjectStore
-from onair.storage.repositories.as_run import SqlAsRun
 from onair.storage.repositories.ledger import SqlLedger
 from onair.storage.repositories.library import SqlLibrary
-from onair.storage.repositories.playout_state import SqlOperatorLog
-from onair.storage.repositories.programs import SqlPrograms
 
 __all__ = ["Compliance", "open_compliance", "start_compliance"]
 
@@ -29,62 +24,54 @@ __all__ = ["Compliance", "open_compliance", "start_compliance"]
 class Compliance:
     """The ledger and what it needs, for commands that run outside ``serve``."""
 
-    settings: Settings
-    engine: Engine
-    ledger: SqlLedger
-    archive: ObjectStore
-    library: SqlLibrary
+    stores: Stores
     zone: ZoneInfo
     program: StationProgram | None  # the station file in force (identity, rules), if any
 
     @property
     def station(self) -> str:
-        return self.settings.station
+        return self.stores.station
+
+    @property
+    def settings(self) -> Settings:
+        return self.stores.settings
+
+    @property
+    def ledger(self) -> SqlLedger:
+        return self.stores.ledger
+
+    @property
+    def archive(self) -> ObjectStore:
+        return self.stores.objects
+
+    @property
+    def library(self) -> SqlLibrary:
+        return self.stores.library
 
     def keeper(self) -> LedgerUpkeep:
         """Catch-up and sealing rounds, as ``onair serve`` runs them, for one command."""
-        return _keeper(self.settings, self.engine, self.archive, lambda: self.zone)
-
-
-def _program(engine: Engine, settings: Settings) -> tuple[ZoneInfo, StationProgram | None]:
-    try:
-        program = SqlPrograms(engine).current(settings.station).program
-    except NoProgram:
-        return ZoneInfo(settings.timezone), None
-    return program.zone, program
+        return _upkeep(self.stores, lambda: self.zone)
 
 
 @contextmanager
 def open_compliance(settings: Settings) -> Iterator[Compliance]:
     """The station's ledger in the settings' database and object store."""
-    engine = _engine(settings)
-    try:
-        _schema_ready(settings)
-        objects = _object_store(settings)
-        zone, program = _program(engine, settings)
-        yield Compliance(settings, engine, SqlLedger(engine), objects, SqlLibrary(engine), zone,
-                         program)  # fmt: skip
-    finally:
-        engine.dispose()
+    with open_stores(settings, objects=True) as stores:
+        program = stores.program()
+        yield Compliance(stores, stores.zone(), program)
 
 
-async def start_compliance(station: Station) -> ComplianceDesk:
+async def start_compliance(station: Station, face: HttpFace) -> RunningRole:
     """The compliance role of ``onair serve``: every airing, action and segment into the ledger."""
-    settings, engine = station.settings, station.engine
-
-    def zone() -> ZoneInfo:  # read each round: a new station file may move the station's zone
-        return _program(engine, settings)[0]
-
-    keeper = _keeper(settings, engine, station.objects, zone)
-    desk = ComplianceDesk(keeper, station.bus, interval_s=settings.compliance_interval_s)
+    # The zone is read each round: a new station file may move the station's zone.
+    upkeep = _upkeep(station.stores, station.stores.zone)
+    desk = ComplianceDesk(upkeep, station.bus, interval_s=station.settings.compliance_interval_s)
     await desk.start()
-    return desk
+    return Stops(desk.stop)
 
 
-def _keeper(
-    settings: Settings, engine: Engine, archive: ObjectStore, zone: Callable[[], ZoneInfo]
-) -> LedgerUpkeep:
-    return LedgerUpkeep(settings.station, SqlLedger(engine), archive, SqlLibrary(engine), zone,
-                        lambda: datetime.now(UTC), aired=SqlAsRun(engine),
-                        actions=SqlOperatorLog(engine),
+def _upkeep(stores: Stores, zone: Callable[[], ZoneInfo]) -> LedgerUpkeep:
+    settings = stores.settings
+    return LedgerUpkeep(settings.station, stores.ledger, stores.objects, stores.library, zone,
+                        stores.now, aired=stores.as_run, actions=stores.operator_log,
                         retain_days=settings.compliance_retain_days)  # fmt: skip

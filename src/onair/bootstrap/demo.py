@@ -22,11 +22,10 @@ import shutil
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-from onair.bootstrap import LibraryAccess, open_discovery, run_ingest, station_zone
-from onair.bootstrap.adapters import Station
+from onair.bootstrap.ingest import open_discovery, run_ingest
+from onair.bootstrap.station import Station
 from onair.domain.events import new_envelope
 from onair.ingest.ffmpeg.demo_library import (
     DemoRecipe,
@@ -36,7 +35,6 @@ from onair.ingest.ffmpeg.demo_library import (
 )
 from onair.observability import get_logger
 from onair.scheduler.desk import REBUILD
-from onair.storage.repositories.library import SqlLibrary
 
 __all__ = ["STARTER_SONGS", "DemoLibrary", "demo_pool", "grow_demo_library"]
 
@@ -124,15 +122,14 @@ def grow_demo_library(demo: DemoLibrary) -> Callable[[Station], Awaitable[None]]
                 await asyncio.wrap_future(pool.submit(make_demo_file, demo.folder, recipe))
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
-        access = LibraryAccess(station.settings, station.engine, SqlLibrary(station.engine),
-                               station.objects)  # fmt: skip
+        access = station.stores
         summary = await run_ingest(access, demo.files(rest), jobs=1)
         indexed = await asyncio.to_thread(
             open_discovery(access).index_pending, station.settings.station
         )
         demo.mark_complete()
-        zone = await asyncio.to_thread(station_zone, station.settings)
-        payload = {"from": datetime.now(zone).date().isoformat(), "days": 2}
+        zone = await asyncio.to_thread(access.zone)
+        payload = {"from": access.now().astimezone(zone).date().isoformat(), "days": 2}
         reply = await station.bus.request(
             new_envelope(REBUILD, station.settings.station, payload), timeout_s=300
         )

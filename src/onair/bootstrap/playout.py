@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,10 +13,13 @@ from zoneinfo import ZoneInfo
 
 from ulid import ULID
 
-from onair.bootstrap.adapters import StartupError, Station, _engine, _object_store, _schema_ready
+from onair.bootstrap.adapters import StartupError
+from onair.bootstrap.station import HttpFace, Station
+from onair.bootstrap.stores import Stores, open_stores
+from onair.bus import EventBus
 from onair.config import PlayoutEngineKind, Settings
 from onair.domain.events import new_envelope
-from onair.domain.programming import NoProgram, StationProgram
+from onair.domain.programming import StationProgram
 from onair.domain.schedule import ScheduledItem, epoch_ms
 from onair.observability import get_logger
 from onair.observability.listener_metrics import IcecastListenerMetrics, StreamListenerMetrics
@@ -35,12 +38,12 @@ from onair.playout.mixer import Mixer
 from onair.playout.mounts import StreamHub, default_mounts
 from onair.playout.preparer import Preparer
 from onair.playout.render import render_play_ids
+from onair.playout.stream_app import StreamApp
 from onair.playout.timeline import Timeline, TimelineSettings
 from onair.storage.repositories.as_run import SqlAsRun
 from onair.storage.repositories.playout_library import SqlPlayoutLibrary
 from onair.storage.repositories.playout_schedule import SqlPlayoutSchedule
-from onair.storage.repositories.playout_state import SqlOnAirState, SqlOperatorLog
-from onair.storage.repositories.programs import SqlPrograms
+from onair.storage.repositories.playout_state import SqlOnAirState
 
 __all__ = [
     "Playout",
@@ -59,14 +62,22 @@ log = get_logger("onair.bootstrap")
 class Playout:
     """The playout role's running parts: the engine, its stream, its decoders."""
 
-    engine: AirEngine
-    hub: StreamHub | None
     decoders: ThreadPoolExecutor
+    engine: AirEngine | None = None
+    hub: StreamHub | None = None
     icecast: IcecastSource | None = None
     icecast_listeners: IcecastListeners | None = None
 
+    async def start(self, bus: EventBus) -> None:
+        assert self.engine is not None
+        await self.engine.start()
+        if self.icecast_listeners is not None:
+            self.icecast_listeners.start()
+        await serve_triggers(bus, self.engine)
+
     async def stop(self) -> None:
-        await self.engine.stop()
+        if self.engine is not None:
+            await self.engine.stop()
         if self.icecast_listeners is not None:
             self.icecast_listeners.stop()
         if self.hub is not None:
@@ -91,60 +102,84 @@ def _icecast_source(station: Station) -> IcecastSource:
 
 
 async def start_playout(
-    station: Station, *, wall_clock: Callable[[], float] = time.time
+    station: Station, face: HttpFace | None = None, *, wall_clock: Callable[[], float] = time.time
 ) -> Playout:
-    """Air the station on the built-in stream and take operator triggers (the playout role).
+    """Air the station and take operator triggers (the playout role).
 
-    ``wall_clock`` is the clock the air is paced by (the benchmark shifts it to a post).
+    The built-in engine's stream joins ``face``. ``wall_clock`` is the clock the
+    air is paced by (the benchmark shifts it to a post).
     """
-    settings, engine = station.settings, station.engine
-    try:
-        program: StationProgram | None = SqlPrograms(engine).current(settings.station).program
-    except NoProgram:
-        program = None
-    rules = playout_rules(settings, program)
-    cache = MasterCache(station.objects, settings.data_dir / "cache" / "masters")
+    settings, stores = station.settings, station.stores
+    rules = playout_rules(settings, stores.program())
+    cache = MasterCache(stores.objects, settings.data_dir / "cache" / "masters")
     decoders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="decode")
 
     def open_timeline(
         t0: datetime, resume_start: Callable[[ScheduledItem], datetime | None]
     ) -> Timeline:
-        lineup = Lineup(settings.station, SqlPlayoutSchedule(engine), SqlPlayoutLibrary(engine),
-                        rules, lambda _: str(ULID()))  # fmt: skip
-        mixer = Mixer(ceiling_dbtp=settings.true_peak_ceiling_dbtp)
-        return Timeline(lineup, Preparer(cache, decoders), mixer, t0, timeline_settings(settings),
-                        resume_start)  # fmt: skip
+        return _timeline(stores, rules, cache, decoders, t0, _new_play_id, resume_start)
 
-    records = EngineRecords(SqlAsRun(engine), SqlOnAirState(engine), SqlOperatorLog(engine))
-    hub: StreamHub | None = None
-    icecast: IcecastSource | None = None
-    listeners = _icecast_listeners(station)
-    air: AirEngine
+    engine = stores.engine
+    records = EngineRecords(stores.as_run, SqlOnAirState(engine), stores.operator_log)
+    playout = Playout(decoders=decoders, icecast_listeners=_icecast_listeners(station))
     if settings.playout_engine is PlayoutEngineKind.LIQUIDSOAP:
         backend = _liquidsoap_backend(station, rules, cache)
-        air = LiquidsoapEngine(settings.station, open_timeline, backend, station.bus.publish,
-                               records, wall_clock=wall_clock,
-                               local_path=lambda item: cache.path(item.master_key),
-                               listeners=listeners)  # fmt: skip
+        playout.engine = LiquidsoapEngine(
+            settings.station, open_timeline, backend, station.bus.publish, records,
+            wall_clock=wall_clock, local_path=lambda item: cache.path(item.master_key),
+            listeners=playout.icecast_listeners,
+        )  # fmt: skip
     else:
-        hub = StreamHub(default_mounts(settings.stream_bitrate),
-                        StreamListenerMetrics(station.registry))  # fmt: skip
-        outputs: list[PcmOutput] = [hub]
-        icecast = _icecast_source(station) if settings.icecast_url else None
-        if icecast is not None:
-            await icecast.start()
-            outputs.append(IcecastOutput(icecast, bitrate=settings.stream_bitrate,
-                                         listeners=listeners))  # fmt: skip
-        air = PlayoutEngine(settings.station, open_timeline, outputs, station.bus.publish,
-                            records, wall_clock=wall_clock)  # fmt: skip
-    await air.start()
-    if listeners is not None:
-        listeners.start()
-    await serve_triggers(station.bus, air)
-    mounts = sorted(hub.mounts) if hub else [settings.icecast_url]
+        outputs = await _built_in_outputs(station, playout)
+        playout.engine = PlayoutEngine(
+            settings.station, open_timeline, outputs, station.bus.publish, records,
+            wall_clock=wall_clock,
+        )  # fmt: skip
+    await playout.start(station.bus)
+    if face is not None and playout.hub is not None:  # the built-in engine serves its own stream
+        face.stream = StreamApp(playout.hub, station_name=settings.station)
+        face.urls |= {"stream_mp3": f"{face.base}/stream.mp3",
+                      "stream_opus": f"{face.base}/stream.opus"}  # fmt: skip
+    mounts = sorted(playout.hub.mounts) if playout.hub else [settings.icecast_url]
     log.info("playout_on_air", station=settings.station, engine=settings.playout_engine.value,
              mounts=mounts)  # fmt: skip
-    return Playout(air, hub, decoders, icecast, listeners)
+    return playout
+
+
+async def _built_in_outputs(station: Station, playout: Playout) -> list[PcmOutput]:
+    """The built-in stream's mounts, and the Icecast mount too where one is set."""
+    settings = station.settings
+    playout.hub = StreamHub(default_mounts(settings.stream_bitrate),
+                            StreamListenerMetrics(station.registry))  # fmt: skip
+    outputs: list[PcmOutput] = [playout.hub]
+    if settings.icecast_url:
+        playout.icecast = _icecast_source(station)
+        await playout.icecast.start()
+        outputs.append(IcecastOutput(playout.icecast, bitrate=settings.stream_bitrate,
+                                     listeners=playout.icecast_listeners))  # fmt: skip
+    return outputs
+
+
+def _new_play_id(_: str | None) -> str:
+    return str(ULID())
+
+
+def _timeline(
+    stores: Stores,
+    rules: AirRules,
+    cache: MasterCache,
+    decoders: Executor,
+    t0: datetime,
+    play_ids: Callable[[str | None], str],
+    resume_start: Callable[[ScheduledItem], datetime | None] | None = None,
+) -> Timeline:
+    """The lineup over the stored schedule and library, mixed from ``t0``."""
+    settings, engine = stores.settings, stores.engine
+    lineup = Lineup(settings.station, SqlPlayoutSchedule(engine), SqlPlayoutLibrary(engine),
+                    rules, play_ids)  # fmt: skip
+    mixer = Mixer(ceiling_dbtp=settings.true_peak_ceiling_dbtp)
+    return Timeline(lineup, Preparer(cache, decoders), mixer, t0, timeline_settings(settings),
+                    resume_start)  # fmt: skip
 
 
 def _icecast_listeners(station: Station) -> IcecastListeners | None:
@@ -166,8 +201,8 @@ def _liquidsoap_backend(station: Station, rules: AirRules, cache: MasterCache) -
             " (http://host:port/mount) and ONAIR_ICECAST_PASSWORD"
         )
     work = settings.data_dir / "liquidsoap"
-    fallback = fallback_songs(SqlPlayoutLibrary(station.engine), settings.station, rules, cache,
-                              work / "fallback")  # fmt: skip
+    library = SqlPlayoutLibrary(station.stores.engine)
+    fallback = fallback_songs(library, settings.station, rules, cache, work / "fallback")
     return LiquidsoapBackend(
         work, icecast_url=settings.icecast_url,
         icecast_password=settings.icecast_password.get_secret_value(),
@@ -194,44 +229,21 @@ def timeline_settings(settings: Settings) -> TimelineSettings:
 @contextmanager
 def open_render(settings: Settings, t0: datetime) -> Iterator[Timeline]:
     """A timeline over the station's schedule from ``t0``, for ``onair playout render``."""
-    engine = _engine(settings)
-    try:
-        _schema_ready(settings)
-        objects = _object_store(settings)
-        try:
-            program: StationProgram | None = SqlPrograms(engine).current(settings.station).program
-        except NoProgram:
-            program = None
-        rules = playout_rules(settings, program)
-        play_ids = render_play_ids(epoch_ms(t0))
-        lineup = Lineup(settings.station, SqlPlayoutSchedule(engine), SqlPlayoutLibrary(engine),
-                        rules, play_ids)  # fmt: skip
-        cache = MasterCache(objects, settings.data_dir / "cache" / "masters")
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="decode") as pool:
-            mixer = Mixer(ceiling_dbtp=settings.true_peak_ceiling_dbtp)
-            yield Timeline(lineup, Preparer(cache, pool), mixer, t0, timeline_settings(settings))
-    finally:
-        engine.dispose()
+    with open_stores(settings, objects=True) as stores:
+        rules = playout_rules(settings, stores.program())
+        cache = MasterCache(stores.objects, settings.data_dir / "cache" / "masters")
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="decode") as decoders:
+            yield _timeline(stores, rules, cache, decoders, t0, render_play_ids(epoch_ms(t0)))
 
 
 def station_zone(settings: Settings) -> ZoneInfo:
     """The station's timezone: its station file's, else the settings'."""
-    engine = _engine(settings)
-    try:
-        _schema_ready(settings)
-        return SqlPrograms(engine).current(settings.station).program.zone
-    except NoProgram:
-        return ZoneInfo(settings.timezone)
-    finally:
-        engine.dispose()
+    with open_stores(settings) as stores:
+        return stores.zone()
 
 
 @contextmanager
 def open_as_run(settings: Settings) -> Iterator[SqlAsRun]:
     """The as-run log in the settings' database, for commands that run outside ``serve``."""
-    engine = _engine(settings)
-    try:
-        _schema_ready(settings)
-        yield SqlAsRun(engine)
-    finally:
-        engine.dispose()
+    with open_stores(settings) as stores:
+        yield stores.as_run

@@ -39,13 +39,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
 
 
-class Role(StrEnum):
-    API = "api"
-    SCHEDULER = "scheduler"
-    PLAYOUT = "playout"
-    AGENTS = "agents"
-    INGEST = "ingest"
-    COMPLIANCE = "compliance"
+Role = StrEnum("Role", {name: name for name in bootstrap.ROLES})  # type: ignore[misc]
 
 
 @app.command()
@@ -62,7 +56,7 @@ def serve(
     """Serve the station: health, metrics and the services of the chosen roles."""
     with operator_errors():
         settings = settings_from(config, data_dir=data_dir, host=host, port=port)
-        roles = frozenset(r.value for r in role) if role else frozenset(bootstrap.ROLES)
+        roles = frozenset(str(r) for r in role) if role else frozenset(bootstrap.ROLES)
         asyncio.run(bootstrap.serve(settings, roles, announce=announce_urls))
 
 

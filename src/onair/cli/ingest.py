@@ -82,7 +82,7 @@ def ingest(
 
 
 def ingest_folder(
-    access: bootstrap.LibraryAccess, folder: Path, catalog: Path, *, search_index: bool = True
+    access: bootstrap.Stores, folder: Path, catalog: Path, *, search_index: bool = True
 ) -> None:
     """Load ``catalog``, then ingest the audio files under ``folder``, with progress.
 
@@ -96,7 +96,7 @@ def ingest_folder(
     err.print(f"library: {summary.line()}", highlight=False)
 
 
-def _catalogs(access: bootstrap.LibraryAccess, catalogs: list[Path]) -> tuple[int, list[Path]]:
+def _catalogs(access: bootstrap.Stores, catalogs: list[Path]) -> tuple[int, list[Path]]:
     rejected, named = 0, []
     for path in catalogs:
         load = _catalog(access, path)
@@ -110,7 +110,7 @@ def _catalogs(access: bootstrap.LibraryAccess, catalogs: list[Path]) -> tuple[in
     return rejected, named
 
 
-def _catalog(access: bootstrap.LibraryAccess, path: Path) -> CatalogLoad:
+def _catalog(access: bootstrap.Stores, path: Path) -> CatalogLoad:
     with progress_bar() as progress:
         task = progress.add_task(f"catalog {path.name}", total=None)
         (load,) = bootstrap.load_catalogs(access, [path], lambda: progress.advance(task))
@@ -118,7 +118,7 @@ def _catalog(access: bootstrap.LibraryAccess, path: Path) -> CatalogLoad:
 
 
 def _audio(
-    access: bootstrap.LibraryAccess,
+    access: bootstrap.Stores,
     files: list[str],
     jobs: int,
     kind: AssetKind | None,

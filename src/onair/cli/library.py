@@ -138,7 +138,7 @@ def index(config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
     err.print(f"indexed {done} assets", highlight=False)
 
 
-def index_for_search(access: bootstrap.LibraryAccess) -> int:
+def index_for_search(access: bootstrap.Stores) -> int:
     """Index what changed, with a progress bar; how many assets were indexed."""
     discovery = bootstrap.open_discovery(access)
     with progress_bar(rate=True) as progress:
@@ -146,7 +146,7 @@ def index_for_search(access: bootstrap.LibraryAccess) -> int:
         return discovery.index_pending(access.settings.station, lambda n: progress.advance(task, n))
 
 
-def _results(access: bootstrap.LibraryAccess, found: list[Found]) -> list[dict[str, Any]]:
+def _results(access: bootstrap.Stores, found: list[Found]) -> list[dict[str, Any]]:
     assets = {a.id: a for a in access.library.get_many([f.asset_id for f in found])}
     rows = []
     for rank, hit in enumerate(found, start=1):

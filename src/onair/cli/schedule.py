@@ -93,13 +93,13 @@ def build(
     """Build the hours of DAYS days from --from; locked and aired hours are kept as they are."""
     with operator_errors():
         settings = settings_from(config, data_dir=data_dir)
-        with bootstrap.open_scheduler(settings) as scheduler:
+        with bootstrap.open_stores(settings) as stores:
             name = station or settings.station
-            program = scheduler.program(name)
+            program = stores.scheduler().program(name)
             began = time.perf_counter()
             first_day = _day(first, program)
             with err.status(Text(f"building {days} day(s) for {name}")):
-                report = bootstrap.build_schedule(settings, scheduler, name, first_day, days, seed)
+                report = bootstrap.build_schedule(stores, name, first_day, days, seed)
             seconds = time.perf_counter() - began
     summary = {
         "station": name,

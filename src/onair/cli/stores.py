@@ -17,7 +17,7 @@ def settings_from(config: Path | None, **overrides: Any) -> Settings:
     return load_settings(config, **given)
 
 
-def library_at(config: Path | None, data_dir: Path | None) -> bootstrap.LibraryAccess:
+def library_at(config: Path | None, data_dir: Path | None) -> bootstrap.Stores:
     """The library the options point at; use inside :func:`operator_errors`, then close."""
     return bootstrap.open_library(settings_from(config, data_dir=data_dir))
 

@@ -1,0 +1,118 @@
+"""``onair serve``: bind the port, open the station, start its roles, serve until interrupted."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import signal
+import socket
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+
+from onair.api import create_app
+from onair.bootstrap.adapters import StartupError
+from onair.bootstrap.roles import ROLES
+from onair.bootstrap.station import HttpFace, Station, open_station
+from onair.config import Settings
+from onair.domain.events import new_envelope
+from onair.observability import configure_logging, get_logger
+
+__all__ = ["build_app", "serve"]
+
+log = get_logger("onair.bootstrap")
+
+
+async def serve(
+    settings: Settings,
+    roles: frozenset[str],
+    *,
+    announce: Callable[[dict[str, str]], None] | None = None,
+    alongside: Callable[[Station], Awaitable[None]] | None = None,
+) -> None:
+    """Run the station's HTTP face and the services of ``roles`` until interrupted.
+
+    Roles start in the registry's order and stop in reverse. A Ctrl-C that
+    cancels a stop lets every later stop run, then ends the task cancelled
+    (asyncio turns that into the KeyboardInterrupt a shell expects).
+    ``alongside`` is work that runs beside the services once they are up (the demo
+    grows its library with it); it is cancelled before the roles stop.
+    """
+    configure_logging(settings.log_level, service="onair")
+    # A SIGTERM (systemd, docker stop) stops as a Ctrl-C does: every service shut down in
+    # order, child processes (Liquidsoap, ingest workers) with them. By default Python
+    # would die on the spot once uvicorn hands the signal back.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    sock = _listen(settings.host, settings.port)
+    async with AsyncExitStack() as running:
+        running.callback(sock.close)
+        service = "all" if roles == frozenset(ROLES) else None
+        station = await open_station(settings, roles, service)
+        running.push_async_callback(_stopped, station)
+        face = _face(sock)
+        for name, start in ROLES.items():
+            if name in roles:
+                running.push_async_callback((await start(station, face)).stop)
+        server = uvicorn.Server(uvicorn.Config(build_app(station, face.stream), log_config=None,
+                                               lifespan="on"))  # fmt: skip
+        log.info("station_serving", station=settings.station, roles=sorted(roles), **face.urls)
+        if announce:
+            announce(face.urls)
+        if alongside is not None:
+            beside = asyncio.create_task(_beside(alongside, station), name="alongside")
+            running.callback(beside.cancel)  # asyncio.run waits for it to unwind
+        await server.serve(sockets=[sock])
+
+
+async def _beside(work: Callable[[Station], Awaitable[None]], station: Station) -> None:
+    try:
+        await work(station)
+    except Exception as exc:  # the station stays on the air without it
+        log.exception("alongside_failed", error=str(exc))
+
+
+async def _stopped(station: Station) -> None:
+    try:
+        await station.close()
+    finally:
+        log.info("station_stopped", station=station.settings.station)
+
+
+def _face(sock: socket.socket) -> HttpFace:
+    host, port = sock.getsockname()[:2]
+    base = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
+    return HttpFace(base, {"url": base, "health": f"{base}/healthz", "metrics": f"{base}/metrics"})
+
+
+def build_app(station: Station, stream: Any = None) -> FastAPI:
+    bus = station.bus
+
+    async def command(command_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+        reply = await bus.request(new_envelope(command_type, bus.station, payload), timeout_s=10)
+        return reply.payload
+
+    return create_app(
+        station=station.settings.station,
+        roles=station.roles,
+        checks=station.checks,
+        registry=station.registry,
+        command=command,
+        stream=stream,
+    )
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind before anything starts, so a busy port is one clear line, not a traceback."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        why = "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be bound ({exc})"
+        raise StartupError(f"address {host}:{port} {why}: choose another with --port") from exc
+    return sock
