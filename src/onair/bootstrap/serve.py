@@ -6,7 +6,7 @@ import asyncio
 import errno
 import signal
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -15,13 +15,13 @@ from fastapi import FastAPI
 
 from onair.api import create_app
 from onair.bootstrap.adapters import StartupError
-from onair.bootstrap.roles import ROLES
+from onair.bootstrap.roles import ROLES, RoleStarter
 from onair.bootstrap.station import HttpFace, Station, open_station
 from onair.config import Settings
 from onair.domain.events import new_envelope
 from onair.observability import configure_logging, get_logger
 
-__all__ = ["build_app", "serve"]
+__all__ = ["build_app", "serve", "start_roles"]
 
 log = get_logger("onair.bootstrap")
 
@@ -53,9 +53,7 @@ async def serve(
         station = await open_station(settings, roles, service)
         running.push_async_callback(_stopped, station)
         face = _face(sock)
-        for name, start in ROLES.items():
-            if name in roles:
-                running.push_async_callback((await start(station, face)).stop)
+        await start_roles(running, station, face)
         server = uvicorn.Server(uvicorn.Config(build_app(station, face.stream), log_config=None,
                                                lifespan="on"))  # fmt: skip
         log.info("station_serving", station=settings.station, roles=sorted(roles), **face.urls)
@@ -65,6 +63,18 @@ async def serve(
             beside = asyncio.create_task(_beside(alongside, station), name="alongside")
             running.callback(beside.cancel)  # asyncio.run waits for it to unwind
         await server.serve(sockets=[sock])
+
+
+async def start_roles(
+    running: AsyncExitStack,
+    station: Station,
+    face: HttpFace,
+    registry: Mapping[str, RoleStarter] = ROLES,
+) -> None:
+    """Start the station's roles in the registry's order; ``running`` stops them in reverse."""
+    for name, start in registry.items():
+        if name in station.roles:
+            running.push_async_callback((await start(station, face)).stop)
 
 
 async def _beside(work: Callable[[Station], Awaitable[None]], station: Station) -> None:
