@@ -17,7 +17,7 @@ from onair.bootstrap.adapters import (
     prepare_data_dir,
     upgrade_database,
 )
-from onair.bootstrap.agents import open_agents, open_segments, start_agents
+from onair.bootstrap.agents import agent_runtime, open_agents, start_agents
 from onair.bootstrap.compliance import Compliance, open_compliance, start_compliance
 from onair.bootstrap.ingest import (
     ingest_options,
@@ -29,9 +29,9 @@ from onair.bootstrap.ingest import (
 )
 from onair.bootstrap.playout import (
     Playout,
-    open_as_run,
     open_render,
     playout_rules,
+    render_timeline,
     start_playout,
     station_zone,
     timeline_settings,
@@ -52,6 +52,7 @@ __all__ = [
     "StartupError",
     "Station",
     "Stores",
+    "agent_runtime",
     "build_schedule",
     "current_database_revision",
     "downgrade_database",
@@ -59,18 +60,17 @@ __all__ = [
     "load_catalogs",
     "masked_database_url",
     "open_agents",
-    "open_as_run",
     "open_compliance",
     "open_discovery",
     "open_library",
     "open_programs",
     "open_render",
     "open_scheduler",
-    "open_segments",
     "open_station",
     "open_stores",
     "playout_rules",
     "prepare_data_dir",
+    "render_timeline",
     "run_ingest",
     "serve",
     "start_agents",

@@ -24,9 +24,8 @@ from onair.bootstrap.station import HttpFace, RunningRole, Station, Stops
 from onair.bootstrap.stores import Stores, open_stores
 from onair.config import GeneratorKind, Settings, SpeechKind
 from onair.storage.repositories.agent_library import SqlAgentLibrary
-from onair.storage.repositories.segments import SqlSegments
 
-__all__ = ["open_agents", "open_segments", "speech_synthesizer", "start_agents"]
+__all__ = ["agent_runtime", "open_agents", "speech_synthesizer", "start_agents"]
 
 
 def speech_synthesizer(settings: Settings) -> SpeechSynthesizer:
@@ -87,17 +86,17 @@ def _runtime(stores: Stores, stack: ExitStack) -> AgentRuntime:
 
 
 @contextmanager
-def open_agents(settings: Settings) -> Iterator[AgentRuntime]:
-    """The agent runtime over the station's stores, for ``onair agents ...``."""
-    with open_stores(settings, objects=True) as stores, ExitStack() as stack:
+def agent_runtime(stores: Stores) -> Iterator[AgentRuntime]:
+    """The agent runtime over ``stores``; its language model client closes after."""
+    with ExitStack() as stack:
         yield _runtime(stores, stack)
 
 
 @contextmanager
-def open_segments(settings: Settings) -> Iterator[SqlSegments]:
-    """The stored segments, for ``onair agents list``."""
-    with open_stores(settings, objects=True) as stores:
-        yield stores.segments
+def open_agents(settings: Settings) -> Iterator[AgentRuntime]:
+    """The agent runtime over the settings' stores, for a command that needs nothing else."""
+    with open_stores(settings, objects=True) as stores, agent_runtime(stores) as runtime:
+        yield runtime
 
 
 async def start_agents(station: Station, face: HttpFace) -> RunningRole:

@@ -40,16 +40,15 @@ from onair.playout.preparer import Preparer
 from onair.playout.render import render_play_ids
 from onair.playout.stream_app import StreamApp
 from onair.playout.timeline import Timeline, TimelineSettings
-from onair.storage.repositories.as_run import SqlAsRun
 from onair.storage.repositories.playout_library import SqlPlayoutLibrary
 from onair.storage.repositories.playout_schedule import SqlPlayoutSchedule
 from onair.storage.repositories.playout_state import SqlOnAirState
 
 __all__ = [
     "Playout",
-    "open_as_run",
     "open_render",
     "playout_rules",
+    "render_timeline",
     "start_playout",
     "station_zone",
     "timeline_settings",
@@ -227,23 +226,23 @@ def timeline_settings(settings: Settings) -> TimelineSettings:
 
 
 @contextmanager
-def open_render(settings: Settings, t0: datetime) -> Iterator[Timeline]:
+def render_timeline(stores: Stores, t0: datetime) -> Iterator[Timeline]:
     """A timeline over the station's schedule from ``t0``, for ``onair playout render``."""
-    with open_stores(settings, objects=True) as stores:
-        rules = playout_rules(settings, stores.program())
-        cache = MasterCache(stores.objects, settings.data_dir / "cache" / "masters")
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="decode") as decoders:
-            yield _timeline(stores, rules, cache, decoders, t0, render_play_ids(epoch_ms(t0)))
+    settings = stores.settings
+    rules = playout_rules(settings, stores.program())
+    cache = MasterCache(stores.objects, settings.data_dir / "cache" / "masters")
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="decode") as decoders:
+        yield _timeline(stores, rules, cache, decoders, t0, render_play_ids(epoch_ms(t0)))
+
+
+@contextmanager
+def open_render(settings: Settings, t0: datetime) -> Iterator[Timeline]:
+    """:func:`render_timeline` over the settings' stores, opened for it."""
+    with open_stores(settings, objects=True) as stores, render_timeline(stores, t0) as timeline:
+        yield timeline
 
 
 def station_zone(settings: Settings) -> ZoneInfo:
     """The station's timezone: its station file's, else the settings'."""
     with open_stores(settings) as stores:
         return stores.zone()
-
-
-@contextmanager
-def open_as_run(settings: Settings) -> Iterator[SqlAsRun]:
-    """The as-run log in the settings' database, for commands that run outside ``serve``."""
-    with open_stores(settings) as stores:
-        yield stores.as_run

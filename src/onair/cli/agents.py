@@ -51,11 +51,13 @@ def run(
     as_json: JsonOpt = False,
 ) -> None:
     """Write and voice every spoken segment of an hour, and store them for playout."""
-    with operator_errors():
-        settings = settings_from(config, data_dir=data_dir)
-        zone = bootstrap.station_zone(settings)
+    with (
+        operator_errors(),
+        bootstrap.open_stores(settings_from(config, data_dir=data_dir)) as stores,
+    ):
+        zone = stores.zone()
         start = station_hour(hour, "--hour", zone)
-        with bootstrap.open_agents(settings) as runtime, progress_bar() as bar:
+        with bootstrap.agent_runtime(stores) as runtime, progress_bar() as bar:
             task = bar.add_task(f"voicing {start.astimezone(zone):%Y-%m-%d %H:00}", total=None)
             report = runtime.fill_hour(start, force=force,
                                        on_segment=lambda _: bar.advance(task))  # fmt: skip
@@ -128,12 +130,14 @@ def list_segments(
     as_json: JsonOpt = False,
 ) -> None:
     """The segments made for an hour (or several): what they say, how long, how made."""
-    with operator_errors():
-        settings = settings_from(config, data_dir=data_dir)
-        zone = bootstrap.station_zone(settings)
+    with (
+        operator_errors(),
+        bootstrap.open_stores(settings_from(config, data_dir=data_dir)) as stores,
+    ):
+        zone = stores.zone()
         start = station_hour(hour, "--hour", zone)
-        with bootstrap.open_segments(settings) as store:
-            segments = store.between(settings.station, start, start + timedelta(hours=hours))
+        end = start + timedelta(hours=hours)
+        segments = stores.segments.between(stores.station, start, end)
     if as_json:
         out.print_json(json.dumps([_row(s, zone) for s in segments]))
         return

@@ -63,28 +63,36 @@ def render_command(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Render the schedule from --from to --to faster than real time, with its as-run log."""
-    with operator_errors():
-        settings = settings_from(config, data_dir=data_dir)
-        start, end = _span(first, last, bootstrap.station_zone(settings))
+    with (
+        operator_errors(),
+        bootstrap.open_stores(settings_from(config, data_dir=data_dir)) as stores,
+    ):
+        start, end = _span(first, last, stores.zone())
         log_path = output.with_name(output.name + ".asrun.json")
         _check_output(output, log_path)
-        frames = round((end - start).total_seconds() * SAMPLE_RATE)
-        partial = output.with_name(f".{output.stem}.part{output.suffix}")
         began = time.perf_counter()
-        try:
-            _writable(partial, output)
-            with bootstrap.open_render(settings, start) as timeline, progress_bar() as bar:
-                task = bar.add_task(f"rendering {output.name}", total=frames // SAMPLE_RATE)
-                sink = FileEncoder(partial)
-                advance = lambda n: bar.advance(task, n / SAMPLE_RATE)  # noqa: E731
-                report = render(timeline, settings.station, frames, sink, on_progress=advance)
-            partial.replace(output)  # never a half-written OUT
-        finally:
-            partial.unlink(missing_ok=True)
+        report = _render(stores, start, end, output)
         seconds = time.perf_counter() - began
         _writable(log_path, output)
         log_path.write_text(json.dumps([_row(e) for e in report.as_run], indent=1) + "\n")
     _summary(output, log_path, report, seconds)
+
+
+def _render(stores: bootstrap.Stores, start: datetime, end: datetime, output: Path) -> RenderReport:
+    """Render ``[start, end)`` into OUT, written whole or not at all."""
+    frames = round((end - start).total_seconds() * SAMPLE_RATE)
+    partial = output.with_name(f".{output.stem}.part{output.suffix}")
+    try:
+        _writable(partial, output)
+        with bootstrap.render_timeline(stores, start) as timeline, progress_bar() as bar:
+            task = bar.add_task(f"rendering {output.name}", total=frames // SAMPLE_RATE)
+            sink = FileEncoder(partial)
+            advance = lambda n: bar.advance(task, n / SAMPLE_RATE)  # noqa: E731
+            report = render(timeline, stores.station, frames, sink, on_progress=advance)
+        partial.replace(output)  # never a half-written OUT
+    finally:
+        partial.unlink(missing_ok=True)
+    return report
 
 
 def _check_output(output: Path, log_path: Path) -> None:
@@ -132,12 +140,13 @@ def asrun(
     as_json: JsonOpt = False,
 ) -> None:
     """What really aired from --from to --to, and why it differed from the schedule."""
-    with operator_errors():
-        settings = settings_from(config, data_dir=data_dir)
-        zone = bootstrap.station_zone(settings)
+    with (
+        operator_errors(),
+        bootstrap.open_stores(settings_from(config, data_dir=data_dir)) as stores,
+    ):
+        zone = stores.zone()
         start, end = _span(first, last, zone)
-        with bootstrap.open_as_run(settings) as log:
-            entries = log.between(settings.station, start, end)
+        entries = stores.as_run.between(stores.station, start, end)
     if as_json:
         out.print_json(json.dumps([_row(e) for e in entries]))
         return
