@@ -46,10 +46,22 @@ DEMO_SEED = 1
 log = get_logger("onair.demo")
 
 
-def demo_pool(workers: int | None = None) -> ProcessPoolExecutor:
-    """Processes for synthesis: encoding is the slow part and needs a core each."""
+def demo_pool(workers: int | None = None, *, background: bool = False) -> ProcessPoolExecutor:
+    """Processes for synthesis: encoding is the slow part and needs a core each.
+
+    ``background`` workers run at a lower priority, so the air they share the
+    machine with is never short of a core.
+    """
     context = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=workers or os.cpu_count() or 1,
+        mp_context=context,
+        initializer=_lower_priority if background else None,
+    )
+
+
+def _lower_priority() -> None:
+    os.nice(10)
 
 
 @dataclass(frozen=True)
@@ -116,7 +128,7 @@ def grow_demo_library(demo: DemoLibrary) -> Callable[[Station], Awaitable[None]]
         todo = demo.missing(rest)
         log.info("demo_library_growing", to_make=len(todo), to_ingest=len(rest))
         # One worker: the other core keeps the air and the stream going.
-        pool = demo_pool(1)
+        pool = demo_pool(1, background=True)
         try:
             for recipe in todo:
                 await asyncio.wrap_future(pool.submit(make_demo_file, demo.folder, recipe))
