@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from onair.launcher import SYSTEM_LIBRARIES
+from tests.e2e.cli import closed_port, onair
 
 pytestmark = pytest.mark.e2e
 
@@ -101,3 +102,18 @@ def test_a_missing_system_library_is_one_line_naming_its_package(entry: list[str
     assert len(lines) == 1, done.stderr
     assert "install the Debian package libchromaprint1" in lines[0]
     assert "Traceback" not in done.stderr
+
+
+def test_the_liquidsoap_engine_without_liquidsoap_is_one_line(tmp_path: Path) -> None:
+    env = {
+        "PATH": str(tmp_path),  # nothing to run on it: no liquidsoap
+        "ONAIR_PLAYOUT_ENGINE": "liquidsoap",
+        "ONAIR_ICECAST_URL": f"http://127.0.0.1:{closed_port()}/onair.mp3",
+        "ONAIR_ICECAST_PASSWORD": "hackme",
+    }
+    args = ("serve", "--role", "playout", "--data-dir", str(tmp_path / "d"))
+    done = onair(*args, "--port", str(closed_port()), env=env)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "install the Debian package liquidsoap" in lines[0]
