@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -198,6 +199,11 @@ def _liquidsoap_backend(station: Station, rules: AirRules, cache: MasterCache) -
         raise StartupError(
             "ONAIR_PLAYOUT_ENGINE=liquidsoap streams to Icecast: set ONAIR_ICECAST_URL"
             " (http://host:port/mount) and ONAIR_ICECAST_PASSWORD"
+        )
+    if shutil.which("liquidsoap") is None:
+        raise StartupError(
+            "ONAIR_PLAYOUT_ENGINE=liquidsoap needs the liquidsoap program, which is not on"
+            " PATH: install the Debian package liquidsoap (sudo apt-get install liquidsoap)"
         )
     work = settings.data_dir / "liquidsoap"
     library = SqlPlayoutLibrary(station.stores.engine)
