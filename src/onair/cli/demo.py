@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Annotated
@@ -18,9 +17,7 @@ from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, HostOpt, PortOpt
 from onair.cli.progress import progress_bar
 from onair.cli.stores import settings_from
-from onair.config import Settings
 from onair.domain.program_check import program_from
-from onair.domain.programming import NoProgram
 from onair.ingest.ffmpeg.demo_library import DemoRecipe, build_demo_library, make_demo_files
 from onair.scheduler.station_file import load_station_file
 
@@ -47,9 +44,10 @@ def demo(
     with operator_errors():
         settings = settings_from(config, data_dir=data_dir, host=host, port=port)
         revision = bootstrap.prepare_data_dir(settings)
-        _seed_program(settings)
-        growing = _seed_library(settings, tracks, whole=no_serve) if tracks else None
-        _build_today(settings)
+        with bootstrap.open_library(settings) as stores:
+            _seed_program(stores)
+            growing = _seed_library(stores, tracks, whole=no_serve) if tracks else None
+            _build_today(stores)
         where = settings.data_dir.resolve()
         err.print(f"demo station {settings.station} ready in {where}"
                   f" (database at revision {revision})", highlight=False)  # fmt: skip
@@ -63,23 +61,22 @@ def demo(
                                         announce=announce_urls, alongside=grow))  # fmt: skip
 
 
-def _seed_library(settings: Settings, tracks: int, *, whole: bool) -> DemoLibrary | None:
+def _seed_library(access: bootstrap.Stores, tracks: int, *, whole: bool) -> DemoLibrary | None:
     """Give the station the demo library (made once, in the data dir).
 
     Returns the library when part of it is still to be made and ingested while
     the station airs; ``whole`` makes and ingests all of it first.
     """
-    demo = DemoLibrary.planned(settings.data_dir / "demo-library", tracks)
-    with bootstrap.open_library(settings) as access:
-        if demo.complete or (access.library.count(settings.station) and not demo.folder.exists()):
-            return None  # made before, or a library of the station's own
-        demo.begin()
-        first = list(demo.recipes) if whole else demo.starter()
-        _make(demo, demo.missing(first))
-        _ingest.ingest_folder(access, demo.folder, catalog=demo.catalog, search_index=whole)
-        if whole:
-            demo.mark_complete()
-            return None
+    demo = DemoLibrary.planned(access.settings.data_dir / "demo-library", tracks)
+    if demo.complete or (access.library.count(access.station) and not demo.folder.exists()):
+        return None  # made before, or a library of the station's own
+    demo.begin()
+    first = list(demo.recipes) if whole else demo.starter()
+    _make(demo, demo.missing(first))
+    _ingest.ingest_folder(access, demo.folder, catalog=demo.catalog, search_index=whole)
+    if whole:
+        demo.mark_complete()
+        return None
     return demo
 
 
@@ -91,30 +88,25 @@ def _make(demo: DemoLibrary, recipes: list[DemoRecipe]) -> None:
         make_demo_files(demo.folder, recipes, pool=pool, on_track=lambda _: progress.advance(task))
 
 
-def _build_today(settings: Settings) -> None:
+def _build_today(stores: bootstrap.Stores) -> None:
     """Today's and tomorrow's schedule (hours already built are kept), so playout airs it."""
-    with bootstrap.open_scheduler(settings) as scheduler:
-        zone = scheduler.program(settings.station).zone
-        today = datetime.now(zone).date()
-        with err.status("building today's schedule"):
-            report = scheduler.build(settings.station, today, 2, seed=1, keep_built=True)
+    scheduler = stores.scheduler()
+    today = stores.now().astimezone(stores.zone()).date()
+    with err.status("building today's schedule"):
+        report = scheduler.build(stores.station, today, 2, seed=1, keep_built=True)
     if report.built:
         err.print(f"schedule: {len(report.built)} hours built from {today}", highlight=False)
 
 
-def _seed_program(settings: Settings) -> None:
+def _seed_program(stores: bootstrap.Stores) -> None:
     """Give a station without programming the shipped demo station file."""
-    with bootstrap.open_programs(settings) as programs:
-        try:
-            programs.current(settings.station)
-            return
-        except NoProgram:
-            pass
-        with as_file(files("onair.scheduler") / "demo_station.yaml") as path:
-            program = load_station_file(path)
-        if program.id != settings.station:
-            program = program_from(program.export() | {"id": settings.station})
-        applied = programs.apply(program, "onair.scheduler/demo_station.yaml")
+    if stores.program() is not None:
+        return
+    with as_file(files("onair.scheduler") / "demo_station.yaml") as path:
+        program = load_station_file(path)
+    if program.id != stores.station:
+        program = program_from(program.export() | {"id": stores.station})
+    applied = stores.programs.apply(program, "onair.scheduler/demo_station.yaml")
     err.print(f"station {program.id}: demo station file applied as version"
               f" {applied.version}", highlight=False)  # fmt: skip
 
