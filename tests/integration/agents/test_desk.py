@@ -18,13 +18,14 @@ from ulid import ULID
 
 from onair.agents.desk import GENERATE, AgentDesk
 from onair.agents.producer import Producer
+from onair.agents.programs import ProgramsInForce
 from onair.agents.rules_generator import RulesGenerator
 from onair.agents.runtime import AgentRuntime
 from onair.agents.voices.espeak_tts import EspeakSynthesizer
 from onair.agents.web.station_feeds import station_headlines, station_weather
 from onair.bus import InMemoryBus
 from onair.domain.events import Envelope, new_envelope
-from onair.domain.programming import ItemKind, StationProgram
+from onair.domain.programming import ItemKind
 from onair.domain.segments import SegmentStatus
 from onair.scheduler.desk import ScheduleDesk
 from onair.scheduler.service import Scheduler
@@ -41,14 +42,6 @@ NOW = datetime(2027, 3, 2, 15, 2, tzinfo=UTC)  # Tuesday 09:02 in Chicago
 HOUR = timedelta(hours=1)
 LEAD = timedelta(seconds=60)  # the runtime's default: ready a minute before air
 engine = demo_engine  # the demo program and a 400-song catalog, on each database
-
-
-class _Programs:
-    def __init__(self, engine: Engine) -> None:
-        self.programs = SqlPrograms(engine)
-
-    def program(self, station: str) -> StationProgram:
-        return self.programs.current(station).program
 
 
 @pytest.fixture
@@ -68,7 +61,7 @@ def _desk(engine: Engine, bus: InMemoryBus, segments: SqlSegments) -> AgentDesk:
     producer = Producer([RulesGenerator()], EspeakSynthesizer(), voices={}, target_lufs=-16.0)
     runtime = AgentRuntime(
         "demo", schedule=SqlSchedules(engine), library=SqlAgentLibrary(engine),
-        programs=_Programs(engine), segments=segments, producer=producer,
+        programs=ProgramsInForce(SqlPrograms(engine)), segments=segments, producer=producer,
         read_weather=station_weather, read_headlines=station_headlines,
         now=lambda: NOW, new_id=lambda: str(ULID()),
     )  # fmt: skip
