@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["SYSTEM_LIBRARIES", "main", "missing_library_line"]
 
@@ -43,12 +45,33 @@ def main() -> None:
     try:
         from onair.cli import app
 
-        app()
+        code = _run(app)
     except (ImportError, OSError) as exc:
         if isinstance(exc, OSError) and not _is_library_load(exc):
             raise
         print(f"error: {missing_library_line(exc)}", file=sys.stderr)
         sys.exit(1)
+    sys.exit(code)
+
+
+def _run(app: Callable[..., Any]) -> int:
+    """Run the command; a usage mistake is one line, as every other refusal is."""
+    import typer
+
+    try:
+        code = app(standalone_mode=False)
+    except typer.TyperException as exc:  # typer's own click: bad options, unknown commands
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            pass  # a bare command group: typer has printed its help, as asked
+        else:
+            ctx = getattr(exc, "ctx", None)
+            where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            print(f"error: {exc.format_message()}{where}", file=sys.stderr)
+        return int(getattr(exc, "exit_code", 2))
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        return 1
+    return code if isinstance(code, int) else 0
 
 
 def _is_library_load(exc: OSError) -> bool:

@@ -117,3 +117,26 @@ def test_the_liquidsoap_engine_without_liquidsoap_is_one_line(tmp_path: Path) ->
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert "install the Debian package liquidsoap" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("nosuch",), "error: No such command 'nosuch'. (see 'python -m onair --help')"),
+        (("schedule", "build", "--from"), "error: Option '--from' requires an argument."),
+        (("library", "list", "--kind", "nope"), "error: Invalid value for '--kind': Value error,"
+         " 'nope' is not one of 'music', 'jingle', 'voice', 'spot', 'promo', 'sweeper', 'bed',"
+         " 'station_id', 'liner'. (see 'python -m onair library list --help')"),
+    ],
+)  # fmt: skip
+def test_a_usage_mistake_is_one_line(args: tuple[str, ...], line: str) -> None:
+    done = onair(*args)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [line]
+
+
+def test_a_bare_command_group_prints_its_help() -> None:
+    done = onair("schedule")
+    assert done.returncode == 2
+    assert "onair schedule" in done.stdout
+    assert "build" in done.stdout
