@@ -48,7 +48,7 @@ class Compliance:
     def library(self) -> SqlLibrary:
         return self.stores.library
 
-    def keeper(self) -> LedgerUpkeep:
+    def upkeep(self) -> LedgerUpkeep:
         """Catch-up and sealing rounds, as ``onair serve`` runs them, for one command."""
         return _upkeep(self.stores, lambda: self.zone)
 

@@ -98,9 +98,9 @@ def seal_command(
 ) -> None:
     """Record what playout logged but the ledger lacks, then seal every finished day."""
     with operator_errors(), ledger_at(config, data_dir) as compliance:
-        keeper = compliance.keeper()
-        caught = keeper.catch_up()
-        seals = keeper.seal()
+        upkeep = compliance.upkeep()
+        caught = upkeep.catch_up()
+        seals = upkeep.seal()
     if as_json:
         out.print_json(json.dumps({"caught_up": len(caught),
                                    "sealed": [s.manifest() for s in seals]}))  # fmt: skip
