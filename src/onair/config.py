@@ -113,6 +113,7 @@ class Settings(BaseSettings):
     loudness_target_lufs: float = Field(default=-16.0, ge=-40.0, le=-5.0)
     true_peak_ceiling_dbtp: float = Field(default=-1.0, ge=-12.0, le=0.0)
     silence_threshold_dbfs: float = Field(default=-60.0, ge=-120.0, le=-20.0)
+    max_gain_db: float = Field(default=12.0, ge=0.0, le=40.0)
 
     # Playout: how the engine bends sound and time (see docs/playout.md).
     playout_window_s: float = Field(default=600.0, ge=30.0, le=7200.0)

@@ -61,6 +61,7 @@ def ingest_options(settings: Settings, kind: AssetKind | None = None) -> IngestO
         target_lufs=settings.loudness_target_lufs,
         ceiling_dbtp=settings.true_peak_ceiling_dbtp,
         silence_dbfs=settings.silence_threshold_dbfs,
+        max_gain_db=settings.max_gain_db,
         kind=kind,
     )
 

@@ -39,6 +39,10 @@ AUDIO_SUFFIXES = frozenset(
     {".mp3", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".wav", ".aif", ".aiff"}
 )
 _MIN_DURATION_S = 0.5  # shorter than any jingle: a broken or empty file
+_MIN_AUDIBLE_S = 1.0  # less sound than this between the cue points cannot fill a slot
+# ebur128 reports -70 LUFS, its absolute gate, for silence; anything under -50 LUFS
+# needs more than +34 dB to reach a -16 LUFS target: hiss or a wrong file, not program.
+_NEAR_SILENT_LUFS = -50.0
 _NUMBERED = re.compile(r"^([a-z_]+?)[-_ ]?\d+$")
 _KIND_WORDS = {
     "station_id": AssetKind.STATION_ID,
@@ -58,6 +62,7 @@ class IngestOptions:
     target_lufs: float = -16.0
     ceiling_dbtp: float = -1.0
     silence_dbfs: float = -60.0
+    max_gain_db: float = 12.0  # the most an asset is ever turned up
     kind: AssetKind | None = None  # None: from the file's folder and name, else music
     whole_names: tuple[str, ...] = ()  # credits never split ("Simon & Garfunkel")
 
@@ -97,6 +102,7 @@ def examine(path: str, options: IngestOptions) -> Examined | Refused:
         if analysis.duration_s < _MIN_DURATION_S:
             raise UnreadableAudio(f"{file.name}: only {analysis.duration_s:.2f} s of audio")
         _check_complete(file, analysis.duration_s)
+        _check_airable(file, analysis, options)
         tags = _tags(file, options.whole_names)
     except (DomainError, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)
@@ -132,6 +138,22 @@ def _check_complete(file: Path, decoded_s: float) -> None:
         raise UnreadableAudio(f"{file.name}: truncated, {why}")
 
 
+def _check_airable(file: Path, analysis: AudioAnalysis, options: IngestOptions) -> None:
+    """Refuse audio that would air as dead air: silence, near-silence, a blip."""
+    audible = analysis.cue_out_s - analysis.cue_in_s
+    if audible <= 0:
+        raise UnreadableAudio(f"{file.name}: silent, nothing above {options.silence_dbfs:g} dBFS")
+    if not analysis.loudness_lufs > _NEAR_SILENT_LUFS:  # NaN and -inf too
+        raise UnreadableAudio(
+            f"{file.name}: near-silent, {analysis.loudness_lufs:.1f} LUFS is under"
+            f" {_NEAR_SILENT_LUFS:g} LUFS"
+        )
+    if audible < _MIN_AUDIBLE_S:
+        raise UnreadableAudio(
+            f"{file.name}: only {audible:.2f} s of sound above {options.silence_dbfs:g} dBFS"
+        )
+
+
 def _tags(file: Path, whole_names: tuple[str, ...]) -> TrackTags:
     try:
         tags = read_tags(file, whole_names)
@@ -142,7 +164,8 @@ def _tags(file: Path, whole_names: tuple[str, ...]) -> TrackTags:
 
 
 def _facts(analysis: AudioAnalysis, tags: TrackTags, options: IngestOptions) -> AudioFacts:
-    gain = gain_to_target(analysis, options.target_lufs, options.ceiling_dbtp)
+    gain = min(gain_to_target(analysis, options.target_lufs, options.ceiling_dbtp),
+               options.max_gain_db)  # fmt: skip
     return AudioFacts(
         duration_s=analysis.duration_s,
         codec=analysis.codec,
