@@ -16,15 +16,12 @@ demo carries on where it stopped.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
 import shutil
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from onair.bootstrap.ingest import open_discovery, run_ingest
+from onair.bootstrap.ingest import open_discovery, run_ingest, worker_processes
 from onair.bootstrap.station import Station
 from onair.domain.events import new_envelope
 from onair.ingest.ffmpeg.demo_library import (
@@ -36,7 +33,7 @@ from onair.ingest.ffmpeg.demo_library import (
 from onair.observability import get_logger
 from onair.scheduler.desk import REBUILD
 
-__all__ = ["STARTER_SONGS", "DemoLibrary", "demo_pool", "grow_demo_library"]
+__all__ = ["STARTER_SONGS", "DemoLibrary", "grow_demo_library"]
 
 # Enough songs for the hour on air: the scheduler relaxes its separation rules to
 # fill it, and the hours after it are rebuilt once the whole library is in.
@@ -44,24 +41,6 @@ STARTER_SONGS = 16
 DEMO_SEED = 1
 
 log = get_logger("onair.demo")
-
-
-def demo_pool(workers: int | None = None, *, background: bool = False) -> ProcessPoolExecutor:
-    """Processes for synthesis: encoding is the slow part and needs a core each.
-
-    ``background`` workers run at a lower priority, so the air they share the
-    machine with is never short of a core.
-    """
-    context = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(
-        max_workers=workers or os.cpu_count() or 1,
-        mp_context=context,
-        initializer=_lower_priority if background else None,
-    )
-
-
-def _lower_priority() -> None:
-    os.nice(10)
 
 
 @dataclass(frozen=True)
@@ -128,7 +107,7 @@ def grow_demo_library(demo: DemoLibrary) -> Callable[[Station], Awaitable[None]]
         todo = demo.missing(rest)
         log.info("demo_library_growing", to_make=len(todo), to_ingest=len(rest))
         # One worker: the other core keeps the air and the stream going.
-        pool = demo_pool(1, background=True)
+        pool = worker_processes(1, background=True)
         try:
             for recipe in todo:
                 await asyncio.wrap_future(pool.submit(make_demo_file, demo.folder, recipe))

@@ -34,6 +34,7 @@ __all__ = [
     "open_library",
     "run_ingest",
     "start_ingest",
+    "worker_processes",
 ]
 
 log = get_logger("onair.bootstrap")
@@ -93,7 +94,7 @@ async def run_ingest(
         command_bus(access, "ingest") if nats else nullcontext(None)
     )
     async with bus_in_use as bus:
-        workers = _ingest_workers(1 if via_bus else jobs)
+        workers = worker_processes(1 if via_bus else jobs)
         try:
             options = ingest_options(settings, kind)
             intake = Intake(settings.station, access.library, access.objects, options, workers,
@@ -107,17 +108,30 @@ async def run_ingest(
             workers.shutdown(wait=True, cancel_futures=True)
 
 
-def _ingest_workers(jobs: int) -> ProcessPoolExecutor:
+def worker_processes(jobs: int | None = None, *, background: bool = False) -> ProcessPoolExecutor:
+    """Processes for CPU-heavy audio work, one a core unless ``jobs`` says otherwise.
+
+    ``background`` workers run at a lower priority, so the air they share the
+    machine with is never short of a core.
+    """
     # forkserver: workers start clean, not as forks of a process with threads.
     context = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=jobs or os.cpu_count() or 1,
+        mp_context=context,
+        initializer=_lower_priority if background else None,
+    )
+
+
+def _lower_priority() -> None:
+    os.nice(10)
 
 
 async def start_ingest(station: Station, face: HttpFace) -> RunningRole:
     """The ingest role of ``onair serve``: ``ingest.ingest_file`` served, one slot per core."""
     settings, stores = station.settings, station.stores
     slots = os.cpu_count() or 1
-    workers = _ingest_workers(slots)
+    workers = worker_processes(slots)
     intake = Intake(settings.station, stores.library, stores.objects, ingest_options(settings),
                     workers, bus=station.bus)  # fmt: skip
     await serve_ingest(station.bus, intake, slots)

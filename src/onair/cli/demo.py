@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 
 from onair import bootstrap
-from onair.bootstrap.demo import DemoLibrary, demo_pool, grow_demo_library
+from onair.bootstrap.demo import DemoLibrary, grow_demo_library
+from onair.bootstrap.ingest import worker_processes
 from onair.cli import ingest as _ingest
 from onair.cli.console import announce_urls, err, fail
 from onair.cli.errors import operator_errors
@@ -83,7 +84,7 @@ def _seed_library(access: bootstrap.Stores, tracks: int, *, whole: bool) -> Demo
 def _make(demo: DemoLibrary, recipes: list[DemoRecipe]) -> None:
     if not recipes:
         return
-    with progress_bar() as progress, demo_pool() as pool:
+    with progress_bar() as progress, worker_processes() as pool:
         task = progress.add_task("synthesizing the demo library", total=len(recipes))
         make_demo_files(demo.folder, recipes, pool=pool, on_track=lambda _: progress.advance(task))
 
@@ -123,7 +124,7 @@ def demo_library(
         fail("--min-seconds is longer than --max-seconds", 2)
     if out_dir.exists() and any(out_dir.iterdir()):
         fail(f"{out_dir} is not empty: choose a new folder", 2)
-    with progress_bar() as progress, demo_pool() as pool:
+    with progress_bar() as progress, worker_processes() as pool:
         task = progress.add_task("synthesizing", total=tracks)
         made = build_demo_library(out_dir, tracks, seed=seed, seconds=(min_seconds, max_seconds),
                                   on_track=lambda _: progress.advance(task), pool=pool)  # fmt: skip
