@@ -8,7 +8,6 @@ schedule read finding the voiced links in their slots.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,20 +35,13 @@ from onair.storage.repositories.programs import SqlPrograms
 from onair.storage.repositories.schedule_library import SqlScheduleLibrary
 from onair.storage.repositories.schedules import SqlSchedules
 from onair.storage.repositories.segments import SqlSegments
-from tests.fixtures.demo_station import demo_engine, until
+from tests.fixtures.demo_station import demo_bus, demo_engine, until
 
 NOW = datetime(2027, 3, 2, 15, 2, tzinfo=UTC)  # Tuesday 09:02 in Chicago
 HOUR = timedelta(hours=1)
 LEAD = timedelta(seconds=60)  # the runtime's default: ready a minute before air
 engine = demo_engine  # the demo program and a 400-song catalog, on each database
-
-
-@pytest.fixture
-async def bus() -> AsyncIterator[InMemoryBus]:
-    bus = InMemoryBus("demo", retry_base_s=0.01)
-    await bus.start()
-    yield bus
-    await bus.close()
+bus = demo_bus  # the in-process bus, started
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
@@ -16,19 +15,12 @@ from onair.scheduler.service import Scheduler
 from onair.storage.repositories.programs import SqlPrograms
 from onair.storage.repositories.schedule_library import SqlScheduleLibrary
 from onair.storage.repositories.schedules import SqlSchedules
-from tests.fixtures.demo_station import demo_engine, until
+from tests.fixtures.demo_station import demo_bus, demo_engine, until
 
 NOW = datetime(2027, 3, 2, 15, 20, tzinfo=UTC)  # Tuesday 09:20 in Chicago
 HOUR = timedelta(hours=1)
 engine = demo_engine  # the demo program and a 400-song catalog, on each database
-
-
-@pytest.fixture
-async def bus() -> AsyncIterator[InMemoryBus]:
-    bus = InMemoryBus("demo", retry_base_s=0.01)
-    await bus.start()
-    yield bus
-    await bus.close()
+bus = demo_bus  # the in-process bus, started
 
 
 def _desk(engine: Engine, bus: InMemoryBus, now: datetime = NOW) -> ScheduleDesk:
