@@ -13,7 +13,6 @@ import json
 import math
 import time
 from collections.abc import Sequence
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -21,7 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from onair.agents.errors import ModelFailed
 from onair.agents.ports import ChatMessage, Completion
-from onair.agents.web.deadline import Backoff, RetriesSpent, Transient, post_json, retry_within
+from onair.agents.web.deadline import (
+    Backoff,
+    BearerClient,
+    RetriesSpent,
+    Transient,
+    post_json,
+    retry_within,
+)
 from onair.observability import get_logger
 
 __all__ = ["OpenAIChatModel"]
@@ -55,7 +61,7 @@ class _Answer(BaseModel):
     usage: _Usage | None = None
 
 
-class OpenAIChatModel:
+class OpenAIChatModel(BearerClient):
     """A chat model at ``base_url`` (e.g. ``http://127.0.0.1:11434/v1``) named ``model``.
 
     Safe to share between worker threads: one pooled HTTP client serves all
@@ -83,22 +89,7 @@ class OpenAIChatModel:
         self._temperature = temperature
         self._attempts = attempts
         self._backoff = Backoff(backoff_s, max_s=2.0, jitter_s=backoff_s)
-        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._client = httpx.Client(headers=headers, follow_redirects=False)
-
-    def __enter__(self) -> OpenAIChatModel:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._client.close()
+        super().__init__(api_key)
 
     def complete(
         self, messages: Sequence[ChatMessage], *, max_tokens: int, timeout_s: float

@@ -15,7 +15,6 @@ import io
 import json
 import time
 from collections.abc import Mapping
-from types import TracebackType
 
 import av
 import httpx
@@ -23,7 +22,14 @@ import numpy as np
 
 from onair.agents.errors import SynthesisFailed, UnknownVoice
 from onair.agents.ports import Speech
-from onair.agents.web.deadline import Backoff, RetriesSpent, Transient, post_json, retry_within
+from onair.agents.web.deadline import (
+    Backoff,
+    BearerClient,
+    RetriesSpent,
+    Transient,
+    post_json,
+    retry_within,
+)
 from onair.agents.writing_systems import check_speakable
 
 __all__ = ["HttpSpeechSynthesizer"]
@@ -31,7 +37,7 @@ __all__ = ["HttpSpeechSynthesizer"]
 _SNIPPET = 160
 
 
-class HttpSpeechSynthesizer:
+class HttpSpeechSynthesizer(BearerClient):
     """Speech from ``model`` at ``base_url`` (e.g. ``https://api.openai.com/v1``).
 
     ``voices`` maps language tags to the provider's voice for each
@@ -69,22 +75,7 @@ class HttpSpeechSynthesizer:
         self._backoff = Backoff(backoff_s, max_s=8 * backoff_s)
         self._timeout_s = timeout_s
         self._format = response_format
-        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._client = httpx.Client(headers=headers, follow_redirects=False)
-
-    def __enter__(self) -> HttpSpeechSynthesizer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._client.close()
+        super().__init__(api_key)
 
     def voices(self) -> dict[str, str]:
         """The mapped languages, each with its provider voice (others get ``default_voice``)."""

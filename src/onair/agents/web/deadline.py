@@ -12,7 +12,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any, Self, TypeVar
 
 import httpx
 from tenacity import (
@@ -26,9 +27,35 @@ from tenacity import (
 )
 from tenacity.stop import stop_base
 
-__all__ = ["Backoff", "RetriesSpent", "Transient", "post_json", "retry_within"]
+__all__ = ["Backoff", "BearerClient", "RetriesSpent", "Transient", "post_json", "retry_within"]
 
 T = TypeVar("T")
+
+
+class BearerClient:
+    """An HTTP client that sends the provider's key as a bearer token, closed with its owner.
+
+    The LLM and speech clients both talk to an OpenAI-compatible provider this way.
+    """
+
+    def __init__(self, api_key: str | None) -> None:
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._client = httpx.Client(headers=headers, follow_redirects=False)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
 
 _MIN_TRY_S = 0.05  # no try is started with less than this left before the deadline
 
