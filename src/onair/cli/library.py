@@ -40,12 +40,21 @@ def list_assets(
     if as_json:
         out.print_json(json.dumps(views))
         return
-    table = Table("id", "kind", "title", "artist", "length", "LUFS", "status")
+    table = Table("id", "kind", "title", "artist", "length", "LUFS", "status", "needs tags")
     for v in views:
         length = f"{v['duration_s']:.1f} s" if v["duration_s"] is not None else ""
         lufs = f"{v['loudness_lufs']:.1f}" if v["loudness_lufs"] is not None else ""
-        table.add_row(v["id"], v["kind"], v["title"], v["artist"] or "", length, lufs, v["status"])
+        table.add_row(v["id"], v["kind"], v["title"], v["artist"] or "", length, lufs,
+                      v["status"], _needs_tags(v))  # fmt: skip
     out.print(table)
+
+
+def _needs_tags(view: dict[str, Any]) -> str:
+    """What links leave unsaid about a song until it is tagged: its title, its artist."""
+    if view["kind"] != AssetKind.MUSIC:
+        return ""
+    unsaid = [("title", view["title_is_file_name"]), ("artist", view["artist_is_unknown"])]
+    return ", ".join(name for name, missing in unsaid if missing)
 
 
 @library_app.command("show")

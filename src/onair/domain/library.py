@@ -111,6 +111,11 @@ class LibraryAsset:
     def title(self) -> str:
         return self.tags.title or self.source_name or self.id
 
+    @property
+    def title_is_file_name(self) -> bool:
+        """Whether the title shown is a file name (or an id): never to be spoken."""
+        return self.tags.title_is_file_name or not self.tags.title
+
 
 @dataclass(frozen=True)
 class Reject:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from onair.domain.placeholder_tags import title_is_file_name
 
 __all__ = ["TrackTags", "VocalGender"]
 
@@ -23,7 +26,9 @@ class TrackTags(BaseModel):
 
     ``artist`` is the credit as displayed ("Calvin Harris feat. Rihanna");
     ``artists`` is every credited artist, main ones first, so that artist
-    separation counts a featured artist too.
+    separation counts a featured artist too. ``title_is_file_name`` marks a
+    title that must never be spoken: the file's name, taken where the tags had
+    no title, or a tag that is itself a file name ("track22", "Track 05").
     """
 
     model_config = ConfigDict(frozen=True)
@@ -45,3 +50,12 @@ class TrackTags(BaseModel):
     vocal_gender: VocalGender | None = None
     problems: tuple[str, ...] = ()
     original: dict[str, list[str]] = Field(default_factory=dict)
+    title_is_file_name: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mark_file_name_title(cls, data: Any) -> Any:
+        title = data.get("title") if isinstance(data, dict) else None
+        if title is not None and title_is_file_name(title):
+            return {**data, "title_is_file_name": True}
+        return data

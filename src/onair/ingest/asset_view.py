@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from onair.domain.library import LibraryAsset
+from onair.domain.placeholder_tags import artist_is_unknown
 from onair.domain.rights import UsageRights
 
 __all__ = ["asset_view"]
@@ -21,7 +22,9 @@ def asset_view(asset: LibraryAsset) -> dict[str, Any]:
         "kind": asset.kind.value,
         "status": "ready" if audio else "awaiting_audio",
         "title": asset.title,
+        "title_is_file_name": asset.title_is_file_name,  # shown, never spoken
         "artist": tags.artist,
+        "artist_is_unknown": artist_is_unknown(tags.artist),
         "artists": list(tags.artists),
         "album": tags.album,
         "album_artist": tags.album_artist,

@@ -159,8 +159,11 @@ def _tags(file: Path, whole_names: tuple[str, ...]) -> TrackTags:
         tags = read_tags(file, whole_names)
     except UnreadableTags as exc:
         # The audio decoded, so the file airs; it only has no usable tags.
-        return TrackTags(title=file.stem, problems=(str(exc),))
-    return tags if tags.title else tags.model_copy(update={"title": file.stem})
+        return TrackTags(title=file.stem, title_is_file_name=True, problems=(str(exc),))
+    if tags.title:
+        return tags
+    # The file's name stands in for a missing title: shown, marked, never spoken.
+    return tags.model_copy(update={"title": file.stem, "title_is_file_name": True})
 
 
 def _facts(analysis: AudioAnalysis, tags: TrackTags, options: IngestOptions) -> AudioFacts:

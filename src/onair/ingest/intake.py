@@ -232,4 +232,6 @@ def merge_tags(catalog: TrackTags, file: TrackTags) -> TrackTags:
     for name, value in file.model_dump(exclude={"original", "problems"}).items():
         if fields.get(name) in (None, (), ""):
             fields[name] = value
+    # The mark goes with the title: the file's name when the catalog gave none.
+    fields["title_is_file_name"] = (catalog if catalog.title else file).title_is_file_name
     return TrackTags(**fields, original=file.original, problems=file.problems)

@@ -97,6 +97,10 @@ class Asset(Base):
     sha256: Mapped[str | None] = mapped_column(sa.String(64))
     kind: Mapped[str] = mapped_column(sa.String(32))
     title: Mapped[str] = mapped_column(sa.String(500))
+    # The title is the file's name (or looks like one): shown, never spoken on air.
+    title_is_file_name: Mapped[bool] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false()
+    )
     artist: Mapped[str | None] = mapped_column(sa.String(500))
     album: Mapped[str | None] = mapped_column(sa.String(500))
     duration_s: Mapped[float | None] = mapped_column(sa.Float)

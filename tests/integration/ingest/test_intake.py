@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from mutagen.oggvorbis import OggVorbis
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -270,3 +271,24 @@ def test_the_audio_s_duration_wins_over_the_catalog_s_and_the_category_stays(
     assert (duration, energy, category) == (analysed.duration_s, 0.9, "power")
     load_catalog(feed, STATION, library)  # reloaded after the audio: the audio still wins
     assert _scheduling(engine, song["isrc"])[0] == analysed.duration_s
+
+
+def test_titles_that_are_file_names_are_marked_and_real_titles_are_not(
+    intake: Intake, library: SqlLibrary, engine: Engine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "untidy"
+    folder.mkdir()
+    tone = ["-f", "lavfi", "-i", "sine=frequency=330:duration=4"]
+    titles = {"time_to_strike.ogg": None, "a.ogg": "track22", "b.ogg": "Song 2", "c.ogg": "1999"}
+    for name, title in titles.items():
+        render(folder / name, tone, ["-af", f"volume={0.3 + len(name) / 100}"])  # distinct audio
+        if title is not None:
+            audio = OggVorbis(folder / name)
+            audio["TITLE"], audio["ARTIST"] = title, "Unknown Artist"
+            audio.save()
+    assert _run(intake, folder) == {"ingested": 4}
+    marked = {a.title: a.title_is_file_name for a in library.page(STATION)}
+    assert marked == {"time_to_strike": True, "track22": True, "Song 2": False, "1999": False}
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(Asset.title, Asset.title_is_file_name)).all()
+    assert dict((title, flag) for title, flag in stored) == marked

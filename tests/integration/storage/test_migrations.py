@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -63,8 +64,10 @@ def _schema_objects(engine: Engine) -> set[str]:
 def test_migrations_go_up_down_to_nothing_and_up_again(database_url: str, engine: Engine) -> None:
     assert current_revision(database_url) is None
     upgrade(database_url)
-    assert current_revision(database_url) == head_revision() == "0009"
+    assert current_revision(database_url) == head_revision() == "0010"
     assert set(sa.inspect(engine).get_table_names()) >= TABLES
+    downgrade(database_url, "0009")
+    assert "title_is_file_name" not in {c["name"] for c in sa.inspect(engine).get_columns("assets")}
     downgrade(database_url, "0008")
     assert "compliance_ledger" not in sa.inspect(engine).get_table_names()
     downgrade(database_url, "0006")
@@ -109,3 +112,31 @@ def test_the_migrated_schema_matches_the_tables(database_url: str, engine: Engin
             opts={"include_name": _not_a_raw_sql_table, "compare_type": True},
         )
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_assets_ingested_before_have_their_file_name_titles_marked(
+    database_url: str, engine: Engine
+) -> None:
+    upgrade(database_url, "0009")
+    titles = {
+        "a": ("track22", "track22.mp3", {"TIT2": ["track22"]}),  # a tag that is a file name
+        "b": ("Midnight Train", "Midnight Train.mp3", {}),  # untagged: the file's name
+        "c": ("Midnight Train", "Midnight Train.ogg", {"TITLE": ["Midnight Train"]}),
+        "d": ("Song 2", "x.mp3", {"TIT2": ["Song 2"]}),
+    }
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO stations (id, name, timezone, created_at) "
+                             "VALUES ('k', 'K', 'UTC', CURRENT_TIMESTAMP)"))  # fmt: skip
+        for asset, (title, source, original) in titles.items():
+            conn.execute(
+                sa.text("INSERT INTO assets (id, station_id, kind, title, source_name, "
+                        "tags_original, created_at) VALUES (:id, 'k', 'music', :title, :source, "
+                        ":original, CURRENT_TIMESTAMP)"),
+                {"id": asset, "title": title, "source": source, "original": json.dumps(original)},
+            )  # fmt: skip
+    upgrade(database_url)
+    with engine.connect() as conn:
+        marked = conn.execute(sa.text("SELECT id, title_is_file_name FROM assets ORDER BY id"))
+        assert [(asset, bool(flag)) for asset, flag in marked] == [
+            ("a", True), ("b", True), ("c", False), ("d", False)
+        ]  # fmt: skip

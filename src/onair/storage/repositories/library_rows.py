@@ -63,6 +63,7 @@ def asset_row(asset: LibraryAsset, catalog: CatalogFacts | None = None) -> dict[
         "sha256": asset.sha256,
         "kind": asset.kind.value,
         "title": asset.title[:500],
+        "title_is_file_name": asset.title_is_file_name,
         "artist": tags.artist,
         "album": tags.album,
         "duration_s": duration,
@@ -156,6 +157,7 @@ def asset_of(
         bpm=row.tag_bpm,
         problems=tuple(row.tag_problems or ()),
         original=row.tags_original or {},
+        title_is_file_name=bool(row.title_is_file_name),
     )
     return LibraryAsset(
         id=row.id,
