@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from onair.agents.facts import Facts, ShowFacts, TrackFacts
+from onair.domain.placeholder_tags import artist_is_unknown, title_is_file_name
 from onair.domain.programming import ItemKind, Show, StationProgram
 from onair.domain.schedule import Playable, ScheduledItem
 from onair.domain.segments import DEFAULT_AGENT, SegmentKind
@@ -82,6 +83,8 @@ def voice_slots(
 def facts_for(program: StationProgram, slot: VoiceSlot, sources: Sources) -> Facts:
     """The facts ``slot``'s script may state (and the songs it must not name)."""
     local = slot.item.start.astimezone(program.zone)
+    previous = _track(slot.previous) if slot.previous else None
+    around = [s for s in (slot.previous, slot.following, *slot.upcoming) if s is not None]
     return Facts(
         station_name=program.name,
         call_letters=program.call_letters,
@@ -89,8 +92,10 @@ def facts_for(program: StationProgram, slot: VoiceSlot, sources: Sources) -> Fac
         persona=program.voice.persona,
         language=slot.language,
         local_time=local,
-        previous=_track(slot.previous) if slot.previous else None,
+        # A song without a title to say is not back-announced: the link talks up instead.
+        previous=previous if previous and previous.title else None,
         upcoming=tuple(_track(song) for song in slot.upcoming),
+        unspoken=tuple(dict.fromkeys(name for song in around for name in _unspoken(song))),
         show=_next_show(program, local) if slot.kind is SegmentKind.SHOW_PROMO else None,
         weather=sources.weather if slot.kind is SegmentKind.TIME_WEATHER else None,
         headlines=sources.headlines if slot.kind is SegmentKind.FEED else (),
@@ -99,14 +104,26 @@ def facts_for(program: StationProgram, slot: VoiceSlot, sources: Sources) -> Fac
 
 
 def _track(song: Playable) -> TrackFacts:
+    """What may be said of ``song``: neither a file-name title nor an unknown artist."""
     return TrackFacts(
-        title=song.title,
-        artist=song.artist,
-        artists=song.artists,
+        title=None if _title_unspoken(song) else song.title,
+        artist=None if artist_is_unknown(song.artist) else song.artist,
+        artists=tuple(a for a in song.artists if not artist_is_unknown(a)),
         album=song.album,
         year=song.year,
         genre=song.genre,
     )
+
+
+def _title_unspoken(song: Playable) -> bool:
+    return song.title_is_file_name or title_is_file_name(song.title)
+
+
+def _unspoken(song: Playable) -> list[str]:
+    """The file-name title and unknown-artist placeholders of ``song``, as tagged."""
+    names = [song.title] if _title_unspoken(song) else []
+    names += [a for a in (song.artist, *song.artists) if a and artist_is_unknown(a)]
+    return [name for name in names if name.strip()]
 
 
 def _next_show(program: StationProgram, local: datetime) -> ShowFacts | None:

@@ -4,6 +4,10 @@ A script is grounded: it may say only what is here. The upcoming tracks are
 here too, but only so the checker can refuse a script that names them: the
 DMCA's performance complement forbids announcing a song before it plays
 (17 U.S.C. 114(d)(2)(C)(ii)); back-announcing what just played is fine.
+
+A title that is a file name ("track22") and an artist nobody knows ("Unknown
+Artist") are no facts: they are left out of the tracks and kept in
+``unspoken``, so a script never says them.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ __all__ = ["Facts", "Script", "ScriptGenerator", "ScriptRequest", "ShowFacts", "
 
 @dataclass(frozen=True)
 class TrackFacts:
-    title: str
+    title: str | None  # None: the tags have no title to say, only a file name
     artist: str | None = None
     artists: tuple[str, ...] = ()  # the display artist split into names
     album: str | None = None
@@ -49,6 +53,7 @@ class Facts:
     local_time: datetime  # when the segment airs, in the station's zone
     previous: TrackFacts | None = None  # just played: may be back-announced
     upcoming: tuple[TrackFacts, ...] = ()  # never to be named before they play
+    unspoken: tuple[str, ...] = ()  # file-name titles and unknown artists: never said
     show: ShowFacts | None = None
     weather: str | None = None  # e.g. "light rain, 12 degrees"
     headlines: tuple[str, ...] = ()

@@ -3,9 +3,10 @@
 It refuses a script that names an upcoming track or artist (the DMCA's
 performance complement forbids pre-announcing, 17 U.S.C. 114(d)(2)(C)(ii);
 back-announcing what just played is fine), says a blocked word, states a
-number or a name that is in none of its facts, or is a station ID that does
-not say the call letters immediately followed by the community of license
-(47 CFR 73.1201(b)(1)).
+number or a name that is in none of its facts, reads out a file name in place
+of a title or a placeholder in place of an artist ("track22", "Unknown
+Artist"), or is a station ID that does not say the call letters immediately
+followed by the community of license (47 CFR 73.1201(b)(1)).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def check(text: str, request: ScriptRequest) -> list[str]:
     language = language_for(facts.language)
     reasons = [
         *_pre_announcements(text, facts, language),
+        *_placeholders(text, facts),
         *_blocked_words(text, facts),
         *_invented_numbers(text, facts, language),
         *_invented_names(text, facts, language),
@@ -144,8 +146,32 @@ def _back_announced(tokens: list[_Token], previous: TrackFacts | None) -> set[in
 
 def _roles(track: TrackFacts) -> list[tuple[str, str]]:
     artists = [a for a in (track.artist, *track.artists) if a]
-    named = [("title", track.title), *(("artist", a) for a in artists)]
+    named = [("title", track.title or ""), *(("artist", a) for a in artists)]
     return [(role, name) for role, name in dict.fromkeys(named) if name.strip()]
+
+
+def _placeholders(text: str, facts: Facts) -> list[str]:
+    """A file name said as a title, or "Unknown Artist" as an artist: the last guard.
+
+    The generators are never given these; a script that says one anyway, as
+    written ("track22", "time_to_strike"), is refused. Its words in a sentence
+    still air ("time to strike up the band"), and so does a lone word ("Unknown",
+    "Artist") any script may say; a number ("01") is the numbers check's to answer.
+    """
+    said = " ".join(_fold(text).split())
+    reasons: list[str] = []
+    for name in facts.unspoken:
+        phrase = _tokens(name)
+        lone_word = len(phrase) == 1 and (phrase[0].isalpha() or phrase[0].isdigit())
+        if not phrase or lone_word:
+            continue
+        written = re.escape(" ".join(_fold(name).split()))
+        if re.search(rf"(?<!\w){written}(?!\w)", said):
+            reasons.append(
+                f"says {name!r}, which stands in for a title or an artist the tags do not "
+                "give: a file name or a placeholder is never spoken"
+            )
+    return reasons
 
 
 def _names(track: TrackFacts) -> list[str]:

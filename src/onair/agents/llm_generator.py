@@ -139,7 +139,8 @@ class LlmGenerator:
 def prompt(request: ScriptRequest) -> list[ChatMessage]:
     """The system and user messages for ``request``: persona, rules, task and facts.
 
-    The upcoming tracks never appear, not even inside ``request.avoid``.
+    The upcoming tracks never appear, not even inside ``request.avoid``; nor does
+    a file-name title or an unknown artist (``facts.unspoken``).
     """
     facts = request.facts
     return [
@@ -178,8 +179,9 @@ def _task(request: ScriptRequest) -> str:
             f'of license "{facts.community}", with nothing between them '
             f'("{facts.call_letters}, {facts.community}"), as 47 CFR 73.1201 requires.'
         )
-    if request.kind is SegmentKind.VOICE_LINK and facts.previous is None:
-        lines.append("No song just played: talk about the station or the time instead.")
+    named = facts.previous is not None and facts.previous.title
+    if request.kind is SegmentKind.VOICE_LINK and not named:
+        lines.append("No song to back-announce: talk about the station or the time instead.")
     lines.append("Facts (JSON): " + json.dumps(_facts_doc(facts), ensure_ascii=False))
     if request.attempt > 0:
         lines.append(_retry_note(request))
@@ -189,7 +191,7 @@ def _task(request: ScriptRequest) -> str:
 def _retry_note(request: ScriptRequest) -> str:
     note = "Your previous try could not be used"
     if request.avoid:
-        reasons = "; ".join(_redact_upcoming(reason, request.facts) for reason in request.avoid)
+        reasons = "; ".join(_redact_withheld(reason, request.facts) for reason in request.avoid)
         note += f" ({reasons})"
     return f"{note}. Write a new, shorter one, well under {request.max_words} words."
 
@@ -201,7 +203,7 @@ def _facts_doc(facts: Facts) -> dict[str, Any]:
         "community": facts.community,
         "local_time": facts.local_time.strftime("%A %H:%M"),
     }
-    if facts.previous is not None:
+    if facts.previous is not None and facts.previous.title:
         track = facts.previous
         doc["previous_track"] = _compact(
             {
@@ -235,14 +237,18 @@ def _compact(doc: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in doc.items() if value not in (None, "", [])}
 
 
-def _redact_upcoming(reason: str, facts: Facts) -> str:
-    """``reason`` with every upcoming title, artist and album replaced (the checker names them)."""
-    names = {
-        name.strip()
+def _redact_withheld(reason: str, facts: Facts) -> str:
+    """``reason`` without what the model is never given (the checker names them).
+
+    Every upcoming title, artist and album, and every file-name title and
+    unknown artist, is replaced.
+    """
+    upcoming = [
+        name
         for track in facts.upcoming
         for name in (track.title, track.artist, track.album, *track.artists)
-        if name and name.strip()
-    }
+    ]
+    names = {name.strip() for name in (*upcoming, *facts.unspoken) if name and name.strip()}
     for name in sorted(names, key=len, reverse=True):
         pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
         reason = pattern.sub("[withheld]", reason)

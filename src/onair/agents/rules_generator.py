@@ -80,7 +80,8 @@ def _require_facts(kind: SegmentKind, facts: Facts) -> None:
 
 def _situation(kind: SegmentKind, facts: Facts) -> str:
     if kind is SegmentKind.VOICE_LINK:
-        return "back_announce" if facts.previous is not None else "talk_up"
+        named = facts.previous is not None and facts.previous.title
+        return "back_announce" if named else "talk_up"
     return str(kind)
 
 
@@ -94,7 +95,7 @@ def _values(facts: Facts, language: ScriptLanguage) -> dict[str, str | tuple[str
         "time": language.say_time(facts.local_time),
         "clock": language.say_clock(facts.local_time),
     }
-    if (previous := facts.previous) is not None:
+    if (previous := facts.previous) is not None and previous.title:
         values["prev_title"] = previous.title
         artist = previous.artist or join_names(previous.artists, language.and_word)
         optional = {"prev_artist": artist, "prev_album": previous.album}

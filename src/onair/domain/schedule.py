@@ -83,6 +83,7 @@ class Playable:
     ending: Ending | None = None
     rights: tuple[UsageRights, ...] = (UsageRights(),)
     has_audio: bool = True
+    title_is_file_name: bool = False  # shown, never spoken (see domain.placeholder_tags)
 
 
 @dataclass(frozen=True)

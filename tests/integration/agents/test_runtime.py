@@ -267,3 +267,61 @@ def test_a_short_intro_gets_a_short_talk_up(world: MemoryStation) -> None:
     assert link.status is SegmentStatus.READY
     assert link.post_ms == 4_200
     assert 0 < link.duration_ms <= 4_200 - 500
+
+
+UNTIDY = [
+    playable("a", title="track22", artist="Unknown Artist", intro_ms=12_000),
+    playable("b", title="time_to_strike", artist="<unknown>", intro_ms=11_000),
+    # Tagged nowhere: the file's name stands in for the title, marked by ingest.
+    replace(
+        playable("c", title="Midnight Train", artist="Artist", intro_ms=800),
+        title_is_file_name=True,
+    ),
+    playable("d", title="Falling Tonight", artist="Unknown Artist", intro_ms=9_000),
+]
+UNSAID = ("track22", "time_to_strike", "time to strike", "Midnight Train", "Unknown")
+
+
+def untidy_station() -> MemoryStation:
+    world = station()
+    world.assets.update({song.id: song for song in UNTIDY})
+    return world
+
+
+def test_a_link_never_says_a_file_name_title_or_an_unknown_artist() -> None:
+    report = runtime(untidy_station()).fill_hour(T0)
+    assert {s.status for s in report.segments} == {SegmentStatus.READY}
+    links = [s for s in report.segments if s.kind is SegmentKind.VOICE_LINK]
+    assert len(links) == 2  # still links: the station and more music, no back-announce
+    assert all("Test FM" in link.script for link in links)
+    for segment in report.segments:
+        assert not [name for name in UNSAID if name.casefold() in segment.script.casefold()]
+
+
+def test_a_link_back_announces_a_real_title_without_its_unknown_artist() -> None:
+    world = untidy_station()
+    world.assets["a"] = replace(world.assets["a"], title="Gravity Gold")
+    world.items = [i for i in HOUR if i.id in {"i1", "i2", "i3"}]
+    [link] = runtime(world).fill_hour(T0).segments
+    assert "Gravity Gold" in link.script
+    assert "Unknown" not in link.script
+
+
+def test_the_llm_is_never_given_a_file_name_title_and_its_use_of_one_is_refused(
+    chat_server: ChatServer,
+) -> None:
+    world = untidy_station()
+    world.items = [i for i in HOUR if i.id in {"i1", "i2", "i3"}]
+    chat_server.script(*[answer("That was track22 by Unknown Artist on Test FM.")] * 3)
+    with OpenAIChatModel(chat_server.base_url, "test-model") as model:
+        generators: list[ScriptGenerator] = [LlmGenerator(model, timeout_s=5), RulesGenerator()]
+        [link] = runtime(world, generators).fill_hour(T0).segments
+    assert link.status is SegmentStatus.READY
+    assert link.generator == "rules"  # every answer of the model was refused
+    assert "track22" not in link.script
+    assert "track22" in (link.reason or "")
+    first, *retries = chat_server.received
+    assert not [name for name in UNSAID if name.casefold() in first.prompt.casefold()]
+    for sent in retries:  # told why its try was refused, never what the tags hold
+        assert "track22" not in sent.prompt
+        assert "Unknown Artist" not in sent.prompt

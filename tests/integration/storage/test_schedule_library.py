@@ -179,3 +179,11 @@ def test_only_the_station_s_assets_by_id_with_their_kind(
     # Asked for by id, only those come back (with their credits), and never another station's.
     asked = SqlScheduleLibrary(engine).playables(STATION, {_id(3), _id(2)})
     assert [(p.title, p.artist_keys) for p in asked] == [("ID", ("kxyz",))]
+
+
+def test_a_title_that_is_a_file_name_comes_back_marked(engine: Engine, library: SqlLibrary) -> None:
+    library.save(_asset(1, TrackTags(title="Midnight Train", title_is_file_name=True), CUED))
+    library.save(_asset(2, TrackTags(title="Song 2", artist="Blur"), replace(CUED, bpm=130.0)))
+    songs = _by_title(engine)
+    assert songs["Midnight Train"].title_is_file_name
+    assert not songs["Song 2"].title_is_file_name

@@ -84,3 +84,18 @@ def test_a_stand_in_is_the_longest_liner_that_fits() -> None:
     pick = stand_in(imaging, 20_000, station_id=True, turn=0)
     assert pick is not None
     assert pick.id == "id1"
+
+
+def test_a_file_name_title_and_an_unknown_artist_are_no_facts() -> None:
+    songs = {
+        "a": playable("a", title="track22", artist="Unknown Artist"),
+        "b": playable("b", title="Static Summer", artist="<unknown>"),
+        "c": playable("c", title="Satellite Run", artist="Mara Quinn"),
+    }
+    link = voice_slots(program(), HOUR, songs)[1]
+    facts = facts_for(program(), link, Sources())
+    assert facts.previous is None  # nothing to back-announce: the link talks up
+    assert [(t.title, t.artist) for t in facts.upcoming] == [
+        ("Static Summer", None), ("Satellite Run", "Mara Quinn")
+    ]  # fmt: skip
+    assert facts.unspoken == ("track22", "Unknown Artist", "<unknown>")

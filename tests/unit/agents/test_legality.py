@@ -237,3 +237,27 @@ def test_the_time_said_at_every_minute_of_the_day_states_only_the_time(language:
             )
             said = f"{spoken.say_time(at)}."
             assert check(said, ScriptRequest(SegmentKind.TIME_WEATHER, only_time, 60)) == [], said
+
+
+def _placeholders(text: str) -> list[str]:
+    unspoken = ("track22", "time_to_strike", "Unknown Artist", "Unknown", "01")
+    request = ScriptRequest(SegmentKind.VOICE_LINK, facts(unspoken=unspoken), max_words=60)
+    return about(check(text, request), "never spoken")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["That was track22.", "That was Track22 on Radio Sol.", "That was time_to_strike.",
+     "Hey Jude by unknown artist."],
+)  # fmt: skip
+def test_a_file_name_title_or_an_unknown_artist_is_refused(text: str) -> None:
+    assert _placeholders(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["It's time to strike up the band on Radio Sol.", "An unknown pleasure.",
+     "It is 7:01 on Radio Sol.", "That was Hey Jude by The Beatles."],
+)  # fmt: skip
+def test_everyday_words_and_numbers_that_a_placeholder_holds_still_air(text: str) -> None:
+    assert _placeholders(text) == []

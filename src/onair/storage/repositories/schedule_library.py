@@ -38,6 +38,7 @@ _COLUMNS = (
     Asset.vocal_gender, Asset.category, Asset.tag_bpm, Asset.tag_energy,
     AssetAnalysis.cue_in_s, AssetAnalysis.cue_out_s, AssetAnalysis.intro_end_s,
     AssetAnalysis.segue_s, AssetAnalysis.ending, AssetAnalysis.bpm, AssetAnalysis.energy,
+    Asset.title_is_file_name,
 )  # fmt: skip
 _ASSETS = (
     sa.select(*_COLUMNS)
@@ -188,7 +189,8 @@ def _playable(
     if timing is None or timing[0] <= 0:
         return None
     (asset_id, kind, title, artist, album, album_artist, isrc, _, year, genre, explicit,
-     gender, category, tag_bpm, tag_energy, cue_in, _, _, _, ending, bpm, energy) = row  # fmt: skip
+     gender, category, tag_bpm, tag_energy, cue_in, _, _, _, ending, bpm, energy,
+     file_name) = row  # fmt: skip
     credited = credits.get(asset_id)
     if credited is None:
         credited = ((artist,), (artist_key(artist),)) if artist else ((), ())
@@ -216,4 +218,5 @@ def _playable(
         ending=_ENDINGS[ending] if ending else None,
         rights=rights.get(asset_id, ()),
         has_audio=cue_in is not None,
+        title_is_file_name=bool(file_name),
     )
