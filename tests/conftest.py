@@ -12,6 +12,7 @@ pytest_plugins = [
     "tests.fixtures.s3",
     "tests.fixtures.icecast",
     "tests.fixtures.chat_server",
+    "tests.fixtures.awkward_library",
 ]
 
 _TIERS = ("unit", "integration", "e2e")
