@@ -4,24 +4,30 @@ Mixing runs on the calling thread and encoding on another (an MP3 file's
 encoder spreads its spans over every core), so an hour costs about as long as
 the slower of the two, not their sum. The same schedule,
 library and settings give the same samples, and so the same file bytes.
+
+Operator triggers given to a render (a skip at 14:20:00) are applied on the
+sample of their instant, through the timeline's own trigger methods, as the
+live engine applies them when they arrive.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 import numpy as np
 from ulid import ULID
 
-from onair.domain.playout import SAMPLE_RATE, AsRunEntry
+from onair.domain.playout import SAMPLE_RATE, AsRunEntry, Trigger
 from onair.playout.as_run import as_run_entry
 from onair.playout.timeline import Happening, HappeningKind, Timeline
+from onair.playout.triggers import apply_trigger
 
-__all__ = ["PcmSink", "RenderReport", "render", "render_play_ids"]
+__all__ = ["PcmSink", "RenderReport", "TimedTrigger", "render", "render_play_ids"]
 
 _BLOCK = SAMPLE_RATE  # one second per block: large enough that numpy, not Python, does the work
 
@@ -34,6 +40,15 @@ class PcmSink(Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class TimedTrigger:
+    """An operator trigger a render applies when it reaches ``at``."""
+
+    at: datetime
+    trigger: Trigger
+    asset_id: str | None = None  # what an insert airs
+
+
 @dataclass
 class RenderReport:
     """What a render aired (its as-run log) and what went wrong on the way."""
@@ -42,6 +57,8 @@ class RenderReport:
     as_run: list[AsRunEntry] = field(default_factory=list)
     failovers: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Each trigger applied, and whether it did anything (a skip with nothing on air did not).
+    triggers: list[tuple[TimedTrigger, bool]] = field(default_factory=list)
 
 
 def render_play_ids(seed_ms: int) -> Callable[[str | None], str]:
@@ -62,9 +79,11 @@ def render(
     frames: int,
     sink: PcmSink,
     on_progress: Callable[[int], None] | None = None,
+    triggers: Sequence[TimedTrigger] = (),
 ) -> RenderReport:
-    """Render ``frames`` samples from the timeline's ``t0`` into ``sink``."""
+    """Render ``frames`` samples from the timeline's ``t0`` into ``sink``, applying ``triggers``."""
     report = RenderReport(seconds=frames / SAMPLE_RATE)
+    due = sorted(((timeline.sample_of(t.at), t) for t in triggers), key=lambda d: d[0])
     blocks: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=4)
     failed: list[BaseException] = []
     writer = threading.Thread(target=_write, args=(blocks, sink, failed), daemon=True)
@@ -73,7 +92,12 @@ def render(
     done = 0
     try:
         while done < frames and not failed:
-            count = min(_BLOCK, frames - done)
+            while due and due[0][0] <= done:
+                timed = due.pop(0)[1]
+                report.triggers.append((timed, apply_trigger(timeline, timed.trigger,
+                                                             timed.asset_id)))  # fmt: skip
+            # A block ends where the next trigger is due, so it lands on its sample.
+            count = min(_BLOCK, frames - done, *(at - done for at, _ in due[:1]))
             block, happened = timeline.advance(count)
             blocks.put(block)
             _book(report, station, timeline, happened)
