@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from onair.domain.playout import AirItem, EndedBy
+from onair.domain.playout import AirItem, EndedBy, samples_of
 
-__all__ = ["Airing", "Happening", "HappeningKind", "TimelineSettings"]
+__all__ = ["Airing", "Happening", "HappeningKind", "TimelineSettings", "planned_length", "span_of"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class TimelineSettings:
     early_fade_s: float = 2.0  # a song faded early for a hard post fades this long
     skip_fade_s: float = 1.0
     hard_tolerance_s: float = 0.5  # a hard item this close to its post starts where it is
+    retime_s: float = 1.0  # the air this far off the schedule wins the time back (back-timing)
     min_play_s: float = 10.0  # a soft item that would air less than this before a post is dropped
     cold_cut_s: float = 0.01  # the de-click on a hard cut into a cold open
     lead_s: float = 3.0  # how long before its start an item is placed on the mixer
@@ -62,3 +63,22 @@ class Happening:
     sample: int
     airing: Airing | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+
+
+def planned_length(item: AirItem, length: int) -> tuple[int, int]:
+    """How long ``item`` (``length`` samples of audio) airs, and its overlap with the next.
+
+    The schedule's length and overlap when it gave them (a planned early fade, a
+    substitute in a scheduled item's time), else the whole item and its natural
+    overlap from the segue point to cue-out.
+    """
+    if item.planned_ms is not None and item.overlap_next_ms is not None:
+        planned = min(length, samples_of(item.planned_ms / 1000))
+        return planned, min(samples_of(item.overlap_next_ms / 1000), planned)
+    return length, min(item.natural_overlap_samples, length)
+
+
+def span_of(item: AirItem, length: int) -> int:
+    """Samples from ``item``'s start to where the next item starts."""
+    planned, overlap = planned_length(item, length)
+    return planned - overlap

@@ -64,10 +64,19 @@ def air_item(
     """The airing of ``playable``, in the place of ``scheduled`` when it has one.
 
     A substitute keeps the scheduled item's time: one that is longer is faded
-    at the scheduled length, so the items after it stay on time.
+    at the scheduled length, so the items after it stay on time; a song standing
+    in for a song airs whole.
     """
     same = scheduled is not None and scheduled.asset_id == playable.id
-    boxed = scheduled is not None and (same or playable.length_ms > scheduled.duration_ms)
+    # A song in a song's place airs whole: back-timing wins back the difference on later
+    # songs, where fading it at the scheduled length would cut it short.
+    song_for_song = (not same and scheduled is not None and scheduled.kind is ItemKind.MUSIC
+                     and playable.kind == "music")  # fmt: skip
+    boxed = (
+        scheduled is not None
+        and not song_for_song
+        and (same or playable.length_ms > scheduled.duration_ms)
+    )
     kind = scheduled.kind if scheduled and same else _KIND_OF_ASSET.get(playable.kind)
     home = category or (scheduled.category if scheduled else None) or playable.category
     return AirItem(
@@ -86,7 +95,7 @@ def air_item(
         ending=sound.ending,
         schedule_item_id=scheduled.id if scheduled else None,
         scheduled_start=scheduled.start if scheduled else None,
-        scheduled_end=scheduled.next_start if scheduled and not same else None,
+        scheduled_end=scheduled.next_start if scheduled and boxed and not same else None,
         hard=scheduled.hard if scheduled else False,
         overlap_next_ms=scheduled.overlap_next_ms if scheduled and boxed else None,
         planned_ms=scheduled.duration_ms if scheduled and boxed else None,
@@ -122,6 +131,7 @@ class Lineup:
         self.complement = Complement(rules.dmca)
         self._rotation = 0
         self._last_read: tuple[tuple[datetime, datetime], list[ScheduledItem]] | None = None
+        self._taken: tuple[ScheduledItem | None, ScheduledItem | None] = (None, None)  # before, now
         self.faults: list[str] = []  # read and cleared by the engine, which reports them
 
     # -- operator inserts and cursor ---------------------------------------------------
@@ -183,6 +193,7 @@ class Lineup:
         if upcoming:
             scheduled = upcoming[0]
             self._cursor = (scheduled.start, scheduled.position)
+            self._taken = (self._taken[1], scheduled)
             return self._checked(scheduled, at)
         return self.fallback(at, "the schedule has nothing to air")
 
@@ -284,6 +295,20 @@ class Lineup:
         play_id = self._new_play_id(scheduled.id)
         return air_item(play_id, playable, sound, scheduled=scheduled, reason=reason)
 
+    def stand_in(self, item: AirItem, at: datetime, why: str) -> AirItem | None:
+        """What airs in the time of ``item``, whose audio failed: an asset of its category
+        closest in length, so a fault moves nothing after it; fallback rotation when none."""
+        scheduled = self._scheduled(item.schedule_item_id)
+        if scheduled is None:
+            return self.fallback(at, f"{item.asset_id} {why}")
+        return self.substitute(scheduled, at, why)
+
+    def _scheduled(self, item_id: str | None) -> ScheduledItem | None:
+        if item_id is None:
+            return None
+        read = self._last_read[1] if self._last_read else []
+        return next((s for s in (*self._taken, *read) if s is not None and s.id == item_id), None)
+
     def fallback(
         self, at: datetime, why: str, scheduled: ScheduledItem | None = None
     ) -> AirItem | None:
@@ -302,11 +327,22 @@ class Lineup:
     def fill(self, at: datetime, gap_ms: int) -> AirItem | None:
         """A fill item for ``gap_ms`` (the longest that fits, else the shortest).
 
-        A long gap gets a song of fallback rotation instead, faded by the engine to fit.
+        A long gap gets the longest song of fallback rotation that fits it whole (what
+        it leaves is filled again); with none that fits, fill, and with no fill a song
+        of fallback rotation, faded by the engine to fit.
         """
-        if gap_ms > self.rules.music_gap_s * 1000:
-            return self.fallback(at, f"filling {gap_ms / 1000:.0f} s")
+        long_gap = gap_ms > self.rules.music_gap_s * 1000
+        if long_gap:
+            cats = self.rules.fallback_categories
+            pool = [p for c in cats for p in self._in_category(c)] if cats else self._music()
+            fits = [p for p in self._songs_free(pool, at, set()) if p.segue_ms <= gap_ms]
+            if fits:
+                song = max(fits, key=lambda p: (p.segue_ms, p.id))
+                return air_item(self._new_play_id(None), song, self._sounds[song.id],
+                                reason=f"fill: a song that fits {gap_ms / 1000:.0f} s")  # fmt: skip
         chosen = self._fill_pick(at, gap_ms)
+        if long_gap and (chosen is None or chosen[0].length_ms < gap_ms):
+            return self.fallback(at, f"filling {gap_ms / 1000:.0f} s")
         if chosen is None or self.rules.fill_category is None:
             return None
         playable, sound, breach = chosen
@@ -362,6 +398,74 @@ class Lineup:
             return None
         playable = self._playables[asset_id]
         return air_item(self._new_play_id(None), playable, self._sounds[asset_id], reason=reason)
+
+    # -- back-timing -------------------------------------------------------------------
+
+    def linked(self, item: AirItem, at: datetime) -> bool:
+        """Whether a voice link sits next to ``item`` in the schedule (it names the song).
+
+        A song a link introduces or back-announces is neither dropped nor swapped:
+        the link would then speak of a song that did not air.
+        """
+        before, taken = self._taken
+        if taken is None or taken.id != item.schedule_item_id:
+            return True  # not the scheduled item just taken: unsure, so leave it be
+        upcoming = self._upcoming(at)
+        after = upcoming[0] if upcoming else None
+        return any(s is not None and s.kind is VOICE for s in (before, after))
+
+    def post_ahead(self, at: datetime) -> bool:
+        """Whether a hard item is scheduled within the next two hours (a post to land)."""
+        return any(s.hard for s in self._upcoming(at, horizon=timedelta(hours=2)))
+
+    def swap(self, item: AirItem, at: datetime, span_ms: int, reason: str) -> AirItem | None:
+        """Another song of ``item``'s category whose span is closest to ``span_ms``, in its
+        place on the schedule and aired whole (its own segue times the next item)."""
+        scheduled = self._taken[1]
+        if scheduled is None or scheduled.id != item.schedule_item_id:
+            return None
+        chosen = self._song_of_span(item.category, at, span_ms, avoid={item.asset_id})
+        if chosen is None:
+            return None
+        playable, sound = chosen
+        return air_item(self._new_play_id(scheduled.id), playable, sound,
+                        scheduled=scheduled, reason=reason)  # fmt: skip
+
+    def extra_song(
+        self, category: str, at: datetime, span_ms: int, reason: str, avoid: set[str]
+    ) -> AirItem | None:
+        """A song of ``category``, not on the schedule, whose span is closest to ``span_ms``."""
+        chosen = self._song_of_span(category, at, span_ms, avoid=avoid)
+        if chosen is None:
+            return None
+        playable, sound = chosen
+        return air_item(self._new_play_id(None), playable, sound, category=category, reason=reason)
+
+    def _song_of_span(
+        self, category: str, at: datetime, span_ms: int, avoid: set[str]
+    ) -> tuple[Playable, AssetSound] | None:
+        """A song of ``category`` whose span is closest to ``span_ms``."""
+        ok = self._songs_free(self._in_category(category), at, avoid)
+        if not ok:
+            return None
+        choice = min(ok, key=lambda p: (abs(p.segue_ms - span_ms), p.id))
+        return choice, self._sounds[choice.id]
+
+    def _songs_free(
+        self, pool: Iterable[Playable], at: datetime, avoid: set[str]
+    ) -> list[Playable]:
+        """The songs of ``pool`` that may air now and keep the complement, not aired within
+        the hour nor coming up in the window (a song moved for time breaks no rule)."""
+        coming = {s.asset_id for s in self._upcoming(at) if s.asset_id}
+        songs = [p for p in pool
+                 if p.kind == "music" and p.id not in avoid and p.id not in coming]  # fmt: skip
+        self._load(sorted(p.id for p in songs))
+        recent = at - self.rules.recent
+        return [
+            p for p in songs
+            if self.problem(p.id, at) is None and self.complement.breach(p, at) is None
+            and (p.id not in self._aired or self._aired[p.id] < recent)
+        ]  # fmt: skip
 
     # -- the library --------------------------------------------------------------------
 

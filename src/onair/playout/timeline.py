@@ -20,7 +20,8 @@ from onair.domain.library import Ending
 from onair.domain.playout import SAMPLE_RATE, AirItem, EndedBy, samples_of
 from onair.domain.programming import ItemKind
 from onair.domain.schedule import ScheduledItem
-from onair.playout.airing import Airing, Happening, HappeningKind, TimelineSettings
+from onair.playout.airing import Airing, Happening, HappeningKind, TimelineSettings, planned_length
+from onair.playout.back_timing import BackTiming
 from onair.playout.codecs.decoder import UndecodableAudio
 from onair.playout.hard_posts import HardPosts
 from onair.playout.lineup import Lineup
@@ -57,6 +58,7 @@ class Timeline:
         self._pending: deque[AirItem] = deque()  # taken back off the mixer by a trigger
         self._next_at = 0
         self._posts = HardPosts(lineup, self.settings, self.sample_of)
+        self._back_timing = BackTiming(lineup, self.settings, self.sample_of)
         self._held = False
         self._silent = 0
         self._happenings: list[Happening] = []
@@ -83,13 +85,6 @@ class Timeline:
     def sounding(self) -> list[Airing]:
         """Airings that have started and not ended, in start order."""
         return [a for a in self._airings if a.started]
-
-    def sounding_at(self, sample: int) -> bool:
-        """Whether any placed airing still sounds at ``sample``."""
-        return any(
-            self.mixer.placed(a.item.play_id) and self.mixer.ends_at(a.item.play_id) > sample
-            for a in self._airings
-        )
 
     @property
     def held(self) -> bool:
@@ -201,9 +196,9 @@ class Timeline:
         except (MasterUnavailable, UndecodableAudio, OSError) as exc:
             self._fail(at, item, str(exc))
             return True
+        if item.hard and item.scheduled_start is not None:
+            at = self._on_post(item, at)
         miss = self._posts.miss(item, at)
-        if item.scheduled_start is not None and not self.sounding_at(at):
-            at = max(at, self.sample_of(item.scheduled_start))  # into silence: on its time
         airing = Airing(item, at, len(decoded.audio), at)
         if miss is not None:
             airing.adjustments.append(miss)
@@ -216,6 +211,20 @@ class Timeline:
         self._airings.append(airing)
         self.lineup.remember_aired(item.asset_id, self.instant(at))
         return True
+
+    def _on_post(self, item: AirItem, at: int) -> int:
+        """Where a hard item reached early starts: on its post while what airs before it
+        still sounds (its crossfade stretched), else where that ends; never into silence.
+
+        A soft item never waits: it starts at once, and back-timing and the fill
+        before the post take up the time it gained.
+        """
+        post = self.sample_of(item.scheduled_start)  # type: ignore[arg-type]
+        if at >= post:
+            return at
+        ends = [self.mixer.ends_at(a.item.play_id) for a in self._airings
+                if self.mixer.placed(a.item.play_id)]  # fmt: skip
+        return max(at, min(post, max(ends, default=at)))
 
     def _note_joined(self, airing: Airing) -> None:
         heard = max(airing.start, self.mixer.horizon)
@@ -238,7 +247,16 @@ class Timeline:
         if self._posts.towards(at, instant):
             return self._posts.fill(at, instant)
         item = self.lineup.next_item(instant)
-        while item is not None and (self._drop_for_post(item, at) or self._drop_late(item, at)):
+        while item is not None:
+            if self._drop_for_post(item, at) or self._drop_late(item, at):
+                item = self.lineup.next_item(instant)
+                continue
+            retimed = self._back_timing.retime(item, at, instant)
+            if retimed.then is not None:
+                self._pending.appendleft(retimed.then)
+            if retimed.now is not None:
+                return retimed.now
+            self._note_dropped(at, retimed.note or f"dropped {item.title!r}")
             item = self.lineup.next_item(instant)
         return item
 
@@ -309,15 +327,10 @@ class Timeline:
     def _time_next(self, airing: Airing, problem: str | None) -> None:
         """Where the following item starts, and any fade the plan or a post asks of this one."""
         item, at = airing.item, airing.start
-        if item.planned_ms is not None and item.overlap_next_ms is not None:
-            planned = min(airing.length, samples_of(item.planned_ms / 1000))
-            overlap = samples_of(item.overlap_next_ms / 1000)
-            if planned < airing.length - samples_of(0.05):
-                self._fade(airing, at + planned, EndedBy.FADE_EARLY, "faded early as scheduled")
-        else:
-            planned = airing.length
-            overlap = min(item.natural_overlap_samples, airing.length)
-        airing.next_at = at + planned - min(overlap, planned)
+        planned, overlap = planned_length(item, airing.length)
+        if planned < airing.length - samples_of(0.05):
+            self._fade(airing, at + planned, EndedBy.FADE_EARLY, "faded early as scheduled")
+        airing.next_at = at + planned - overlap
         if problem is not None:  # a damaged file: crossfade out where its audio ends
             cross = min(samples_of(self.settings.early_fade_s), airing.length // 2)
             airing.next_at = min(airing.next_at, at + airing.length - cross)
@@ -363,7 +376,7 @@ class Timeline:
                                           {"play_id": item.play_id, "asset_id": item.asset_id,
                                            "reason": reason}))  # fmt: skip
         self.lineup.forget(item.asset_id)
-        replacement = self.lineup.fallback(self.instant(at), f"{item.asset_id} failed: {reason}")
+        replacement = self.lineup.stand_in(item, self.instant(at), f"failed: {reason}")
         if replacement is not None:
             self._pending.appendleft(replacement)
 

@@ -93,6 +93,7 @@ def test_running_long_fades_early_and_the_hard_item_starts_on_its_post(world: Wo
     for n, freq in enumerate((300, 400, 500)):
         world.asset(f"s{n}", freq, 60, tail_s=2)
     world.asset("ins", 700, 40, tail_s=2)
+    world.asset("bed", 150, 25, kind=AssetKind.BED, category="fill", tail_s=1)
     world.asset("id", 1200, 8, kind=AssetKind.STATION_ID, category="id", intro_s=0, tail_s=0)
     world.plan(("s0", MUSIC), ("s1", MUSIC), ("s2", MUSIC), ("id", ID, {"hard": True, "at_s": 174}))
     timeline = world.timeline()
@@ -102,10 +103,13 @@ def test_running_long_fades_early_and_the_hard_item_starts_on_its_post(world: Wo
     pcm, report = world.render(200, timeline)
     hard = next(e for e in report.as_run if e.asset_id == "id")
     assert abs((hard.actual_start - T0).total_seconds() - 174.0) < 1.0
-    faded = [e for e in report.as_run if e.ended_by is EndedBy.FADE_EARLY]
+    # 38 s late after the insert: a song is dropped at once, not the last one cut short.
     dropped = [a for e in report.as_run for a in e.adjustments if a.startswith("dropped")]
-    assert faded or dropped
+    assert dropped == ["dropped 'Title s1' (item-001): the air ran 38.0 s late"]
+    songs = [e for e in report.as_run if e.kind is MUSIC]
+    assert all(e.ended_by is not EndedBy.FADE_EARLY for e in songs)
     assert tone_db(pcm, 1200, 175.0) > -20
+    assert longest_silence_s(pcm) < 1.0
 
 
 def test_running_short_fills_to_the_hard_post(world: World) -> None:

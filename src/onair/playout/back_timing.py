@@ -1,0 +1,102 @@
+"""Back-timing: the air kept on the schedule's times after anything moves it.
+
+A fault, an operator's skip or insert, or an item whose real length differs
+from the plan moves every item after it. Left alone, the whole hour runs late
+(or early) and one song is cut hard at its end to make the next hard post. As
+a board operator would, the timeline instead wins the time back early: while
+a hard post lies ahead (within two hours), each scheduled song, as it comes
+to air, is checked against its scheduled start,
+and when the air is more than ``retime_s`` off the plan the song is dropped,
+swapped for one of its category whose length wins the time back, or has an
+extra song aired before it, whichever lands closest to the plan. What is left
+(under the retiming threshold or what no song could win back) is taken up
+before the post by fill or by a short early fade.
+
+Only songs move: spots, IDs, promos and links air as scheduled. A song a
+voice link introduces or back-announces is left as it is, so no link speaks
+of a song that did not air. Every drop, swap and extra song carries its
+reason onto the as-run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from onair.domain.playout import SAMPLE_RATE, AirItem, samples_of
+from onair.domain.programming import ItemKind
+from onair.playout.airing import TimelineSettings, span_of
+from onair.playout.lineup import Lineup
+
+__all__ = ["BackTiming", "Retimed"]
+
+
+@dataclass(frozen=True)
+class Retimed:
+    """What airs now in place of a scheduled song, and what follows it."""
+
+    now: AirItem | None  # None: the song is dropped
+    then: AirItem | None = None  # the scheduled song, after an extra one aired first
+    note: str | None = None  # a drop's reason (swaps and extras carry theirs on the item)
+
+
+class BackTiming:
+    """Drops, swaps or adds songs so that the air lands on the schedule's times."""
+
+    def __init__(
+        self, lineup: Lineup, settings: TimelineSettings, sample_of: Callable[[datetime], int]
+    ) -> None:
+        self.lineup = lineup
+        self.settings = settings
+        self.sample_of = sample_of
+
+    def retime(self, item: AirItem, at: int, instant: datetime) -> Retimed:
+        """``item``, the next scheduled song, or what airs in its place, starting at ``at``."""
+        if not self._movable(item):
+            return Retimed(item)
+        error = at - self.sample_of(item.scheduled_start)  # type: ignore[arg-type]
+        threshold = samples_of(self.settings.retime_s)
+        if abs(error) <= threshold or self.lineup.linked(item, instant):
+            return Retimed(item)
+        if not self.lineup.post_ahead(instant):
+            return Retimed(item)  # no post to land: the plan's times carry no promise
+        off = f"the air ran {abs(error) / SAMPLE_RATE:.1f} s {'late' if error > 0 else 'early'}"
+        span = span_of(item, item.length_samples)
+        options: list[tuple[int, Retimed]] = []
+        if error > 0:
+            note = f"dropped {item.title!r} ({item.schedule_item_id}): {off}"
+            options.append((error - span, Retimed(None, note=note)))
+        wanted = span - error  # the span that lands the next item on its time
+        if wanted >= samples_of(self.settings.min_play_s):
+            reason = f"swapped in for {item.title!r} ({item.schedule_item_id}): {off}"
+            swapped = self.lineup.swap(item, instant, _ms(wanted), reason)
+            if swapped is not None:
+                new_span = span_of(swapped, swapped.length_samples)
+                options.append((error - span + new_span, Retimed(swapped)))
+        if error < 0 and -error >= samples_of(self.settings.min_play_s):
+            reason = f"added before {item.title!r} ({item.schedule_item_id}): {off}"
+            extra = self.lineup.extra_song(
+                item.category, instant, _ms(-error), reason, avoid={item.asset_id}
+            )
+            if extra is not None:
+                options.append((error + span_of(extra, extra.length_samples), Retimed(extra, item)))
+        if not options:
+            return Retimed(item)
+        left, best = min(options, key=lambda option: abs(option[0]))
+        # Act only on a real gain: a change that wins back less than the threshold
+        # would trade one song for another and leave the air as far off.
+        return best if abs(left) <= abs(error) - threshold else Retimed(item)
+
+    @staticmethod
+    def _movable(item: AirItem) -> bool:
+        return (
+            item.kind is ItemKind.MUSIC
+            and not item.hard
+            and item.scheduled_start is not None
+            and item.schedule_item_id is not None
+        )
+
+
+def _ms(samples: int) -> int:
+    return round(samples * 1000 / SAMPLE_RATE)

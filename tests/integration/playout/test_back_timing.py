@@ -1,0 +1,188 @@
+"""Back-timing on air: nothing waits in silence, and a moved hour lands its hard post.
+
+Each test moves the air off the plan as real stations see it (a link voiced far
+shorter than planned, a master that fails, an operator's skip or insert) and
+checks what a listener and the as-run would show: no silence, the hard post
+within a second, no song cut short beyond a short early fade, and every drop,
+swap or added song on the as-run with its reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from onair.domain.library import AssetKind, Ending
+from onair.domain.playout import AsRunEntry, EndedBy
+from onair.domain.programming import ItemKind
+from onair.playout.render import RenderReport
+
+from .world import T0, World, longest_silence_s, tone_db
+
+MUSIC, ID, VOICE = ItemKind.MUSIC, ItemKind.ID, ItemKind.VOICE
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> World:
+    return World(tmp_path)
+
+
+def _start_s(entry: AsRunEntry) -> float:
+    return (entry.actual_start - T0).total_seconds()
+
+
+def _entry(report: RenderReport, asset_id: str) -> AsRunEntry:
+    return next(e for e in report.as_run if e.asset_id == asset_id)
+
+
+def _notes(report: RenderReport) -> list[str]:
+    notes = [n for e in report.as_run for n in e.adjustments]
+    return notes + [e.substitution_reason for e in report.as_run if e.substitution_reason]
+
+
+def _songs_cut_short(
+    report: RenderReport, world: World, limit_s: float, until_s: float
+) -> list[str]:
+    """Songs that aired more than ``limit_s`` short of their segue point, before ``until_s``
+    (where the render ends, whatever is on air is cut)."""
+    short = []
+    for entry in report.as_run:
+        playable = world.playables.get(entry.asset_id or "")
+        if entry.kind is not MUSIC or playable is None or entry.ended_by is EndedBy.SKIP:
+            continue
+        if _start_s(entry) + entry.duration_s >= until_s - 0.1:
+            continue
+        if entry.duration_s < playable.segue_ms / 1000 - limit_s:
+            short.append(f"{entry.asset_id}: {entry.duration_s:.1f} s")
+    return short
+
+
+def _library(world: World) -> None:
+    """Songs of many lengths to swap and add from, a bed to fill with, the hard ID."""
+    for n, seconds in enumerate((50, 62, 75, 90, 104, 118, 135, 150)):
+        world.asset(f"spare{n}", 200 + 10 * n, seconds, tail_s=2)
+    world.asset("bed", 150, 25, kind=AssetKind.BED, category="fill", tail_s=1)
+    world.asset("id", 1200, 6, kind=AssetKind.STATION_ID, category="id", intro_s=0, tail_s=0)
+
+
+def test_a_link_far_shorter_than_planned_goes_straight_into_a_cold_open(world: World) -> None:
+    _library(world)
+    world.asset("s0", 300, 60, tail_s=2)
+    world.asset("link", 900, 5.4, kind=AssetKind.VOICE, category="link", intro_s=0, tail_s=0)
+    world.asset("cold", 400, 80, intro_s=0, tail_s=2)  # loud from its first sample
+    world.asset("s2", 500, 70, tail_s=2)
+    world.asset("s3", 600, 70, tail_s=2)
+    world.plan(
+        ("s0", MUSIC), ("link", VOICE, {"planned_s": 15}), ("cold", MUSIC), ("s2", MUSIC),
+        ("s3", MUSIC), ("id", ID, {"hard": True, "at_s": 287}),
+    )  # fmt: skip
+    pcm, report = world.render(300)
+
+    link, cold = _entry(report, "link"), _entry(report, "cold")
+    assert _start_s(cold) == pytest.approx(_start_s(link) + 5.4, abs=0.01)  # no wait
+    assert longest_silence_s(pcm) < 1.0
+    assert _start_s(_entry(report, "id")) == pytest.approx(287.0, abs=1.0)
+    assert tone_db(pcm, 1200, 288.0) > -20
+    assert _songs_cut_short(report, world, limit_s=15.0, until_s=300) == []
+    # The 9.6 s the link gave back is won back before the post, and the as-run says how.
+    assert any(("early" in n) or n.startswith("fill") for n in _notes(report)) or any(
+        e.category == "fill" for e in report.as_run
+    )
+
+
+def test_a_failed_master_early_in_the_hour_still_lands_the_post(world: World) -> None:
+    _library(world)
+    for n, seconds in enumerate((70, 90, 80, 100, 75)):
+        world.asset(f"s{n}", 300 + 50 * n, seconds, tail_s=2)
+    world.plan(*[(f"s{n}", MUSIC) for n in range(5)], ("id", ID, {"hard": True, "at_s": 405}))
+    world.without_audio("s1")  # fails as it is prepared, 68 s into the hour
+    pcm, report = world.render(420)
+
+    stand_in = next(e for e in report.as_run if e.schedule_item_id == "item-001")
+    assert stand_in.asset_id != "s1"
+    assert "failed" in (stand_in.substitution_reason or "")
+    # The stand-in fills about the failed song's time: the hour never runs far off.
+    drift = [abs(e.start_error_ms or 0) / 1000 for e in report.as_run if e.schedule_item_id]
+    assert max(drift) < 30.0
+    assert _start_s(_entry(report, "id")) == pytest.approx(405.0, abs=1.0)
+    assert longest_silence_s(pcm) < 1.0
+    assert _songs_cut_short(report, world, limit_s=15.0, until_s=420) == []
+
+
+def test_a_skip_early_in_the_hour_is_won_back_with_songs(world: World) -> None:
+    _library(world)
+    for n, seconds in enumerate((120, 80, 90, 100)):
+        world.asset(f"s{n}", 300 + 50 * n, seconds, tail_s=2)
+    world.plan(*[(f"s{n}", MUSIC) for n in range(4)], ("id", ID, {"hard": True, "at_s": 382}))
+    timeline = world.timeline()
+    timeline.begin()
+    for _ in range(10):
+        timeline.advance(48_000)
+    assert timeline.skip()  # 10 s into a 120 s song: the air is 107 s early
+    pcm, report = world.render(390, timeline)
+
+    assert _entry(report, "s0").ended_by is EndedBy.SKIP
+    changes = [n for n in _notes(report) if n.startswith(("added before", "swapped in for"))]
+    assert changes, report.as_run
+    assert "the air ran" in changes[0]
+    assert "early" in changes[0]
+    assert _start_s(_entry(report, "id")) == pytest.approx(382.0, abs=1.0)
+    assert longest_silence_s(pcm[: 380 * 48_000]) < 1.0
+    assert _songs_cut_short(report, world, limit_s=15.0, until_s=390) == []
+
+
+def test_a_long_insert_drops_or_swaps_a_song_at_once(world: World) -> None:
+    _library(world)
+    for n, seconds in enumerate((80, 90, 70, 100, 85)):
+        world.asset(f"s{n}", 300 + 50 * n, seconds, tail_s=2)
+    world.plan(*[(f"s{n}", MUSIC) for n in range(5)], ("id", ID, {"hard": True, "at_s": 415}))
+    timeline = world.timeline()
+    timeline.begin()
+    timeline.advance(48_000)
+    timeline.insert_next("spare7")  # 148 s more on the air
+    pcm, report = world.render(430, timeline)
+
+    changes = [n for n in _notes(report) if n.startswith(("dropped", "swapped in for"))]
+    assert changes
+    assert "late" in changes[0]
+    first_change = next(
+        e for e in report.as_run
+        if any(n.startswith(("dropped", "swapped")) for n in e.adjustments)
+        or (e.substitution_reason or "").startswith("swapped in")
+    )  # fmt: skip
+    assert _start_s(first_change) < 250  # early in the hour, not at its end
+    assert _start_s(_entry(report, "id")) == pytest.approx(415.0, abs=1.0)
+    assert longest_silence_s(pcm[: 425 * 48_000]) < 1.0
+    assert _songs_cut_short(report, world, limit_s=15.0, until_s=430) == []
+
+
+def test_a_song_a_link_names_is_never_dropped_or_swapped(world: World) -> None:
+    _library(world)
+    world.asset("s0", 300, 80, tail_s=2)
+    world.asset("named", 400, 90, tail_s=2)
+    world.asset("link", 900, 8, kind=AssetKind.VOICE, category="link", intro_s=0, tail_s=0)
+    world.asset("s2", 500, 90, tail_s=2)
+    world.plan(("s0", MUSIC), ("named", MUSIC), ("link", VOICE), ("s2", MUSIC),
+               ("id", ID, {"hard": True, "at_s": 264}))  # fmt: skip
+    timeline = world.timeline()
+    timeline.begin()
+    timeline.advance(48_000)
+    timeline.insert_next("spare0")  # 48 s late: "named" would be the one to drop
+    _, report = world.render(280, timeline)
+
+    aired = [e.asset_id for e in report.as_run]
+    assert "named" in aired
+    assert "link" in aired
+    assert aired.index("link") == aired.index("named") + 1  # the link follows its song
+    assert not any(n.startswith(("dropped 'Title named'", "swapped in for 'Title named'"))
+                   for n in _notes(report))  # fmt: skip
+
+
+def test_a_hard_item_reached_early_waits_on_the_tail_not_in_silence(world: World) -> None:
+    world.asset("s0", 300, 60, tail_s=6, ending=Ending.FADE)
+    world.asset("id", 1200, 6, kind=AssetKind.STATION_ID, category="id", intro_s=0, tail_s=0)
+    world.plan(("s0", MUSIC), ("id", ID, {"hard": True, "at_s": 57}))  # 3 s after its segue
+    pcm, report = world.render(70)
+    assert _start_s(_entry(report, "id")) == pytest.approx(57.0, abs=0.01)  # on its post
+    assert longest_silence_s(pcm[: 62 * 48_000]) < 1.0
