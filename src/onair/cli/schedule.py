@@ -228,6 +228,8 @@ def explain(
                 out.print(f"      e.g. {example}", highlight=False)
         if why.get("relaxed"):
             out.print(f"  relaxed: {', '.join(why['relaxed'])}", highlight=False)
+        for note in why.get("one_album", []):  # the DMCA count, when the tags are unsure
+            out.print(f"  {note}", highlight=False)
     else:
         out.print(f"  {json.dumps(why)}", highlight=False)
 

@@ -3,17 +3,20 @@
 In any 3-hour window a statutory webcaster may air no more than 3 tracks from
 one album (no more than 2 of them in a row) and no more than 4 by one featured
 artist (no more than 3 in a row). Playout asks it before each song it chooses;
-compliance replays what aired through it to report every breach.
+compliance replays what aired through it to report every breach. Which tracks
+are one album is read the cautious way of ``onair.domain.albums``: a track
+without an album artist counts with every album of its title.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from onair.domain.albums import doubt, one_album
 from onair.domain.rules import DmcaComplement
 
 __all__ = ["Breach", "Complement", "Recording"]
@@ -42,6 +45,8 @@ class Breach:
 
     ``limit`` is ``album_total``, ``album_in_row``, ``artist_total`` or
     ``artist_in_row``; ``subject`` says whose ("from Pastel Blues", "by Nina").
+    ``doubt`` says why the count holds tracks taken as one album though no
+    album artist says so ("same album title, album artist missing on one").
     """
 
     limit: str
@@ -49,6 +54,7 @@ class Breach:
     count: int
     allowed: int
     window_hours: float
+    doubt: str | None = None
 
     @property
     def over(self) -> int:
@@ -58,10 +64,17 @@ class Breach:
     def in_row(self) -> bool:
         return self.limit.endswith("_in_row")
 
+    @property
+    def note(self) -> str:
+        """Why the count is cautious, or nothing."""
+        return f"counted as one album: {self.doubt}" if self.doubt else ""
+
     def __str__(self) -> str:
         if self.in_row:
-            return f"would be {self.count} {self.subject} in a row"
-        return f"would be {self.count} {self.subject} within {self.window_hours:g} h"
+            said = f"would be {self.count} {self.subject} in a row"
+        else:
+            said = f"would be {self.count} {self.subject} within {self.window_hours:g} h"
+        return f"{said} ({self.note})" if self.doubt else said
 
 
 @dataclass(frozen=True)
@@ -113,7 +126,8 @@ class Complement:
         if album:
             subject = f"from {recording.album or album}"
             found += self._limit(plays, _album_is(album), "album", rule.album_max,
-                                 rule.album_in_row, subject)  # fmt: skip
+                                 rule.album_in_row, subject,
+                                 _unsure(album, recording.artist_keys))  # fmt: skip
         names = _artist_names(recording)
         for key in recording.artist_keys:
             found += self._limit(plays, _by(key), "artist", rule.artist_max,
@@ -122,16 +136,18 @@ class Complement:
 
     def _limit(
         self, plays: list[_Play], same: Callable[[_Play], bool], of: str, most: int,
-        in_row: int, subject: str,
+        in_row: int, subject: str, unsure: Callable[[_Play], str | None] = lambda _: None,
     ) -> list[Breach]:  # fmt: skip
         hours = self.rule.window_hours
         found: list[Breach] = []
-        n = sum(same(p) for p in plays) + 1
-        if n > most:
-            found.append(Breach(f"{of}_total", subject, n, most, hours))
-        row = _row(plays, same) + 1
-        if row > in_row:
-            found.append(Breach(f"{of}_in_row", subject, row, in_row, hours))
+        counted = [p for p in plays if same(p)]
+        if len(counted) + 1 > most:
+            why = _first(map(unsure, counted))
+            found.append(Breach(f"{of}_total", subject, len(counted) + 1, most, hours, why))
+        row = _row(plays, same)
+        if row + 1 > in_row:
+            why = _first(map(unsure, plays[len(plays) - row :]))
+            found.append(Breach(f"{of}_in_row", subject, row + 1, in_row, hours, why))
         return found
 
 
@@ -140,7 +156,15 @@ def _time(play: _Play) -> datetime:
 
 
 def _album_is(album: str) -> Callable[[_Play], bool]:
-    return lambda play: play.album_key == album
+    return lambda play: one_album(play.album_key, album)
+
+
+def _unsure(album: str, artists: tuple[str, ...]) -> Callable[[_Play], str | None]:
+    return lambda play: doubt(album, play.album_key, artists, play.artist_keys)
+
+
+def _first(doubts: Iterable[str | None]) -> str | None:
+    return next((d for d in doubts if d), None)
 
 
 def _by(artist: str) -> Callable[[_Play], bool]:

@@ -29,7 +29,6 @@ __all__ = [
     "LibraryAsset",
     "Reject",
     "RejectKind",
-    "album_key",
     "artist_key",
     "master_key",
     "title_key",
@@ -202,11 +201,3 @@ def title_key(title: str) -> str:
             break
         folded = shorter
     return _SPACES.sub(" ", _PUNCTUATION.sub(" ", folded)).strip()
-
-
-def album_key(album: str, artist: str | None) -> str:
-    """One key per album: its title (without edition) and its artist's key.
-
-    Two "Greatest Hits" by different artists are different albums.
-    """
-    return f"{artist_key(artist or '')}|{title_key(album)}"

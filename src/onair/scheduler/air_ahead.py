@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import date
 
 from onair.domain.schedule import Playable
+from onair.scheduler.album_keys import AlbumKeys
 
 __all__ = ["AirAhead"]
 
@@ -24,6 +25,7 @@ class AirAhead:
         self._by_artist: dict[str, list[int]] = defaultdict(list)
         self._by_title: dict[str, list[int]] = defaultdict(list)
         self._by_album: dict[str, list[int]] = defaultdict(list)
+        self._album_keys = AlbumKeys()
         self._by_day: dict[tuple[str, date], list[int]] = defaultdict(list)
         self._quarters: set[tuple[str, date, int]] = set()
 
@@ -32,6 +34,7 @@ class AirAhead:
         keys += [(self._by_artist, k) for k in song.artist_keys]
         if song.album_key:
             keys.append((self._by_album, song.album_key))
+            self._album_keys.add(song.album_key)
         for index, key in keys:
             _insert(index[key], at_ms)
         _insert(self._by_day[song.id, day], at_ms)
@@ -48,7 +51,12 @@ class AirAhead:
         return _next(self._by_title.get(song.title_key), after_ms)
 
     def next_album_ms(self, song: Playable, after_ms: int) -> int | None:
-        return _next(self._by_album.get(song.album_key), after_ms) if song.album_key else None
+        """The next play of any track that may be of the song's album."""
+        if not song.album_key:
+            return None
+        keys = self._album_keys.one_album_with(song.album_key)
+        found = [t for k in keys if (t := _next(self._by_album.get(k), after_ms)) is not None]
+        return min(found) if found else None
 
     def plays_after(self, asset_id: str, day: date, after_ms: int) -> int:
         """Plays of the asset later on ``day``."""
@@ -56,7 +64,8 @@ class AirAhead:
         return len(times) - bisect_right(times, after_ms)
 
     def album_plays_within(self, album: str, after_ms: int, until_ms: int) -> int:
-        return _between(self._by_album.get(album), after_ms, until_ms)
+        keys = self._album_keys.one_album_with(album)
+        return sum(_between(self._by_album.get(k), after_ms, until_ms) for k in keys)
 
     def artist_plays_within(self, artist: str, after_ms: int, until_ms: int) -> int:
         return _between(self._by_artist.get(artist), after_ms, until_ms)

@@ -13,8 +13,10 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from datetime import date
 
+from onair.domain.albums import doubt
 from onair.domain.schedule import Playable
 from onair.scheduler.air_ahead import AirAhead
+from onair.scheduler.album_keys import AlbumKeys
 
 __all__ = ["AirHistory", "Play"]
 
@@ -37,6 +39,7 @@ class AirHistory:
         self._by_artist: dict[str, list[int]] = defaultdict(list)
         self._by_title: dict[str, list[int]] = defaultdict(list)
         self._by_album: dict[str, list[int]] = defaultdict(list)
+        self._album_keys = AlbumKeys()  # which keys may be one album (domain.albums)
         self._day_plays: Counter[tuple[str, date]] = Counter()
         self._quarters: Counter[tuple[str, date, int]] = Counter()
         self._turnover_window_ms = turnover_window_ms
@@ -58,6 +61,7 @@ class AirHistory:
         self._by_title[song.title_key].append(play.at_ms)
         if song.album_key:
             self._by_album[song.album_key].append(play.at_ms)
+            self._album_keys.add(song.album_key)
         self._day_plays[song.id, play.local_day] += 1
         self._quarters[song.id, play.local_day, play.quarter] += 1
         self._window.append(play)
@@ -110,11 +114,32 @@ class AirHistory:
         return times[-1] if times else None
 
     def album_last_ms(self, song: Playable) -> int | None:
-        times = self._by_album.get(song.album_key) if song.album_key else None
-        return times[-1] if times else None
+        """The latest play of any track that may be of the song's album."""
+        if not song.album_key:
+            return None
+        keys = self._album_keys.one_album_with(song.album_key)
+        latest = [t[-1] for k in keys if (t := self._by_album.get(k))]
+        return max(latest) if latest else None
 
     def album_plays_since(self, album: str, since_ms: int) -> int:
-        return _count_since(self._by_album.get(album, ()), since_ms)
+        """Plays since ``since_ms`` of tracks that may be of ``album`` (an album key)."""
+        keys = self._album_keys.one_album_with(album)
+        return sum(_count_since(self._by_album.get(k, ()), since_ms) for k in keys)
+
+    def unsure_album_plays(
+        self, song: Playable, since_ms: int, until_ms: int
+    ) -> list[tuple[Play, str]]:
+        """Plays in ``[since_ms, until_ms)`` counted with the song's album though no album
+        artist says so, each with why (``domain.albums.doubt``), in air order."""
+        found: list[tuple[Play, str]] = []
+        for play in reversed(self.plays):
+            if play.at_ms < since_ms:
+                break
+            why = doubt(song.album_key, play.song.album_key, song.artist_keys,
+                        play.song.artist_keys)  # fmt: skip
+            if play.at_ms < until_ms and why:
+                found.append((play, why))
+        return found[::-1]
 
     def artist_plays_since(self, artist: str, since_ms: int) -> int:
         return _count_since(self._by_artist.get(artist, ()), since_ms)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import time, timedelta
 
 from onair.domain import rules as r
+from onair.domain.albums import counted_with, doubt, one_album
 from onair.domain.library import artist_key
 from onair.domain.programming import Category, StationProgram
 from onair.domain.schedule import Playable
@@ -21,6 +22,7 @@ from onair.scheduler.verdicts import MINUTE_MS, Check, Moment, Verdict, minutes_
 __all__ = [
     "Check",
     "Moment",
+    "album_doubts",
     "checks_for",
     "daypart_limited",
     "turnover_allows",
@@ -97,7 +99,10 @@ def _dmca(rule: r.DmcaComplement) -> Verdict:
             + ahead.album_plays_within(album, at.at_ms, until)
             >= rule.album_max
         ):
-            return f"{rule.album_max} from this album within {rule.window_hours:g} h already"
+            unsure = _note(history.unsure_album_plays(song, since, at.at_ms))
+            return (
+                f"{rule.album_max} from this album within {rule.window_hours:g} h already{unsure}"
+            )
         for artist in song.artist_keys:
             near = history.artist_plays_since(artist, since)
             if near + ahead.artist_plays_within(artist, at.at_ms, until) >= rule.artist_max:
@@ -106,9 +111,10 @@ def _dmca(rule: r.DmcaComplement) -> Verdict:
         if (
             album
             and len(recent) == rule.album_in_row
-            and all(p.song.album_key == album for p in recent)
+            and all(one_album(p.song.album_key, album) for p in recent)
         ):
-            return f"would be {rule.album_in_row + 1} from one album in a row"
+            unsure = _note([(p, why) for p in recent if (why := _doubt(song, p.song))])
+            return f"would be {rule.album_in_row + 1} from one album in a row{unsure}"
         recent = history.recent(rule.artist_in_row)
         if len(recent) == rule.artist_in_row:
             shared = set(song.artist_keys).intersection(*(p.song.artist_keys for p in recent))
@@ -117,6 +123,31 @@ def _dmca(rule: r.DmcaComplement) -> Verdict:
         return None
 
     return verdict
+
+
+def _doubt(song: Playable, other: Playable) -> str | None:
+    return doubt(song.album_key, other.album_key, song.artist_keys, other.artist_keys)
+
+
+def _note(plays: Sequence[tuple[Play, str]]) -> str:
+    """The note on a count that holds tracks taken as one album because the tags are unsure."""
+    if not plays:
+        return ""
+    play, why = plays[-1]
+    return f" ({counted_with(play.song.title, why)})"
+
+
+def album_doubts(
+    program: StationProgram, category: str, song: Playable, at_ms: int, history: AirHistory
+) -> list[str]:
+    """What ``schedule explain`` says of the songs in the DMCA window before ``song`` that
+    count as one album with it only because an album artist is missing."""
+    rule = program.rules.for_category("dmca_complement", program.categories[category])
+    if not isinstance(rule, r.DmcaComplement) or not rule.enabled or not song.album_key:
+        return []
+    since = at_ms - round(rule.window_hours * _HOUR_MS)
+    unsure = history.unsure_album_plays(song, since, at_ms)
+    return [counted_with(play.song.title, why) for play, why in unsure]
 
 
 def _separation(rule: r.ArtistSeparation | r.TitleSeparation | r.AlbumSeparation) -> Verdict:

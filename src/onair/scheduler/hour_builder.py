@@ -23,7 +23,7 @@ from onair.domain.schedule import (
     at_epoch_ms,
     epoch_ms,
 )
-from onair.scheduler.checks import Moment
+from onair.scheduler.checks import Moment, album_doubts
 from onair.scheduler.local_hours import LocalHour
 from onair.scheduler.planning import Draft, PlanningState
 from onair.scheduler.segment import Bridge, SegmentPlanner
@@ -185,6 +185,11 @@ def _plan(
             continue
         item_id = _item_id(planning.program.id, hour, len(items), seed)
         why = dict(draft.why)
+        if draft.song is not None and draft.is_music:
+            doubts = album_doubts(planning.program, draft.category, draft.song,
+                                  draft.start_ms, planning.history)  # fmt: skip
+            if doubts:
+                why["one_album"] = doubts
         items.append(
             ScheduledItem(
                 id=item_id,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from onair.bootstrap.playout import playout_rules
 from onair.config import Settings
+from onair.domain.albums import album_key
 from onair.domain.complement import Complement
 from onair.domain.library import AssetKind
 from onair.domain.rules import DmcaComplement
@@ -23,12 +24,13 @@ def song(
     *,
     kind: AssetKind = AssetKind.MUSIC,
     also: tuple[str, ...] = (),
+    album_artist: str | None = "Various Artists",
 ) -> Playable:
     artists = (artist, *also)
     return Playable(
         id=f"s{n}", kind=kind, title=f"Song {n}", artist=" & ".join(artists), artists=artists,
         artist_keys=tuple(a.casefold() for a in artists), title_key=f"song {n}",
-        album=album, album_key=album.casefold() if album else None, isrc=None,
+        album=album, album_key=album_key(album, album_artist) if album else None, isrc=None,
         length_ms=200_000, intro_ms=0, segue_ms=195_000,
     )  # fmt: skip
 
@@ -56,6 +58,24 @@ def test_a_fourth_song_by_one_artist_in_a_row_breaks_it() -> None:
     assert complement.breach(song(4, "Nina"), minutes(12)) == "would be 4 by Nina in a row"
     aired(complement, (song(5, "Otis"), 12))
     assert complement.breach(song(4, "Nina"), minutes(16)) is None  # 4 in the window is allowed
+
+
+def test_a_track_without_an_album_artist_counts_with_every_album_of_its_title() -> None:
+    complement = Complement()
+    zimmer = [song(n, "Hans Zimmer", "Interstellar", album_artist="Hans Zimmer") for n in (1, 2)]
+    untagged = song(3, "Lisa Gerrard", "Interstellar (Deluxe Edition)", album_artist=None)
+    aired(complement, (zimmer[0], 0), (untagged, 4))
+    assert complement.breach(zimmer[1], minutes(8)) == (
+        "would be 3 from Interstellar in a row"
+        " (counted as one album: same album title, album artist missing on one)"
+    )
+    other = song(4, "Mara", "Interstellar", album_artist="Mara")  # another album artist's
+    assert complement.breach(other, minutes(8)) is None
+    aired(complement, (other, 8), (zimmer[1], 12))
+    assert complement.breach(song(5, "Ray", "Interstellar", album_artist=None), minutes(16)) == (
+        "would be 5 from Interstellar within 3 h"
+        " (counted as one album: same album title, album artist missing on one)"
+    )
 
 
 def test_album_limits_count_the_album_in_a_row_and_in_the_window() -> None:

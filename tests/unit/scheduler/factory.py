@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from onair.domain.library import AssetKind, album_key, artist_key, title_key
+from onair.domain.albums import album_key
+from onair.domain.library import AssetKind, artist_key, title_key
 from onair.domain.program_check import program_from
 from onair.domain.programming import ItemKind, StationProgram
 from onair.domain.rights import UsageRights
@@ -32,6 +33,7 @@ def song(
     artist: str | None = None,
     title: str | None = None,
     album: str | None = None,
+    album_artist: str | None = None,
     length_s: float = 200.0,
     intro_s: float = 0.0,
     segue_s: float | None = None,
@@ -58,7 +60,7 @@ def song(
         artist_keys=tuple(artist_key(a) for a in artists),
         title_key=title_key(title),
         album=album,
-        album_key=album_key(album, artist) if album else None,
+        album_key=album_key(album, album_artist) if album else None,
         isrc=isrc,
         length_ms=length_ms,
         intro_ms=round(intro_s * 1000),

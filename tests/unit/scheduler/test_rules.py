@@ -124,9 +124,10 @@ def test_title_separation_treats_an_edit_as_the_same_song() -> None:
 
 
 def test_album_separation_keeps_tracks_of_one_album_apart() -> None:
-    track1 = ten("track1", artist="X", album="Greatest Hits")
-    track2 = ten("track2", artist="X", album="Greatest Hits (Deluxe Edition)")
-    elsewhere = ten("elsewhere", artist="Y", album="Greatest Hits")  # another artist's album
+    track1 = ten("track1", artist="X", album="Greatest Hits", album_artist="X")
+    track2 = ten("track2", artist="X", album="Greatest Hits (Deluxe Edition)", album_artist="X")
+    # Another artist's album, told apart by its album artist.
+    elsewhere = ten("elsewhere", artist="Y", album="Greatest Hits", album_artist="Y")
     others = tens(12)
     library = [track1, track2, elsewhere, *others, *station_ids(1)]
     history = [*older_history(others), aired(track1, at(23, 30, YESTERDAY))]
@@ -187,6 +188,38 @@ def test_dmca_limits_one_album_to_three_in_three_hours_and_two_in_a_row() -> Non
     assert sum(1 for i in music(plans) if i.asset_id in tracks) >= 3 * 7, "the album still airs"
     assert not broken(prog, library, plans)
     assert broken(prog, library, loose)["dmca_complement"]
+
+
+def test_dmca_counts_a_half_tagged_album_as_one_and_explain_says_why() -> None:
+    # One soundtrack: the album artist is tagged on two of its four tracks only.
+    title = "Interstellar (Original Motion Picture Soundtrack)"
+    album = [
+        ten("ost1", artist="Hans Zimmer", album=title, album_artist="Hans Zimmer"),
+        ten("ost2", artist="Hans Zimmer", album=title, album_artist="Hans Zimmer"),
+        ten("ost3", artist="Lisa Gerrard", album=title),
+        ten("ost4", artist="Klaus Badelt", album="Interstellar [Deluxe Edition]"),
+    ]
+    library = [*album, *tens(4), *station_ids(1)]
+    tracks = {s.id for s in album}
+
+    loose = build(program(rules=only()), library, DAY)
+    assert _most_in_window(music(loose), tracks, 3) > 3
+
+    prog = program(rules=only("dmca_complement"))
+    plans = build(prog, library, DAY)
+    assert _longest_run(music(plans), tracks) <= 2
+    assert _most_in_window(music(plans), tracks, 3) <= 3
+    assert sum(1 for i in music(plans) if i.asset_id in tracks) >= 3 * 7, "the album still airs"
+    assert not broken(prog, library, plans)
+    assert broken(prog, library, loose)["dmca_complement"]
+    said = {note for i in music(plans) for note in i.why.get("one_album", [])}
+    assert {
+        "counted with 'Title ost3' as one album: same album title, album artist missing on one",
+        "counted with 'Title ost4' as one album: same album title, no album artist on either,"
+        " different artists",
+    } <= said
+    examples = [e for i in music(plans) for _, e in i.why["examples"].get("dmca_complement", [])]
+    assert any("as one album: same album title, album artist missing on one" in e for e in examples)
 
 
 def test_dmca_limits_one_artist_featured_or_not_to_four_in_three_hours() -> None:

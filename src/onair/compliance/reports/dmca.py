@@ -20,9 +20,10 @@ from typing import Any
 from onair.compliance.records import AiredPlay
 from onair.compliance.reports.period import Period, utc_clock
 from onair.compliance.reports.report import Report
+from onair.domain.albums import album_key
 from onair.domain.complement import Breach, Complement
 from onair.domain.ledger import EntryKind, LedgerEntry
-from onair.domain.library import album_key, artist_key
+from onair.domain.library import artist_key
 from onair.domain.rules import DmcaComplement
 
 __all__ = ["DMCA_COLUMNS", "dmca_report", "dmca_span"]
@@ -91,14 +92,15 @@ def dmca_report(
 def _track(play: AiredPlay, album_artist: str | None) -> _Track:
     """The play's album and artist keys; an album is its title with its album artist's key.
 
-    The ledger keeps the display artist and every credited artist; without an
-    album artist the display artist keys the album, as the scheduler does.
+    The ledger keeps the display artist and every credited artist. Without an
+    album artist the play may be of any album of its title, as the scheduler
+    and playout read it (``onair.domain.albums``).
     """
     credited: dict[str, str] = {}  # key -> the first name credited with it
     for name in play.artists or ((play.artist,) if play.artist else ()):
         if name.strip():
             credited.setdefault(artist_key(name), name)
-    album = album_key(play.album, album_artist or play.artist) if play.album else None
+    album = album_key(play.album, album_artist) if play.album else None
     return _Track("music", play.artist, tuple(credited.values()), tuple(credited), play.album,
                   album)  # fmt: skip
 
@@ -122,7 +124,8 @@ def _row(period: Period, play: AiredPlay, breach: Breach) -> dict[str, Any]:
 def _said(breach: Breach) -> str:
     """``5th by Nina within 3 h (at most 4)``, ``3rd from Pastel Blues in a row (at most 2)``."""
     where = "in a row" if breach.in_row else f"within {breach.window_hours:g} h"
-    return f"{_ordinal(breach.count)} {breach.subject} {where} (at most {breach.allowed})"
+    said = f"{_ordinal(breach.count)} {breach.subject} {where} (at most {breach.allowed})"
+    return f"{said}; {breach.note}" if breach.doubt else said
 
 
 def _ordinal(n: int) -> str:

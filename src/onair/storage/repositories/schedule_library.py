@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.expression import Executable
 
-from onair.domain.library import AssetKind, Ending, album_key, artist_key, title_key
+from onair.domain.albums import album_key
+from onair.domain.library import AssetKind, Ending, artist_key, title_key
 from onair.domain.rights import UsageRights, Use
 from onair.domain.schedule import Playable
 from onair.domain.tags import VocalGender
@@ -203,7 +204,7 @@ def _playable(
         artist_keys=credited[1],
         title_key=keys.title(title),
         album=album,
-        album_key=keys.album(album, album_artist or artist) if album else None,
+        album_key=keys.album(album, album_artist) if album else None,
         isrc=isrc,
         length_ms=timing[0],
         intro_ms=timing[1],
