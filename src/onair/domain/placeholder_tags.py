@@ -11,7 +11,9 @@ always kept, and so are the numbers and short words real songs are called
 - a name with an underscore and no space ("time_to_strike", "AUDIO_0001");
 - a CD ripper's or recorder's default: a generic word and a number ("Track 05",
   "track22", "Audio 3", "song01"; "Song 2" with its space is Blur's and kept);
-  letters run into three or more digits ("REC001", "ZOOM0004");
+  letters run into three or more digits ("REC001", "ZOOM0004"), or a name
+  without a space that holds letters and a date or counter of four or more
+  digits, as a phone or a recorder names files ("AUD-20190412-WA0003");
 - a leading track number as a ripper writes it ("01 - Intro", "01 Intro",
   "03_intro"; "50 Ways to Leave Your Lover" and "1. Allegro" are kept);
 - a zero-padded number ("01", "007") or a run of five or more digits (a date or
@@ -38,6 +40,7 @@ _GENERIC_NUMBERED = re.compile(
     rf"^(?:(?:{_GENERIC})[\s_.-]*|(?:song|titre|title)[_.-]?)#?\d+$", re.IGNORECASE
 )
 _LETTERS_THEN_COUNTER = re.compile(r"^[^\W\d_]+\d{3,}$")
+_DEVICE_NAME = re.compile(r"^(?=.*[^\W\d_])(?=.*\d{4}).*[-.].*$")
 _LEADING_TRACK_NUMBER = re.compile(r"^(?:\d{1,3}\s+-\s+|\d{1,3}_|0\d{1,2}[\s.)_-])")
 _PADDED_OR_LONG_NUMBER = re.compile(r"^(?:0\d+|\d{5,})$")
 _STRUNG_LOWER_CASE = re.compile(r"^(?=.*[a-z])[a-z0-9]+(?:[-.][a-z0-9]+){2,}$")
@@ -76,6 +79,7 @@ def title_is_file_name(title: str | None) -> bool:
         for rule in (
             _GENERIC_NUMBERED,
             _LETTERS_THEN_COUNTER,
+            _DEVICE_NAME,
             _PADDED_OR_LONG_NUMBER,
             _STRUNG_LOWER_CASE,
             _HASH,
