@@ -217,6 +217,14 @@ def explain(
         out.print(
             f"  {asset.get('artist') or ''} - {asset['title']} ({asset['id']})", highlight=False
         )
+    if "corrected" in why:
+        fix = why["corrected"]
+        out.print(
+            f"  plan corrected: airs {fix['aired_ms'] / 1000:.1f} s of the "
+            f"{fix['planned_ms'] / 1000:.1f} s planned, the items after it move "
+            f"{fix['shift_ms'] / 1000:+.1f} s ({fix['reason']})",
+            highlight=False,
+        )
     if "rank" in why:
         out.print(
             f"  chosen at place {why['rank']} in rotation, {why['scanned']} candidates looked at",

@@ -5,6 +5,9 @@ Every few minutes the desk builds whatever hour of the look-ahead window
 hours they prepare; built hours are left as they are. ``scheduler.rebuild_hour``
 rebuilds a range of days (locked and started hours kept), after the library or
 the rules changed. Each built hour is announced with ``schedule.published``.
+``scheduler.correct_item`` gives an item the length it airs for (a link voiced
+shorter than planned) and re-times its stretch to the post, announced with
+``schedule.corrected``.
 Builds run in a worker thread: the event loop never waits on one.
 """
 
@@ -19,11 +22,12 @@ from onair.domain.errors import DomainError
 from onair.domain.events import Envelope
 from onair.observability import get_logger
 from onair.scheduler.publishing import build_and_publish, publish_built
-from onair.scheduler.service import BuildReport, Scheduler
+from onair.scheduler.service import BuildReport, LengthCorrection, Scheduler, corrected_event
 
-__all__ = ["REBUILD", "ScheduleDesk"]
+__all__ = ["CORRECT", "REBUILD", "ScheduleDesk"]
 
 REBUILD = "scheduler.rebuild_hour"
+CORRECT = "scheduler.correct_item"
 
 log = get_logger("onair.scheduler")
 
@@ -49,6 +53,7 @@ class ScheduleDesk:
 
     async def start(self) -> None:
         await self.bus.serve(REBUILD, self._rebuild)
+        await self.bus.serve(CORRECT, self._correct)
         self._task = asyncio.create_task(self._keep(), name="schedule-desk")
 
     def stop(self) -> None:
@@ -87,6 +92,23 @@ class ScheduleDesk:
         report = await build_and_publish(self.scheduler, self.bus, self.station, first, days, seed)
         self._log_built(report)
         return {"built": len(report.built), "kept": len(report.plans) - len(report.built)}
+
+    async def _correct(self, command: Envelope) -> dict[str, Any]:
+        """Answers with the shift and what changed; a refusal is the command's error."""
+        payload = command.payload
+        fix = LengthCorrection(
+            item_id=str(payload["item_id"]),
+            length_ms=int(payload["length_ms"]),
+            straight=bool(payload.get("straight", True)),
+            reason=str(payload.get("reason") or "the length it airs for"),
+        )
+        if fix.length_ms <= 0:
+            raise ValueError(f"length_ms {fix.length_ms} must be above 0")
+        retimed = await asyncio.to_thread(self.scheduler.correct_length, self.station, fix)
+        await self.bus.publish(corrected_event(self.station, fix, retimed))
+        log.info("schedule_corrected", station=self.station, item=fix.item_id,
+                 shift_ms=retimed.shift_ms)  # fmt: skip
+        return {"shift_s": retimed.shift_ms / 1000, "note": retimed.note}
 
     def _log_built(self, report: BuildReport) -> None:
         log.info("schedule_built", station=self.station, hours=len(report.built),

@@ -14,15 +14,25 @@ from typing import Any
 
 from onair.domain.errors import DomainError
 from onair.domain.events import Correlation, Envelope, new_envelope
-from onair.domain.programming import StationProgram
+from onair.domain.programming import ItemKind, StationProgram
 from onair.domain.schedule import HourPlan, Playable, epoch_ms
-from onair.scheduler.build import LOOKBACK, build_schedule
+from onair.scheduler.build import LOOKBACK, build_schedule, prepare
 from onair.scheduler.export import export_csv, export_json, instant
 from onair.scheduler.local_hours import LocalHour, hours_between
 from onair.scheduler.ports import ProgramStore, ScheduleLibrary, ScheduleStore
+from onair.scheduler.retiming import Fill, LengthCorrection, PlanNotCorrected, Retimed, retime
 from onair.scheduler.verify import Violation, verify_schedule
 
-__all__ = ["AlreadyAired", "BuildReport", "Scheduler", "UnknownItem", "published_events"]
+__all__ = [
+    "AlreadyAired",
+    "BuildReport",
+    "LengthCorrection",
+    "PlanNotCorrected",
+    "Scheduler",
+    "UnknownItem",
+    "corrected_event",
+    "published_events",
+]
 
 _HOUR = timedelta(hours=1)
 
@@ -167,6 +177,51 @@ class Scheduler:
             "why": item.why,
         }
 
+    def correct_length(self, station: str, fix: LengthCorrection) -> Retimed:
+        """Give an item the length it airs for, re-time its stretch to the post, and store it.
+
+        Raises :class:`UnknownItem`, :class:`AlreadyAired` for an item that has
+        started, ``HourLocked`` for a locked hour, and :class:`PlanNotCorrected`
+        when the post cannot be landed or a rule would break; then nothing changes.
+        """
+        item = self.schedules.item(station, fix.item_id)
+        if item is None:
+            raise UnknownItem(f"no scheduled item {fix.item_id!r} for station {station!r}")
+        if item.start <= self.now():
+            raise AlreadyAired(f"item {fix.item_id} started at {instant(item.start)}: too late")
+        applied = self.programs.current(station)
+        program = applied.program
+        plan, *after = self.schedules.hours(station, item.hour, item.hour + 2 * _HOUR)
+        playables = self.library.playables(station)
+        history = self.schedules.history(station, item.hour - LOOKBACK, item.hour)
+        setup = prepare(program, playables, history, [_local_day(program, item.start)], 0,
+                        planning=False)  # fmt: skip
+        moment = setup.planning.moment(epoch_ms(item.start))
+        fills = [
+            Fill(name, asset)
+            for name, category in program.categories.items()
+            if category.type is ItemKind.FILL
+            for asset in setup.members[name]
+            if asset.has_audio
+            and not any(c.verdict(asset, moment, setup.planning.history)
+                        for c in setup.planning.checks[name])
+        ]  # fmt: skip
+        retimed = retime(
+            plan, fix, songs={s.id: s for s in playables}, fills=fills,
+            fade_ms=round(program.timing.early_fade_s * 1000),
+            clock=lambda at: f"{setup.planning.moment(at).local_time:%H:%M:%S}",
+        )  # fmt: skip
+        following = after[:1]
+        broken = _new_breaks(
+            verify_schedule(program, playables, history, [plan, *following]),
+            verify_schedule(program, playables, history, [retimed.plan, *following]),
+        )
+        if broken:
+            first = broken[0]
+            raise PlanNotCorrected(f"re-timed, {first.rule} would break: {first.message}")
+        self.schedules.replace(station, [retimed.plan], applied.version)
+        return retimed
+
     def program(self, station: str) -> StationProgram:
         return self.programs.current(station).program
 
@@ -195,6 +250,28 @@ def published_events(station: str, report: BuildReport) -> list[Envelope]:
         )
         for plan in report.built
     ]
+
+
+def corrected_event(station: str, fix: LengthCorrection, retimed: Retimed) -> Envelope:
+    """``schedule.corrected``: an hour re-timed for an item that airs for another length."""
+    hour = instant(retimed.plan.start)
+    return new_envelope(
+        "schedule.corrected",
+        station,
+        {"hour": hour, "item_id": fix.item_id, "length_s": fix.length_ms / 1000,
+         "shift_s": retimed.shift_ms / 1000, "note": retimed.note},
+        correlation=Correlation(hour=hour, schedule_item_id=fix.item_id),
+    )  # fmt: skip
+
+
+def _new_breaks(before: list[Violation], after: list[Violation]) -> list[Violation]:
+    """What ``after`` breaks that ``before`` did not (an item and a rule)."""
+    known = {(v.item_id, v.rule) for v in before}
+    return [v for v in after if (v.item_id, v.rule) not in known]
+
+
+def _local_day(program: StationProgram, at: datetime) -> date:
+    return at.astimezone(program.zone).date()
 
 
 def _days_around(now: datetime, hours: int, program: StationProgram) -> list[LocalHour]:
