@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from onair.agents.facts import Facts, ShowFacts, TrackFacts
@@ -12,7 +12,7 @@ from onair.domain.programming import ItemKind, Show, StationProgram
 from onair.domain.schedule import Playable, ScheduledItem
 from onair.domain.segments import DEFAULT_AGENT, SegmentKind
 
-__all__ = ["Sources", "VoiceSlot", "facts_for", "voice_slots"]
+__all__ = ["Sources", "VoiceSlot", "facts_for", "fuller_facts", "voice_slots"]
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,16 @@ def facts_for(program: StationProgram, slot: VoiceSlot, sources: Sources) -> Fac
         weather=sources.weather if slot.kind is SegmentKind.TIME_WEATHER else None,
         headlines=sources.headlines if slot.kind is SegmentKind.FEED else (),
         feed_name=sources.feed_name if slot.kind is SegmentKind.FEED else None,
+    )
+
+
+def fuller_facts(program: StationProgram, slot: VoiceSlot, sources: Sources) -> Facts:
+    """``facts_for`` and what a slot left far from full may add: the weather, the next show."""
+    facts = facts_for(program, slot, sources)
+    return replace(
+        facts,
+        weather=facts.weather or sources.weather,
+        show=facts.show or _next_show(program, facts.local_time),
     )
 
 

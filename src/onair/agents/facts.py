@@ -67,6 +67,8 @@ class ScriptRequest:
     kind: SegmentKind
     facts: Facts
     max_words: int  # from the time the slot allows and the voice's speaking rate
+    # A slot a first script left far from full asks for at least this many (0: no floor).
+    min_words: int = 0
     attempt: int = 0  # a retry after a script came out too long or was refused
     seed: int = 0  # picks among variations, so the same hour writes the same scripts
     avoid: tuple[str, ...] = field(default=())  # the checker's reasons a previous try failed

@@ -6,6 +6,9 @@ complement forbids announcing a song before it plays (17 U.S.C.
 114(d)(2)(C)(ii)), and a model cannot leak what it never saw. The answer is
 cleaned to the words to be spoken (no quotes, markdown, stage directions or
 preambles) and refused when it is a refusal, has no words, or runs too long.
+A request with ``min_words`` (a slot the first script left far from full)
+asks for a longer script and names what it may add from the facts; an
+answer still short is the producer's to judge, not a failure.
 """
 
 from __future__ import annotations
@@ -144,12 +147,12 @@ def prompt(request: ScriptRequest) -> list[ChatMessage]:
     """
     facts = request.facts
     return [
-        ChatMessage("system", _rules(facts, request.max_words)),
+        ChatMessage("system", _rules(facts, request.max_words, request.min_words)),
         ChatMessage("user", _task(request)),
     ]
 
 
-def _rules(facts: Facts, max_words: int) -> str:
+def _rules(facts: Facts, max_words: int, min_words: int = 0) -> str:
     persona = facts.persona
     lines = [
         f"You are {persona.name}, an on-air host at {facts.station_name}. "
@@ -157,7 +160,9 @@ def _rules(facts: Facts, max_words: int) -> str:
         "You write only the words you will say on air; a speech synthesizer reads them aloud.",
         "Rules:",
         f'- Write in the language with BCP 47 tag "{facts.language}", and only in it.',
-        f"- At most {max_words} words.",
+        f"- At least {min_words} and at most {max_words} words."
+        if min_words
+        else f"- At most {max_words} words.",
         "- State only the facts in the JSON below; invent no names, numbers, dates, places "
         "or events.",
         "- Never name or hint at a song or artist that is coming up. You may name the song "
@@ -183,9 +188,34 @@ def _task(request: ScriptRequest) -> str:
     if request.kind is SegmentKind.VOICE_LINK and not named:
         lines.append("No song to back-announce: talk about the station or the time instead.")
     lines.append("Facts (JSON): " + json.dumps(_facts_doc(facts), ensure_ascii=False))
-    if request.attempt > 0:
+    if request.min_words:
+        lines.append(_longer_note(request))
+    elif request.attempt > 0:
         lines.append(_retry_note(request))
     return "\n".join(lines)
+
+
+def _longer_note(request: ScriptRequest) -> str:
+    """What a script too short for its slot may go on to say, from the facts given."""
+    facts = request.facts
+    more = ["a time check (local_time)"]
+    if facts.weather:
+        more.append("the weather (weather)")
+    if facts.show is not None:
+        more.append("a word about the show coming up (show)")
+    if facts.previous is not None and request.kind is SegmentKind.VOICE_LINK:
+        more.append("more about the song that just played (previous_track)")
+    more.append("the station's name")
+    note = (
+        f"The slot needs a longer script: at least {request.min_words} words, "
+        f"at most {request.max_words}. Besides the segment itself you may add "
+        + ", ".join(more)
+        + ", and nothing else."
+    )
+    if request.avoid:
+        reasons = "; ".join(_redact_upcoming(reason, request.facts) for reason in request.avoid)
+        note += f" Your previous try could not be used ({reasons})."
+    return note
 
 
 def _retry_note(request: ScriptRequest) -> str:

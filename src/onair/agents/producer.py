@@ -3,9 +3,13 @@
 A script the legality checker refuses is written again with the reasons;
 an LLM answer that is unusable (too long, a refusal) is asked for again,
 shorter; a take that runs long is written again shorter, and a rewrite
-still within 10% of its time is compressed to fit. When the station's LLM
-fails outright, the rules generator writes the segment; when both fail, the
-runtime falls back to imaging.
+still within 10% of its time is compressed to fit. A take that falls far
+short of a slot it airs straight in (see ``timing.falls_short``) is written
+again longer, with more the script may say (the time, the weather, the next
+show), at most ``fill_attempts`` times; the longest take that fits is kept,
+and what still falls short is the runtime's to correct in the plan. When
+the station's LLM fails outright, the rules generator writes the segment;
+when both fail, the runtime falls back to imaging.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from onair.agents.errors import AgentError, GenerationFailed, SynthesisFailed
 from onair.agents.facts import Facts, Script, ScriptGenerator, ScriptRequest
 from onair.agents.legality import check
 from onair.agents.ports import Speech, SpeechSynthesizer
-from onair.agents.timing import Pace, SlotTiming, judge_take
+from onair.agents.timing import FILLED_MS, Pace, SlotTiming, falls_short, judge_take
 from onair.agents.voices.ffmpeg_speech import compress_time, resample
 from onair.agents.voicing import to_loudness, trim_silence
 from onair.domain.segments import SegmentKind
@@ -26,6 +30,7 @@ from onair.domain.segments import SegmentKind
 __all__ = ["HourBudget", "Made", "Producer"]
 
 AIR_RATE = 48_000
+_FILL_FLOOR = 0.85  # a longer script asks for at least this share of the words that fit
 
 
 class HourBudget:
@@ -67,6 +72,12 @@ class Made:
     llm_tokens: int
     tts_chars: int
     failures: tuple[str, ...] = field(default=())  # generators that failed before this one
+    fill_attempts: int = 0  # tries at a longer script for a slot the first left far from full
+
+    @property
+    def length_ms(self) -> int:
+        """What airs: the voiced length after any compression."""
+        return round(self.speech.duration_s * 1000)
 
 
 @dataclass
@@ -90,6 +101,7 @@ class Producer:
         voices: dict[str, str],
         target_lufs: float,
         attempts: int = 3,
+        fill_attempts: int = 2,
     ) -> None:
         if not generators:
             raise ValueError("a producer needs at least one generator")
@@ -98,6 +110,7 @@ class Producer:
         self.voices = voices
         self.target_lufs = target_lufs
         self.attempts = attempts
+        self.fill_attempts = fill_attempts
         self._paces: dict[tuple[str, str | None], Pace] = {}
         self._lock = threading.Lock()
 
@@ -120,9 +133,20 @@ class Producer:
             return self._paces.setdefault(key, measured)
 
     def produce(
-        self, kind: SegmentKind, facts: Facts, timing: SlotTiming, budget: HourBudget, seed: int
+        self,
+        kind: SegmentKind,
+        facts: Facts,
+        timing: SlotTiming,
+        budget: HourBudget,
+        seed: int,
+        *,
+        fuller: Facts | None = None,
     ) -> Made:
-        """The segment for one slot; raises ``AgentError`` when no generator makes one."""
+        """The segment for one slot; raises ``AgentError`` when no generator makes one.
+
+        ``fuller`` are the facts a longer script may add when the first falls far
+        short of a slot it airs straight in (``facts`` when None).
+        """
         failures: list[str] = []
         for generator in self.generators:
             if generator.name.startswith("llm") and not budget.has_tokens():
@@ -133,8 +157,51 @@ class Producer:
             except AgentError as exc:
                 failures.append(f"{generator.name}: {exc}")
                 continue
+            made = self._fill(generator, made, kind, fuller or facts, timing, budget, seed)
             return replace(made, failures=tuple(failures))
         raise GenerationFailed("; ".join(failures))
+
+    def _fill(
+        self,
+        generator: ScriptGenerator,
+        made: Made,
+        kind: SegmentKind,
+        facts: Facts,
+        timing: SlotTiming,
+        budget: HourBudget,
+        seed: int,
+    ) -> Made:
+        """``made``, or a longer take that fills more of its slot, within ``fill_attempts``."""
+        tries = _Tries(attempts=made.attempts, tokens=made.llm_tokens, chars=made.tts_chars)
+        best, grown = made, 0
+        while grown < self.fill_attempts and falls_short(best.length_ms, timing):
+            if generator.name.startswith("llm") and not budget.has_tokens():
+                break
+            pace = self._paces[(facts.language, self.voices.get(facts.language))]
+            most = pace.word_budget(timing.budget_ms, tries.shrink)
+            request = ScriptRequest(
+                kind=kind,
+                facts=facts,
+                max_words=most,
+                min_words=max(1, round(most * _FILL_FLOOR)),
+                attempt=grown + 1,
+                seed=seed,
+                avoid=tries.avoid,
+            )
+            grown += 1
+            tries.attempts += 1
+            try:
+                longer = self._attempt(generator, request, pace, timing, budget, tries)
+            except AgentError:
+                break  # the first take stands; the plan is corrected to it
+            if longer is not None and longer.script.text == best.script.text:
+                break  # the writer has nothing more to say
+            if longer is not None and longer.length_ms > best.length_ms:
+                best = longer
+            if timing.budget_ms - best.length_ms <= FILLED_MS:
+                break
+        return replace(best, attempts=tries.attempts, llm_tokens=tries.tokens,
+                       tts_chars=tries.chars, fill_attempts=grown)  # fmt: skip
 
     def _with(
         self,

@@ -4,8 +4,11 @@ Every template of a kind says the same facts in different words; the request's
 seed picks which one leads, so an hour always writes the same scripts. A
 template's ``[optional groups]`` are dropped from the last to fit the word
 budget, and a retry (``attempt``) asks for something shorter than the try
-before it. Nothing is said that is not in the facts, and no upcoming track is
-ever named (17 U.S.C. 114(d)(2)(C)(ii)).
+before it. A request with ``min_words`` (a slot the first script left far
+from full) gets more said after it, each from its own templates: a time
+check (with the weather when the facts have it), a promo of the next show,
+then a station liner, as long as the budget allows. Nothing is said that is
+not in the facts, and no upcoming track is ever named (17 U.S.C. 114(d)(2)(C)(ii)).
 """
 
 from __future__ import annotations
@@ -63,12 +66,36 @@ class RulesGenerator:
                 f"the shortest {request.kind} script in {language.code!r} runs "
                 f"{shortest} words; the slot allows {request.max_words}"
             )
-        for _ in range(request.attempt):
-            shorter = _pick(options, start, _words(text) - 1)
-            if shorter is None:
-                break
-            text = shorter
+        if request.min_words:
+            text = _longer(text, request, language, values, situation)
+        else:
+            for _ in range(request.attempt):
+                shorter = _pick(options, start, _words(text) - 1)
+                if shorter is None:
+                    break
+                text = shorter
         return Script(text=text, generator=self.name)
+
+
+# What a script that falls short of its slot may go on to say, in this order.
+_MORE = ("time_weather", "show_promo", "liner")
+
+
+def _longer(
+    text: str, request: ScriptRequest, language: ScriptLanguage, values: Values, situation: str
+) -> str:
+    """``text`` and more, each from another situation's templates, up to ``min_words``."""
+    for extra in _MORE:
+        if _words(text) >= request.min_words:
+            break
+        if extra == situation:
+            continue
+        options = [o for o in (_renderings(t, values) for t in language.templates[extra]) if o]
+        room = request.max_words - _words(text)
+        more = _pick(options, request.seed % len(options), room) if options else None
+        if more is not None:
+            text = f"{text} {more}"
+    return text
 
 
 def _require_facts(kind: SegmentKind, facts: Facts) -> None:

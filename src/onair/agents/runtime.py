@@ -19,7 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from onair.agents.context import Sources, VoiceSlot, facts_for, voice_slots
+from onair.agents.context import Sources, VoiceSlot, facts_for, fuller_facts, voice_slots
 from onair.agents.errors import AgentError, FeedFailed, GenerationFailed
 from onair.agents.facts import ScriptRequest
 from onair.agents.imaging import stand_in
@@ -182,8 +182,10 @@ class AgentRuntime:
         if slot.kind is SegmentKind.FEED and not sources.headlines:
             raise GenerationFailed("no headlines: " + ("; ".join(sources.problems) or "no feed"))
         facts = facts_for(program, slot, sources)
+        fuller = fuller_facts(program, slot, sources)
         seed = zlib.crc32(slot.item.id.encode())
-        return self.producer.produce(slot.kind, facts, timing, budget, seed), timing
+        made = self.producer.produce(slot.kind, facts, timing, budget, seed, fuller=fuller)
+        return made, timing
 
     def _settle(
         self,

@@ -6,6 +6,12 @@ intro shorter than the station's talk-up minimum), where the link airs
 straight before the song instead. Scripts are budgeted in words from that
 time and the voice's measured speaking rate; a take that runs long is written
 again shorter, and one within 10% of its budget is time-compressed to fit.
+
+A take that airs before the next item and falls far short of its slot (more
+than 3 s short, or under 70% of it) is dead time the plan did not expect: the
+producer asks for a longer script with more to say, and what still falls
+short has its plan corrected to the length that airs. A talk-up's shortfall
+is the song's intro playing on, so a short talk-up is left as it is.
 """
 
 from __future__ import annotations
@@ -18,16 +24,22 @@ from onair.domain.programming import ItemKind, Timing
 from onair.domain.schedule import Playable, ScheduledItem
 
 __all__ = [
+    "FILLED_MS",
     "MAX_TEMPO",
     "Pace",
     "SlotTiming",
     "Take",
+    "falls_short",
     "judge_take",
+    "planned_ms",
     "slot_timing",
 ]
 
 MAX_TEMPO = 1.10  # time compression beyond 10% starts to sound rushed
 _WORDS_HEADROOM = 0.9  # rates vary line to line: plan a tenth short of the budget
+SHORT_SHARE = 0.7  # a take under 70% of its slot falls far short of it
+SHORT_MS = 3_000  # and so does one more than 3 s short, whatever the slot
+FILLED_MS = 1_000  # a take within a second of its slot fills it
 
 
 @dataclass(frozen=True)
@@ -41,17 +53,25 @@ class SlotTiming:
     cold_open: bool = False  # the next song starts on its vocal: the link airs before it
 
 
+def planned_ms(item: ScheduledItem) -> int:
+    """The item's length as first planned, before any correction to what aired."""
+    corrected = item.why.get("corrected") or {}
+    return int(corrected.get("planned_ms", item.duration_ms))
+
+
 def slot_timing(item: ScheduledItem, following: Playable | None, timing: Timing) -> SlotTiming:
     """The budget of the planned ``item``, given the song that follows it (if any)."""
     margin_ms = round(timing.talkup_margin_s * 1000)
+    planned = planned_ms(item)
     if item.kind is not ItemKind.VOICE or following is None:
-        return SlotTiming(budget_ms=item.duration_ms)
+        return SlotTiming(budget_ms=planned)
     # The library's measured intro is the authority: the schedule may have been built
-    # before the song was re-analysed.
+    # before the song was re-analysed. A link planned over an intro now too short runs
+    # straight, for the category's length rather than the intro it was cut to.
     if following.intro_ms < round(timing.talkup_min_intro_s * 1000):
-        return SlotTiming(budget_ms=item.duration_ms, cold_open=True)
+        return SlotTiming(budget_ms=int(item.why.get("planned_ms", planned)), cold_open=True)
     if not item.why.get("talk_up", False):
-        return SlotTiming(budget_ms=item.duration_ms)
+        return SlotTiming(budget_ms=planned)
     return SlotTiming(
         budget_ms=max(0, following.intro_ms - margin_ms),
         talk_up=True,
@@ -103,6 +123,16 @@ class Take:
     fits: bool
     tempo: float = 1.0  # the compression to apply when it fits only compressed
     shrink: float = 1.0  # for a rewrite: the share of the words to ask for next time
+
+
+def falls_short(take_ms: int, slot: SlotTiming) -> bool:
+    """Whether a take leaves its slot far from full: more than 3 s short, or under 70% of it.
+
+    Never for a talk-up: the song's intro fills what the voice leaves.
+    """
+    if slot.talk_up:
+        return False
+    return slot.budget_ms - take_ms > SHORT_MS or take_ms < SHORT_SHARE * slot.budget_ms
 
 
 def judge_take(actual_ms: int, budget_ms: int) -> Take:

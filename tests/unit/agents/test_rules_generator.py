@@ -240,3 +240,26 @@ def test_every_language_has_well_formed_variants_of_every_situation(language: st
 def test_each_number_to_a_hundred_has_its_own_words(language: str) -> None:
     said = [TEMPLATES[language].say_number(n) for n in range(101)]
     assert len(set(said)) == 101
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_slot_left_far_from_full_gets_the_time_weather_and_next_show_said_too(
+    language: str,
+) -> None:
+    plain = write(SegmentKind.VOICE_LINK, facts(language), max_words=50)
+    request = ScriptRequest(SegmentKind.VOICE_LINK, facts(language), 50, min_words=40)
+    longer = RulesGenerator().write(request).text
+    assert longer.startswith(plain)
+    assert len(plain.split()) < len(longer.split()) <= 50
+    assert SPOKEN_TIME[language] in longer
+    assert "12" in longer  # the weather
+    assert "Morning Drive" in longer
+
+
+def test_more_is_said_only_within_the_budget_and_only_from_the_facts() -> None:
+    bare = facts(weather=None, show=None)
+    request = ScriptRequest(SegmentKind.VOICE_LINK, bare, 24, min_words=20)
+    text = RulesGenerator().write(request).text
+    assert len(text.split()) <= 24
+    assert "degrees" not in text
+    assert "Drive" not in text

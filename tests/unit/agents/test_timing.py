@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
-from onair.agents.timing import MAX_TEMPO, Pace, judge_take, slot_timing
+from onair.agents.timing import MAX_TEMPO, Pace, SlotTiming, falls_short, judge_take, slot_timing
 from onair.domain.library import AssetKind
 from onair.domain.programming import ItemKind, Timing
 from onair.domain.schedule import Playable, ScheduledItem
@@ -48,6 +49,38 @@ def test_a_cold_open_is_never_talked_over() -> None:
     assert not timing.talk_up
     assert timing.cold_open
     assert timing.budget_ms == 15_000  # airs straight, before the song
+
+
+def test_a_talk_up_turned_cold_open_gets_the_categorys_length_not_the_intro_it_was_cut_to() -> None:
+    planned = replace(link(11_500, talk_up=True), why={"talk_up": True, "planned_ms": 15_000})
+    timing = slot_timing(planned, song(800), Timing())
+    assert (timing.cold_open, timing.budget_ms) == (True, 15_000)
+
+
+def test_a_corrected_item_is_budgeted_its_first_planned_length() -> None:
+    corrected = replace(link(5_400, talk_up=False), why={
+        "talk_up": False, "corrected": {"planned_ms": 15_000, "aired_ms": 5_400}})  # fmt: skip
+    assert slot_timing(corrected, song(800), Timing()).budget_ms == 15_000
+
+
+@pytest.mark.parametrize(
+    ("take_ms", "budget_ms", "short"),
+    [
+        (5_400, 15_000, True),  # the 15 s link voiced at 5.4 s
+        (11_900, 15_000, True),  # 3.1 s short
+        (12_100, 15_000, False),  # within 3 s and over 70%
+        (2_700, 4_000, True),  # under 70% of a short slot
+        (2_900, 4_000, False),
+    ],
+)
+def test_a_take_falls_far_short_by_3_s_or_under_70_percent(
+    take_ms: int, budget_ms: int, short: bool
+) -> None:
+    assert falls_short(take_ms, SlotTiming(budget_ms=budget_ms)) is short
+
+
+def test_a_short_talk_up_never_falls_short_the_intro_plays_on() -> None:
+    assert not falls_short(2_000, SlotTiming(budget_ms=11_000, talk_up=True, post_ms=11_500))
 
 
 def test_promos_and_ids_get_their_planned_length() -> None:
