@@ -9,6 +9,7 @@ __all__ = [
     "FeedFailed",
     "GenerationFailed",
     "ModelFailed",
+    "PlanNotCorrected",
     "ScriptRejected",
     "SynthesisFailed",
     "UnknownVoice",
@@ -57,3 +58,7 @@ class ScriptRejected(AgentError):
 
 class FeedFailed(AgentError):
     """A weather or content feed was down or answered with something unreadable."""
+
+
+class PlanNotCorrected(AgentError):
+    """The scheduler would not plan an item for the length that airs (or could not be asked)."""

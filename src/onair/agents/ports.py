@@ -24,6 +24,7 @@ __all__ = [
     "ChatMessage",
     "Completion",
     "LanguageModel",
+    "PlanCorrections",
     "SegmentStore",
     "Speech",
     "SpeechSynthesizer",
@@ -97,6 +98,21 @@ class AgentSchedule(Protocol):
 
     def history(self, station: str, start: datetime, end: datetime) -> list[ScheduledItem]:
         """The items starting in ``[start, end)``, in air order."""
+        ...
+
+
+class PlanCorrections(Protocol):
+    """The scheduler, asked to plan an item for the length that really airs for it."""
+
+    def correct(
+        self, station: str, item_id: str, length_ms: int, *, straight: bool, reason: str
+    ) -> str:
+        """Give the item ``length_ms`` and re-time its hour to the post; what changed, as a note.
+
+        ``straight``: the item airs before the next one (not over a song's intro).
+        Raises ``PlanNotCorrected`` when the scheduler refuses (a post it cannot
+        land, a rule it would break, a locked hour) or cannot be reached.
+        """
         ...
 
 

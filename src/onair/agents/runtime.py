@@ -6,7 +6,9 @@ writes, checks and voices a segment on a worker thread, at most
 later than ``lead_s`` before it airs). A slot whose segment fails or misses
 its deadline gets a recorded liner from imaging, or is dropped so playout
 closes the gap; either way the failure is an event. Segments already made
-for the hour are kept unless ``force`` asks for new ones.
+for the hour are kept unless ``force`` asks for new ones. Every segment,
+made now or kept, has its item planned for the length it airs for
+(``agreement``), so the schedule says what the air will do.
 """
 
 from __future__ import annotations
@@ -19,11 +21,18 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from onair.agents.agreement import agree
 from onair.agents.context import Sources, VoiceSlot, facts_for, fuller_facts, voice_slots
 from onair.agents.errors import AgentError, FeedFailed, GenerationFailed
 from onair.agents.facts import ScriptRequest
 from onair.agents.imaging import stand_in
-from onair.agents.ports import AgentLibrary, AgentSchedule, SegmentStore, StationPrograms
+from onair.agents.ports import (
+    AgentLibrary,
+    AgentSchedule,
+    PlanCorrections,
+    SegmentStore,
+    StationPrograms,
+)
 from onair.agents.producer import HourBudget, Made, Producer
 from onair.agents.timing import SlotTiming, slot_timing
 from onair.agents.voices.ffmpeg_speech import to_flac
@@ -52,6 +61,7 @@ class HourReport:
     events: list[Envelope] = field(default_factory=list)
     kept: int = 0  # slots that already had a segment
     slots: int = 0  # slots to fill this time
+    corrections: list[str] = field(default_factory=list)  # plans corrected to what airs, or not
 
 
 ReadWeather = Callable[[StationProgram, float], str | None]
@@ -73,6 +83,7 @@ class AgentRuntime:
         now: Callable[[], datetime],
         new_id: Callable[[], str],
         settings: RuntimeSettings = RuntimeSettings(),
+        corrections: PlanCorrections | None = None,
     ) -> None:
         self.station = station
         self.schedule = schedule
@@ -85,6 +96,7 @@ class AgentRuntime:
         self.now = now
         self.new_id = new_id
         self.settings = settings
+        self.corrections = corrections  # None: the plan is left as built
         self._duck_db = settings.duck_db
 
     def fill_hour(
@@ -104,12 +116,14 @@ class AgentRuntime:
         songs = {p.id: p for p in self.library.playables(
             self.station, {i.asset_id for i in items if i.asset_id is not None})}  # fmt: skip
         report = HourReport(hour)
-        made = {s.schedule_item_id for s in self.segments.for_hour(self.station, hour)}
+        made = {s.schedule_item_id: s for s in self.segments.for_hour(self.station, hour)}
         # What already aired is history: nothing can be made for it now.
         coming = [s for s in voice_slots(program, items, songs) if s.item.start >= self.now()]
         slots = [s for s in coming if force or s.item.id not in made]
         report.kept = len(coming) - len(slots)
         report.slots = len(slots)
+        for slot in (s for s in coming if s not in slots):  # a rebuild forgets a correction
+            self._agree(slot, made[slot.item.id], report)
         if not slots:
             return report
         sources = self._sources(program, report)
@@ -214,12 +228,23 @@ class AgentRuntime:
             except Exception as exc:  # the store away: the slot still gets its fallback
                 reason = f"segment could not be stored: {exc}"
             else:
-                report.events.append(self._event("agents.segment_ready", segment, slot))
+                plan = self._agree(slot, segment, report)
+                report.events.append(self._event("agents.segment_ready", segment, slot, plan))
                 return segment
         segment = self._fallback(slot, timing, imaging, turn, reason)
         self.segments.save(segment, None)
-        report.events.append(self._event("agents.segment_failed", segment, slot))
+        plan = self._agree(slot, segment, report)
+        report.events.append(self._event("agents.segment_failed", segment, slot, plan))
         return segment
+
+    def _agree(self, slot: VoiceSlot, segment: Segment, report: HourReport) -> str | None:
+        """The item planned for what ``segment`` airs (see ``agreement``); the outcome noted."""
+        if self.corrections is None:
+            return None
+        note = agree(self.corrections, self.station, slot.item, segment)
+        if note is not None:
+            report.corrections.append(note)
+        return note
 
     def _ready(self, slot: VoiceSlot, made: Made, timing: SlotTiming) -> Segment:
         segment_id = self.new_id()
@@ -330,8 +355,12 @@ class AgentRuntime:
                 voiceless[slot.language] = exc
         return voiceless
 
-    def _event(self, kind: str, segment: Segment, slot: VoiceSlot) -> Envelope:
+    def _event(
+        self, kind: str, segment: Segment, slot: VoiceSlot, plan: str | None = None
+    ) -> Envelope:
         payload = segment.record()
+        if plan is not None:
+            payload["plan"] = plan  # how the item's plan was corrected to what airs, or why not
         correlation = Correlation(hour=_label(slot.item.hour), asset_id=segment.airs_asset,
                                   schedule_item_id=slot.item.id)  # fmt: skip
         return new_envelope(kind, self.station, payload, correlation=correlation)

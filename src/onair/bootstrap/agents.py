@@ -1,17 +1,26 @@
-"""The agents role wired: generators, the voice, the runtime over the stores."""
+"""The agents role wired: generators, the voice, the runtime over the stores.
+
+The runtime asks the scheduler to plan each item for the length its segment
+airs for: over the bus in ``onair serve`` (the scheduler's desk answers and
+announces ``schedule.corrected``), straight through the scheduler's service
+for a command such as ``onair agents run``.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 from ulid import ULID
 
+from onair.agents.bus_corrections import BusPlanCorrections
 from onair.agents.desk import AgentDesk
+from onair.agents.errors import PlanNotCorrected
 from onair.agents.facts import ScriptGenerator
 from onair.agents.llm.openai_chat import OpenAIChatModel
 from onair.agents.llm_generator import LlmGenerator
-from onair.agents.ports import SpeechSynthesizer
+from onair.agents.ports import PlanCorrections, SpeechSynthesizer
 from onair.agents.producer import Producer
 from onair.agents.programs import ProgramsInForce
 from onair.agents.rules_generator import RulesGenerator
@@ -23,9 +32,33 @@ from onair.agents.web.station_feeds import station_headlines, station_weather
 from onair.bootstrap.station import HttpFace, RunningRole, Station, Stops
 from onair.bootstrap.stores import Stores, open_stores
 from onair.config import GeneratorKind, Settings, SpeechKind
+from onair.domain.errors import DomainError
+from onair.scheduler.service import LengthCorrection, Scheduler
 from onair.storage.repositories.agent_library import SqlAgentLibrary
 
-__all__ = ["agent_runtime", "open_agents", "speech_synthesizer", "start_agents"]
+__all__ = [
+    "SchedulerPlanCorrections",
+    "agent_runtime",
+    "open_agents",
+    "speech_synthesizer",
+    "start_agents",
+]
+
+
+class SchedulerPlanCorrections:
+    """``PlanCorrections`` through the scheduler's service, for a command outside ``serve``."""
+
+    def __init__(self, scheduler: Scheduler) -> None:
+        self.scheduler = scheduler
+
+    def correct(
+        self, station: str, item_id: str, length_ms: int, *, straight: bool, reason: str
+    ) -> str:
+        fix = LengthCorrection(item_id, length_ms, straight, reason)
+        try:
+            return self.scheduler.correct_length(station, fix).note
+        except DomainError as exc:  # refused, locked, aired, or the item gone
+            raise PlanNotCorrected(str(exc)) from exc
 
 
 def speech_synthesizer(settings: Settings) -> SpeechSynthesizer:
@@ -61,7 +94,7 @@ def _generators(settings: Settings, stack: ExitStack) -> list[ScriptGenerator]:
     return generators
 
 
-def _runtime(stores: Stores, stack: ExitStack) -> AgentRuntime:
+def _runtime(stores: Stores, stack: ExitStack, corrections: PlanCorrections) -> AgentRuntime:
     settings, engine = stores.settings, stores.engine
     producer = Producer(_generators(settings, stack), speech_synthesizer(settings),
                         voices={}, target_lufs=settings.loudness_target_lufs)  # fmt: skip
@@ -82,6 +115,7 @@ def _runtime(stores: Stores, stack: ExitStack) -> AgentRuntime:
             lead_s=settings.agents_lead_s,
             duck_db=settings.playout_duck_db,
         ),
+        corrections=corrections,
     )
 
 
@@ -89,7 +123,7 @@ def _runtime(stores: Stores, stack: ExitStack) -> AgentRuntime:
 def agent_runtime(stores: Stores) -> Iterator[AgentRuntime]:
     """The agent runtime over ``stores``; its language model client closes after."""
     with ExitStack() as stack:
-        yield _runtime(stores, stack)
+        yield _runtime(stores, stack, SchedulerPlanCorrections(stores.scheduler()))
 
 
 @contextmanager
@@ -103,7 +137,8 @@ async def start_agents(station: Station, face: HttpFace) -> RunningRole:
     """The agents role of ``onair serve``: the desk that voices every hour ahead of air."""
     settings = station.settings
     parts = ExitStack()
-    runtime = _runtime(station.stores, parts)
+    corrections = BusPlanCorrections(station.bus, asyncio.get_running_loop())
+    runtime = _runtime(station.stores, parts, corrections)
     desk = AgentDesk(runtime, station.bus, station.stores.now,
                      hours_ahead=settings.agents_hours_ahead)  # fmt: skip
     try:

@@ -73,6 +73,8 @@ def run(
         )
         return
     _table(report.segments, zone)
+    for note in report.corrections:  # the plan given the lengths that air, or why not
+        out.print(note, highlight=False)
     failed = sum(1 for s in report.segments if s.status is not SegmentStatus.READY)
     out.print(
         f"{len(rows) - failed} voiced, {failed} fell back, {report.kept} kept", highlight=False
