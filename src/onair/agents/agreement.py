@@ -7,7 +7,8 @@ song. Each time the difference is more than a tenth of a second, or the
 segment airs straight where the plan talks over a song (or the other way
 round), the scheduler is asked to plan the item for what airs, and re-times
 the hour to its post. A dropped segment airs nothing and is left to
-playout's stand-in.
+playout's stand-in. A straight link whose plan still talks over a song
+that opens cold would air over the vocal: it is held back instead.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from onair.domain.programming import ItemKind
 from onair.domain.schedule import ScheduledItem
 from onair.domain.segments import Segment, SegmentStatus
 
-__all__ = ["AGREE_MS", "Correction", "agree", "correction_for"]
+__all__ = ["AGREE_MS", "Agreed", "Correction", "agree", "correction_for", "over_vocal"]
 
 AGREE_MS = 100  # a plan within this of what airs is left as it is
 
@@ -30,6 +31,18 @@ class Correction:
     length_ms: int
     straight: bool
     reason: str
+
+
+@dataclass(frozen=True)
+class Agreed:
+    note: str  # what the scheduler changed, or why it would not
+    corrected: bool
+
+
+def over_vocal(item: ScheduledItem, segment: Segment) -> bool:
+    """Whether ``segment`` runs straight but ``item`` is planned over the next song's start."""
+    talks_up = item.kind is ItemKind.VOICE and item.overlap_next_ms >= item.duration_ms
+    return talks_up and segment.post_ms is None and segment.status is not SegmentStatus.DROPPED
 
 
 def correction_for(item: ScheduledItem, segment: Segment) -> Correction | None:
@@ -52,16 +65,14 @@ def correction_for(item: ScheduledItem, segment: Segment) -> Correction | None:
 
 def agree(
     corrections: PlanCorrections, station: str, item: ScheduledItem, segment: Segment
-) -> str | None:
-    """Ask the scheduler to plan ``item`` for what ``segment`` airs; the outcome as a note.
-
-    None when the plan already agrees; a refusal comes back as a note too.
-    """
+) -> Agreed | None:
+    """Ask the scheduler to plan ``item`` for what ``segment`` airs; None when it does already."""
     wanted = correction_for(item, segment)
     if wanted is None:
         return None
     try:
-        return corrections.correct(station, item.id, wanted.length_ms,
+        note = corrections.correct(station, item.id, wanted.length_ms,
                                    straight=wanted.straight, reason=wanted.reason)  # fmt: skip
     except PlanNotCorrected as exc:
-        return f"plan not corrected ({wanted.reason}): {exc}"
+        return Agreed(f"plan not corrected ({wanted.reason}): {exc}", corrected=False)
+    return Agreed(note, corrected=True)

@@ -18,10 +18,10 @@ import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from onair.agents.agreement import agree
+from onair.agents.agreement import Agreed, agree, over_vocal
 from onair.agents.context import Sources, VoiceSlot, facts_for, fuller_facts, voice_slots
 from onair.agents.errors import AgentError, FeedFailed, GenerationFailed
 from onair.agents.facts import ScriptRequest
@@ -229,22 +229,30 @@ class AgentRuntime:
                 reason = f"segment could not be stored: {exc}"
             else:
                 plan = self._agree(slot, segment, report)
-                report.events.append(self._event("agents.segment_ready", segment, slot, plan))
-                return segment
+                if not over_vocal(slot.item, segment) or (plan is not None and plan.corrected):
+                    report.events.append(self._event("agents.segment_ready", segment, slot,
+                                                     plan.note if plan else None))  # fmt: skip
+                    return segment
+                # Planned over a song that now opens cold and not re-planned straight: it would
+                # air over the vocal. Nothing airs instead, not even a liner.
+                reason = "held back: the plan talks over the next song's vocal"
+                reason += f" ({plan.note})" if plan is not None else ""
+                timing = replace(timing, budget_ms=0)
         segment = self._fallback(slot, timing, imaging, turn, reason)
         self.segments.save(segment, None)
         plan = self._agree(slot, segment, report)
-        report.events.append(self._event("agents.segment_failed", segment, slot, plan))
+        report.events.append(self._event("agents.segment_failed", segment, slot,
+                                         plan.note if plan else None))  # fmt: skip
         return segment
 
-    def _agree(self, slot: VoiceSlot, segment: Segment, report: HourReport) -> str | None:
+    def _agree(self, slot: VoiceSlot, segment: Segment, report: HourReport) -> Agreed | None:
         """The item planned for what ``segment`` airs (see ``agreement``); the outcome noted."""
         if self.corrections is None:
             return None
-        note = agree(self.corrections, self.station, slot.item, segment)
-        if note is not None:
-            report.corrections.append(note)
-        return note
+        agreed = agree(self.corrections, self.station, slot.item, segment)
+        if agreed is not None:
+            report.corrections.append(agreed.note)
+        return agreed
 
     def _ready(self, slot: VoiceSlot, made: Made, timing: SlotTiming) -> Segment:
         segment_id = self.new_id()

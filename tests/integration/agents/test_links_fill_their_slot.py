@@ -159,17 +159,23 @@ async def test_a_short_llm_link_is_asked_for_more_then_its_plan_is_corrected(
     _assert_plan_and_air_agree(station, report.segments)
 
 
-async def test_a_talk_up_whose_song_now_opens_cold_airs_straight_and_the_plan_says_so(
-    links_station: LinksStation,
-) -> None:
-    station = links_station
+def _reanalysed_cold(station: LinksStation) -> ScheduledItem:
+    """The hour's first talk-up, its song re-analysed since the build: it now opens cold."""
     talk_up = next(i for i in station.hour().items if i.why.get("talk_up"))
     song = station.hour().items[talk_up.position + 1]
     assert song.asset_id is not None
     asset = SqlLibrary(station.engine).get(song.asset_id)
     assert asset.audio is not None
     cold = song_facts(asset.audio.duration_s, intro_s=0.6)
-    SqlLibrary(station.engine).save(replace(asset, audio=cold))  # re-analysed: no intro
+    SqlLibrary(station.engine).save(replace(asset, audio=cold))
+    return talk_up
+
+
+async def test_a_talk_up_whose_song_now_opens_cold_airs_straight_and_the_plan_says_so(
+    links_station: LinksStation,
+) -> None:
+    station = links_station
+    talk_up = _reanalysed_cold(station)
     report = _runtime(station, [RulesGenerator()],
                       SchedulerPlanCorrections(station.scheduler())).fill_hour(HOUR)  # fmt: skip
     link = next(s for s in report.segments if s.schedule_item_id == talk_up.id)
@@ -178,6 +184,26 @@ async def test_a_talk_up_whose_song_now_opens_cold_airs_straight_and_the_plan_sa
     assert (fixed.why["talk_up"], fixed.overlap_next_ms) == (False, 0)  # not over the vocal
     assert station.hour().items[fixed.position + 1].start == fixed.end
     _assert_plan_and_air_agree(station, report.segments)
+
+
+async def test_a_link_that_cannot_be_replanned_straight_is_held_back_not_aired_over_the_vocal(
+    links_station: LinksStation,
+) -> None:
+    station = links_station
+    talk_up = _reanalysed_cold(station)
+    before = station.hour().items
+    SqlSchedules(station.engine).lock(STATION, HOUR, before[-1].end)
+    report = _runtime(station, [RulesGenerator()],
+                      SchedulerPlanCorrections(station.scheduler())).fill_hour(HOUR)  # fmt: skip
+    assert station.hour().items == before  # a locked hour is not re-timed
+    link = next(s for s in report.segments if s.schedule_item_id == talk_up.id)
+    assert link.status is SegmentStatus.DROPPED
+    assert "held back" in (link.reason or "")
+    assert "locked" in (link.reason or "")
+    playout = SqlPlayoutSchedule(station.engine)
+    aired = {i.id: i for i in playout.history(STATION, HOUR, before[-1].end)}
+    assert aired[talk_up.id].asset_id is None  # nothing over the vocal: the song airs on time
+    assert any(n.startswith("plan not corrected") for n in report.corrections)
 
 
 async def test_a_voice_that_fails_leaves_the_plan_as_built_and_the_items_without_audio(

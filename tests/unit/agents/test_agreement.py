@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from onair.agents.agreement import correction_for
+from onair.agents.agreement import correction_for, over_vocal
 from onair.domain.programming import ItemKind
 from onair.domain.schedule import ScheduledItem
 from onair.domain.segments import Segment, SegmentKind, SegmentStatus
@@ -55,3 +55,9 @@ def test_a_stand_in_is_planned_for_its_length_and_a_drop_for_nothing() -> None:
     assert wanted.reason == "the liner standing in runs 6.0 s"
     dropped = replace(segment(0), status=SegmentStatus.DROPPED, generator="none")
     assert correction_for(item(15_000), dropped) is None
+
+
+def test_a_straight_segment_on_a_plan_over_the_next_song_would_air_over_its_vocal() -> None:
+    assert over_vocal(item(11_500, talk_up=True), segment(9_000))
+    assert not over_vocal(item(11_500, talk_up=True), segment(9_000, post_ms=12_000))
+    assert not over_vocal(item(15_000), segment(9_000))
