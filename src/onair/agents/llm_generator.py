@@ -203,7 +203,8 @@ def _longer_note(request: ScriptRequest) -> str:
         more.append("the weather (weather)")
     if facts.show is not None:
         more.append("a word about the show coming up (show)")
-    if facts.previous is not None and request.kind is SegmentKind.VOICE_LINK:
+    named = facts.previous is not None and facts.previous.title
+    if named and request.kind is SegmentKind.VOICE_LINK:
         more.append("more about the song that just played (previous_track)")
     more.append("the station's name")
     note = (
@@ -213,7 +214,7 @@ def _longer_note(request: ScriptRequest) -> str:
         + ", and nothing else."
     )
     if request.avoid:
-        reasons = "; ".join(_redact_upcoming(reason, request.facts) for reason in request.avoid)
+        reasons = "; ".join(_redact_withheld(reason, request.facts) for reason in request.avoid)
         note += f" Your previous try could not be used ({reasons})."
     return note
 
