@@ -26,7 +26,7 @@ from onair.playout.air_report import AirReport, EngineRecords, resume_from
 from onair.playout.as_run import as_run_entry
 from onair.playout.ports import WallClock
 from onair.playout.timeline import Airing, Happening, HappeningKind, Timeline
-from onair.playout.triggers import air_state, apply_trigger, check_trigger
+from onair.playout.triggers import applied, check_trigger
 
 __all__ = ["EngineRecords", "PcmOutput", "PlayoutEngine"]
 
@@ -187,11 +187,10 @@ class PlayoutEngine:
     ) -> dict[str, Any]:
         """Apply an operator trigger now; returns what happened, for the reply."""
         check_trigger(trigger, asset_id)
-        before = await self._off_loop(air_state, self.timeline)
-        done = await self._off_loop(apply_trigger, self.timeline, trigger, asset_id)
-        after = await self._off_loop(air_state, self.timeline)
+        before, done, after = await self._off_loop(applied, self.timeline, trigger, asset_id)
         return await self._report.action_taken(trigger, who, asset_id, note, done, before, after)
 
     async def _off_loop(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._worker, fn, *args)
+

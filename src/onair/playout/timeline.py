@@ -67,6 +67,7 @@ class Timeline:
         self._joined = False
         self._box_end: int | None = None  # a substitute's scheduled time, filled to its end
         self._reported: dict[str, int] = {}  # fault -> sample it was last reported at
+        self._aired_any = False  # nothing placed yet: the first item waits for its time
 
     # -- time --------------------------------------------------------------------------
 
@@ -196,8 +197,11 @@ class Timeline:
         except (MasterUnavailable, UndecodableAudio, OSError) as exc:
             self._fail(at, item, str(exc))
             return True
-        if item.hard and item.scheduled_start is not None:
+        if item.scheduled_start is not None and not self._aired_any:
+            at = max(at, self.sample_of(item.scheduled_start))  # the first item: on its time
+        elif item.hard and item.scheduled_start is not None:
             at = self._on_post(item, at)
+        self._aired_any = True
         miss = self._posts.miss(item, at)
         airing = Airing(item, at, len(decoded.audio), at)
         if miss is not None:
@@ -216,8 +220,9 @@ class Timeline:
         """Where a hard item reached early starts: on its post while what airs before it
         still sounds (its crossfade stretched), else where that ends; never into silence.
 
-        A soft item never waits: it starts at once, and back-timing and the fill
-        before the post take up the time it gained.
+        A soft item never waits (but the first of a run, which the stream has not
+        yet reached): it starts at once, and back-timing and the fill before the
+        post take up the time it gained.
         """
         post = self.sample_of(item.scheduled_start)  # type: ignore[arg-type]
         if at >= post:

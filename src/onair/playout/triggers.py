@@ -7,7 +7,7 @@ from typing import Any
 from onair.domain.playout import Trigger
 from onair.playout.timeline import Timeline
 
-__all__ = ["air_state", "apply_trigger", "check_trigger"]
+__all__ = ["air_state", "applied", "apply_trigger", "check_trigger"]
 
 
 def check_trigger(trigger: Trigger, asset_id: str | None) -> None:
@@ -46,3 +46,16 @@ def air_state(timeline: Timeline) -> dict[str, Any]:
         on_air = {"play_id": item.play_id, "asset_id": item.asset_id, "title": item.title,
                   "artist": item.artist, "ending": airing.ended_by.value}  # fmt: skip
     return {"on_air": on_air, "held": timeline.held, "queued": list(timeline.lineup.queued())}
+
+
+def applied(
+    timeline: Timeline, trigger: Trigger, asset_id: str | None
+) -> tuple[dict[str, Any], bool, dict[str, Any]]:
+    """The air before ``trigger``, whether it did anything, and the air after it.
+
+    One call on the engine's worker, so no block is rendered in between: the
+    ledger's "after" is what the trigger made, not what aired a moment later.
+    """
+    before = air_state(timeline)
+    done = apply_trigger(timeline, trigger, asset_id)
+    return before, done, air_state(timeline)

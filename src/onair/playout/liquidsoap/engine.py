@@ -46,7 +46,7 @@ from onair.playout.liquidsoap.backend import LiquidsoapBackend
 from onair.playout.liquidsoap.requests import TelnetError
 from onair.playout.ports import WallClock
 from onair.playout.timeline import Airing, Happening, HappeningKind, Timeline
-from onair.playout.triggers import air_state, apply_trigger, check_trigger
+from onair.playout.triggers import air_state, applied, check_trigger
 
 __all__ = ["LiquidsoapEngine"]
 
@@ -345,12 +345,12 @@ class LiquidsoapEngine:
         pushed to Liquidsoap stays pushed and airs first.
         """
         check_trigger(trigger, asset_id)
-        before = await self._off_loop(air_state, self.timeline)
         if trigger is Trigger.SKIP:
+            before = await self._off_loop(air_state, self.timeline)
             done = await self._skip()
+            after = await self._off_loop(air_state, self.timeline)
         else:
-            done = await self._off_loop(apply_trigger, self.timeline, trigger, asset_id)
-        after = await self._off_loop(air_state, self.timeline)
+            before, done, after = await self._off_loop(applied, self.timeline, trigger, asset_id)
         return await self._report.action_taken(trigger, who, asset_id, note, done, before, after)
 
     async def _skip(self) -> bool:
