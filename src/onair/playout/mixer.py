@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from onair.audio.limiter import TruePeakLimiter
 from onair.domain.playout import CHANNELS
 from onair.playout.curves import duck_gain, equal_power_in_at, equal_power_out_at
-from onair.playout.limiter import TruePeakLimiter
 
 __all__ = ["Mixer"]
 

@@ -7,7 +7,7 @@ import numpy.typing as npt
 import pytest
 from scipy.signal import resample_poly
 
-from onair.playout.limiter import TruePeakLimiter
+from onair.audio.limiter import TruePeakLimiter
 
 RATE = 48_000
 Audio = npt.NDArray[np.float32]
