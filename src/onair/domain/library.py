@@ -74,7 +74,7 @@ class AudioFacts:
     loudness_lufs: float | None  # None: too short or silent to gate (EBU R128)
     loudness_range_lu: float
     true_peak_dbtp: float | None
-    gain_db: float  # to the station target, under the true-peak ceiling
+    gain_db: float  # to the station target as aired; the program limiter takes the peaks
     cue_in_s: float
     cue_out_s: float
     intro_end_s: float

@@ -20,7 +20,9 @@ from mutagen.mp3 import BitrateMode
 from onair.domain.errors import DomainError
 from onair.domain.library import AssetKind, AudioFacts
 from onair.domain.tags import TrackTags
-from onair.ingest.ffmpeg.analysis import AudioAnalysis, UnreadableAudio, analyse, gain_to_target
+from onair.ingest.airing_gain import airing_gain
+from onair.ingest.ffmpeg.aired_loudness import aired_loudness
+from onair.ingest.ffmpeg.analysis import AudioAnalysis, UnreadableAudio, analyse
 from onair.ingest.ffmpeg.identity import file_sha256
 from onair.ingest.tags import UnreadableTags, read_tags
 from onair.ingest.waveform import Waveform
@@ -103,6 +105,7 @@ def examine(path: str, options: IngestOptions) -> Examined | Refused:
             raise UnreadableAudio(f"{file.name}: only {analysis.duration_s:.2f} s of audio")
         _check_complete(file, analysis.duration_s)
         _check_airable(file, analysis, options)
+        gain = _airing_gain(file, analysis, options)
         tags = _tags(file, options.whole_names)
     except (DomainError, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)
@@ -114,7 +117,7 @@ def examine(path: str, options: IngestOptions) -> Examined | Refused:
         sha256=sha256,
         kind=options.kind or kind_from_path(file),
         tags=tags,
-        audio=_facts(analysis, tags, options),
+        audio=_facts(analysis, gain, tags),
         peaks=peaks_json(analysis.waveform, analysis.sample_rate),
     )
 
@@ -166,9 +169,19 @@ def _tags(file: Path, whole_names: tuple[str, ...]) -> TrackTags:
     return tags.model_copy(update={"title": file.stem, "title_is_file_name": True})
 
 
-def _facts(analysis: AudioAnalysis, tags: TrackTags, options: IngestOptions) -> AudioFacts:
-    gain = min(gain_to_target(analysis, options.target_lufs, options.ceiling_dbtp),
-               options.max_gain_db)  # fmt: skip
+def _airing_gain(file: Path, analysis: AudioAnalysis, options: IngestOptions) -> float:
+    """To the target as aired, through the program limiter (see :mod:`airing_gain`)."""
+    return airing_gain(
+        analysis.loudness_lufs,
+        analysis.true_peak_dbtp,
+        target_lufs=options.target_lufs,
+        ceiling_dbtp=options.ceiling_dbtp,
+        max_gain_db=options.max_gain_db,
+        aired=lambda gain_db: aired_loudness(file, gain_db, options.ceiling_dbtp),
+    ).gain_db
+
+
+def _facts(analysis: AudioAnalysis, gain: float, tags: TrackTags) -> AudioFacts:
     return AudioFacts(
         duration_s=analysis.duration_s,
         codec=analysis.codec,

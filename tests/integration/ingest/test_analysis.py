@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from onair.ingest.ffmpeg.analysis import UnreadableAudio, analyse, gain_to_target
+from onair.ingest.ffmpeg.analysis import UnreadableAudio, analyse
 from tests.integration.ingest.synth import CODECS, render
 
 pytestmark = pytest.mark.skipif(
@@ -71,15 +71,6 @@ def test_waveform_has_100_peaks_a_second_and_shows_the_silence(tmp_path: Path) -
     assert max(wave.maxima[0][460:]) < 0.001
     assert min(wave.minima[0][160:440]) < -0.05
     assert wave.to_json().startswith(b'{"peaks_per_s":100,')
-
-
-def test_gain_to_target_respects_the_true_peak_ceiling(tmp_path: Path) -> None:
-    result = analyse(_known(tmp_path / "known.wav"))
-    gain = gain_to_target(result, target_lufs=-16.0, ceiling_dbtp=-1.0)
-    assert gain == pytest.approx(
-        min(-16.0 - result.loudness_lufs, -1.0 - result.true_peak_dbtp), abs=1e-9
-    )
-    assert result.true_peak_dbtp + gain <= -1.0 + 1e-9
 
 
 @pytest.mark.parametrize(

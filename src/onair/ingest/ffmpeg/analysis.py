@@ -29,12 +29,13 @@ from onair.ingest.timbre import TimbreBuilder
 from onair.ingest.transitions import Ending, find_transitions
 from onair.ingest.waveform import Waveform, WaveformBuilder
 
-__all__ = ["ANALYSIS_VERSION", "AudioAnalysis", "UnreadableAudio", "analyse", "gain_to_target"]
+__all__ = ["ANALYSIS_VERSION", "AudioAnalysis", "UnreadableAudio", "analyse"]
 
 # Bumped whenever a stored value can come out differently for the same file.
 # 2: true peak from swr's 4x oversampling, timbre added. 3: the fingerprint's
 # resampling done by swr, as fpcalc does (0.9995 or more alike to 2's, mostly equal).
-ANALYSIS_VERSION = 3
+# 4: the gain reaches the target through the program limiter, not capped by the true peak.
+ANALYSIS_VERSION = 4
 _CHUNK = 32768  # samples measured at a time
 _MAX_DURATION_S = 6 * 3600.0  # longer than any programme item: a broken header
 
@@ -64,15 +65,6 @@ class AudioAnalysis:
     waveform: Waveform = field(repr=False)
     timbre: tuple[float, ...] = field(default=(), repr=False)  # dB per band
     version: int = ANALYSIS_VERSION
-
-
-def gain_to_target(
-    analysis: AudioAnalysis, target_lufs: float = -16.0, ceiling_dbtp: float = -1.0
-) -> float:
-    """The gain (dB) to ``target_lufs``, limited so the true peak stays under the ceiling."""
-    if math.isinf(analysis.loudness_lufs):
-        return 0.0
-    return min(target_lufs - analysis.loudness_lufs, ceiling_dbtp - analysis.true_peak_dbtp)
 
 
 def analyse(path: Path, *, silence_dbfs: float = -60.0, peaks_per_s: int = 100) -> AudioAnalysis:
