@@ -213,6 +213,7 @@ def _liquidsoap_backend(station: Station, rules: AirRules, cache: MasterCache) -
         icecast_password=settings.icecast_password.get_secret_value(),
         fallback_dir=fallback, station_name=settings.station,
         blank_threshold_db=settings.playout_silence_dbfs, blank_max_s=settings.playout_silence_s,
+        ceiling_dbtp=settings.true_peak_ceiling_dbtp,
     )  # fmt: skip
 
 

@@ -99,6 +99,7 @@ class LiquidsoapBackend:
         station_name: str = "onair",
         blank_threshold_db: float = -50.0,
         blank_max_s: float = 5.0,
+        ceiling_dbtp: float = -1.0,
         liquidsoap: str | None = None,
         max_backoff_s: float = 10.0,
         on_started: Callable[[str, datetime], None] | None = None,
@@ -123,6 +124,7 @@ class LiquidsoapBackend:
             station_name=station_name,
             blank_threshold_db=blank_threshold_db,
             blank_max_s=blank_max_s,
+            ceiling_dbtp=ceiling_dbtp,
         )
         self.telnet = LiquidsoapTelnet(self._script.telnet_port)
         self._max_backoff_s = max_backoff_s
