@@ -13,9 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import mutagen
 import numpy as np
-from mutagen.mp3 import BitrateMode
 
 from onair.domain.errors import DomainError
 from onair.domain.library import AssetKind, AudioFacts
@@ -25,6 +23,7 @@ from onair.ingest.ffmpeg.aired_loudness import aired_loudness
 from onair.ingest.ffmpeg.analysis import AudioAnalysis, UnreadableAudio, analyse
 from onair.ingest.ffmpeg.identity import file_sha256
 from onair.ingest.tags import UnreadableTags, read_tags
+from onair.ingest.truncation import check_complete
 from onair.ingest.waveform import Waveform
 
 __all__ = [
@@ -103,7 +102,7 @@ def examine(path: str, options: IngestOptions) -> Examined | Refused:
         analysis = analyse(file, silence_dbfs=options.silence_dbfs)
         if analysis.duration_s < _MIN_DURATION_S:
             raise UnreadableAudio(f"{file.name}: only {analysis.duration_s:.2f} s of audio")
-        _check_complete(file, analysis.duration_s)
+        check_complete(file, analysis.duration_s)
         _check_airable(file, analysis, options)
         gain = _airing_gain(file, analysis, options)
         tags = _tags(file, options.whole_names)
@@ -120,25 +119,6 @@ def examine(path: str, options: IngestOptions) -> Examined | Refused:
         audio=_facts(analysis, gain, tags),
         peaks=peaks_json(analysis.waveform, analysis.sample_rate),
     )
-
-
-def _check_complete(file: Path, decoded_s: float) -> None:
-    """Refuse a file cut short: its header promises more audio than decodes.
-
-    A decoder plays a truncated MP3 or WAV up to where it stops, so only the
-    header (read by mutagen) tells. An MP3 without a Xing/VBRI header has only
-    an estimate, which is not trusted.
-    """
-    try:
-        info = mutagen.File(file).info
-    except (mutagen.MutagenError, AttributeError, OSError):
-        return
-    if getattr(info, "bitrate_mode", None) == BitrateMode.UNKNOWN:
-        return
-    declared = float(getattr(info, "length", 0.0) or 0.0)
-    if declared - decoded_s > max(1.0, 0.02 * declared):
-        why = f"its header says {declared:.1f} s but {decoded_s:.1f} s decodes"
-        raise UnreadableAudio(f"{file.name}: truncated, {why}")
 
 
 def _check_airable(file: Path, analysis: AudioAnalysis, options: IngestOptions) -> None:

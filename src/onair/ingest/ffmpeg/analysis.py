@@ -124,8 +124,13 @@ def _measure(path: Path, found: _Format, silence_dbfs: float, peaks_per_s: int) 
     graph.configure()
 
     meter = _Meter(silence_dbfs, peaks_per_s)
-    for frame in ready_frames(graph):
-        meter.add(frame)
+    try:
+        for frame in ready_frames(graph):
+            meter.add(frame)
+    except (av.error.FFmpegError, ValueError) as exc:
+        # Where it failed tells a file cut off (near where its bytes end) from one damaged.
+        at = meter.decoded_s
+        raise UnreadableAudio(f"{path.name}: decoding failed at {at:.1f} s ({_why(exc)})") from None
     meter.finish()
     if meter.samples == 0 or meter.rate == 0:
         raise UnreadableAudio(f"{path.name}: no audio could be decoded")
@@ -193,6 +198,11 @@ class _Meter:
         if self._pending_samples >= _CHUNK:
             self._measure_pending()
         self._last = (self._last[1], frame)
+
+    @property
+    def decoded_s(self) -> float:
+        """Seconds of audio taken in so far."""
+        return (self.samples + self._pending_samples) / self.rate if self.rate else 0.0
 
     def finish(self) -> None:
         self._measure_pending()
