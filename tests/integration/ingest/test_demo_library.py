@@ -70,3 +70,5 @@ def test_tags_carry_the_featured_artists(library: tuple[Path, list[dict[str, obj
         assert tags.isrc == item["isrc"]
         credited = str(item["artist"])
         assert len(tags.artists) == (2 if " feat. " in credited else 1)
+        # Each band's "Neon Sessions" is its own album: the album artist says whose.
+        assert tags.album_artist == credited.split(" feat. ")[0]

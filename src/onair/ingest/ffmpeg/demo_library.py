@@ -21,7 +21,7 @@ import av
 import numpy as np
 import numpy.typing as npt
 from mutagen.flac import FLAC
-from mutagen.id3 import ID3, TALB, TCON, TDRC, TIT2, TPE1, TSRC, TXXX
+from mutagen.id3 import ID3, TALB, TCON, TDRC, TIT2, TPE1, TPE2, TSRC, TXXX
 
 __all__ = [
     "DemoRecipe",
@@ -65,6 +65,7 @@ class DemoTrack:
     territories: str
     valid_from: str
     valid_until: str
+    album_artist: str | None = None  # the band: a credited guest does not make another album
 
     @property
     def cue_out_s(self) -> float:
@@ -142,6 +143,8 @@ def _tag(path: Path, track: DemoTrack) -> None:
             tags.add(frame)
         if track.album:
             tags.add(TALB(encoding=3, text=track.album))
+        if track.album_artist:
+            tags.add(TPE2(encoding=3, text=track.album_artist))
         if track.isrc:
             tags.add(TSRC(encoding=3, text=track.isrc))
         if track.year:
@@ -153,7 +156,8 @@ def _tag(path: Path, track: DemoTrack) -> None:
         return
     audio = FLAC(path)
     audio["title"], audio["artist"] = track.title, track.artist
-    for key, value in (("album", track.album), ("isrc", track.isrc), ("genre", track.genre)):
+    for key, value in (("album", track.album), ("albumartist", track.album_artist),
+                       ("isrc", track.isrc), ("genre", track.genre)):  # fmt: skip
         if value:
             audio[key] = value
     audio["explicit"] = "yes" if track.explicit else "no"
@@ -191,6 +195,7 @@ def _music_track(
         title=f"{rng.choice(_WORDS)} {rng.choice(_WORDS)}",
         artist=artist,
         album=f"{rng.choice(_WORDS)} Sessions",
+        album_artist=band,
         isrc=_isrc(rng, year, n),
         year=year,
         genre=rng.choice(_GENRES),
