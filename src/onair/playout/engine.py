@@ -193,4 +193,3 @@ class PlayoutEngine:
     async def _off_loop(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._worker, fn, *args)
-
