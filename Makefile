@@ -55,6 +55,7 @@ bench: install-test
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/scheduler.py
 	$(BIN)/python bench/playout.py
+	$(BIN)/python bench/onair.py
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/demo_start.py
 
