@@ -18,12 +18,12 @@ import numpy as np
 
 from onair.agents.ports import Speech, SpeechSynthesizer
 from onair.agents.writing_systems import script_of
+from onair.audio import TruePeakLimiter, airing_gain
 
 __all__ = [
     "AIR_SAMPLE_RATE",
     "MAX_COMPRESSION",
     "duration_of",
-    "loudness_gain_db",
     "speaking_rate",
     "spoken_words",
     "to_loudness",
@@ -37,6 +37,7 @@ MAX_COMPRESSION = 1.10  # a long segment is compressed by at most 10% (docs/agen
 _LEAD_S = 0.005
 _TAIL_S = 0.040  # a final consonant's release sits below the threshold; keep it
 _BS1770_BLOCK_S = 0.4  # the gating block of ITU-R BS.1770-4
+_MAX_VOICE_GAIN_DB = 30.0  # synthesized speech has no noise floor to bring up with it
 
 
 def trim_silence(speech: Speech, threshold_dbfs: float = -50.0) -> Speech:
@@ -73,33 +74,38 @@ def _integrated_loudness(speech: Speech) -> float:
     return float(pyloudnorm.Meter(speech.sample_rate).integrated_loudness(samples))
 
 
-def loudness_gain_db(speech: Speech, target_lufs: float, ceiling_dbfs: float = -1.0) -> float:
-    """The gain in dB to ``target_lufs``, held down so no sample passes ``ceiling_dbfs``.
+def to_loudness(speech: Speech, target_lufs: float, ceiling_dbtp: float = -1.0) -> Speech:
+    """``speech`` at the station's loudness target as it airs (EBU R128, ITU-R BS.1770-4).
 
-    Silence gets 0 dB. See ``to_loudness``.
+    As music is: turned up to the target, its peaks through the program's
+    true-peak limiter, and measured as it comes out, the gain raised until the
+    limited voice is on the target (``onair.audio.airing_gain``). A gain held
+    down by the voice's own peaks left synthesized speech, whose consonants
+    peak far above its level, 4 LU under the songs around it. The limiting is
+    in the voice's audio, so no sample of it passes the ceiling.
     """
     measured = _integrated_loudness(speech)
     if not np.isfinite(measured):
-        return 0.0
-    gain = target_lufs - measured
+        return speech
     peak = float(np.max(np.abs(speech.samples)))
-    if peak > 0:
-        gain = min(gain, ceiling_dbfs - 20.0 * float(np.log10(peak)))
-    return gain
+
+    def aired(gain_db: float) -> float:
+        return _integrated_loudness(_limited(speech, gain_db, ceiling_dbtp))
+
+    gain = airing_gain(measured, 20.0 * float(np.log10(peak)), target_lufs=target_lufs,
+                       ceiling_dbtp=ceiling_dbtp, max_gain_db=_MAX_VOICE_GAIN_DB,
+                       aired=aired)  # fmt: skip
+    return _limited(speech, gain.gain_db, ceiling_dbtp)
 
 
-def to_loudness(speech: Speech, target_lufs: float, ceiling_dbtp: float = -1.0) -> Speech:
-    """``speech`` at the station's voice loudness target (EBU R128, measured per ITU-R BS.1770-4).
-
-    The gain is lowered when it would push the loudest sample over
-    ``ceiling_dbtp``. This is a sample-peak guard, not a true-peak limiter:
-    inter-sample peaks can still exceed the ceiling by a fraction of a dB, and
-    a voice held down by its peaks lands below the target rather than being
-    compressed.
-    """
-    gain = loudness_gain_db(speech, target_lufs, ceiling_dbtp)
-    scaled = speech.samples * np.float32(10.0 ** (gain / 20.0))
-    return Speech(scaled.astype(np.float32), speech.sample_rate)
+def _limited(speech: Speech, gain_db: float, ceiling_dbtp: float) -> Speech:
+    """``speech`` turned up ``gain_db`` through the program's true-peak limiter."""
+    limiter = TruePeakLimiter(ceiling_dbtp)
+    scaled = speech.samples.astype(np.float32) * np.float32(10.0 ** (gain_db / 20.0))
+    both = np.repeat(scaled[:, None], 2, axis=1)  # the limiter is stereo; a voice is both sides
+    flushed = np.concatenate([both, np.zeros((limiter.latency, 2), np.float32)])
+    out = limiter.process(flushed)[limiter.latency :, 0]
+    return Speech(np.ascontiguousarray(out, dtype=np.float32), speech.sample_rate)
 
 
 # Spoken length in letter-equivalents: what each mark costs a voice to say, relative to a

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
+from onair.audio.airing_gain import airing_gain
 from onair.domain.errors import DomainError
 from onair.domain.library import AssetKind, AudioFacts
 from onair.domain.tags import TrackTags
-from onair.ingest.airing_gain import airing_gain
 from onair.ingest.ffmpeg.aired_loudness import aired_loudness
 from onair.ingest.ffmpeg.analysis import AudioAnalysis, UnreadableAudio, analyse
 from onair.ingest.ffmpeg.identity import file_sha256

@@ -15,7 +15,6 @@ from onair.agents.voices.ffmpeg_speech import compress_time, resample, to_flac
 from onair.agents.voicing import (
     MAX_COMPRESSION,
     duration_of,
-    loudness_gain_db,
     speaking_rate,
     spoken_words,
     to_loudness,
@@ -83,17 +82,15 @@ def test_speech_lands_within_half_a_lu_of_the_station_target(target: float) -> N
     assert peak_dbfs(voiced) <= -1.0 + 1e-4
 
 
-def test_peaks_never_pass_the_ceiling_even_when_the_target_is_missed() -> None:
+def test_a_voice_whose_peaks_stand_far_above_it_is_limited_onto_the_target() -> None:
     rng = np.random.default_rng(5)
-    spiky = tone(3.0, level=0.01).samples.copy()
+    spiky = tone(3.0, level=0.03).samples.copy()
     spiky[rng.integers(0, len(spiky), 20)] = 0.9  # clicks far above the body
     speech = Speech(spiky, RATE)
     voiced = to_loudness(speech, -14.0, ceiling_dbtp=-1.0)
-    assert peak_dbfs(voiced) <= -1.0 + 1e-4
-    assert lufs(voiced) < -14.0 - 0.5  # held down by the peaks, not pushed over them
-    assert loudness_gain_db(speech, -14.0, -1.0) == pytest.approx(
-        -1.0 - peak_dbfs(speech), abs=0.01
-    )
+    assert peak_dbfs(voiced) <= -1.0 + 1e-3  # the clicks are limited...
+    assert abs(lufs(voiced) - -14.0) <= 0.5  # ...and the voice is on the target, not under it
+    assert len(voiced.samples) == len(speech.samples)
 
 
 def test_a_short_id_shorter_than_a_measuring_block_is_still_brought_to_target() -> None:

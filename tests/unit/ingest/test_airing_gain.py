@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from onair.ingest.airing_gain import CLOSE_LU, airing_gain
+from onair.audio.airing_gain import CLOSE_LU, airing_gain
 
 TARGET, CEILING, MAX_GAIN = -16.0, -1.0, 12.0
 
