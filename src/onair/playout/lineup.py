@@ -282,10 +282,15 @@ class Lineup:
         return None
 
     def substitute(self, scheduled: ScheduledItem, at: datetime, why: str) -> AirItem | None:
-        """A compliant asset of the scheduled item's category, closest in length."""
+        """A compliant asset of the scheduled item's category, closest in length; one not
+        coming up in the window when any may air (it would air twice in minutes)."""
         what = scheduled.asset_id or f"{scheduled.kind.value} item"
         reason = f"scheduled {what} {why}"
-        chosen = self._pick(self._in_category(scheduled.category), at, scheduled.duration_ms)
+        pool = self._in_category(scheduled.category)
+        coming = {s.asset_id for s in self._upcoming(at) if s.asset_id}
+        chosen = self._pick([p for p in pool if p.id not in coming], at, scheduled.duration_ms)
+        if chosen is None:
+            chosen = self._pick(pool, at, scheduled.duration_ms)
         if (chosen is None or chosen[2]) and scheduled.duration_ms <= self.rules.music_gap_s * 1000:
             chosen = self._fill_pick(at, scheduled.duration_ms)
         if chosen is None or chosen[2]:  # none of its category keeps the complement either
