@@ -97,6 +97,8 @@ def test_the_air_check_reads_each_known_fault(known: Known) -> None:
     low, high = figures.loudness_range_lufs or (0, 0)
     assert low == pytest.approx(-19.0, abs=0.1)
     assert high == pytest.approx(-16.0, abs=0.1)
+    _, kind, title, lufs = figures.loudness_furthest[0]
+    assert (kind, title, lufs) == ("music", "Song 2", pytest.approx(-19.0, abs=0.1))
     oversampled = float(np.max(np.abs(resample_poly(pcm, 4, 1, axis=0))))
     assert figures.true_peak_max_dbtp == pytest.approx(20 * math.log10(oversampled), abs=0.01)
     assert figures.misses(early_fade_s=2.0) == [
