@@ -13,8 +13,9 @@ extra song aired before it, whichever lands closest to the plan. What is left
 before the post by fill or by a short early fade.
 
 Only songs move: spots, IDs, promos and links air as scheduled. A song a
-voice link introduces or back-announces is left as it is, so no link speaks
-of a song that did not air. Every drop, swap and extra song carries its
+voice link introduces or back-announces is neither dropped nor swapped, and
+nothing is added between a link and the song it introduces, so no link speaks
+of a song that did not air, or not next. Every drop, swap and extra song carries its
 reason onto the as-run.
 """
 
@@ -57,23 +58,18 @@ class BackTiming:
             return Retimed(item)
         error = at - self.sample_of(item.scheduled_start)  # type: ignore[arg-type]
         threshold = samples_of(self.settings.retime_s)
-        if abs(error) <= threshold or self.lineup.linked(item, instant):
+        if abs(error) <= threshold:
             return Retimed(item)
+        introduced, announced = self.lineup.linked(item, instant)
+        if introduced:
+            return Retimed(item)  # its link airs right before it: nothing may come between
         if not self.lineup.post_ahead(instant):
             return Retimed(item)  # no post to land: the plan's times carry no promise
         off = f"the air ran {abs(error) / SAMPLE_RATE:.1f} s {'late' if error > 0 else 'early'}"
         span = span_of(item, item.length_samples)
         options: list[tuple[int, Retimed]] = []
-        if error > 0:
-            note = f"dropped {item.title!r} ({item.schedule_item_id}): {off}"
-            options.append((error - span, Retimed(None, note=note)))
-        wanted = span - error  # the span that lands the next item on its time
-        if wanted >= samples_of(self.settings.min_play_s):
-            reason = f"swapped in for {item.title!r} ({item.schedule_item_id}): {off}"
-            swapped = self.lineup.swap(item, instant, _ms(wanted), reason)
-            if swapped is not None:
-                new_span = span_of(swapped, swapped.length_samples)
-                options.append((error - span + new_span, Retimed(swapped)))
+        if not announced:
+            options += self._dropped_or_swapped(item, error, span, instant, off)
         if error < 0 and -error >= samples_of(self.settings.min_play_s):
             reason = f"added before {item.title!r} ({item.schedule_item_id}): {off}"
             extra = self.lineup.extra_song(
@@ -87,6 +83,23 @@ class BackTiming:
         # Act only on a real gain: a change that wins back less than the threshold
         # would trade one song for another and leave the air as far off.
         return best if abs(left) <= abs(error) - threshold else Retimed(item)
+
+    def _dropped_or_swapped(
+        self, item: AirItem, error: int, span: int, instant: datetime, off: str
+    ) -> list[tuple[int, Retimed]]:
+        """The drop (when late) and the swap on offer, each with the error it leaves."""
+        options: list[tuple[int, Retimed]] = []
+        if error > 0:
+            note = f"dropped {item.title!r} ({item.schedule_item_id}): {off}"
+            options.append((error - span, Retimed(None, note=note)))
+        wanted = span - error  # the span that lands the next item on its time
+        if wanted >= samples_of(self.settings.min_play_s):
+            reason = f"swapped in for {item.title!r} ({item.schedule_item_id}): {off}"
+            swapped = self.lineup.swap(item, instant, _ms(wanted), reason)
+            if swapped is not None:
+                new_span = span_of(swapped, swapped.length_samples)
+                options.append((error - span + new_span, Retimed(swapped)))
+        return options
 
     @staticmethod
     def _movable(item: AirItem) -> bool:

@@ -406,18 +406,20 @@ class Lineup:
 
     # -- back-timing -------------------------------------------------------------------
 
-    def linked(self, item: AirItem, at: datetime) -> bool:
-        """Whether a voice link sits next to ``item`` in the schedule (it names the song).
+    def linked(self, item: AirItem, at: datetime) -> tuple[bool, bool]:
+        """Whether a voice link airs just before ``item`` (introducing it) and just after it
+        (back-announcing it) in the schedule: a link names the song.
 
-        A song a link introduces or back-announces is neither dropped nor swapped:
-        the link would then speak of a song that did not air.
+        A song a link introduces or back-announces is neither dropped nor swapped,
+        and nothing airs between it and the link that introduces it: the link
+        would speak of a song that did not air, or not next.
         """
         before, taken = self._taken
         if taken is None or taken.id != item.schedule_item_id:
-            return True  # not the scheduled item just taken: unsure, so leave it be
+            return True, True  # not the scheduled item just taken: unsure, so leave it be
         upcoming = self._upcoming(at)
         after = upcoming[0] if upcoming else None
-        return any(s is not None and s.kind is VOICE for s in (before, after))
+        return _is_link(before), _is_link(after)
 
     def post_ahead(self, at: datetime) -> bool:
         """Whether a hard item is scheduled within the next two hours (a post to land)."""
@@ -510,6 +512,10 @@ class Lineup:
 def _least_bad(breach: str) -> str:
     """The reason's note for a song aired though it breaks the complement."""
     return f"no candidate keeps the DMCA complement, the least-bad {breach}"
+
+
+def _is_link(item: ScheduledItem | None) -> bool:
+    return item is not None and item.kind is VOICE
 
 
 def _talks_up(item: ScheduledItem) -> bool:

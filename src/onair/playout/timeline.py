@@ -216,6 +216,16 @@ class Timeline:
         self.lineup.remember_aired(item.asset_id, self.instant(at))
         return True
 
+    def _tail_reaches(self, post: int | None) -> bool:
+        """Whether what is placed still sounds at ``post``: the hard item then starts on its
+        post over that tail (a stretched crossfade), where a fill of a second or two would
+        only fade in and out again."""
+        if post is None:
+            return False
+        tolerance = samples_of(self.settings.hard_tolerance_s)
+        return any(self.mixer.ends_at(a.item.play_id) >= post - tolerance
+                   for a in self._airings if self.mixer.placed(a.item.play_id))  # fmt: skip
+
     def _on_post(self, item: AirItem, at: int) -> int:
         """Where a hard item reached early starts: on its post while what airs before it
         still sounds (its crossfade stretched), else where that ends; never into silence.
@@ -249,7 +259,7 @@ class Timeline:
             if item is not None:
                 return replace(item, scheduled_end=self.instant(self._box_end))
         self._box_end = None
-        if self._posts.towards(at, instant):
+        if self._posts.towards(at, instant) and not self._tail_reaches(self._posts.post):
             return self._posts.fill(at, instant)
         item = self.lineup.next_item(instant)
         while item is not None:
@@ -370,7 +380,8 @@ class Timeline:
 
     def _fade(self, airing: Airing, until: int, ended_by: EndedBy, note: str) -> None:
         """Fade ``airing`` out so it is silent at ``until``."""
-        fade = max(1, min(samples_of(self.settings.early_fade_s), until - airing.start))
+        # At most half of what it airs: a fill of a few seconds is heard before it fades.
+        fade = max(1, min(samples_of(self.settings.early_fade_s), (until - airing.start) // 2))
         self.mixer.fade_out(airing.item.play_id, until - fade, fade)
         airing.ended_by = ended_by
         airing.adjustments.append(note)

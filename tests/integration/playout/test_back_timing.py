@@ -9,6 +9,7 @@ swap or added song on the as-run with its reason.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from onair.domain.library import AssetKind, Ending
 from onair.domain.playout import AsRunEntry, EndedBy
 from onair.domain.programming import ItemKind
+from onair.domain.rights import UsageRights
 from onair.playout.render import RenderReport
 
 from .world import T0, World, longest_silence_s, tone_db
@@ -177,6 +179,32 @@ def test_a_song_a_link_names_is_never_dropped_or_swapped(world: World) -> None:
     assert aired.index("link") == aired.index("named") + 1  # the link follows its song
     assert not any(n.startswith(("dropped 'Title named'", "swapped in for 'Title named'"))
                    for n in _notes(report))  # fmt: skip
+
+
+def test_a_song_a_link_back_announces_may_have_a_song_added_before_it(world: World) -> None:
+    _library(world)
+    world.asset("s0", 300, 60, tail_s=2)
+    world.asset("epic", 350, 300, tail_s=2, rights=(UsageRights(valid_until=date(2020, 1, 1)),))
+    world.asset("named", 400, 90, tail_s=2)
+    world.asset("link", 900, 8, kind=AssetKind.VOICE, category="link", intro_s=0, tail_s=0)
+    world.asset("s4", 500, 90, tail_s=2)
+    world.plan(("s0", MUSIC), ("epic", MUSIC), ("named", MUSIC), ("link", VOICE), ("s4", MUSIC),
+               ("id", ID, {"hard": True, "at_s": 542}))  # fmt: skip
+    pcm, report = world.render(560)
+    # No song of the epic's length may air: its stand-in leaves the air far early, and
+    # the next song, which the link back-announces, gets a song before it instead.
+    stand_in = next(e for e in report.as_run if e.schedule_item_id == "item-001")
+    assert "no usage rights" in (stand_in.substitution_reason or "")
+    aired = [e.asset_id for e in report.as_run]
+    assert aired.index("link") == aired.index("named") + 1
+    added = next(
+        e for e in report.as_run if (e.substitution_reason or "").startswith("added before")
+    )
+    assert "'Title named'" in (added.substitution_reason or "")
+    assert aired.index(added.asset_id) == aired.index("named") - 1
+    assert abs(_entry(report, "named").start_error_ms or 0) < 30_000
+    assert _start_s(_entry(report, "id")) == pytest.approx(542.0, abs=1.0)
+    assert longest_silence_s(pcm[: 550 * 48_000]) < 1.0
 
 
 def test_a_hard_item_reached_early_waits_on_the_tail_not_in_silence(world: World) -> None:
