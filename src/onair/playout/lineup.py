@@ -291,8 +291,11 @@ class Lineup:
         chosen = self._pick([p for p in pool if p.id not in coming], at, scheduled.duration_ms)
         if chosen is None:
             chosen = self._pick(pool, at, scheduled.duration_ms)
-        if (chosen is None or chosen[2]) and scheduled.duration_ms <= self.rules.music_gap_s * 1000:
-            chosen = self._fill_pick(at, scheduled.duration_ms)
+        short = scheduled.duration_ms <= self.rules.music_gap_s * 1000
+        if short and (chosen is None or chosen[2] or not _near(chosen[0], scheduled.duration_ms)):
+            # A short item with no song near its length: fill in its time, not a song
+            # minutes long that would push every item after it late.
+            chosen = self._fill_pick(at, scheduled.duration_ms) or chosen
         if chosen is None or chosen[2]:  # none of its category keeps the complement either
             why = f"{reason}; no other {scheduled.category} asset may air"
             return self.fallback(at, why, scheduled)
@@ -512,6 +515,11 @@ class Lineup:
 def _least_bad(breach: str) -> str:
     """The reason's note for a song aired though it breaks the complement."""
     return f"no candidate keeps the DMCA complement, the least-bad {breach}"
+
+
+def _near(playable: Playable, length_ms: int) -> bool:
+    """Whether ``playable`` is about ``length_ms`` long (within a quarter, or 5 s)."""
+    return abs(playable.length_ms - length_ms) <= max(length_ms // 4, 5_000)
 
 
 def _is_link(item: ScheduledItem | None) -> bool:

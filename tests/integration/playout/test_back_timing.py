@@ -207,6 +207,22 @@ def test_a_song_a_link_back_announces_may_have_a_song_added_before_it(world: Wor
     assert longest_silence_s(pcm[: 550 * 48_000]) < 1.0
 
 
+def test_a_short_song_that_fails_is_filled_in_its_time_not_by_a_long_one(world: World) -> None:
+    _library(world)
+    world.asset("s0", 300, 60, tail_s=2)
+    world.asset("blip", 350, 6, tail_s=0.5)  # a song of a few seconds
+    world.asset("s2", 400, 90, tail_s=2)
+    world.plan(("s0", MUSIC), ("blip", MUSIC), ("s2", MUSIC),
+               ("id", ID, {"hard": True, "at_s": 151.5}))  # fmt: skip
+    world.without_audio("blip")
+    pcm, report = world.render(160)
+    stand_in = next(e for e in report.as_run if e.schedule_item_id == "item-001")
+    assert stand_in.asset_id == "bed"  # no song is near 6 s: the bed airs in its time
+    assert stand_in.duration_s == pytest.approx(6.0, abs=0.01)
+    assert _entry(report, "s2").start_error_ms == pytest.approx(0, abs=10)
+    assert longest_silence_s(pcm[: 155 * 48_000]) < 1.0
+
+
 def test_a_hard_item_reached_early_waits_on_the_tail_not_in_silence(world: World) -> None:
     world.asset("s0", 300, 60, tail_s=6, ending=Ending.FADE)
     world.asset("id", 1200, 6, kind=AssetKind.STATION_ID, category="id", intro_s=0, tail_s=0)
