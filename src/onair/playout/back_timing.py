@@ -79,7 +79,15 @@ class BackTiming:
                 options.append((error + span_of(extra, extra.length_samples), Retimed(extra, item)))
         if not options:
             return Retimed(item)
-        left, best = min(options, key=lambda option: abs(option[0]))
+
+        # The drift each leaves on the schedule's items: a swapped song still starts as
+        # far off as this one would; a drop or an added song puts the next one near its time.
+        def drift(option: tuple[int, Retimed]) -> int:
+            left, retimed = option
+            swap = retimed.now is not None and retimed.then is None
+            return max(abs(left), abs(error)) if swap else abs(left)
+
+        left, best = min(options, key=lambda option: (drift(option), abs(option[0])))
         # Act only on a real gain: a change that wins back less than the threshold
         # would trade one song for another and leave the air as far off.
         return best if abs(left) <= abs(error) - threshold else Retimed(item)
