@@ -34,6 +34,7 @@ __all__ = ["Airing", "Happening", "HappeningKind", "Timeline", "TimelineSettings
 # of the timeline's interface all the same.
 
 _REPEAT_AFTER = 60 * SAMPLE_RATE
+_QUIET_TAIL_S = 1.0  # a fade's last second before cue-out, quieter than the air's threshold
 
 
 class Timeline:
@@ -239,7 +240,10 @@ class Timeline:
             return at
         ends = [self.mixer.ends_at(a.item.play_id) for a in self._airings
                 if self.mixer.placed(a.item.play_id)]  # fmt: skip
-        return max(at, min(post, max(ends, default=at)))
+        # The last moments before cue-out sit between ingest's silence threshold and the
+        # air's: crossed by the hard item, not left as a second of near-silence before it.
+        sounding_until = max(ends, default=at) - samples_of(_QUIET_TAIL_S)
+        return max(at, min(post, sounding_until))
 
     def _note_joined(self, airing: Airing) -> None:
         heard = max(airing.start, self.mixer.horizon)
