@@ -10,7 +10,11 @@ Read from the item's RMS envelope (100 values a second):
 - the ending is a *fade* when the last moment at the body level less
   ``ending_db`` is more than ``fade_min_s`` before cue-out, else *cold*;
 - the *segue point* is where a fade has fallen ``segue_db`` under the body
-  level (the next item can start there); for a cold ending it is cue-out.
+  level (the next item can start there); for a cold ending it is cue-out, or
+  where the ring-out after the last loud moment has fallen ``tail_db`` under
+  the body level, if sooner: cue-out is where the file falls under -60 dBFS,
+  and a second of ring-out between that and the air's -50 dBFS silence
+  threshold, waited out, aired as a second of near-silence before the next item.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ def find_transitions(
     intro_db: float = 6.0,
     ending_db: float = 6.0,
     segue_db: float = 18.0,
+    tail_db: float = 35.0,
     fade_min_s: float = 1.5,
 ) -> Transitions:
     """The transitions of an item whose envelope is ``rms_db`` at ``rate`` values a second."""
@@ -64,7 +69,9 @@ def find_transitions(
     going = np.flatnonzero(level >= body - ending_db)
     loud_end = first + (going[-1] + 1 if going.size else 0)
     if cue_out_s - loud_end / rate < fade_min_s:
-        return Transitions(intro_end, cue_out_s, Ending.COLD)
+        rung_out = np.flatnonzero(level[loud_end - first :] < body - tail_db)
+        end = (loud_end + rung_out[0]) / rate if rung_out.size else cue_out_s
+        return Transitions(intro_end, min(end, cue_out_s), Ending.COLD)
     tail = level[loud_end - first :]
     faded = np.flatnonzero(tail < body - segue_db)
     segue = (loud_end + faded[0]) / rate if faded.size else cue_out_s

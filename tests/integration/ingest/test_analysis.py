@@ -123,6 +123,20 @@ def test_a_cold_open_and_a_cold_ending(tmp_path: Path) -> None:
     assert result.cue_out_s == pytest.approx(8.5, abs=0.05)
 
 
+def test_a_cold_ending_with_a_ring_out_segues_where_the_song_stops(tmp_path: Path) -> None:
+    # Loud to 8.5 s, then 1.5 s of ring-out 44 dB down: over the -60 dBFS cue-out
+    # threshold, under the air's -50 dBFS silence threshold once the gain is applied.
+    shape = "volume='if(lt(t,8.5),1,0.006)':eval=frame"
+    music = (
+        f"anoisesrc=duration=9.5:color=pink:amplitude=0.5,adelay=500:all=1,{shape},"
+        "apad=pad_dur=1,aformat=channel_layouts=stereo"
+    )
+    result = analyse(render(tmp_path / "ring.flac", ["-filter_complex", music], ["-ar", "44100"]))
+    assert result.ending == "cold"
+    assert result.cue_out_s > 9.5  # the ring-out is still in the file's audio
+    assert result.segue_s == pytest.approx(8.5, abs=0.3)  # the next item starts as it stops
+
+
 def _beat(path: Path, bpm: float, level: float = 0.6) -> Path:
     click = f"{level}*exp(-40*mod(t\\,60/{bpm}))*sin(2*PI*1000*t)+0.1*sin(2*PI*110*t)"
     return render(path, ["-f", "lavfi", "-i", f"aevalsrc='{click}':s=44100:d=30"])
