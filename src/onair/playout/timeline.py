@@ -34,6 +34,7 @@ __all__ = ["Airing", "Happening", "HappeningKind", "Timeline", "TimelineSettings
 # of the timeline's interface all the same.
 
 _REPEAT_AFTER = 60 * SAMPLE_RATE
+_STRETCH_S = 3.0  # the most a crossfade into a hard item is stretched past the segue
 _QUIET_TAIL_S = 1.0  # a fade's last second before cue-out, quieter than the air's threshold
 
 
@@ -218,10 +219,13 @@ class Timeline:
         return True
 
     def _tail_reaches(self, post: int | None) -> bool:
-        """Whether what is placed still sounds at ``post``: the hard item then starts on its
-        post over that tail (a stretched crossfade), where a fill of a second or two would
-        only fade in and out again."""
-        if post is None:
+        """Whether the post is a few seconds past the last segue and what is placed still
+        sounds there: the hard item then starts on its post over that tail (a stretched
+        crossfade), where a fill of a second or two would only fade in and out again. A
+        longer gap is filled: a long fade-out, waited out, ends in seconds of near-silence."""
+        if post is None or not self._airings:
+            return False
+        if post - self._airings[-1].next_at > samples_of(_STRETCH_S):
             return False
         tolerance = samples_of(self.settings.hard_tolerance_s)
         return any(self.mixer.ends_at(a.item.play_id) >= post - tolerance
