@@ -70,6 +70,7 @@ class Timeline:
         self._box_end: int | None = None  # a substitute's scheduled time, filled to its end
         self._reported: dict[str, int] = {}  # fault -> sample it was last reported at
         self._aired_any = False  # nothing placed yet: the first item waits for its time
+        self._waiting: AirItem | None = None  # a scheduled song with a song added before it
 
     # -- time --------------------------------------------------------------------------
 
@@ -260,7 +261,7 @@ class Timeline:
 
     def _next_item(self, at: int, instant: datetime) -> AirItem | None:
         if self._pending and not self.lineup.has_inserts():
-            return self._pending.popleft()
+            return self._after_added(self._pending.popleft(), at, instant)
         tolerance = samples_of(self.settings.hard_tolerance_s)
         if self._box_end is not None and at < self._box_end - tolerance:
             item = self.lineup.fill(instant, round((self._box_end - at) * 1000 / SAMPLE_RATE))
@@ -277,11 +278,26 @@ class Timeline:
             retimed = self._back_timing.retime(item, at, instant)
             if retimed.then is not None:
                 self._pending.appendleft(retimed.then)
+                self._waiting = retimed.then
             if retimed.now is not None:
                 return retimed.now
             self._note_dropped(at, retimed.note or f"dropped {item.title!r}")
             item = self.lineup.next_item(instant)
         return item
+
+    def _after_added(self, item: AirItem, at: int, instant: datetime) -> AirItem:
+        """``item`` from the taken-back queue; a song that had one added before it is looked
+        at again, and has another added while the air is still far early (a skip early in
+        a ten-minute song leaves more time than one song fills)."""
+        if item is not self._waiting:
+            return item
+        self._waiting = None
+        retimed = self._back_timing.retime(item, at, instant)
+        if retimed.now is None or retimed.then is None:
+            return item
+        self._pending.appendleft(retimed.then)
+        self._waiting = retimed.then
+        return retimed.now
 
     def _drop_for_post(self, item: AirItem, at: int) -> bool:
         """A soft item with no time to air before the next hard post is dropped."""

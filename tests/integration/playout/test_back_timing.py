@@ -134,6 +134,26 @@ def test_a_skip_early_in_the_hour_is_won_back_with_songs(world: World) -> None:
     assert _songs_cut_short(report, world, limit_s=15.0, until_s=390) == []
 
 
+def test_a_skip_early_in_a_long_song_adds_songs_until_the_next_is_on_time(world: World) -> None:
+    _library(world)
+    world.asset("epic", 300, 600, tail_s=2)  # ten minutes, skipped ten seconds in
+    world.asset("s1", 350, 80, tail_s=2)
+    world.asset("s2", 400, 90, tail_s=2)
+    world.plan(("epic", MUSIC), ("s1", MUSIC), ("s2", MUSIC),
+               ("id", ID, {"hard": True, "at_s": 766}))  # fmt: skip
+    timeline = world.timeline()
+    timeline.begin()
+    for _ in range(10):
+        timeline.advance(48_000)
+    assert timeline.skip()
+    pcm, report = world.render(780, timeline)
+    added = [e for e in report.as_run if (e.substitution_reason or "").startswith("added before")]
+    assert len(added) >= 3  # no one song fills the 587 s the skip gave back
+    assert abs(_entry(report, "s1").start_error_ms or 0) < 30_000
+    assert _start_s(_entry(report, "id")) == pytest.approx(766.0, abs=1.0)
+    assert longest_silence_s(pcm[: 770 * 48_000]) < 1.0
+
+
 def test_a_long_insert_drops_or_swaps_a_song_at_once(world: World) -> None:
     _library(world)
     for n, seconds in enumerate((80, 90, 70, 100, 85)):
