@@ -64,6 +64,7 @@ def test_render_writes_the_audio_and_its_as_run(station: Path, tmp_path: Path) -
         (("--from", "2027-01-01T10:00", "--to", "2027-01-01T09:00"), "is not after --from"),
         (("--from", "tomorrow", "--to", "2027-01-01T09:00"), "is not a date-time"),
         (("--from", "2027-01-01T10:00", "--to", "2027-01-03T10:00"), "at most 24 hours"),
+        (("--from", "2027-01-01T10:00", "--to", "2027-01-01T17:00"), "at most 6 h 12 min"),
     ],
 )
 def test_render_refuses_bad_times_in_one_line(

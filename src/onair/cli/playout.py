@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -33,6 +33,8 @@ playout_app = typer.Typer(
 )
 
 _MAX_RENDER_S = 24 * 3600
+# A RIFF WAV counts its data in 32 bits: 4 GiB, 6 h 12 min of 48 kHz 16-bit stereo.
+_WAV_MOST = timedelta(seconds=(2**32 - 44) // (SAMPLE_RATE * 4))
 
 
 class PlayoutInputError(DomainError):
@@ -69,7 +71,7 @@ def render_command(
     ):
         start, end = _span(first, last, stores.zone())
         log_path = output.with_name(output.name + ".asrun.json")
-        _check_output(output, log_path)
+        _check_output(output, log_path, end - start)
         began = time.perf_counter()
         report = _render(stores, start, end, output)
         seconds = time.perf_counter() - began
@@ -95,10 +97,15 @@ def _render(stores: bootstrap.Stores, start: datetime, end: datetime, output: Pa
     return report
 
 
-def _check_output(output: Path, log_path: Path) -> None:
+def _check_output(output: Path, log_path: Path, span: timedelta) -> None:
     """Refuse, before anything is rendered, an OUT that could not be written."""
     if output.suffix.lower() not in (".wav", ".mp3"):
         raise PlayoutInputError(f"cannot render to {output.name}: use a .wav or .mp3 file")
+    if output.suffix.lower() == ".wav" and span > _WAV_MOST:
+        raise PlayoutInputError(
+            f"cannot render {span} to {output.name}: a WAV file holds at most 6 h 12 min"
+            " of 48 kHz stereo (4 GiB); render to .mp3, or a shorter span"
+        )
     if not output.parent.is_dir():
         raise PlayoutInputError(f"cannot render to {output}: folder {output.parent} does not exist")
     for path in (output, log_path):
