@@ -27,6 +27,7 @@ from onair.playout.ports import PlayoutLibrary, PlayoutSchedule
 __all__ = ["AirRules", "Lineup", "air_item"]
 
 VOICE = ItemKind.VOICE
+_FITS_OVER_MS = 5_000  # an added song may run this much past the time it fills
 _Choice = tuple[Playable, AssetSound, str | None]  # the asset, its sound, the limit it breaks
 
 
@@ -444,12 +445,20 @@ class Lineup:
     def extra_song(
         self, category: str, at: datetime, span_ms: int, reason: str, avoid: set[str]
     ) -> AirItem | None:
-        """A song of ``category``, not on the schedule, whose span is closest to ``span_ms``."""
-        chosen = self._song_of_span(category, at, span_ms, avoid=avoid)
-        if chosen is None:
+        """A song of ``category``, not on the schedule, the longest whose span fits in
+        ``span_ms`` (what it leaves is won back by the next), else the closest.
+
+        Overshooting turns an early air into a late one, which only a drop or a
+        fade at the post can take back; a gap left is filled by another song.
+        """
+        free = self._songs_free(self._in_category(category), at, avoid)
+        if not free:
             return None
-        playable, sound = chosen
-        return air_item(self._new_play_id(None), playable, sound, category=category, reason=reason)
+        fits = [p for p in free if p.segue_ms <= span_ms + _FITS_OVER_MS]
+        playable = (max(fits, key=lambda p: (p.segue_ms, p.id)) if fits
+                    else min(free, key=lambda p: (abs(p.segue_ms - span_ms), p.id)))  # fmt: skip
+        return air_item(self._new_play_id(None), playable, self._sounds[playable.id],
+                        category=category, reason=reason)  # fmt: skip
 
     def _song_of_span(
         self, category: str, at: datetime, span_ms: int, avoid: set[str]
