@@ -288,7 +288,7 @@ class Lineup:
         what = scheduled.asset_id or f"{scheduled.kind.value} item"
         reason = f"scheduled {what} {why}"
         pool = self._in_category(scheduled.category)
-        coming = {s.asset_id for s in self._upcoming(at) if s.asset_id}
+        coming = self._coming(at)
         chosen = self._pick([p for p in pool if p.id not in coming], at, scheduled.duration_ms)
         if chosen is None:
             chosen = self._pick(pool, at, scheduled.duration_ms)
@@ -470,12 +470,16 @@ class Lineup:
         choice = min(ok, key=lambda p: (abs(p.segue_ms - span_ms), p.id))
         return choice, self._sounds[choice.id]
 
+    def _coming(self, at: datetime) -> set[str]:
+        """The assets scheduled in the look-ahead window from ``at``."""
+        return {s.asset_id for s in self._upcoming(at) if s.asset_id}
+
     def _songs_free(
         self, pool: Iterable[Playable], at: datetime, avoid: set[str]
     ) -> list[Playable]:
         """The songs of ``pool`` that may air now and keep the complement, not aired within
         the hour nor coming up in the window (a song moved for time breaks no rule)."""
-        coming = {s.asset_id for s in self._upcoming(at) if s.asset_id}
+        coming = self._coming(at)
         songs = [p for p in pool
                  if p.kind == "music" and p.id not in avoid and p.id not in coming]  # fmt: skip
         self._load(sorted(p.id for p in songs))

@@ -228,9 +228,7 @@ class Timeline:
             return False
         if post - self._airings[-1].next_at > samples_of(_STRETCH_S):
             return False
-        tolerance = samples_of(self.settings.hard_tolerance_s)
-        return any(self.mixer.ends_at(a.item.play_id) >= post - tolerance
-                   for a in self._airings if self.mixer.placed(a.item.play_id))  # fmt: skip
+        return self._sound_end(default=-1) >= post - samples_of(self.settings.hard_tolerance_s)
 
     def _on_post(self, item: AirItem, at: int) -> int:
         """Where a hard item reached early starts: on its post while what airs before it
@@ -243,12 +241,16 @@ class Timeline:
         post = self.sample_of(item.scheduled_start)  # type: ignore[arg-type]
         if at >= post:
             return at
-        ends = [self.mixer.ends_at(a.item.play_id) for a in self._airings
-                if self.mixer.placed(a.item.play_id)]  # fmt: skip
         # The last moments before cue-out sit between ingest's silence threshold and the
         # air's: crossed by the hard item, not left as a second of near-silence before it.
-        sounding_until = max(ends, default=at) - samples_of(_QUIET_TAIL_S)
+        sounding_until = self._sound_end(default=at) - samples_of(_QUIET_TAIL_S)
         return max(at, min(post, sounding_until))
+
+    def _sound_end(self, default: int) -> int:
+        """The sample where the last placed airing falls silent (``default``: none placed)."""
+        ends = [self.mixer.ends_at(a.item.play_id) for a in self._airings
+                if self.mixer.placed(a.item.play_id)]  # fmt: skip
+        return max(ends, default=default)
 
     def _note_joined(self, airing: Airing) -> None:
         heard = max(airing.start, self.mixer.horizon)
