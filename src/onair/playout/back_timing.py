@@ -12,11 +12,15 @@ extra song aired before it, whichever lands closest to the plan. What is left
 (under the retiming threshold or what no song could win back) is taken up
 before the post by fill or by a short early fade.
 
-Only songs move: spots, IDs, promos and links air as scheduled. A song a
-voice link introduces or back-announces is neither dropped nor swapped, and
-nothing is added between a link and the song it introduces, so no link speaks
-of a song that did not air, or not next. Every drop, swap and extra song carries its
-reason onto the as-run.
+Only songs move: spots, IDs and promos air as scheduled. A song a voice link
+introduces or back-announces is neither dropped nor swapped, and nothing is
+added between a link and the song it introduces, so no link speaks of a song
+that did not air, or not next. A link the air reaches more than
+``link_early_s`` early (an operator skipped the song before it just after it
+began) is itself dropped: its words were written for that song and for the
+clock at its time, and keeping it would hold the air minutes early through
+the song it introduces. That song then has songs added before it, as any
+other. Every drop, swap and extra song carries its reason onto the as-run.
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ class BackTiming:
 
     def retime(self, item: AirItem, at: int, instant: datetime) -> Retimed:
         """``item``, the next scheduled song, or what airs in its place, starting at ``at``."""
+        if item.kind is ItemKind.VOICE:
+            return self._link(item, at, instant)
         if not self._movable(item):
             return Retimed(item)
         error = at - self.sample_of(item.scheduled_start)  # type: ignore[arg-type]
@@ -91,6 +97,18 @@ class BackTiming:
         # Act only on a real gain: a change that wins back less than the threshold
         # would trade one song for another and leave the air as far off.
         return best if abs(left) <= abs(error) - threshold else Retimed(item)
+
+    def _link(self, link: AirItem, at: int, instant: datetime) -> Retimed:
+        """``link``, or nothing when the air reaches it far early and a post lies ahead."""
+        if link.hard or link.scheduled_start is None or link.schedule_item_id is None:
+            return Retimed(link)
+        early = self.sample_of(link.scheduled_start) - at
+        if early <= samples_of(self.settings.link_early_s) or not self.lineup.post_ahead(instant):
+            return Retimed(link)
+        self.lineup.unlink(link)
+        return Retimed(None, note=f"dropped voice link {link.title!r} ({link.schedule_item_id}):"
+                                  f" the air reached it {early / SAMPLE_RATE:.1f} s early, after"
+                                  " the song it speaks of was cut short")  # fmt: skip
 
     def _dropped_or_swapped(
         self, item: AirItem, error: int, span: int, instant: datetime, off: str

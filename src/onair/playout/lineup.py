@@ -133,6 +133,7 @@ class Lineup:
         self._rotation = 0
         self._last_read: tuple[tuple[datetime, datetime], list[ScheduledItem]] | None = None
         self._taken: tuple[ScheduledItem | None, ScheduledItem | None] = (None, None)  # before, now
+        self._unlinked: set[str] = set()  # voice links back-timing dropped: they link nothing
         self.faults: list[str] = []  # read and cleared by the engine, which reports them
 
     # -- operator inserts and cursor ---------------------------------------------------
@@ -423,7 +424,15 @@ class Lineup:
             return True, True  # not the scheduled item just taken: unsure, so leave it be
         upcoming = self._upcoming(at)
         after = upcoming[0] if upcoming else None
-        return _is_link(before), _is_link(after)
+        return self._links(before), self._links(after)
+
+    def unlink(self, link: AirItem) -> None:
+        """``link`` does not air: the songs either side of it are no longer tied to it."""
+        if link.schedule_item_id is not None:
+            self._unlinked.add(link.schedule_item_id)
+
+    def _links(self, item: ScheduledItem | None) -> bool:
+        return item is not None and item.kind is VOICE and item.id not in self._unlinked
 
     def post_ahead(self, at: datetime) -> bool:
         """Whether a hard item is scheduled within the next two hours (a post to land)."""
@@ -533,10 +542,6 @@ def _least_bad(breach: str) -> str:
 def _near(playable: Playable, length_ms: int) -> bool:
     """Whether ``playable`` is about ``length_ms`` long (within a quarter, or 5 s)."""
     return abs(playable.length_ms - length_ms) <= max(length_ms // 4, 5_000)
-
-
-def _is_link(item: ScheduledItem | None) -> bool:
-    return item is not None and item.kind is VOICE
 
 
 def _talks_up(item: ScheduledItem) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from onair.domain.library import AssetKind, Ending
@@ -225,6 +226,50 @@ def test_a_song_a_link_back_announces_may_have_a_song_added_before_it(world: Wor
     assert abs(_entry(report, "named").start_error_ms or 0) < 30_000
     assert _start_s(_entry(report, "id")) == pytest.approx(542.0, abs=1.0)
     assert longest_silence_s(pcm[: 550 * 48_000]) < 1.0
+
+
+def _skip_before_link(world: World, skip_at_s: int) -> tuple[np.ndarray, RenderReport]:
+    """A five-minute song skipped ``skip_at_s`` in, then a link that names it and the next."""
+    _library(world)
+    world.asset("epic", 300, 300, tail_s=2)
+    world.asset("link", 900, 8, kind=AssetKind.VOICE, category="link", intro_s=0, tail_s=0)
+    world.asset("named", 400, 90, tail_s=2)
+    world.asset("s3", 500, 90, tail_s=2)
+    world.plan(("epic", MUSIC), ("link", VOICE), ("named", MUSIC), ("s3", MUSIC),
+               ("id", ID, {"hard": True, "at_s": 484}))  # fmt: skip
+    timeline = world.timeline()
+    timeline.begin()
+    for _ in range(skip_at_s):
+        timeline.advance(48_000)
+    assert timeline.skip()
+    return world.render(500, timeline)
+
+
+def test_a_link_after_a_song_skipped_early_is_dropped_and_its_time_filled(world: World) -> None:
+    pcm, report = _skip_before_link(world, skip_at_s=10)  # the air is 288 s early
+
+    aired = [e.asset_id for e in report.as_run]
+    assert "link" not in aired  # "that was Epic" after ten seconds of it, five minutes early
+    dropped = [n for n in _notes(report) if n.startswith("dropped voice link 'Title link'")]
+    assert dropped
+    assert "early" in dropped[0]
+    added = [e for e in report.as_run if (e.substitution_reason or "").startswith("added before")]
+    assert added
+    assert aired.index(added[-1].asset_id) == aired.index("named") - 1
+    drift = [abs(e.start_error_ms or 0) / 1000 for e in report.as_run
+             if e.schedule_item_id and e.asset_id != "epic"]  # fmt: skip
+    assert max(drift) < 30.0
+    assert _start_s(_entry(report, "id")) == pytest.approx(484.0, abs=1.0)
+    assert longest_silence_s(pcm[: 490 * 48_000]) < 1.0
+
+
+def test_a_link_after_a_song_skipped_near_its_end_still_airs(world: World) -> None:
+    _, report = _skip_before_link(world, skip_at_s=285)  # 13 s early: the link still fits
+
+    aired = [e.asset_id for e in report.as_run]
+    assert aired.index("link") == aired.index("epic") + 1
+    assert aired.index("named") == aired.index("link") + 1
+    assert not any(n.startswith("dropped voice link") for n in _notes(report))
 
 
 def test_a_short_song_that_fails_is_filled_in_its_time_not_by_a_long_one(world: World) -> None:
