@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy.engine import Engine
 
-from onair.bus import EventBus, InMemoryBus
+from onair.bootstrap.errors import StartupError
 from onair.config import BusKind, ObjectStoreKind, Settings, mask_url
-from onair.observability.metrics import BusMetrics
 from onair.storage import migrate
 from onair.storage.db import DatabaseUnavailable, check_database, create_engine_for
 from onair.storage.fs_store import FilesystemObjectStore
 from onair.storage.object_store import ObjectStore, ObjectStoreError
-from onair.storage.repositories import DatabaseSeenEvents, StationNotFound, Stations
+from onair.storage.repositories.processed_events import DatabaseSeenEvents
+from onair.storage.repositories.stations import StationNotFound, Stations
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
+    from onair.bus import EventBus
+    from onair.observability.metrics import BusMetrics
 
 __all__ = [
     "StartupError",
@@ -28,10 +34,6 @@ __all__ = [
     "station_bus",
     "upgrade_database",
 ]
-
-
-class StartupError(Exception):
-    """A dependency or setting that keeps the station from starting; one line."""
 
 
 def masked_database_url(settings: Settings) -> str:
@@ -157,4 +159,6 @@ def station_bus(
             tracer_provider=tracer_provider,
             seen=seen,
         )
+    from onair.bus import InMemoryBus  # the bus loads only in a process that runs services
+
     return InMemoryBus(settings.station, metrics=metrics, tracer_provider=tracer_provider)

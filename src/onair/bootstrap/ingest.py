@@ -11,7 +11,7 @@ from pathlib import Path
 
 from onair.bootstrap.adapters import StartupError
 from onair.bootstrap.station import HttpFace, RunningRole, Station, Stops, command_bus
-from onair.bootstrap.stores import Stores, open_stores
+from onair.bootstrap.stores import Stores
 from onair.bus import EventBus
 from onair.config import BusKind, Settings
 from onair.domain.library import SOUND_DIMENSIONS, AssetKind
@@ -31,18 +31,12 @@ __all__ = [
     "ingest_options",
     "load_catalogs",
     "open_discovery",
-    "open_library",
     "run_ingest",
     "start_ingest",
     "worker_processes",
 ]
 
 log = get_logger("onair.bootstrap")
-
-
-def open_library(settings: Settings) -> Stores:
-    """The stores with the object store reached, for commands that read or fill the library."""
-    return open_stores(settings, objects=True)
 
 
 def open_discovery(access: Stores) -> Discovery:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -17,7 +18,6 @@ from sqlalchemy.engine import Engine
 from onair.bootstrap.adapters import connect_database, open_object_store, schema_ready
 from onair.config import Settings
 from onair.domain.programming import NoProgram, StationProgram
-from onair.scheduler.service import Scheduler
 from onair.storage.object_store import ObjectStore
 from onair.storage.repositories.as_run import SqlAsRun
 from onair.storage.repositories.ledger import SqlLedger
@@ -28,7 +28,10 @@ from onair.storage.repositories.schedule_library import SqlScheduleLibrary
 from onair.storage.repositories.schedules import SqlSchedules
 from onair.storage.repositories.segments import SqlSegments
 
-__all__ = ["Stores", "open_stores", "wall_clock_now"]
+if TYPE_CHECKING:
+    from onair.scheduler.service import Scheduler
+
+__all__ = ["Stores", "open_library", "open_stores", "wall_clock_now"]
 
 
 def wall_clock_now() -> datetime:
@@ -96,6 +99,8 @@ class Stores:
 
     def scheduler(self) -> Scheduler:
         """The scheduler service over these stores."""
+        from onair.scheduler.service import Scheduler  # the scheduler's rules load only for it
+
         return Scheduler(self.programs, self.schedule_library, self.schedules, now=self.now)
 
     def program(self) -> StationProgram | None:
@@ -136,3 +141,8 @@ def open_stores(settings: Settings, *, objects: bool = False) -> Stores:
         engine.dispose()
         raise
     return stores
+
+
+def open_library(settings: Settings) -> Stores:
+    """The stores with the object store reached, for commands that read or fill the library."""
+    return open_stores(settings, objects=True)

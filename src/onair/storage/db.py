@@ -21,6 +21,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from onair.storage.errors import StorageError
+
 __all__ = [
     "DatabaseUnavailable",
     "StorageError",
@@ -28,10 +30,6 @@ __all__ = [
     "create_engine_for",
     "session_factory",
 ]
-
-
-class StorageError(Exception):
-    """Base of the storage layer's errors; messages are one line for an operator."""
 
 
 class DatabaseUnavailable(StorageError):
