@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from onair import bootstrap
+from onair.bootstrap.errors import StartupError
 from onair.cli.console import fail
 from onair.config import InvalidSetting
 from onair.domain.errors import DomainError
-from onair.storage.db import StorageError
+from onair.storage.errors import StorageError
 
 __all__ = ["operator_errors"]
 
@@ -21,7 +21,7 @@ def operator_errors() -> Iterator[None]:
         yield
     except InvalidSetting as exc:
         fail(str(exc), 2)
-    except bootstrap.StartupError as exc:
+    except StartupError as exc:
         fail(str(exc), 1)
     except (DomainError, StorageError) as exc:
         fail(str(exc), 1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -16,7 +16,9 @@ from onair.cli.progress import progress_bar
 from onair.cli.stores import library_at
 from onair.domain.library import AssetKind
 from onair.ingest.asset_view import asset_view
-from onair.ingest.discovery import Found
+
+if TYPE_CHECKING:
+    from onair.ingest.discovery import Found
 
 __all__ = ["index_for_search", "library_app"]
 
