@@ -1,30 +1,38 @@
-"""``onair playout``: render a stretch of the schedule, read the as-run log."""
+"""``onair playout``: render a stretch of the schedule, read the as-run log, send triggers.
+
+A trigger is an operator's shortcut to the running station, so this module
+imports the render stack (codecs, mixer, database) only in the commands that
+render or read, and a trigger's one request goes out through the standard
+library's HTTP client: a full client library costs more to import than the
+request takes.
+"""
 
 from __future__ import annotations
 
 import getpass
 import json
 import time
+import urllib.error
+import urllib.request
 from datetime import datetime, timedelta
+from http.client import HTTPException
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import typer
-from rich.table import Table
 
 from onair import bootstrap
 from onair.cli.console import out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt
-from onair.cli.progress import progress_bar
 from onair.cli.station_time import station_instant
 from onair.cli.stores import settings_from
 from onair.domain.errors import DomainError
-from onair.domain.playout import SAMPLE_RATE, AsRunEntry
-from onair.playout.codecs.encoder import FileEncoder
-from onair.playout.render import RenderReport, render
+
+if TYPE_CHECKING:
+    from onair.domain.playout import AsRunEntry
+    from onair.playout.render import RenderReport
 
 __all__ = ["playout_app"]
 
@@ -33,8 +41,6 @@ playout_app = typer.Typer(
 )
 
 _MAX_RENDER_S = 24 * 3600
-# A RIFF WAV counts its data in 32 bits: 4 GiB, 6 h 12 min of 48 kHz 16-bit stereo.
-_WAV_MOST = timedelta(seconds=(2**32 - 44) // (SAMPLE_RATE * 4))
 
 
 class PlayoutInputError(DomainError):
@@ -82,6 +88,11 @@ def render_command(
 
 def _render(stores: bootstrap.Stores, start: datetime, end: datetime, output: Path) -> RenderReport:
     """Render ``[start, end)`` into OUT, written whole or not at all."""
+    from onair.cli.progress import progress_bar
+    from onair.domain.playout import SAMPLE_RATE
+    from onair.playout.codecs.encoder import FileEncoder
+    from onair.playout.render import render
+
     frames = round((end - start).total_seconds() * SAMPLE_RATE)
     partial = output.with_name(f".{output.stem}.part{output.suffix}")
     try:
@@ -99,9 +110,13 @@ def _render(stores: bootstrap.Stores, start: datetime, end: datetime, output: Pa
 
 def _check_output(output: Path, log_path: Path, span: timedelta) -> None:
     """Refuse, before anything is rendered, an OUT that could not be written."""
+    from onair.domain.playout import SAMPLE_RATE
+
+    # A RIFF WAV counts its data in 32 bits: 4 GiB, 6 h 12 min of 48 kHz 16-bit stereo.
+    wav_most = timedelta(seconds=(2**32 - 44) // (SAMPLE_RATE * 4))
     if output.suffix.lower() not in (".wav", ".mp3"):
         raise PlayoutInputError(f"cannot render to {output.name}: use a .wav or .mp3 file")
-    if output.suffix.lower() == ".wav" and span > _WAV_MOST:
+    if output.suffix.lower() == ".wav" and span > wav_most:
         raise PlayoutInputError(
             f"cannot render {span} to {output.name}: a WAV file holds at most 6 h 12 min"
             " of 48 kHz stereo (4 GiB); render to .mp3, or a shorter span"
@@ -160,6 +175,8 @@ def asrun(
     if not entries:
         out.print(f"nothing aired between {start.astimezone(zone)} and {end.astimezone(zone)}")
         return
+    from rich.table import Table
+
     table = Table("started", "scheduled", "kind", "artist - title", "length", "ended by", "why")
     for e in entries:
         scheduled = (
@@ -208,19 +225,39 @@ def _send_trigger(
     with operator_errors():
         settings = settings_from(config)
         base = url or f"http://{settings.host}:{settings.port}"
+        if not base.startswith(("http://", "https://")):
+            raise PlayoutInputError(f"--url {base} is not an http:// or https:// address")
         body = {"who": who or getpass.getuser(), **{k: v for k, v in extra.items() if v}}
-        try:
-            reply = httpx.post(f"{base}/api/v1/playout/{trigger}", json=body, timeout=15)
-        except httpx.HTTPError as exc:
-            why = f"station at {base} cannot be reached ({exc}): is 'onair serve' running?"
-            raise PlayoutInputError(why) from None
-        if reply.status_code >= 400:
-            detail = reply.json().get("detail") if reply.headers.get("content-type", "").startswith(
-                "application/json") else reply.text  # fmt: skip
-            raise PlayoutInputError(f"{trigger} refused ({reply.status_code}): {detail}")
-    done = reply.json()
-    state = "done" if done.get("done", True) else "nothing to do"
-    out.print(f"{trigger}: {state} (by {done.get('who')})", highlight=False)
+        status, detail = _post(f"{base}/api/v1/playout/{trigger}", body, base)
+        if status >= 400:
+            raise PlayoutInputError(f"{trigger} refused ({status}): {detail.get('detail', detail)}")
+    state = "done" if detail.get("done", True) else "nothing to do"
+    out.print(f"{trigger}: {state} (by {detail.get('who')})", highlight=False)
+
+
+def _post(url: str, body: dict[str, Any], base: str) -> tuple[int, dict[str, Any]]:
+    """The station's status and JSON answer (its text under ``detail`` when not JSON)."""
+    # The scheme is http(s), checked by the caller: never a file: or a custom opener.
+    request = urllib.request.Request(  # noqa: S310
+        url, data=json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json", "Accept": "application/json"},
+    )  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=15) as reply:  # noqa: S310
+            status, kind, raw = reply.status, reply.headers.get_content_type(), reply.read()
+    except urllib.error.HTTPError as exc:  # the station answered, with a refusal
+        status, kind, raw = exc.code, exc.headers.get_content_type(), exc.read()
+    except (OSError, HTTPException, ValueError) as exc:
+        why = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+        raise PlayoutInputError(
+            f"station at {base} cannot be reached ({why}): is 'onair serve' running?"
+        ) from None
+    text = raw.decode(errors="replace")
+    try:
+        answer = json.loads(text) if kind == "application/json" else None
+    except ValueError:
+        answer = None
+    return status, answer if isinstance(answer, dict) else {"detail": text}
 
 
 @playout_app.command("skip")
