@@ -58,6 +58,7 @@ bench: install-test
 	$(BIN)/python bench/onair.py
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/demo_start.py
+	$(BIN)/python bench/cli.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
