@@ -21,25 +21,39 @@ of each side). With ``--export PATH`` the week's export JSON is written there.
 
 from __future__ import annotations
 
-import argparse
-import json
-import random
-import tempfile
-import time
-from collections import Counter, deque
-from datetime import date, timedelta
+import sys
 from pathlib import Path
 
 from catalog import write_catalog
-from onair import bootstrap
-from onair.config import load_settings
-from onair.domain.programming import ItemKind, StationProgram
-from onair.domain.schedule import HourPlan, Playable, ScheduledItem, at_epoch_ms, epoch_ms
-from onair.scheduler.build import categorize
-from onair.scheduler.local_hours import hours_between
-from onair.scheduler.planning import natural_overlap
-from onair.scheduler.station_file import load_station_file
-from onair.scheduler.verify import Violation, verify_schedule
+
+# Run as a script, this folder comes first on the path, and its onair.py (the day-on-air
+# bench) would hide the onair package: the folder goes last once catalog is imported.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import random  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections import Counter, deque  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
+
+from onair import bootstrap  # noqa: E402
+from onair.config import load_settings  # noqa: E402
+from onair.domain.programming import ItemKind, StationProgram  # noqa: E402
+from onair.domain.schedule import (  # noqa: E402
+    HourPlan,
+    Playable,
+    ScheduledItem,
+    at_epoch_ms,
+    epoch_ms,
+)
+from onair.scheduler.build import categorize  # noqa: E402
+from onair.scheduler.local_hours import hours_between  # noqa: E402
+from onair.scheduler.planning import natural_overlap  # noqa: E402
+from onair.scheduler.station_file import load_station_file  # noqa: E402
+from onair.scheduler.verify import Violation, verify_schedule  # noqa: E402
 
 FIRST_DAY = date(2027, 1, 4)  # a Monday well ahead, so no hour has aired
 DAYS = 7

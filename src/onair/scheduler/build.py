@@ -12,13 +12,15 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from onair.domain import rules as r
 from onair.domain.library import AssetKind
 from onair.domain.programming import Category, ItemKind, StationProgram
+from onair.domain.rights import UsageRights
 from onair.domain.schedule import HourPlan, Playable, ScheduledItem, epoch_ms
 from onair.scheduler.air_history import AirHistory, Play
-from onair.scheduler.checks import Check, checks_for, daypart_limited
+from onair.scheduler.checks import Check, Moment, checks_for, daypart_limited
 from onair.scheduler.hour_builder import build_hour
 from onair.scheduler.landing import MIN_PLAY_MS
 from onair.scheduler.local_hours import LocalHour, hours_between
@@ -71,6 +73,7 @@ class Setup:
     planning: PlanningState
     members: dict[str, list[Playable]]
     typical: dict[str, int]  # per category: the median song's advance
+    assets: dict[str, Playable]  # the library by id
 
 
 def prepare(
@@ -81,18 +84,26 @@ def prepare(
     seed: int,
     *,
     planning: bool = True,
+    ahead: Sequence[ScheduledItem] = (),
 ) -> Setup:
     """Checks and a history that has replayed ``history``; for ``planning``, also the
-    rotations and the song lengths each category offers (verify needs none of those)."""
+    rotations and the song lengths each category offers (verify needs none of those).
+
+    ``ahead`` are the items of hours kept after the position, which the rules
+    respect from before them; only with some are the rules checked against them.
+    """
     members = categorize(program, playables)
+    assets = {s.id: s for s in playables}
     turnover = program.rules.get("turnover_balance")
     assert isinstance(turnover, r.TurnoverBalance)
     air = AirHistory(turnover_window_ms=turnover.days * 86_400_000)
+    looks_ahead = _look_ahead(air, ahead, assets, program.zone)
     checks: dict[str, list[Check]] = {}
     steady = _steady(program, days)
     for name, category in program.categories.items():
         if category.type is ItemKind.MUSIC:
-            checks[name] = checks_for(program, name, [s.id for s in members[name] if steady(s)])
+            members_ids = [s.id for s in members[name] if steady(s)]
+            checks[name] = checks_for(program, name, members_ids, looks_ahead=looks_ahead)
         else:
             checks[name] = [c for c in checks_for(program, name, ()) if c.name == "usage_rights"]
     planned = members if planning else {}
@@ -103,8 +114,9 @@ def prepare(
         for name, songs in planned.items()
     }
     fade = round(program.timing.early_fade_s * 1000)
-    spans = {name: _spans(songs, fade) for name, songs in planned.items()}
-    typical = {name: _typical(songs, program.song_estimate_s) for name, songs in planned.items()}
+    advances = {name: _advances(songs) for name, songs in planned.items()}
+    spans = {name: _spans(songs, advances[name], fade) for name, songs in planned.items()}
+    typical = {name: _typical(advances[name], program.song_estimate_s) for name in planned}
     talkup_ms = round(program.timing.talkup_min_intro_s * 1000)
     reach = {n: Reach.of(songs, fade, talkup_ms, MIN_PLAY_MS) for n, songs in planned.items()}
     overlaps = {
@@ -116,8 +128,8 @@ def prepare(
         usual={n: middle for n, (_, middle) in spans.items()},
         reach=reach, longest_overlap=overlaps,
     )  # fmt: skip
-    replay(state, history, {s.id: s for s in playables})
-    return Setup(state, members, typical)
+    replay(state, history, assets)
+    return Setup(state, members, typical, assets)
 
 
 def replay(
@@ -173,13 +185,13 @@ def build_schedule(
     ``after`` are the stored hours that follow the range, which the rules respect too.
     """
     hours = hours_between(first_day, days, program.zone)
-    setup = prepare(
-        program, playables, history, [first_day + timedelta(d) for d in range(days)], seed
-    )
     kept = kept or {}
-    assets = {s.id: s for s in playables}
     fixed = {p.start: p for p in [*kept.values(), *after]}
-    _look_ahead(setup.planning, [i for p in fixed.values() for i in p.items], assets)
+    setup = prepare(
+        program, playables, history, [first_day + timedelta(d) for d in range(days)], seed,
+        ahead=[i for p in fixed.values() for i in p.items],
+    )  # fmt: skip
+    assets = setup.assets
     plans: list[HourPlan] = []
     cursor = start_ms if start_ms is not None else epoch_ms(hours[0].start)
     for hour in hours:
@@ -194,14 +206,18 @@ def build_schedule(
 
 
 def _look_ahead(
-    planning: PlanningState, items: Sequence[ScheduledItem], assets: Mapping[str, Playable]
-) -> None:
-    """Songs of hours that stay as they are, for the rules to respect from before them."""
+    air: AirHistory, items: Sequence[ScheduledItem], assets: Mapping[str, Playable], zone: ZoneInfo
+) -> bool:
+    """Songs of hours that stay as they are, for the rules to respect from before them;
+    whether there were any."""
+    found = False
     for item in items:
         song = assets.get(item.asset_id or "")
         if song is not None and item.kind is ItemKind.MUSIC:
-            moment = planning.moment(epoch_ms(item.start))
-            planning.history.ahead.add(song, moment.at_ms, moment.local_day, moment.quarter)
+            moment = Moment.at(epoch_ms(item.start), zone)
+            air.ahead.add(song, moment.at_ms, moment.local_day, moment.quarter)
+            found = True
+    return found
 
 
 def _build_one(
@@ -219,32 +235,47 @@ def _steady(program: StationProgram, days: Sequence[date]) -> Callable[[Playable
     limits = program.rules.get("daypart_limits")
     assert isinstance(limits, r.DaypartLimits)
     use, territory = program.use, program.territory
+    # Most songs share a few deals: each set of deals is judged once.
+    judged: dict[tuple[int, ...], bool] = {}
+
+    def covered(rights: tuple[UsageRights, ...]) -> bool:
+        if any(
+            d.valid_from is None and d.valid_until is None and d.allows(use, territory, days[0])
+            for d in rights
+        ):
+            return True  # an open-ended deal: no day to check
+        return all(any(d.allows(use, territory, day) for d in rights) for day in days)
 
     def steady(song: Playable) -> bool:
         if song.explicit and harbor.enabled:
             return False
         if limits.enabled and any(daypart_limited(lim, song) for lim in limits.limits):
             return False
-        if any(
-            d.valid_from is None and d.valid_until is None and d.allows(use, territory, days[0])
-            for d in song.rights
-        ):
-            return True  # an open-ended deal: no day to check
-        return all(any(d.allows(use, territory, day) for d in song.rights) for day in days)
+        key = tuple(map(id, song.rights))  # the deals live as long as the songs
+        known = judged.get(key)
+        if known is None:
+            known = judged[key] = covered(song.rights)
+        return known
 
     return steady
 
 
-def _spans(songs: Sequence[Playable], fade_ms: int) -> tuple[Span, Span]:
+def _advances(songs: Sequence[Playable]) -> list[int]:
+    """How far the songs move the hour on (length less natural overlap), shortest first."""
+    return sorted(s.length_ms - natural_overlap(s) for s in songs)
+
+
+def _spans(songs: Sequence[Playable], advances: list[int], fade_ms: int) -> tuple[Span, Span]:
     """The shortest and longest advance of the category's songs but for the extremes:
     the 5% on each side (what a stretch can count on), and the middle half (usual)."""
     if not songs:
         return (0, 0), (0, 0)
-    shortest = sorted(max(MIN_PLAY_MS, s.length_ms - natural_overlap(s) - fade_ms) for s in songs)
+    shortest = advances  # faded as far as allowed below, which keeps the order
     longest = sorted(s.length_ms for s in songs)
 
     def between(share: int) -> Span:
-        return shortest[len(songs) // share], longest[(len(songs) * (share - 1)) // share]
+        fastest = shortest[len(songs) // share] - fade_ms
+        return max(MIN_PLAY_MS, fastest), longest[(len(songs) * (share - 1)) // share]
 
     return between(20), between(4)
 
@@ -252,7 +283,6 @@ def _spans(songs: Sequence[Playable], fade_ms: int) -> tuple[Span, Span]:
 Span = tuple[int, int]
 
 
-def _typical(songs: Sequence[Playable], estimate_s: float) -> int:
+def _typical(advances: list[int], estimate_s: float) -> int:
     """The median song's advance (the station's estimate for a category still empty)."""
-    advances = sorted(s.length_ms - natural_overlap(s) for s in songs)
     return advances[len(advances) // 2] if advances else round(estimate_s * 1000)

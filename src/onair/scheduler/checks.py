@@ -306,11 +306,18 @@ def _turnover(rule: r.TurnoverBalance, category: str, members: Sequence[str]) ->
     return verdict
 
 
-def checks_for(program: StationProgram, category_name: str, members: Sequence[str]) -> list[Check]:
+def checks_for(
+    program: StationProgram,
+    category_name: str,
+    members: Sequence[str],
+    *,
+    looks_ahead: bool = False,
+) -> list[Check]:
     """The song checks of ``category_name`` in priority order, with its own parameters.
 
     ``members`` are the category's songs turnover balance compares (those no
-    daypart, explicit or rights limit keeps off the air).
+    daypart, explicit or rights limit keeps off the air). With ``looks_ahead``
+    the rules also check the songs of kept hours after the position.
     """
     category: Category = program.categories[category_name]
     book = program.rules
@@ -324,7 +331,7 @@ def checks_for(program: StationProgram, category_name: str, members: Sequence[st
         if rule.enabled and verdict is not None:
             # Against a kept hour's songs the rule binds whatever its own setting: the
             # breach would sit in the kept hour, where no relaxation could record it.
-            ahead = kept_hours_verdict(rule)
+            ahead = kept_hours_verdict(rule) if looks_ahead else None
             if ahead is not None:
                 checks.append(Check(rule.name, False, ahead))
             checks.append(Check(rule.name, rule.breakable, verdict))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -65,27 +64,35 @@ class Reach:
 
     @classmethod
     def of(cls, songs: list[Playable], fade_ms: int, talkup_min_ms: int, least_ms: int) -> Reach:
-        def merged(group: list[Playable]) -> tuple[tuple[int, int], ...]:
-            spans = sorted(
-                (max(least_ms, s.length_ms - natural_overlap(s) - fade_ms), s.length_ms)
-                for s in group
-            )
-            out: list[tuple[int, int]] = []
-            for low, high in spans:
-                if out and low <= out[-1][1]:
-                    out[-1] = (out[-1][0], max(out[-1][1], high))
-                else:
-                    out.append((low, high))
-            return tuple(out)
-
-        talk = [s for s in songs if s.intro_ms >= talkup_min_ms]
-        straight = [s for s in songs if s.intro_ms < talkup_min_ms]
-        return cls(merged(talk), merged(straight), len(talk) / len(songs) if songs else 0.0)
+        talk: tuple[list[int], list[int]] = ([], [])
+        straight: tuple[list[int], list[int]] = ([], [])
+        for s in songs:
+            lows, highs = talk if s.intro_ms >= talkup_min_ms else straight
+            # The advance (length less natural overlap) is the shorter of length and segue.
+            lows.append(max(least_ms, min(s.length_ms, s.segue_ms) - fade_ms))
+            highs.append(s.length_ms)
+        share = len(talk[0]) / len(songs) if songs else 0.0
+        return cls(_merged(*talk), _merged(*straight), share)
 
     def fills(self, left_ms: int, voice_ms: int | None) -> bool:
         """Whether some song (after a voice link of ``voice_ms``, if any) fills ``left_ms``."""
         straight = left_ms - voice_ms if voice_ms is not None else left_ms
         return _within(self.talk_up, left_ms) or _within(self.straight, straight)
+
+
+def _merged(lows: list[int], highs: list[int]) -> tuple[tuple[int, int], ...]:
+    """The intervals ``[lows[i], highs[i]]`` merged where they touch or overlap."""
+    out: list[tuple[int, int]] = []
+    # By low only: intervals of one low merge whatever their order (an index sort of
+    # ints is quicker than sorting 90,000 pairs).
+    for i in sorted(range(len(lows)), key=lows.__getitem__):
+        low, high = lows[i], highs[i]
+        if out and low <= out[-1][1]:
+            if high > out[-1][1]:
+                out[-1] = (out[-1][0], high)
+        else:
+            out.append((low, high))
+    return tuple(out)
 
 
 def _within(spans: tuple[tuple[int, int], ...], value: int) -> bool:
@@ -117,8 +124,7 @@ class PlanningState:
     longest_overlap: dict[str, int]
 
     def moment(self, at_ms: int) -> Moment:
-        local = datetime.fromtimestamp(at_ms / 1000, self.zone)
-        return Moment(at_ms, local.date(), local.time())
+        return Moment.at(at_ms, self.zone)
 
     def place(self, draft: Draft, song: Playable, at_ms: int) -> None:
         """Put ``song`` in ``draft`` at ``at_ms``: the rotation and the history learn it."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from onair.domain.schedule import Playable
 from onair.scheduler.air_history import AirHistory
@@ -21,6 +22,11 @@ class Moment:
     at_ms: int
     local_day: date
     local_time: time
+
+    @classmethod
+    def at(cls, at_ms: int, zone: ZoneInfo) -> Moment:
+        local = datetime.fromtimestamp(at_ms / 1000, zone)
+        return cls(at_ms, local.date(), local.time())
 
     @property
     def quarter(self) -> int:
