@@ -17,6 +17,15 @@ of each side). With ``--export PATH`` the week's export JSON is written there.
   played in the last 60 minutes, the least recently played when the filter
   leaves none; items simply follow each other (no backtiming to posts).
   Its week is checked by the same verifier.
+- small library: ``small_library_build_s`` (and ``small_library_relaxations``,
+  ``small_library_unscheduled``) for two days of ``bench/onair_station.yaml``
+  (one music category, every rule at its default) over the songs of the
+  awkward library (``tests/fixtures/awkward_library.py``, ``big``: 81 songs of
+  4 s to 10 min, albums that share a title and name no album artist), loaded
+  as catalog rows. Most of its hours relax a rule such a library cannot keep.
+
+``build_cpu_s`` and ``small_library_build_cpu_s`` are the CPU seconds of the
+same builds, steadier than the wall time on a busy machine.
 """
 
 from __future__ import annotations
@@ -28,10 +37,13 @@ from catalog import write_catalog
 
 # Run as a script, this folder comes first on the path, and its onair.py (the day-on-air
 # bench) would hide the onair package: the folder goes last once catalog is imported.
+# The repository root lets it import the awkward library's plan from the test fixtures.
 HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
+sys.path.insert(0, str(HERE.parent))
 
 import argparse  # noqa: E402
+import csv  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
 import tempfile  # noqa: E402
@@ -39,8 +51,10 @@ import time  # noqa: E402
 from collections import Counter, deque  # noqa: E402
 from datetime import date, timedelta  # noqa: E402
 
+from tests.fixtures.awkward_library import plan_awkward_library  # noqa: E402
+
 from onair import bootstrap  # noqa: E402
-from onair.config import load_settings  # noqa: E402
+from onair.config import Settings, load_settings  # noqa: E402
 from onair.domain.programming import ItemKind, StationProgram  # noqa: E402
 from onair.domain.schedule import (  # noqa: E402
     HourPlan,
@@ -52,11 +66,15 @@ from onair.domain.schedule import (  # noqa: E402
 from onair.scheduler.build import categorize  # noqa: E402
 from onair.scheduler.local_hours import hours_between  # noqa: E402
 from onair.scheduler.planning import natural_overlap  # noqa: E402
+from onair.scheduler.service import BuildReport  # noqa: E402
 from onair.scheduler.station_file import load_station_file  # noqa: E402
 from onair.scheduler.verify import Violation, verify_schedule  # noqa: E402
 
 FIRST_DAY = date(2027, 1, 4)  # a Monday well ahead, so no hour has aired
 DAYS = 7
+SMALL_DAYS = 2
+# What the analysis hears in each style of the awkward library (the catalog has no audio).
+_ENERGY = {"electronic": "0.75", "orchestral": "0.3", "dynamic": "0.5"}
 SEPARATION_MIN = 60
 
 
@@ -125,6 +143,48 @@ def _by_rule(violations: list[Violation]) -> dict[str, int]:
     return dict(Counter(v.rule for v in violations).most_common())
 
 
+def _small_library(path: Path) -> int:
+    """The awkward library's songs as catalog rows (metadata only); how many there are."""
+    songs = [t for t in plan_awkward_library("big") if t.kind == "music" and t.expect == "ready"]
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["isrc", "title", "artist", "album", "album_artist", "duration", "bpm",
+                         "energy"])  # fmt: skip
+        for n, song in enumerate(songs, 1):
+            tags = song.tags
+            title = tags.title if tags and tags.title else Path(song.file).stem
+            artist = tags.artist if tags and tags.artist else "Unknown Artist"
+            # Album artists as the ingested folder holds them: only the soundtrack names one.
+            album = (tags.album if tags else None) or ""
+            album_artist = (tags.album_artist if tags and "Soundtrack" in album else None) or ""
+            length, bpm, energy = f"{song.seconds:.2f}", f"{song.bpm:g}", _ENERGY[song.style]
+            isrc = f"USAWK26{n:05d}"
+            writer.writerow([isrc, title, artist, album, album_artist, length, bpm, energy])
+    return len(songs)
+
+
+def _station(work: Path, station_file: Path, catalog: Path) -> tuple[StationProgram, Settings]:
+    """A fresh data dir with ``catalog`` loaded and the station file applied."""
+    program = load_station_file(station_file)
+    settings = load_settings(None, data_dir=work / "data", station=program.id)
+    bootstrap.prepare_data_dir(settings)
+    with bootstrap.open_library(settings) as access:
+        bootstrap.load_catalogs(access, [catalog])
+    with bootstrap.open_programs(settings) as programs:
+        programs.apply(program, str(station_file))
+    return program, settings
+
+
+def _timed_build(
+    settings: Settings, station: str, days: int, seed: int
+) -> tuple[BuildReport, float, float]:
+    """``onair schedule build`` as the command runs it: the report, wall and CPU seconds."""
+    with bootstrap.open_scheduler(settings) as scheduler:
+        began, cpu = time.perf_counter(), time.process_time()
+        report = scheduler.build(station, FIRST_DAY, days, seed)
+        return report, time.perf_counter() - began, time.process_time() - cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tracks", type=int, default=100_000)
@@ -132,22 +192,23 @@ def main() -> None:
     parser.add_argument("--export", type=Path, help="Write the week's export JSON here.")
     args = parser.parse_args()
     station_file = Path(__file__).with_name("station.yaml")
-    program = load_station_file(station_file)
     with tempfile.TemporaryDirectory(prefix="onair-bench-") as scratch:
         work = Path(scratch)
+        small = work / "small"
+        small.mkdir()
+        small_songs = _small_library(small / "catalog.csv")
+        _, small_settings = _station(
+            small, Path(__file__).with_name("onair_station.yaml"), small / "catalog.csv"
+        )
+        small_report, small_s, small_cpu_s = _timed_build(
+            small_settings, "bench", SMALL_DAYS, args.seed
+        )
         write_catalog(work / "catalog.csv", args.tracks, args.seed)
-        settings = load_settings(None, data_dir=work / "data", station=program.id)
-        bootstrap.prepare_data_dir(settings)
         began = time.perf_counter()
-        with bootstrap.open_library(settings) as access:
-            bootstrap.load_catalogs(access, [work / "catalog.csv"])
+        program, settings = _station(work, station_file, work / "catalog.csv")
         catalog_s = time.perf_counter() - began
-        with bootstrap.open_programs(settings) as programs:
-            programs.apply(program, str(station_file))
+        report, build_s, build_cpu_s = _timed_build(settings, program.id, DAYS, args.seed)
         with bootstrap.open_scheduler(settings) as scheduler:
-            began = time.perf_counter()
-            report = scheduler.build(program.id, FIRST_DAY, DAYS, args.seed)
-            build_s = time.perf_counter() - began
             start, end = report.plans[0].start, report.plans[-1].end
             began = time.perf_counter()
             _, violations = scheduler.verify(program.id, start, end)
@@ -170,6 +231,13 @@ def main() -> None:
         "reference_violations": len(reference_violations),
         "relaxations": sum(len(p.relaxations) for p in report.plans),
         "items": sum(len(p.items) for p in report.plans),
+        "build_cpu_s": round(build_cpu_s, 2),
+        "small_library": small_songs,
+        "small_library_hours": len(small_report.plans),
+        "small_library_build_s": round(small_s, 2),
+        "small_library_build_cpu_s": round(small_cpu_s, 2),
+        "small_library_relaxations": sum(len(p.relaxations) for p in small_report.plans),
+        "small_library_unscheduled": sum(len(p.unscheduled) for p in small_report.plans),
         "catalog_s": round(catalog_s, 1),
         "verify_s": round(verify_s, 2),
         "violations_by_rule": _by_rule(violations),

@@ -8,7 +8,7 @@ window that moves at hour boundaries, so builder and verifier agree exactly.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from datetime import date
@@ -39,6 +39,7 @@ class AirHistory:
         self._by_artist: dict[str, list[int]] = defaultdict(list)
         self._by_title: dict[str, list[int]] = defaultdict(list)
         self._by_album: dict[str, list[int]] = defaultdict(list)
+        self._album_plays: dict[str, list[Play]] = defaultdict(list)  # as _by_album, the plays
         self._album_keys = AlbumKeys()  # which keys may be one album (domain.albums)
         self._day_plays: Counter[tuple[str, date]] = Counter()
         self._quarters: Counter[tuple[str, date, int]] = Counter()
@@ -61,6 +62,7 @@ class AirHistory:
         self._by_title[song.title_key].append(play.at_ms)
         if song.album_key:
             self._by_album[song.album_key].append(play.at_ms)
+            self._album_plays[song.album_key].append(play)
             self._album_keys.add(song.album_key)
         self._day_plays[song.id, play.local_day] += 1
         self._quarters[song.id, play.local_day, play.quarter] += 1
@@ -78,6 +80,7 @@ class AirHistory:
         self._by_title[song.title_key].pop()
         if song.album_key:
             self._by_album[song.album_key].pop()
+            self._album_plays[song.album_key].pop()
         self._day_plays[song.id, play.local_day] -= 1
         self._quarters[song.id, play.local_day, play.quarter] -= 1
         self._window.pop()
@@ -131,15 +134,20 @@ class AirHistory:
     ) -> list[tuple[Play, str]]:
         """Plays in ``[since_ms, until_ms)`` counted with the song's album though no album
         artist says so, each with why (``domain.albums.doubt``), in air order."""
+        if not song.album_key:
+            return []
         found: list[tuple[Play, str]] = []
-        for play in reversed(self.plays):
-            if play.at_ms < since_ms:
-                break
-            why = doubt(song.album_key, play.song.album_key, song.artist_keys,
-                        play.song.artist_keys)  # fmt: skip
-            if play.at_ms < until_ms and why:
-                found.append((play, why))
-        return found[::-1]
+        # Only plays of the album keys that may be one album with the song's can be doubted.
+        for key in self._album_keys.one_album_with(song.album_key):
+            plays = self._album_plays.get(key, [])
+            for play in plays[bisect_left(plays, since_ms, key=_at_ms) :]:
+                if play.at_ms >= until_ms:
+                    break
+                why = doubt(song.album_key, key, song.artist_keys, play.song.artist_keys)
+                if why:
+                    found.append((play, why))
+        found.sort(key=lambda entry: entry[0].at_ms)
+        return found
 
     def artist_plays_since(self, artist: str, since_ms: int) -> int:
         return _count_since(self._by_artist.get(artist, ()), since_ms)
@@ -161,6 +169,10 @@ class AirHistory:
     def recent(self, count: int) -> list[Play]:
         """The last ``count`` songs, oldest first."""
         return self.plays[-count:] if count else []
+
+
+def _at_ms(play: Play) -> int:
+    return play.at_ms
 
 
 def _count_since(times: list[int] | tuple[()], since_ms: int) -> int:
