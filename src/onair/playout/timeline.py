@@ -20,7 +20,14 @@ from onair.domain.library import Ending
 from onair.domain.playout import SAMPLE_RATE, AirItem, EndedBy, samples_of
 from onair.domain.programming import ItemKind
 from onair.domain.schedule import ScheduledItem
-from onair.playout.airing import Airing, Happening, HappeningKind, TimelineSettings, planned_length
+from onair.playout.airing import (
+    Airing,
+    Happening,
+    HappeningKind,
+    TimelineSettings,
+    heard_length,
+    planned_length,
+)
 from onair.playout.back_timing import BackTiming
 from onair.playout.codecs.decoder import UndecodableAudio
 from onair.playout.hard_posts import HardPosts
@@ -35,7 +42,7 @@ __all__ = ["Airing", "Happening", "HappeningKind", "Timeline", "TimelineSettings
 
 _REPEAT_AFTER = 60 * SAMPLE_RATE
 _STRETCH_S = 3.0  # the most a crossfade into a hard item is stretched past the segue
-_QUIET_TAIL_S = 1.0  # a fade's last second before cue-out, quieter than the air's threshold
+_EARLY_INTO_FADE_S = 0.9  # a hard item may start this early where the item before fades out
 
 
 class Timeline:
@@ -207,6 +214,8 @@ class Timeline:
         self._aired_any = True
         miss = self._posts.miss(item, at)
         airing = Airing(item, at, len(decoded.audio), at)
+        heard = heard_length(decoded.audio, item.gain_db, self.settings.silence_dbfs)
+        airing.heard_until = at + heard
         if miss is not None:
             airing.adjustments.append(miss)
         if joining:
@@ -220,36 +229,43 @@ class Timeline:
         return True
 
     def _tail_reaches(self, post: int | None) -> bool:
-        """Whether the post is a few seconds past the last segue and what is placed still
-        sounds there: the hard item then starts on its post over that tail (a stretched
-        crossfade), where a fill of a second or two would only fade in and out again. A
-        longer gap is filled: a long fade-out, waited out, ends in seconds of near-silence."""
+        """Whether the post is a few seconds past the last segue and what is placed is still
+        heard there (or under a second before): the hard item then starts over that tail
+        (a stretched crossfade), where a fill of a second or two would only fade in and out
+        again. A longer gap is filled: a long fade-out, waited out, ends in seconds of
+        near-silence."""
         if post is None or not self._airings:
             return False
         if post - self._airings[-1].next_at > samples_of(_STRETCH_S):
             return False
-        return self._sound_end(default=-1) >= post - samples_of(self.settings.hard_tolerance_s)
+        return self._sound_end(default=-1) >= post - samples_of(_EARLY_INTO_FADE_S)
 
     def _on_post(self, item: AirItem, at: int) -> int:
-        """Where a hard item reached early starts: on its post while what airs before it
-        still sounds (its crossfade stretched), else where that ends; never into silence.
+        """Where a hard item starts: on its post while what airs before it is still heard
+        (its crossfade stretched), else where that falls silent; never into silence.
 
         A soft item never waits (but the first of a run, which the stream has not
         yet reached): it starts at once, and back-timing and the fill before the
-        post take up the time it gained.
+        post take up the time it gained. A song whose fade-out falls under the air's
+        silence threshold before the post has the hard item come in as it does, up
+        to ``_EARLY_INTO_FADE_S`` early: a slow fade's last seconds above cue-out's
+        -60 dBFS are heard as dead air.
         """
         post = self.sample_of(item.scheduled_start)  # type: ignore[arg-type]
+        heard = self._sound_end(default=at)
+        if heard < at:
+            early = max(heard, post - samples_of(_EARLY_INTO_FADE_S), self.mixer.horizon)
+            return min(at, early)
         if at >= post:
             return at
-        # The last moments before cue-out sit between ingest's silence threshold and the
-        # air's: crossed by the hard item, not left as a second of near-silence before it.
-        sounding_until = self._sound_end(default=at) - samples_of(_QUIET_TAIL_S)
-        return max(at, min(post, sounding_until))
+        return max(at, min(post, heard))
 
     def _sound_end(self, default: int) -> int:
-        """The sample where the last placed airing falls silent (``default``: none placed)."""
-        ends = [self.mixer.ends_at(a.item.play_id) for a in self._airings
-                if self.mixer.placed(a.item.play_id)]  # fmt: skip
+        """The sample where the last placed airing falls silent on the air (``default``:
+        none placed): its end on the mixer, or sooner where its fade falls under the
+        air's silence threshold."""
+        ends = [min(self.mixer.ends_at(a.item.play_id), a.heard_until or a.start + a.length)
+                for a in self._airings if self.mixer.placed(a.item.play_id)]  # fmt: skip
         return max(ends, default=default)
 
     def _note_joined(self, airing: Airing) -> None:

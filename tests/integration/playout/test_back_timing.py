@@ -9,6 +9,7 @@ swap or added song on the as-run with its reason.
 
 from __future__ import annotations
 
+import wave
 from datetime import date
 from pathlib import Path
 
@@ -295,3 +296,27 @@ def test_a_hard_item_reached_early_waits_on_the_tail_not_in_silence(world: World
     pcm, report = world.render(70)
     assert _start_s(_entry(report, "id")) == pytest.approx(57.0, abs=0.01)  # on its post
     assert longest_silence_s(pcm[: 62 * 48_000]) < 1.0
+
+
+def test_a_hard_item_comes_in_where_a_slow_fade_falls_silent(world: World) -> None:
+    # A song planned to its cue-out right up to the post, whose fade spends its last
+    # 1.7 s between cue-out's -60 dBFS and the air's -50 dBFS: near-silence on air.
+    world.asset("s0", 300, 60, tail_s=0, ending=Ending.FADE)
+    seconds, fade_s = 60.0, 10.0
+    t = np.arange(round(seconds * 48_000)) / 48_000
+    level_db = np.where(
+        t < seconds - fade_s, -12.0, -12.0 - 46.0 * (t - (seconds - fade_s)) / fade_s
+    )
+    tone = 10 ** (level_db / 20) * np.sin(2 * np.pi * 300 * t)
+    with wave.open(str(world.folder / "s0.wav"), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(48_000)
+        out.writeframes((np.repeat(tone[:, None], 2, axis=1) * 32767).astype("<i2").tobytes())
+    world.asset("id", 1200, 6, kind=AssetKind.STATION_ID, category="id", intro_s=0, tail_s=0)
+    world.plan(("s0", MUSIC), ("id", ID, {"hard": True, "at_s": 60}))
+    pcm, report = world.render(70)
+
+    assert longest_silence_s(pcm[: 66 * 48_000]) < 1.0
+    assert _start_s(_entry(report, "id")) == pytest.approx(60.0, abs=1.0)
+    assert _start_s(_entry(report, "id")) < 60.0  # came in early, over the fade
