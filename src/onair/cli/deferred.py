@@ -57,7 +57,7 @@ class DeferredGroup(TyperGroup):
         if isinstance(found, typer.Typer):
             command = typer.main.get_group(found)  # a group even when it holds one command
         else:
-            single = typer.Typer()
+            single = typer.Typer(add_completion=False)
             single.command(name)(found)
             command = typer.main.get_command(single)
         command.name = name

@@ -18,3 +18,11 @@ def test_the_help_line_is_the_first_paragraph_of_the_commands_own_help(name: str
     assert command.name == name
     first = inspect.cleandoc(command.help or "").split("\n\n")[0].replace("\n", " ")
     assert StationCommands.deferred[name].summary == first
+
+
+@pytest.mark.parametrize("name", sorted(StationCommands.deferred))
+def test_a_command_has_only_its_own_options(name: str) -> None:
+    group = typer.main.get_command(app)
+    assert isinstance(group, StationCommands)
+    names = {param.name for param in group.load(name).params}
+    assert not names & {"install_completion", "show_completion"}  # onair has no completion
