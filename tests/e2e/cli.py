@@ -24,10 +24,12 @@ def _env(extra: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def onair(
-    *args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
+    *args: str, env: Mapping[str, str] | None = None, cwd: Path | None = None, timeout: float = 60,
+    input_text: str | None = None,
+) -> subprocess.CompletedProcess[str]:  # fmt: skip
     return subprocess.run(
         [sys.executable, "-m", "onair", *args],
+        input=input_text,
         env=_env(env),
         cwd=cwd,
         capture_output=True,

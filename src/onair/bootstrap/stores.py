@@ -29,6 +29,7 @@ from onair.storage.repositories.schedules import SqlSchedules
 from onair.storage.repositories.segments import SqlSegments
 
 if TYPE_CHECKING:
+    from onair.access import Access
     from onair.scheduler.service import Scheduler
 
 __all__ = ["Stores", "open_library", "open_stores", "wall_clock_now"]
@@ -102,6 +103,13 @@ class Stores:
         from onair.scheduler.service import Scheduler  # the scheduler's rules load only for it
 
         return Scheduler(self.programs, self.schedule_library, self.schedules, now=self.now)
+
+    def access(self) -> Access:
+        """The station's users, tokens and sessions, each change ledgered."""
+        from onair.access import Access  # argon2 loads only where passwords are handled
+        from onair.storage.repositories.access import SqlAccess
+
+        return Access(SqlAccess(self.engine, self.ledger), self.station, self.now)
 
     def program(self) -> StationProgram | None:
         """The station file in force, or None before one is applied."""

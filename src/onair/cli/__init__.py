@@ -57,6 +57,12 @@ class StationCommands(DeferredGroup):
             "onair.cli.audit:audit_app",
             "The compliance ledger: verify it, seal days, read, export and prune them.",
         ),
+        "user": Deferred(
+            "onair.cli.access:user_app", "The station's users: who logs in, with which role."
+        ),
+        "token": Deferred(
+            "onair.cli.access:token_app", "API tokens for scripts: made, listed, revoked."
+        ),
         "report": Deferred(
             "onair.cli.report:report_app",
             "Reports from the verified ledger: as-run, SoundExchange, legal IDs, DMCA,"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Annotated
@@ -47,6 +48,7 @@ def demo(
         revision = bootstrap.prepare_data_dir(settings)
         with bootstrap.open_library(settings) as stores:
             _seed_program(stores)
+            _seed_admin(stores)
             growing = _seed_library(stores, tracks, whole=no_serve) if tracks else None
             _build_today(stores)
         where = settings.data_dir.resolve()
@@ -60,6 +62,21 @@ def demo(
             grow = grow_demo_library(growing) if growing is not None else None
             asyncio.run(bootstrap.serve(settings, frozenset(bootstrap.ROLES),
                                         announce=announce_urls, alongside=grow))  # fmt: skip
+
+
+def _seed_admin(stores: bootstrap.Stores) -> None:
+    """Give a station without users an ``admin`` once, its password shown this once."""
+    from onair.cli.access import shell_user
+    from onair.domain.access import Role
+
+    access = stores.access()
+    if access.users():
+        return
+    password = secrets.token_urlsafe(15)
+    access.add_user("admin", Role.ADMIN, password, shell_user())
+    settings = stores.settings
+    err.print(f"studio: http://{settings.host}:{settings.port}/ (log in as admin with password"
+              f" {password}; shown this once)", highlight=False, soft_wrap=True)  # fmt: skip
 
 
 def _seed_library(access: bootstrap.Stores, tracks: int, *, whole: bool) -> DemoLibrary | None:

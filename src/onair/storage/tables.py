@@ -11,6 +11,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "AccessSession",
+    "AccessToken",
+    "AccessUser",
     "AdminSetting",
     "AgentSegment",
     "Asset",
@@ -499,3 +502,47 @@ class CompliancePrune(Base):
     last_recorded_at: Mapped[datetime | None] = mapped_column()
     pruned_at: Mapped[datetime] = mapped_column()
     who: Mapped[str] = mapped_column(sa.String(200))
+
+
+class AccessUser(Base):
+    """A person who logs in to a station, with one role there; the password as argon2 only."""
+
+    __tablename__ = "access_users"
+    __table_args__ = (sa.UniqueConstraint("station_id", "name"),)
+
+    id: Mapped[str] = mapped_column(sa.String(26), primary_key=True)
+    station_id: Mapped[str] = mapped_column(sa.ForeignKey("stations.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(64))
+    role: Mapped[str] = mapped_column(sa.String(32))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column()
+
+
+class AccessToken(Base):
+    """A script's API token: its SHA-256 only, found by its prefix; revoked, never deleted."""
+
+    __tablename__ = "access_tokens"
+
+    id: Mapped[str] = mapped_column(sa.String(26), primary_key=True)
+    station_id: Mapped[str] = mapped_column(sa.ForeignKey("stations.id", ondelete="CASCADE"))
+    prefix: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    digest: Mapped[str] = mapped_column(sa.String(64))
+    name: Mapped[str] = mapped_column(sa.String(64))
+    role: Mapped[str] = mapped_column(sa.String(32))
+    created_at: Mapped[datetime] = mapped_column()
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    expires_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class AccessSession(Base):
+    """A browser's login: the SHA-256 of the secret its signed cookie carries."""
+
+    __tablename__ = "access_sessions"
+
+    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("access_users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()

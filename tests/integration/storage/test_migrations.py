@@ -64,7 +64,7 @@ def _schema_objects(engine: Engine) -> set[str]:
 def test_migrations_go_up_down_to_nothing_and_up_again(database_url: str, engine: Engine) -> None:
     assert current_revision(database_url) is None
     upgrade(database_url)
-    assert current_revision(database_url) == head_revision() == "0010"
+    assert current_revision(database_url) == head_revision() == "0011"
     assert set(sa.inspect(engine).get_table_names()) >= TABLES
     downgrade(database_url, "0009")
     assert "title_is_file_name" not in {c["name"] for c in sa.inspect(engine).get_columns("assets")}

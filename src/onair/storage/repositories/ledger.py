@@ -100,6 +100,17 @@ class SqlLedger:
         with self._writing(station) as conn:
             return self._append(conn, station, drafts)
 
+    @contextmanager
+    def recorded(self, draft: EntryDraft) -> Iterator[Connection]:
+        """A transaction for a change and the operator action that records it: both or neither.
+
+        The caller makes its change on the connection given; ``draft`` is appended
+        after it, under the station's write lock, and the two commit together.
+        """
+        with self._writing(draft.station) as conn:
+            yield conn
+            self._append(conn, draft.station, [draft])
+
     def head(self, station: str) -> LedgerEntry | None:
         """The station's newest entry."""
         query = sa.select(*_ENTRY_COLUMNS).where(_L.station_id == station)
