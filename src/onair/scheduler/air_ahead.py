@@ -29,6 +29,10 @@ class AirAhead:
         self._by_day: dict[tuple[str, date], list[int]] = defaultdict(list)
         self._quarters: set[tuple[str, date, int]] = set()
 
+    def __bool__(self) -> bool:
+        """Whether any play is fixed ahead (most builds keep no later hour)."""
+        return bool(self._by_asset)
+
     def add(self, song: Playable, at_ms: int, day: date, quarter: int) -> None:
         keys = [(self._by_asset, song.id), (self._by_title, song.title_key)]
         keys += [(self._by_artist, k) for k in song.artist_keys]

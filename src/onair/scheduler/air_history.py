@@ -149,6 +149,29 @@ class AirHistory:
         found.sort(key=lambda entry: entry[0].at_ms)
         return found
 
+    def last_unsure_album_play(
+        self, song: Playable, since_ms: int, until_ms: int
+    ) -> tuple[Play, str] | None:
+        """The latest of :meth:`unsure_album_plays`, found from the latest play back."""
+        if not song.album_key:
+            return None
+        latest: tuple[Play, str] | None = None
+        for key in self._album_keys.one_album_with(song.album_key):
+            # Without artists a doubt is as likely as it gets: a key that leaves none
+            # leaves none for any of its plays.
+            if doubt(song.album_key, key) is None:
+                continue
+            plays = self._album_plays.get(key, [])
+            end = bisect_left(plays, until_ms, key=_at_ms)
+            for play in reversed(plays[bisect_left(plays, since_ms, key=_at_ms) : end]):
+                if latest is not None and play.at_ms <= latest[0].at_ms:
+                    break
+                why = doubt(song.album_key, key, song.artist_keys, play.song.artist_keys)
+                if why:
+                    latest = (play, why)
+                    break
+        return latest
+
     def artist_plays_since(self, artist: str, since_ms: int) -> int:
         return _count_since(self._by_artist.get(artist, ()), since_ms)
 

@@ -96,16 +96,18 @@ def _dmca(rule: r.DmcaComplement) -> Verdict:
         # Plays kept later count too (a conservative reading of "any 3-hour window").
         if album and (
             history.album_plays_since(album, since)
-            + ahead.album_plays_within(album, at.at_ms, until)
+            + (ahead.album_plays_within(album, at.at_ms, until) if ahead else 0)
             >= rule.album_max
         ):
-            unsure = _note(history.unsure_album_plays(song, since, at.at_ms))
+            last = history.last_unsure_album_play(song, since, at.at_ms)
+            unsure = _note([last] if last else [])
             return (
                 f"{rule.album_max} from this album within {rule.window_hours:g} h already{unsure}"
             )
         for artist in song.artist_keys:
             near = history.artist_plays_since(artist, since)
-            if near + ahead.artist_plays_within(artist, at.at_ms, until) >= rule.artist_max:
+            later = ahead.artist_plays_within(artist, at.at_ms, until) if ahead else 0
+            if near + later >= rule.artist_max:
                 return f"{rule.artist_max} by {artist} within {rule.window_hours:g} h already"
         recent = history.recent(rule.album_in_row)
         if (
