@@ -17,6 +17,7 @@ from onair.domain.events import Correlation, Envelope, new_envelope
 from onair.domain.programming import ItemKind, StationProgram
 from onair.domain.schedule import HourPlan, Playable, epoch_ms
 from onair.scheduler.build import LOOKBACK, build_schedule, prepare
+from onair.scheduler.collector import collector_paused
 from onair.scheduler.export import export_csv, export_json, instant
 from onair.scheduler.local_hours import LocalHour, hours_between
 from onair.scheduler.ports import ProgramStore, ScheduleLibrary, ScheduleStore
@@ -73,6 +74,12 @@ class Scheduler:
         Locked hours and hours that have started are kept; with ``keep_built`` every
         hour already built is kept too, and only missing hours are built.
         """
+        with collector_paused():
+            return self._build(station, first_day, days, seed, keep_built)
+
+    def _build(
+        self, station: str, first_day: date, days: int, seed: int, keep_built: bool
+    ) -> BuildReport:
         applied = self.programs.current(station)
         program = applied.program
         hours = hours_between(first_day, days, program.zone)
@@ -137,9 +144,11 @@ class Scheduler:
     ) -> tuple[list[HourPlan], list[Violation]]:
         """Re-check every rule on the stored hours in ``[start, end)``."""
         program = self.programs.current(station).program
-        plans = self.schedules.hours(station, start, end)
-        history = self.schedules.history(station, start - LOOKBACK, start)
-        return plans, verify_schedule(program, self.library.playables(station), history, plans)
+        with collector_paused():
+            plans = self.schedules.hours(station, start, end)
+            history = self.schedules.history(station, start - LOOKBACK, start)
+            playables = self.library.playables(station)
+            return plans, verify_schedule(program, playables, history, plans)
 
     def export(
         self,
