@@ -37,9 +37,10 @@ def categorize(program: StationProgram, playables: Sequence[Playable]) -> dict[s
     """Each category's assets: a music asset in its own category or the first that matches."""
     members: dict[str, list[Playable]] = {name: [] for name in program.categories}
     music = [(n, c) for n, c in program.categories.items() if c.type is ItemKind.MUSIC]
+    kinds = {name: c.asset_kinds for name, c in program.categories.items()}
     for asset in playables:
-        own = program.categories.get(asset.category or "")
-        if own is not None and asset.kind in own.asset_kinds:
+        own = kinds.get(asset.category or "")
+        if own is not None and asset.kind in own:
             members[asset.category or ""].append(asset)
             continue
         if asset.kind is AssetKind.MUSIC:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from onair.domain.schedule import Playable
 
@@ -63,18 +64,19 @@ class Rotation:
                 yield song
 
     def _fresh_between(self, shortest: int, longest: int) -> Iterator[Playable]:
-        # Round robin over the buckets, so no length is favoured over another.
-        queues = [
-            iter(self._by_length[b])
+        # Round robin over the buckets, so no length is favoured over another: each
+        # round the next song of every bucket not yet read to its end.
+        buckets = [
+            self._by_length[b]
             for b in range(shortest // _BUCKET_MS, longest // _BUCKET_MS + 1)
             if b in self._by_length
         ]
-        while queues:
-            for queue in list(queues):
-                song = next(queue, None)
-                if song is None:
-                    queues.remove(queue)
-                elif song.id not in self._last and shortest <= song.length_ms <= longest:
+        played = self._last
+        for round_ in zip_longest(*buckets):
+            for song in round_:
+                if song is None or song.id in played:
+                    continue
+                if shortest <= song.length_ms <= longest:
                     yield song
 
     def place(self, song: Playable, at_ms: int) -> Turn:
@@ -96,5 +98,10 @@ class Rotation:
         self._fresh_at = turn.fresh_at
 
     def settle(self) -> None:
-        """Forget superseded plays once no placement before now can be undone."""
-        self._played = [(ms, s) for ms, s in self._played if self._last.get(s.id) == ms]
+        """Forget superseded plays once no placement before now can be undone.
+
+        Only once they are half the list: settling every hour read every play of
+        the build again (the candidates pass over superseded plays anyway).
+        """
+        if len(self._played) > 2 * len(self._last):
+            self._played = [(ms, s) for ms, s in self._played if self._last.get(s.id) == ms]
