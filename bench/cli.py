@@ -110,7 +110,7 @@ def main() -> None:
     commands = {
         "reference": [sys.executable, "-c", "pass"],
         "help": [*_onair(), "--help"],
-        "trigger": [*_onair(), "playout", "skip", "--who", "bench"],
+        "trigger": [*_onair(), "playout", "skip"],
         "library_list": [*_onair(), "library", "list"],
     }
     walls: dict[str, list[float]] = {name: [] for name in commands}

@@ -221,6 +221,19 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'onair.sqlite3').resolve()}"
 
     @property
+    def signing_key(self) -> bytes | None:
+        """``secret_key`` as bytes to sign sessions with, or None while it is a placeholder."""
+        key = self.secret_key.get_secret_value().strip()
+        if key.lower() in _PLACEHOLDERS or len(key) < _MIN_SECRET_KEY:
+            return None
+        return key.encode()
+
+    @property
+    def operator_token_file(self) -> Path:
+        """Where ``onair serve`` leaves the local operator's token for this machine's CLI."""
+        return self.data_dir / "operator.token"
+
+    @property
     def objects_dir(self) -> Path:
         return self.data_dir / "objects"
 

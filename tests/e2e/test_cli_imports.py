@@ -69,15 +69,16 @@ def test_a_trigger_imports_no_station_and_no_database(tmp_path: Path) -> None:
     data = tmp_path / "station"
     with running_server("serve", "--role", "api", "--role", "playout",
                         "--data-dir", str(data)) as (base, _):  # fmt: skip
-        done, modules = _imported("playout", "hold", "--url", base, "--who", "ann", cwd=tmp_path)
+        done, modules = _imported("playout", "hold", "--url", base, "--data-dir", str(data),
+                                  cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "hold: done (by ann)"
+    assert done.stdout.strip() == "hold: done (by token:local-operator)"
     assert _loaded(modules, STATION | DATABASE | {"httpx"}) == set()
 
 
 def test_a_station_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{closed_port()}"
-    done, _ = _imported("playout", "skip", "--url", base, cwd=tmp_path)
+    done, _ = _imported("playout", "skip", "--url", base, "--token", "onair_x", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         f"error: station at {base} cannot be reached ([Errno 111] Connection refused):"

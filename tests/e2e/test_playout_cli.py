@@ -85,12 +85,20 @@ def test_render_refuses_an_unknown_format(station: Path, tmp_path: Path) -> None
     assert "use a .wav or .mp3 file" in done.stderr
 
 
-def _skip_once_on_air(base: str, who: str) -> subprocess.CompletedProcess[str]:
+def _operator_token(station: Path, name: str) -> str:
+    """A new operator token named ``name``, as ``onair token create`` prints it."""
+    made = onair("token", "create", "--name", name, "--role", "operator", "--data-dir",
+                 str(station))  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    return made.stdout.splitlines()[-1]
+
+
+def _skip_once_on_air(base: str, *credential: str) -> subprocess.CompletedProcess[str]:
     """``onair playout skip`` once the station has something on air (a loaded machine takes
     a few seconds to prepare the first item); a skip before that has nothing to do."""
     deadline = time.monotonic() + 30
     while True:
-        skipped = onair("playout", "skip", "--url", base, "--who", who)
+        skipped = onair("playout", "skip", "--url", base, *credential)
         if "skip: done" in skipped.stdout or time.monotonic() > deadline:
             return skipped
         time.sleep(0.5)
@@ -98,13 +106,22 @@ def _skip_once_on_air(base: str, who: str) -> subprocess.CompletedProcess[str]:
 
 def test_triggers_reach_the_running_station_and_land_in_the_as_run(station: Path) -> None:
     with running_server("serve", "--role", "playout", "--data-dir", str(station)) as (base, _):
-        skipped = _skip_once_on_air(base, "ann")
+        # On the station's own machine, the token 'onair serve' left in the data dir.
+        skipped = _skip_once_on_air(base, "--data-dir", str(station))
         assert skipped.returncode == 0, skipped.stderr
-        assert "skip: done (by ann)" in skipped.stdout
-        bad = httpx.post(f"{base}/api/v1/playout/insert_next", json={"who": "ann"})
-        assert bad.status_code == 422
-        unknown = onair("playout", "insert", "no-such-asset", "--url", base, "--who", "ann")
-        assert unknown.returncode == 0  # accepted; the insert is refused at air time
+        assert "skip: done (by token:local-operator)" in skipped.stdout
+        anonymous = httpx.post(f"{base}/api/v1/playout/skip", json={})
+        assert anonymous.status_code == 401
+        unknown = onair("playout", "insert", "no-such-asset", "--url", base, "--data-dir",
+                        str(station))  # fmt: skip
+        assert unknown.returncode == 1
+        assert unknown.stderr.strip() == (
+            "error: insert_next refused (422): asset 'no-such-asset' is not in the station's"
+            " library"
+        )
+        elsewhere = onair("playout", "hold", "--url", base)  # no token for this data dir
+        assert elsewhere.returncode == 1
+        assert "pass --token or ONAIR_TOKEN" in elsewhere.stderr
         time.sleep(3)
     today = datetime.now(UTC)
     window = ("--from", (today - timedelta(hours=1)).isoformat(),
@@ -116,16 +133,18 @@ def test_triggers_reach_the_running_station_and_land_in_the_as_run(station: Path
 
 def test_the_compliance_role_ledgers_what_aired_and_who_skipped_it(station: Path) -> None:
     roles = ("--role", "playout", "--role", "compliance")
+    token = _operator_token(station, "lee")
     with running_server("serve", *roles, "--data-dir", str(station)) as (base, _):
-        skipped = _skip_once_on_air(base, "lee")
-        assert "skip: done (by lee)" in skipped.stdout, skipped.stderr
+        skipped = _skip_once_on_air(base, "--token", token)
+        assert "skip: done (by token:lee)" in skipped.stdout, skipped.stderr
         time.sleep(3)
     today = datetime.now(ZoneInfo("America/Chicago")).date().isoformat()
     listed = onair("audit", "log", "--from", today, "--json", "--data-dir", str(station))
     assert listed.returncode == 0, listed.stderr
     entries = json.loads(listed.stdout)
     # The last of lee's skips: the one that found a song on air.
-    lees = [e for e in entries if e["kind"] == "operator_action" and e["body"]["who"] == "lee"]
+    lees = [e for e in entries
+            if e["kind"] == "operator_action" and e["body"]["who"] == "token:lee"]  # fmt: skip
     action = lees[-1]
     assert action["body"]["action"] == "playout.skip"
     assert action["body"]["after"]["on_air"]["ending"] == "skip"

@@ -16,10 +16,12 @@ def test_serve_answers_health_and_metrics_on_embedded_defaults(tmp_path: Path) -
         body = health.json()
         assert body["status"] == "ok"
         assert set(body["checks"]) == {"database", "object_store", "bus"}
-        metrics = httpx.get(f"{base}/metrics")
+        assert httpx.get(f"{base}/metrics").status_code == 401  # a viewer's, not everyone's
+        viewer = {"Authorization": f"Bearer {_token(tmp_path, 'viewer')}"}
+        metrics = httpx.get(f"{base}/metrics", headers=viewer)
         assert metrics.status_code == 200
         assert "onair_bus" in metrics.text
-        status = httpx.get(f"{base}/api/v1/status").json()
+        status = httpx.get(f"{base}/api/v1/status", headers=viewer).json()
         assert status["station"] == "demo"
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=15)
@@ -31,10 +33,31 @@ def test_serve_answers_health_and_metrics_on_embedded_defaults(tmp_path: Path) -
     assert all("timestamp" in line and "level" in line for line in lines)
 
 
+def _token(data: Path, role: str) -> str:
+    made = onair("token", "create", "--name", role, "--role", role, "--data-dir", str(data))
+    assert made.returncode == 0, made.stderr
+    return made.stdout.splitlines()[-1]
+
+
 def test_serve_with_roles(tmp_path: Path) -> None:
     args = ("serve", "--data-dir", str(tmp_path), "--role", "scheduler", "--role", "playout")
     with running_server(*args) as (base, _):
-        assert httpx.get(f"{base}/api/v1/status").json()["roles"] == ["playout", "scheduler"]
+        viewer = {"Authorization": f"Bearer {_token(tmp_path, 'viewer')}"}
+        status = httpx.get(f"{base}/api/v1/status", headers=viewer).json()
+        assert status["roles"] == ["playout", "scheduler"]
+
+
+def test_serving_beyond_loopback_needs_an_admin_first(tmp_path: Path) -> None:
+    data = ("--data-dir", str(tmp_path))
+    refused = onair("serve", "--host", "0.0.0.0", "--port", str(closed_port()), *data)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines()[-1] == (
+        "error: station demo has no admin user, so it serves on loopback only (not --host"
+        " 0.0.0.0): add one with 'onair user add NAME --role admin'"
+    )
+    assert onair("user", "add", "root", "--role", "admin", *data).returncode == 0
+    with running_server("serve", "--host", "0.0.0.0", *data) as (base, _):
+        assert httpx.get(f"{base}/healthz").status_code == 200
 
 
 def test_demo_serves_and_prints_its_urls(tmp_path: Path) -> None:

@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from prometheus_client import CollectorRegistry
+from starlette.routing import Match, Mount
+from starlette.types import Scope
 
 from onair import __version__
+from onair.api.auth import authorize
+from onair.api.body_limit import BodyLimit
 from onair.api.middleware import RequestCorrelation
-from onair.api.rest import health, playout, status
-from onair.api.state import ApiState
+from onair.api.problems import add_problem_handlers
+from onair.api.rest import auth, health, playout, status
+from onair.api.state import ApiState, InsertRefusal
+
+if TYPE_CHECKING:
+    from onair.access import Access
 
 __all__ = ["HealthCheck", "create_app"]
 
 HealthCheck = Callable[[], Awaitable[None]]
+
+
+class _StreamPaths(Mount):
+    """The built-in stream at every path but the API's: a wrong method on an API route is
+    answered by the route (405), not taken for a stream that does not exist."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            return Match.NONE, {}
+        return super().matches(scope)
 
 
 def create_app(
@@ -26,19 +45,30 @@ def create_app(
     registry: CollectorRegistry,
     command: Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]] | None = None,
     stream: Any = None,
+    access: Access | None = None,
+    session_key: bytes | None = None,
+    insert_refusal: InsertRefusal | None = None,
 ) -> FastAPI:
     """Build the app; ``checks`` name each dependency ``/healthz`` probes.
 
     ``stream`` is the built-in stream's ASGI app, served at ``/stream.mp3``
-    and ``/stream.opus`` where this process runs playout.
+    and ``/stream.opus`` where this process runs playout. ``access`` checks
+    credentials; every route declares the role it needs (see ``onair.api.auth``),
+    and without ``access`` only the public ones answer.
     """
-    app = FastAPI(title="onair", version=__version__)
-    app.state.onair = ApiState(station=station, roles=roles, checks=dict(checks),
-                               registry=registry, command=command)  # fmt: skip
+    app = FastAPI(title="onair", version=__version__, dependencies=[Depends(authorize)])
+    app.state.onair = ApiState(
+        station=station, roles=roles, checks=dict(checks), registry=registry, command=command,
+        access=access, session_key=session_key or secrets.token_bytes(32),
+        insert_refusal=insert_refusal,
+    )  # fmt: skip
+    add_problem_handlers(app)
     app.include_router(health.router)
+    app.include_router(auth.router, prefix="/api/v1")
     app.include_router(status.router, prefix="/api/v1")
     app.include_router(playout.router, prefix="/api/v1")
+    app.add_middleware(BodyLimit)
     app.add_middleware(RequestCorrelation, registry=registry)
-    if stream is not None:
-        app.mount("/", stream)  # after the routes: only what they do not answer reaches it
+    if stream is not None:  # after the routes: only what they do not answer reaches it
+        app.router.routes.append(_StreamPaths("/", app=stream))
     return app

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 from prometheus_client import CollectorRegistry
 
-__all__ = ["ApiState", "StateDep"]
+from onair.api.login_limits import LoginLimits
+
+if TYPE_CHECKING:
+    from onair.access import Access
+
+__all__ = ["ApiState", "InsertRefusal", "StateDep"]
+
+# Why an asset may not be inserted now: (status, reason), or None when it may.
+InsertRefusal = Callable[[str], Awaitable[tuple[int, str] | None]]
 
 
 @dataclass(frozen=True)
@@ -20,6 +29,13 @@ class ApiState:
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
     # Sends a command on the station's bus and returns the reply's payload.
     command: Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]] | None = None
+    # The station's users, tokens and sessions; None where the process has no database.
+    access: Access | None = None
+    # Signs session cookies and their CSRF tokens: the settings' secret_key, or a key of
+    # this process alone when that is a placeholder (sessions then end with the process).
+    session_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    login_limits: LoginLimits = field(default_factory=LoginLimits)
+    insert_refusal: InsertRefusal | None = None
 
 
 def _state(request: Request) -> ApiState:

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from onair.api import create_app
 from onair.bootstrap.adapters import StartupError
+from onair.bootstrap.operator_access import check_open_serving, insert_refusal, local_operator_token
 from onair.bootstrap.roles import ROLES, RoleStarter
 from onair.bootstrap.station import HttpFace, Station, open_station
 from onair.config import Settings
@@ -52,6 +53,8 @@ async def serve(
         service = "all" if roles == frozenset(ROLES) else None
         station = await open_station(settings, roles, service)
         running.push_async_callback(_stopped, station)
+        await asyncio.to_thread(check_open_serving, station.stores)
+        await asyncio.to_thread(local_operator_token, station.stores)
         face = _face(sock)
         await start_roles(running, station, face)
         server = uvicorn.Server(uvicorn.Config(build_app(station, face.stream), log_config=None,
@@ -111,6 +114,9 @@ def build_app(station: Station, stream: Any = None) -> FastAPI:
         registry=station.registry,
         command=command,
         stream=stream,
+        access=station.stores.access(),
+        session_key=station.settings.signing_key,
+        insert_refusal=insert_refusal(station.stores),
     )
 
 

@@ -9,7 +9,6 @@ request takes.
 
 from __future__ import annotations
 
-import getpass
 import json
 import time
 import urllib.error
@@ -214,33 +213,65 @@ UrlOpt = Annotated[
     str | None,
     typer.Option("--url", help="The station's API [http://HOST:PORT from the settings]."),
 ]
-WhoOpt = Annotated[str | None, typer.Option("--who", help="Who takes the action [the login user].")]
+TokenOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--token", envvar="ONAIR_TOKEN", show_envvar=False,
+        help="An API token with the operator role [env ONAIR_TOKEN; on the station's own"
+        " machine, the one 'onair serve' leaves in the data dir].",
+    ),
+]  # fmt: skip
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Why, for the operator log.")]
 
 
-def _send_trigger(
-    trigger: str, url: str | None, who: str | None, config: Path | None, **extra: Any
-) -> None:
+def _send_trigger(trigger: str, url: str | None, token: str | None, config: Path | None,
+                  data_dir: Path | None, **extra: Any) -> None:  # fmt: skip
     """POST the trigger to the running station; one line back, exit 1 if it was refused."""
     with operator_errors():
-        settings = settings_from(config)
+        settings = settings_from(config, data_dir=data_dir)
         base = url or f"http://{settings.host}:{settings.port}"
         if not base.startswith(("http://", "https://")):
             raise PlayoutInputError(f"--url {base} is not an http:// or https:// address")
-        body = {"who": who or getpass.getuser(), **{k: v for k, v in extra.items() if v}}
-        status, detail = _post(f"{base}/api/v1/playout/{trigger}", body, base)
+        credential = token or _local_token(settings.operator_token_file, base)
+        body = {k: v for k, v in extra.items() if v}
+        status, detail = _post(f"{base}/api/v1/playout/{trigger}", body, base, credential)
         if status >= 400:
             raise PlayoutInputError(f"{trigger} refused ({status}): {detail.get('detail', detail)}")
     state = "done" if detail.get("done", True) else "nothing to do"
     out.print(f"{trigger}: {state} (by {detail.get('who')})", highlight=False)
 
 
-def _post(url: str, body: dict[str, Any], base: str) -> tuple[int, dict[str, Any]]:
+def _local_token(path: Path, base: str) -> str:
+    """The token ``onair serve`` left for this machine, sent only to a loopback address."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = urlsplit(base).hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    make_one = "make one with 'onair token create --name NAME --role operator'"
+    if not loopback:
+        raise PlayoutInputError(
+            f"a trigger to {base} needs --token (or ONAIR_TOKEN) with an operator token: {make_one}"
+        )
+    try:
+        return path.read_text().strip()
+    except OSError:
+        raise PlayoutInputError(
+            f"no operator token in {path} (the station there has not served yet, or serves from"
+            f" another --data-dir): pass --token or ONAIR_TOKEN; {make_one}"
+        ) from None
+
+
+def _post(url: str, body: dict[str, Any], base: str, token: str) -> tuple[int, dict[str, Any]]:
     """The station's status and JSON answer (its text under ``detail`` when not JSON)."""
     # The scheme is http(s), checked by the caller: never a file: or a custom opener.
     request = urllib.request.Request(  # noqa: S310
         url, data=json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/json", "Accept": "application/json"},
+        headers={"Content-Type": "application/json", "Accept": "application/json",
+                 "Authorization": f"Bearer {token}"},
     )  # fmt: skip
     try:
         with urllib.request.urlopen(request, timeout=15) as reply:  # noqa: S310
@@ -254,17 +285,17 @@ def _post(url: str, body: dict[str, Any], base: str) -> tuple[int, dict[str, Any
         ) from None
     text = raw.decode(errors="replace")
     try:
-        answer = json.loads(text) if kind == "application/json" else None
+        answer = json.loads(text) if kind.endswith("json") else None
     except ValueError:
         answer = None
     return status, answer if isinstance(answer, dict) else {"detail": text}
 
 
 @playout_app.command("skip")
-def skip(url: UrlOpt = None, who: WhoOpt = None, note: NoteOpt = None,
-         config: ConfigOpt = None) -> None:  # fmt: skip
+def skip(url: UrlOpt = None, token: TokenOpt = None, note: NoteOpt = None,
+         config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:  # fmt: skip
     """Fade the item on air and go to the next."""
-    _send_trigger("skip", url, who, config, note=note)
+    _send_trigger("skip", url, token, config, data_dir, note=note)
 
 
 @playout_app.command("insert")
@@ -272,31 +303,32 @@ def insert(
     asset: Annotated[str, typer.Argument(help="The asset id to air.")],
     now: Annotated[bool, typer.Option("--now", help="Air it now, over the item on air.")] = False,
     url: UrlOpt = None,
-    who: WhoOpt = None,
+    token: TokenOpt = None,
     note: NoteOpt = None,
     config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
 ) -> None:
     """Air ASSET after the item on air (or --now)."""
-    _send_trigger("insert_now" if now else "insert_next", url, who, config, asset_id=asset,
-                  note=note)  # fmt: skip
+    _send_trigger("insert_now" if now else "insert_next", url, token, config, data_dir,
+                  asset_id=asset, note=note)  # fmt: skip
 
 
 @playout_app.command("hold")
-def hold(url: UrlOpt = None, who: WhoOpt = None, note: NoteOpt = None,
-         config: ConfigOpt = None) -> None:  # fmt: skip
+def hold(url: UrlOpt = None, token: TokenOpt = None, note: NoteOpt = None,
+         config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:  # fmt: skip
     """Stop after the item on air until 'onair playout resume'."""
-    _send_trigger("hold", url, who, config, note=note)
+    _send_trigger("hold", url, token, config, data_dir, note=note)
 
 
 @playout_app.command("resume")
-def resume(url: UrlOpt = None, who: WhoOpt = None, note: NoteOpt = None,
-           config: ConfigOpt = None) -> None:  # fmt: skip
+def resume(url: UrlOpt = None, token: TokenOpt = None, note: NoteOpt = None,
+           config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:  # fmt: skip
     """Leave a hold and carry on with the schedule."""
-    _send_trigger("resume", url, who, config, note=note)
+    _send_trigger("resume", url, token, config, data_dir, note=note)
 
 
 @playout_app.command("break")
-def break_now(url: UrlOpt = None, who: WhoOpt = None, note: NoteOpt = None,
-              config: ConfigOpt = None) -> None:  # fmt: skip
+def break_now(url: UrlOpt = None, token: TokenOpt = None, note: NoteOpt = None,
+              config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:  # fmt: skip
     """Jump to the next spot break now."""
-    _send_trigger("break_now", url, who, config, note=note)
+    _send_trigger("break_now", url, token, config, data_dir, note=note)

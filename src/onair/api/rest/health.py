@@ -1,4 +1,9 @@
-"""``/healthz`` for load balancers and operators, ``/metrics`` for Prometheus."""
+"""``/healthz`` for load balancers and operators, ``/metrics`` for Prometheus.
+
+``/healthz`` is public: a load balancer has no credential, and it tells only
+whether each dependency answers. ``/metrics`` needs a viewer (Prometheus sends
+a token: ``authorization: {credentials: ...}`` in its scrape config).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,9 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from onair.api.auth import requires
 from onair.api.state import StateDep
+from onair.domain.access import Role
 
 __all__ = ["router"]
 
@@ -39,7 +46,7 @@ async def _probe(check: Callable[[], Awaitable[None]]) -> dict[str, object]:
     return result
 
 
-@router.get("/healthz")
+@router.get("/healthz", operation_id="read_health", **requires(None))
 async def healthz(state: StateDep) -> JSONResponse:
     """200 when every dependency answers, 503 naming the ones that do not."""
     names = list(state.checks)
@@ -55,6 +62,6 @@ async def healthz(state: StateDep) -> JSONResponse:
     return JSONResponse(body, status_code=200 if healthy else 503)
 
 
-@router.get("/metrics")
+@router.get("/metrics", operation_id="read_metrics", **requires(Role.VIEWER))
 async def metrics(state: StateDep) -> Response:
     return Response(generate_latest(state.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,50 @@
+"""Errors as ``application/problem+json`` (RFC 9457): a title, a status, one line of detail.
+
+A validation error names each field it refuses (``errors[].loc``) but never
+echoes what was sent: a 20 MB field would come back whole.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+__all__ = ["PROBLEM", "add_problem_handlers", "problem"]
+
+PROBLEM = "application/problem+json"
+_MAX_MESSAGE = 200  # characters of a validation message kept (some quote the value)
+
+
+def problem(status: int, detail: str, headers: dict[str, str] | None = None,
+            **extra: Any) -> JSONResponse:  # fmt: skip
+    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status,
+            "detail": detail, **extra}  # fmt: skip
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM)
+
+
+async def _http_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    return problem(exc.status_code, str(exc.detail), dict(exc.headers or {}))
+
+
+async def _invalid(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"loc": list(e.get("loc", ())), "type": e.get("type"),
+         "msg": str(e.get("msg", ""))[:_MAX_MESSAGE]}
+        for e in exc.errors()[:20]
+    ]  # fmt: skip
+    first: dict[str, Any] = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+    where = ".".join(str(part) for part in first["loc"])
+    message = str(first["msg"])
+    return problem(422, f"{where}: {message}" if where else message, errors=errors)
+
+
+def add_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(HTTPException, _http_problem)
+    app.add_exception_handler(RequestValidationError, _invalid)

@@ -1,0 +1,92 @@
+"""Logging in and out of the studio: ``/api/v1/auth/login``, ``/logout``, ``/me``.
+
+A login sets two cookies: ``onair_session`` (HttpOnly, SameSite=Strict, the
+session's secret signed with the settings' ``secret_key``) and ``onair_csrf``
+(readable by the page, the token its unsafe requests echo in ``X-CSRF-Token``).
+Wrong passwords are limited per name and per address: over the limit, 429 with
+``Retry-After``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from onair.access.service import SESSION_LENGTH
+from onair.api.auth import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    CurrentPrincipal,
+    csrf_token,
+    requires,
+    session_cookie,
+    session_secret,
+)
+from onair.api.state import StateDep
+from onair.domain.access import AccessRefused, Role
+
+__all__ = ["LoginCreate", "SessionPublic", "router"]
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class LoginCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class SessionPublic(BaseModel):
+    name: str
+    role: Role
+    csrf_token: str | None = None
+    expires_at: datetime | None = None
+
+
+@router.post("/login", operation_id="login", **requires(None))
+async def login(given: LoginCreate, request: Request, response: Response,
+                state: StateDep) -> SessionPublic:  # fmt: skip
+    """Open a browser session; 401 for a wrong name or password, 429 after too many."""
+    access = state.access
+    if access is None:
+        raise HTTPException(503, "this process has no database to check passwords against")
+    address = request.client.host if request.client else "unknown"
+    wait = state.login_limits.wait_s(given.name, address)
+    if wait:
+        raise HTTPException(429, f"too many wrong passwords: try again in {wait} s",
+                            headers={"Retry-After": str(wait)})  # fmt: skip
+    try:
+        user = await run_in_threadpool(access.login, given.name, given.password)
+    except AccessRefused as exc:
+        state.login_limits.failed(given.name, address)
+        raise HTTPException(401, str(exc)) from None
+    state.login_limits.succeeded(given.name)
+    secret, expires_at = await run_in_threadpool(access.open_session, user)
+    csrf = csrf_token(state, secret)
+    secure = request.url.scheme == "https"
+    age = int(SESSION_LENGTH.total_seconds())
+    response.set_cookie(SESSION_COOKIE, session_cookie(state, secret), max_age=age,
+                        httponly=True, samesite="strict", secure=secure)  # fmt: skip
+    response.set_cookie(CSRF_COOKIE, csrf, max_age=age, samesite="strict", secure=secure)
+    return SessionPublic(name=user.name, role=user.role, csrf_token=csrf, expires_at=expires_at)
+
+
+@router.post("/logout", operation_id="logout", status_code=204, **requires(Role.VIEWER))
+async def logout(request: Request, response: Response, state: StateDep,
+                 who: CurrentPrincipal) -> None:  # fmt: skip
+    """End the browser session (a token is revoked with 'onair token revoke' instead)."""
+    secret = session_secret(state, request)
+    if secret is not None and state.access is not None:
+        await run_in_threadpool(state.access.end_session, secret)
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict")
+    response.delete_cookie(CSRF_COOKIE, samesite="strict")
+
+
+@router.get("/me", operation_id="read_me", **requires(Role.VIEWER))
+async def read_me(who: CurrentPrincipal) -> SessionPublic:
+    """Who the credential sent acts as, and their role."""
+    return SessionPublic(name=who.who, role=who.role)
