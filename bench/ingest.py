@@ -2,13 +2,22 @@
 
 Prints one JSON line: ``tracks``, ``onair_tracks_per_s``, ``reference_tracks_per_s``,
 ``speedup``, ``reference_ffmpeg_tracks_per_s``, ``speedup_ffmpeg``,
-``reference_ffmpeg_parallel_tracks_per_s``, ``onair_cpu_s_per_track``,
-``reference_cpu_s_per_track``, then for discovery ``search_assets``,
-``catalog_rows_per_s``, ``index_assets_per_s``, ``search_p50_ms`` and ``search_p95_ms``.
+``reference_ffmpeg_parallel_tracks_per_s``, ``onair_cpu_s_per_audio_min``,
+``reference_cpu_s_per_audio_min``, ``cpu_ratio``, ``onair_cpu_s_per_track``,
+``reference_cpu_s_per_track``, the same figures for the mixed corpus under
+``mixed``, ``load`` (the load average before and after), then for discovery
+``search_assets``, ``catalog_rows_per_s``, ``index_assets_per_s``,
+``search_p50_ms`` and ``search_p95_ms``. ``--profile`` prints instead, per
+corpus, CPU seconds per stage per minute of audio (``bench/ingest_profile.py``)
+and the peak memory of examining the longest file at the highest rate.
 
-The corpus is ``--tracks`` (default 200) distinct four-minute 192 kbps MP3s,
-synthesized once with ffmpeg (tones, noise, fades and silences that differ per
-file) and kept in ``--corpus`` for later runs.
+Two corpora, synthesized once and kept for later runs:
+
+- ``--tracks`` (default 200) distinct four-minute 192 kbps MP3s (tones, noise,
+  fades and silences that differ per file), in ``--corpus``;
+- a mixed library (``bench/mixed_corpus.py``) in ``--mixed-corpus``: 36 files
+  of MP3, Ogg Vorbis, Opus, FLAC, AAC/M4A and WAV at 22.05, 44.1, 48 and
+  96 kHz, mono and stereo, 3 s to 20 minutes, 2 h 15 min in all.
 
 - onair: ``onair ingest`` in full (one decode per file for duration, EBU R128
   loudness and true peak, cue points, intro, segue, ending, waveform, tempo,
@@ -21,10 +30,13 @@ file) and kept in ``--corpus`` for later runs.
   file into ``output.dummy``); one file at a time, as LibreTime's analyzer takes
   them. ``reference_ffmpeg_*`` is the chain without the liquidsoap check, one
   file at a time and one per core, for a like-for-like core count.
-- CPU seconds a track, steadier than the rates on a shared machine: the median
-  over ``--cpu-tracks`` (default 10) files of onair's examination of one file
-  in this process (analysis, tags, hashes; no storage), and of the reference
-  chain's processes.
+- CPU seconds, steadier than the rates on a shared machine. A minute of audio:
+  onair ingesting the whole corpus in this process, one file at a time
+  (examination, the object folder, the rows), against the reference chain's
+  processes over the same files; ``cpu_ratio`` is the one over the other, core
+  for core. A track: the median over ``--cpu-tracks`` (default 10) files of
+  onair's examination of one file in this process (analysis, tags, hashes; no
+  storage), and of the reference chain's processes.
 - search: ``--search-assets`` (default 100,000) catalog rows (``bench/catalog.py``:
   varied titles, artists, albums, genres, labels and years), loaded from CSV as
   ``onair ingest --catalog`` does, indexed (MiniLM embeddings, full text,
@@ -34,26 +46,38 @@ file) and kept in ``--corpus`` for later runs.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
-import os
-import random
-import resource
-import shutil
-import statistics
-import subprocess
-import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor
+import sys
 from pathlib import Path
 
-from catalog import write_catalog
-from onair import bootstrap
-from onair.config import load_settings
-from onair.ingest.batch import find_audio
-from onair.ingest.examine import Examined, IngestOptions, examine
-from onair.ingest.intake import Status
+# bench/onair.py would hide the onair package: the package first, then this folder.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+import onair.ingest  # noqa: E402
+
+sys.path.append(str(HERE))
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import resource  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+
+from catalog import write_catalog  # noqa: E402
+from ingest_profile import peak_memory_mb, profile  # noqa: E402
+from mixed_corpus import mixed_corpus  # noqa: E402
+from onair import bootstrap  # noqa: E402
+from onair.config import load_settings  # noqa: E402
+from onair.ingest.batch import find_audio, run_batch  # noqa: E402
+from onair.ingest.examine import Examined, IngestOptions, examine  # noqa: E402
+from onair.ingest.ffmpeg.analysis import analyse  # noqa: E402
+from onair.ingest.intake import Intake, Status  # noqa: E402
 
 SECONDS = 240
 
@@ -117,12 +141,39 @@ def _full_chain(path: Path) -> None:
     _playability(path)
 
 
-def reference(paths: list[Path], parallel: int, *, playability: bool) -> float:
+def reference(paths: list[Path], parallel: int, *, playability: bool) -> tuple[float, float]:
+    """Files a second, and the CPU seconds of the chain's processes."""
     chain = _full_chain if playability else _libretime_chain
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with ThreadPoolExecutor(parallel) as pool:
         list(pool.map(chain, paths))
-    return len(paths) / (time.perf_counter() - start)
+    rate = len(paths) / (time.perf_counter() - start)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return rate, after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+
+
+def onair_cpu(paths: list[Path]) -> float:
+    """CPU seconds of ingesting ``paths`` in this process, one at a time, storage and all."""
+    with tempfile.TemporaryDirectory(prefix="onair-bench-cpu-") as data:
+        settings = load_settings(None, data_dir=Path(data))
+        bootstrap.prepare_data_dir(settings)
+        access = bootstrap.open_library(settings)
+        try:
+            with ThreadPoolExecutor(1) as one:
+                intake = Intake(settings.station, access.library, access.objects,
+                                IngestOptions(), one)  # fmt: skip
+                began = time.process_time()
+                summary = asyncio.run(run_batch(intake, [str(p) for p in paths], in_flight=1))
+                spent = time.process_time() - began
+        finally:
+            access.close()
+    assert summary.counts[Status.INGESTED] == len(paths), summary.line()
+    return spent
+
+
+def audio_minutes(paths: list[Path]) -> float:
+    return sum(analyse(p).duration_s for p in paths) / 60
 
 
 def onair(paths: list[Path]) -> float:
@@ -208,33 +259,62 @@ def search(rows: int) -> dict[str, float | int]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tracks", type=int, default=200)
-    parser.add_argument("--search-assets", type=int, default=100_000)
-    parser.add_argument("--cpu-tracks", type=int, default=10)
-    parser.add_argument(
-        "--corpus", type=Path, default=Path(tempfile.gettempdir()) / "onair-bench-mp3"
-    )
-    args = parser.parse_args()
-    paths = corpus(args.corpus, args.tracks)
-    if shutil.which("liquidsoap") is None:
-        raise SystemExit("liquidsoap is not installed: apt-get install liquidsoap")
+def throughput(paths: list[Path]) -> dict[str, float | int]:
+    """The rates, and CPU seconds a minute of audio, of onair and the reference on ``paths``."""
+    minutes = audio_minutes(paths)
     onair_rate = onair(paths)
-    full = reference(paths, 1, playability=True)
-    ffmpeg = reference(paths, 1, playability=False)
-    ffmpeg_parallel = reference(paths, os.cpu_count() or 1, playability=False)
-    figures = {
+    full, full_cpu = reference(paths, 1, playability=True)
+    ffmpeg, _ = reference(paths, 1, playability=False)
+    ffmpeg_parallel, _ = reference(paths, os.cpu_count() or 1, playability=False)
+    ours = onair_cpu(paths)
+    return {
         "tracks": len(paths),
+        "audio_min": round(minutes, 1),
         "onair_tracks_per_s": round(onair_rate, 2),
         "reference_tracks_per_s": round(full, 2),
         "speedup": round(onair_rate / full, 2),
         "reference_ffmpeg_tracks_per_s": round(ffmpeg, 2),
         "speedup_ffmpeg": round(onair_rate / ffmpeg, 2),
         "reference_ffmpeg_parallel_tracks_per_s": round(ffmpeg_parallel, 2),
-        **cpu_per_track(paths[: args.cpu_tracks]),
-        **search(args.search_assets),
+        "onair_cpu_s_per_audio_min": round(ours / minutes, 3),
+        "reference_cpu_s_per_audio_min": round(full_cpu / minutes, 3),
+        "cpu_ratio": round(full_cpu / ours, 2),
     }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tracks", type=int, default=200)
+    parser.add_argument("--search-assets", type=int, default=100_000, help="0: no search figures")
+    parser.add_argument("--cpu-tracks", type=int, default=10)
+    parser.add_argument(
+        "--corpus", type=Path, default=Path(tempfile.gettempdir()) / "onair-bench-mp3"
+    )
+    parser.add_argument(
+        "--mixed-corpus", type=Path, default=Path(tempfile.gettempdir()) / "onair-bench-mixed"
+    )
+    parser.add_argument("--profile", action="store_true", help="CPU seconds per stage instead")
+    args = parser.parse_args()
+    paths = corpus(args.corpus, args.tracks)
+    mixed = mixed_corpus(args.mixed_corpus)
+    load = [round(os.getloadavg()[0], 2)]
+    if args.profile:
+        longest = max(mixed, key=lambda p: p.stat().st_size)
+        figures: dict[str, object] = {
+            "mp3": profile(paths),
+            "mixed": profile(mixed),
+            "peak_memory_mb": {longest.name: peak_memory_mb(longest)},
+        }
+    else:
+        if shutil.which("liquidsoap") is None:
+            raise SystemExit("liquidsoap is not installed: apt-get install liquidsoap")
+        figures = {
+            **throughput(paths),
+            **cpu_per_track(paths[: args.cpu_tracks]),
+            "mixed": throughput(mixed),
+            **(search(args.search_assets) if args.search_assets else {}),
+        }
+    figures["load"] = [*load, round(os.getloadavg()[0], 2)]
     print(json.dumps(figures))
 
 

@@ -22,6 +22,7 @@ from onair.domain.tags import TrackTags
 from onair.ingest.ffmpeg.aired_loudness import aired_loudness
 from onair.ingest.ffmpeg.analysis import AudioAnalysis, UnreadableAudio, analyse
 from onair.ingest.ffmpeg.identity import file_sha256
+from onair.ingest.stage_clock import UNTIMED, StageClock
 from onair.ingest.tags import UnreadableTags, read_tags
 from onair.ingest.truncation import check_complete
 from onair.ingest.waveform import Waveform
@@ -88,8 +89,11 @@ class Refused:
     reason: str
 
 
-def examine(path: str, options: IngestOptions) -> Examined | Refused:
-    """Everything ingest learns from the file at ``path``; never raises for bad audio."""
+def examine(path: str, options: IngestOptions, clock: StageClock = UNTIMED) -> Examined | Refused:
+    """Everything ingest learns from the file at ``path``; never raises for bad audio.
+
+    ``clock`` is told the CPU time of each stage (``bench/ingest.py --profile``).
+    """
     file = Path(path)
     try:
         stat = file.stat()
@@ -98,14 +102,18 @@ def examine(path: str, options: IngestOptions) -> Examined | Refused:
     try:
         if stat.st_size == 0:
             raise UnreadableAudio(f"{file.name}: is empty (0 bytes)")
-        sha256 = file_sha256(file)
-        analysis = analyse(file, silence_dbfs=options.silence_dbfs)
+        with clock.stage("hash"):
+            sha256 = file_sha256(file)
+        analysis = analyse(file, silence_dbfs=options.silence_dbfs, clock=clock)
         if analysis.duration_s < _MIN_DURATION_S:
             raise UnreadableAudio(f"{file.name}: only {analysis.duration_s:.2f} s of audio")
-        check_complete(file, analysis.duration_s)
+        with clock.stage("tags"):
+            check_complete(file, analysis.duration_s)
         _check_airable(file, analysis, options)
-        gain = _airing_gain(file, analysis, options)
-        tags = _tags(file, options.whole_names)
+        with clock.stage("airing gain"):
+            gain = _airing_gain(file, analysis, options)
+        with clock.stage("tags"):
+            tags = _tags(file, options.whole_names)
     except (DomainError, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)
         return Refused(path, stat.st_size, stat.st_mtime_ns, str(reason))
@@ -117,8 +125,13 @@ def examine(path: str, options: IngestOptions) -> Examined | Refused:
         kind=options.kind or kind_from_path(file),
         tags=tags,
         audio=_facts(analysis, gain, tags),
-        peaks=peaks_json(analysis.waveform, analysis.sample_rate),
+        peaks=_peaks(analysis, clock),
     )
+
+
+def _peaks(analysis: AudioAnalysis, clock: StageClock) -> bytes:
+    with clock.stage("waveform"):
+        return peaks_json(analysis.waveform, analysis.sample_rate)
 
 
 def _check_airable(file: Path, analysis: AudioAnalysis, options: IngestOptions) -> None:

@@ -24,6 +24,7 @@ from onair.domain.errors import DomainError
 from onair.ingest.ffmpeg.filter_graph import ready_frames
 from onair.ingest.ffmpeg.identity import FingerprintBuilder
 from onair.ingest.ffmpeg.true_peak import TruePeakMeter
+from onair.ingest.stage_clock import UNTIMED, StageClock
 from onair.ingest.tempo import energy, estimate_bpm
 from onair.ingest.timbre import TimbreBuilder
 from onair.ingest.transitions import Ending, find_transitions
@@ -68,8 +69,17 @@ class AudioAnalysis:
     version: int = ANALYSIS_VERSION
 
 
-def analyse(path: Path, *, silence_dbfs: float = -60.0, peaks_per_s: int = 100) -> AudioAnalysis:
-    """Decode ``path`` once and measure it; raises :class:`UnreadableAudio`."""
+def analyse(
+    path: Path,
+    *,
+    silence_dbfs: float = -60.0,
+    peaks_per_s: int = 100,
+    clock: StageClock = UNTIMED,
+) -> AudioAnalysis:
+    """Decode ``path`` once and measure it; raises :class:`UnreadableAudio`.
+
+    ``clock`` is told the CPU time of each stage (``bench/ingest.py --profile``).
+    """
     try:
         container = av.open(str(path))
     except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
@@ -89,7 +99,7 @@ def analyse(path: Path, *, silence_dbfs: float = -60.0, peaks_per_s: int = 100) 
             stream.index,
         )
     try:
-        return _measure(path, found, silence_dbfs, peaks_per_s)
+        return _measure(path, found, silence_dbfs, peaks_per_s, clock)
     except (av.error.FFmpegError, ValueError) as exc:
         raise UnreadableAudio(f"{path.name}: decoding failed ({_why(exc)})") from None
 
@@ -111,7 +121,9 @@ def _why(exc: Exception) -> str:
     return str(exc).splitlines()[0][:200] or type(exc).__name__
 
 
-def _measure(path: Path, found: _Format, silence_dbfs: float, peaks_per_s: int) -> AudioAnalysis:
+def _measure(
+    path: Path, found: _Format, silence_dbfs: float, peaks_per_s: int, clock: StageClock
+) -> AudioAnalysis:
     # Decoding inside the graph spares the ~9,000 decoded frames of a song a round
     # trip through Python each: 0.05 s of CPU a four-minute MP3.
     graph = Graph()
@@ -124,10 +136,11 @@ def _measure(path: Path, found: _Format, silence_dbfs: float, peaks_per_s: int) 
     planar.link_to(sink)
     graph.configure()
 
-    meter = _Meter(silence_dbfs, peaks_per_s)
+    meter = _Meter(silence_dbfs, peaks_per_s, clock)
     try:
-        for frame in ready_frames(graph):
-            meter.add(frame)
+        with clock.stage("decode and loudness"):
+            for frame in ready_frames(graph):
+                meter.add(frame)
     except (av.error.FFmpegError, ValueError) as exc:
         # Where it failed tells a file cut off (near where its bytes end) from one damaged.
         at = meter.decoded_s
@@ -140,8 +153,19 @@ def _measure(path: Path, found: _Format, silence_dbfs: float, peaks_per_s: int) 
         raise UnreadableAudio(f"{path.name}: duration {duration:.0f} s is not plausible")
     cue_in = (meter.first_loud if meter.first_loud is not None else 0) / meter.rate
     cue_out = (meter.last_loud if meter.last_loud is not None else 0) / meter.rate
-    waveform = meter.waveform.finish()
-    transitions = find_transitions(waveform.rms_db, peaks_per_s, cue_in, cue_out)
+    with clock.stage("waveform"):
+        waveform = meter.waveform.finish()
+    with clock.stage("cue points"):
+        transitions = find_transitions(waveform.rms_db, peaks_per_s, cue_in, cue_out)
+    with clock.stage("tempo"):
+        bpm = estimate_bpm(waveform.rms_db, peaks_per_s, cue_in, cue_out)
+        level = energy(meter.loudness, waveform.rms_db, peaks_per_s, cue_in, cue_out)
+    with clock.stage("fingerprint"):
+        fingerprint = meter.fingerprint.finish()
+    with clock.stage("true peak"):
+        true_peak = _dbtp(meter.true_peak.finish())
+    with clock.stage("sound embedding"):
+        timbre = meter.timbre.finish()
     return AudioAnalysis(
         duration_s=duration,
         codec=found.codec,
@@ -150,24 +174,25 @@ def _measure(path: Path, found: _Format, silence_dbfs: float, peaks_per_s: int) 
         bitrate=found.bitrate,
         loudness_lufs=meter.loudness,
         loudness_range_lu=meter.loudness_range,
-        true_peak_dbtp=_dbtp(meter.true_peak.finish()),
+        true_peak_dbtp=true_peak,
         cue_in_s=cue_in,
         cue_out_s=cue_out,
         intro_end_s=transitions.intro_end_s,
         segue_s=transitions.segue_s,
         ending=transitions.ending,
-        bpm=estimate_bpm(waveform.rms_db, peaks_per_s, cue_in, cue_out),
-        energy=energy(meter.loudness, waveform.rms_db, peaks_per_s, cue_in, cue_out),
-        fingerprint=meter.fingerprint.finish(),
+        bpm=bpm,
+        energy=level,
+        fingerprint=fingerprint,
         waveform=waveform,
-        timbre=meter.timbre.finish(),
+        timbre=timbre,
     )
 
 
 class _Meter:
     """Sample-level measurements over the frames leaving the filter graph."""
 
-    def __init__(self, silence_dbfs: float, peaks_per_s: int) -> None:
+    def __init__(self, silence_dbfs: float, peaks_per_s: int, clock: StageClock) -> None:
+        self.clock = clock
         self.threshold = 10 ** (silence_dbfs / 20)
         self.peaks_per_s = peaks_per_s
         self.samples = 0
@@ -224,13 +249,19 @@ class _Meter:
             np.concatenate(channel, out=row)
             channel.clear()
         self._pending_samples = 0
-        loud = np.flatnonzero(np.abs(samples).max(axis=0) > self.threshold)
-        if loud.size:
-            if self.first_loud is None:
-                self.first_loud = self.samples + int(loud[0])
-            self.last_loud = self.samples + int(loud[-1]) + 1
-        self.true_peak.add(samples)
-        self.waveform.add(samples)
-        self.fingerprint.add(samples)
-        self.timbre.add(samples)
+        clock = self.clock
+        with clock.stage("cue points"):
+            loud = np.flatnonzero(np.abs(samples).max(axis=0) > self.threshold)
+            if loud.size:
+                if self.first_loud is None:
+                    self.first_loud = self.samples + int(loud[0])
+                self.last_loud = self.samples + int(loud[-1]) + 1
+        with clock.stage("true peak"):
+            self.true_peak.add(samples)
+        with clock.stage("waveform"):
+            self.waveform.add(samples)
+        with clock.stage("fingerprint"):
+            self.fingerprint.add(samples)
+        with clock.stage("sound embedding"):
+            self.timbre.add(samples)
         self.samples += samples.shape[1]
