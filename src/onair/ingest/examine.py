@@ -19,7 +19,7 @@ from onair.audio.airing_gain import airing_gain
 from onair.domain.errors import DomainError
 from onair.domain.library import AssetKind, AudioFacts
 from onair.domain.tags import TrackTags
-from onair.ingest.ffmpeg.aired_loudness import aired_loudness
+from onair.ingest.ffmpeg.aired_loudness import AiredLoudness
 from onair.ingest.ffmpeg.analysis import AudioAnalysis, UnreadableAudio, analyse
 from onair.ingest.ffmpeg.identity import file_sha256
 from onair.ingest.stage_clock import UNTIMED, StageClock
@@ -170,7 +170,7 @@ def _airing_gain(file: Path, analysis: AudioAnalysis, options: IngestOptions) ->
         target_lufs=options.target_lufs,
         ceiling_dbtp=options.ceiling_dbtp,
         max_gain_db=options.max_gain_db,
-        aired=lambda gain_db: aired_loudness(file, gain_db, options.ceiling_dbtp),
+        aired=AiredLoudness(file, options.ceiling_dbtp),  # decodes once for every gain tried
     ).gain_db
 
 
