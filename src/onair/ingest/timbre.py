@@ -58,14 +58,15 @@ class TimbreBuilder:
 
     def add(self, samples: npt.NDArray[np.float32]) -> None:
         assert self._bands is not None, "start() first"
-        mono = samples.mean(axis=0)
-        starts = np.arange(self._offset, mono.size - _WINDOW + 1, _HOP)
+        length = samples.shape[1]
+        starts = np.arange(self._offset, length - _WINDOW + 1, _HOP)
         # A window that would straddle two chunks is skipped; the next starts a hop on.
         last = starts[-1] if starts.size else self._offset - _HOP
-        self._offset = max(0, last + _HOP - mono.size)
+        self._offset = max(0, last + _HOP - length)
         if not starts.size:
             return
-        windows = mono[starts[:, None] + np.arange(_WINDOW)] * self._hann
+        # Only the windows are mixed down to mono: a quarter of the samples at this hop.
+        windows = np.stack([samples[:, s : s + _WINDOW].mean(axis=0) for s in starts]) * self._hann
         power = np.abs(np.fft.rfft(windows, axis=1)) ** 2
         self._power += (power @ self._bands).sum(axis=0)
         self._windows += starts.size

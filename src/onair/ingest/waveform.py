@@ -46,13 +46,15 @@ class WaveformBuilder:
 
     def add(self, samples: npt.NDArray[np.float32]) -> None:
         assert self._carry is not None
-        data = np.concatenate([self._carry, samples], axis=1)
+        data = np.concatenate([self._carry, samples], axis=1) if self._carry.size else samples
         whole = data.shape[1] // self.bin * self.bin
         if whole:
             bins = data[:, :whole].reshape(data.shape[0], -1, self.bin)
             self._min.append(bins.min(axis=2))
             self._max.append(bins.max(axis=2))
-            self._power.append(np.square(bins).mean(axis=(0, 2)))
+            # The sum of squares without an array of squares.
+            energy = np.einsum("cbk,cbk->b", bins, bins)
+            self._power.append(energy / (data.shape[0] * self.bin))
         self._carry = data[:, whole:]
 
     def finish(self) -> Waveform:

@@ -57,3 +57,14 @@ def test_silence_has_no_peak() -> None:
 )
 def test_oversampling_reaches_about_192_khz(rate: int, factor: int) -> None:
     assert oversampling_factor(rate) == factor
+
+
+def test_a_master_loud_all_through_reads_its_peak_between_the_samples() -> None:
+    # Every sample near the top, for longer than a few seconds: a brickwalled master.
+    rate = 44_100
+    n = np.arange(rate * 8)
+    fade = np.minimum(1, np.minimum(n, n[::-1]) / (rate / 10))
+    tone = 0.9 * np.sin(2 * np.pi * n / 4 + np.pi / 4) * fade
+    samples = np.stack([tone, -tone])
+    assert _peak_dbtp(samples, rate) == pytest.approx(20 * math.log10(0.9), abs=0.05)
+    assert _peak_dbtp(samples, rate, size=32768) == pytest.approx(20 * math.log10(0.9), abs=0.05)

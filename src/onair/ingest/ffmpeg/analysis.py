@@ -39,6 +39,7 @@ __all__ = ["ANALYSIS_VERSION", "AudioAnalysis", "UnreadableAudio", "analyse"]
 # 5: a cold ending segues where its ring-out falls 35 dB under the body, not at cue-out.
 ANALYSIS_VERSION = 5
 _CHUNK = 32768  # samples measured at a time
+_TAIL = 1024  # samples searched at a time for the last one over the silence threshold
 _MAX_DURATION_S = 6 * 3600.0  # longer than any programme item: a broken header
 
 
@@ -251,13 +252,11 @@ class _Meter:
         self._pending_samples = 0
         clock = self.clock
         with clock.stage("cue points"):
-            loud = np.flatnonzero(np.abs(samples).max(axis=0) > self.threshold)
-            if loud.size:
-                if self.first_loud is None:
-                    self.first_loud = self.samples + int(loud[0])
-                self.last_loud = self.samples + int(loud[-1]) + 1
+            peak = max(float(samples.max()), -float(samples.min()))
+            if peak > self.threshold:
+                self._find_loud(samples)
         with clock.stage("true peak"):
-            self.true_peak.add(samples)
+            self.true_peak.add(samples, peak)
         with clock.stage("waveform"):
             self.waveform.add(samples)
         with clock.stage("fingerprint"):
@@ -265,3 +264,18 @@ class _Meter:
         with clock.stage("sound embedding"):
             self.timbre.add(samples)
         self.samples += samples.shape[1]
+
+    def _find_loud(self, samples: npt.NDArray[np.float32]) -> None:
+        """Move the first and last samples over the silence threshold to those of ``samples``."""
+        if self.first_loud is None:
+            loud = np.flatnonzero((np.abs(samples) > self.threshold).any(axis=0))
+            self.first_loud = self.samples + int(loud[0])
+        # The last loud sample is almost always near the end: look there first.
+        end = samples.shape[1]
+        while end > 0:
+            start = max(0, end - _TAIL)
+            loud = np.flatnonzero((np.abs(samples[:, start:end]) > self.threshold).any(axis=0))
+            if loud.size:
+                self.last_loud = self.samples + start + int(loud[-1]) + 1
+                return
+            end = start
