@@ -141,3 +141,19 @@ def test_the_demo_applies_the_demo_station_file_once(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "d" / "onair.sqlite3") as db:
         row = db.execute("SELECT name, timezone, call_letters FROM stations WHERE id = 'kdemo'")
         assert row.fetchone() == ("onair demo FM", "America/Chicago", "KONR")
+
+
+def test_each_apply_is_an_operator_action_in_the_ledger(tmp_path: Path) -> None:
+    data = ("--data-dir", str(tmp_path / "d"))
+    for _ in range(2):
+        assert onair("station", "apply", str(DEMO), *data).returncode == 0
+    assert onair("station", "apply", str(DEMO), "--dry-run", *data).returncode == 0
+    log = onair("audit", "log", "--from", "2020-01-01", "--to", "2099-12-31", "--kind",
+                "operator_action", "--json", *data)  # fmt: skip
+    assert log.returncode == 0, log.stderr
+    applies = [e["body"] for e in json.loads(log.stdout)]
+    assert [(a["action"], a["before"], a["after"]["version"]) for a in applies] == [
+        ("station.apply", None, 1), ("station.apply", {"version": 1}, 2),
+    ]  # fmt: skip
+    assert applies[0]["who"].startswith("shell:")
+    assert applies[0]["after"]["source"] == str(DEMO.resolve())

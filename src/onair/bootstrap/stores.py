@@ -68,7 +68,7 @@ class Stores:
 
     @cached_property
     def programs(self) -> SqlPrograms:
-        return SqlPrograms(self.engine)
+        return SqlPrograms(self.engine, self.ledger)
 
     @cached_property
     def library(self) -> SqlLibrary:

@@ -9,12 +9,15 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from ulid import ULID
 
 from onair import bootstrap
+from onair.cli.access import shell_user
 from onair.cli.console import err, fail, out, write_out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt, OutputOpt, StationOpt
 from onair.cli.stores import settings_from
+from onair.compliance.records import action_draft
 from onair.domain.programming import (
     WEEKDAYS,
     AppliedProgram,
@@ -53,8 +56,11 @@ def apply(
         if dry_run:
             _say(out, f"station {program.id}: {file} is valid ({counts}); dry run, nothing stored")
             return
-        with bootstrap.open_programs(settings_from(config, data_dir=data_dir)) as programs:
-            applied = programs.apply(program, str(file.resolve()))
+        with bootstrap.open_stores(settings_from(config, data_dir=data_dir)) as stores:
+            source = str(file.resolve())
+            action = action_draft(program.id, str(ULID()), "station.apply", shell_user(),
+                                  stores.now(), detail={"file": source})  # fmt: skip
+            applied = stores.programs.apply(program, source, action)
     _say(out, f"station {program.id}: version {applied.version} applied ({counts})")
 
 

@@ -5,12 +5,15 @@ Through the real app of a serving process, over a real SQLite station.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from onair.api.auth import PUBLIC, ROLE_KEY
 from onair.domain.access import Role
+from onair.ingest.catalog_load import load_catalog
+from onair.storage.repositories.library import SqlLibrary
 from tests.integration.api.conftest import PASSWORD, Served
 
 pytestmark = pytest.mark.integration
@@ -30,6 +33,9 @@ async def test_every_route_declares_a_role_and_refuses_callers_without_it(served
     assert {op[ROLE_KEY] for _, _, op in routes} <= {PUBLIC, *(r.value for r in Role)}
     unsafe = [(m, p, op) for m, p, op in routes if m in UNSAFE and op[ROLE_KEY] != PUBLIC]
     assert ("post", "/api/v1/playout/skip") in [(m, p) for m, p, _ in unsafe]
+    # A viewer reads; the one change it may make is ending its own session.
+    changes_for_viewers = [(m, p) for m, p, op in unsafe if op[ROLE_KEY] == Role.VIEWER.value]
+    assert changes_for_viewers == [("post", "/api/v1/auth/logout")]
     for method, path, op in routes:
         if op[ROLE_KEY] == PUBLIC:
             continue
@@ -146,3 +152,18 @@ async def test_bad_trigger_requests_get_a_clear_refusal(served: Served) -> None:
     assert len(long_note.content) < 1000  # the field is named, not echoed
     wrong_method = await client.get("/api/v1/playout/skip", headers=bearer)
     assert (wrong_method.status_code, wrong_method.headers["allow"]) == (405, "POST")
+
+
+async def test_an_insert_playout_would_refuse_is_refused_now(
+    served: Served, tmp_path: Path
+) -> None:
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text("isrc,title,artist,duration\nUSKP10000001,Tune,Band,200\n")
+    load_catalog(catalog, "demo", SqlLibrary(served.station.stores.engine))
+    (asset,) = served.station.stores.library.page("demo")
+    bearer = {"Authorization": f"Bearer {served.token(Role.OPERATOR)}"}
+    refused = await served.client.post("/api/v1/playout/insert_now", json={"asset_id": asset.id},
+                                       headers=bearer)  # fmt: skip
+    assert (refused.status_code, refused.json()["detail"]) == (
+        409, f"asset '{asset.id}' has no audio yet"
+    )  # fmt: skip

@@ -35,7 +35,8 @@ class SqlAccess:
 
     def add_user(self, user: UserAccount, action: EntryDraft) -> None:
         """Add ``user``; :class:`DuplicateName` when the station has one of that name."""
-        with self.ledger.recorded(action) as conn:
+        with self.ledger.recorded(action) as recording:
+            conn = recording.conn
             if _user_row(conn, user.station, user.name) is not None:
                 raise DuplicateName(f"station {user.station} already has a user {user.name!r}")
             conn.execute(sa.insert(_U).values(
@@ -60,7 +61,8 @@ class SqlAccess:
 
     def remove_user(self, station: str, name: str, action: EntryDraft) -> None:
         """Remove the user and end their sessions; :class:`NoSuchName` when there is none."""
-        with self.ledger.recorded(action) as conn:
+        with self.ledger.recorded(action) as recording:
+            conn = recording.conn
             found = _user_row(conn, station, name)
             if found is None:
                 raise NoSuchName(f"station {station} has no user {name!r}")
@@ -69,7 +71,8 @@ class SqlAccess:
 
     def set_password(self, station: str, name: str, password_hash: str, action: EntryDraft) -> None:
         """Replace the user's password hash and end every session opened with the old one."""
-        with self.ledger.recorded(action) as conn:
+        with self.ledger.recorded(action) as recording:
+            conn = recording.conn
             found = _user_row(conn, station, name)
             if found is None:
                 raise NoSuchName(f"station {station} has no user {name!r}")
@@ -82,7 +85,8 @@ class SqlAccess:
             conn.execute(sa.update(_U).where(_U.id == user_id).values(password_hash=password_hash))
 
     def add_token(self, token: ApiToken, action: EntryDraft) -> None:
-        with self.ledger.recorded(action) as conn:
+        with self.ledger.recorded(action) as recording:
+            conn = recording.conn
             conn.execute(sa.insert(_T).values(
                 id=token.id, station_id=token.station, prefix=token.prefix, digest=token.digest,
                 name=token.name, role=token.role.value, created_at=token.created_at,
@@ -111,7 +115,8 @@ class SqlAccess:
             _T.revoked_at.is_(None),
             sa.or_(_T.name == name_or_prefix, _T.prefix == name_or_prefix),
         )
-        with self.ledger.recorded(action) as conn:
+        with self.ledger.recorded(action) as recording:
+            conn = recording.conn
             found = conn.execute(live.order_by(_T.created_at, _T.id)).all()
             if not found:
                 raise NoSuchName(f"station {station} has no live token {name_or_prefix!r}")

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -42,7 +42,7 @@ from onair.storage.tables import (
     utc_now,
 )
 
-__all__ = ["PruneRefused", "SealConflict", "SqlLedger"]
+__all__ = ["PruneRefused", "Recording", "SealConflict", "SqlLedger"]
 
 _READ_BATCH = 10_000
 _IN_CHUNK = 500  # source ids per ``IN (...)`` when looking for entries already there
@@ -66,6 +66,14 @@ class SealConflict(StorageError, ValueError):
 
 class PruneRefused(StorageError, ValueError):
     """A prune of a day without a matching stored seal."""
+
+
+@dataclass
+class Recording:
+    """A change under way in the ledger's transaction, and the entry that will record it."""
+
+    conn: Connection
+    draft: EntryDraft
 
 
 class SqlLedger:
@@ -101,15 +109,18 @@ class SqlLedger:
             return self._append(conn, station, drafts)
 
     @contextmanager
-    def recorded(self, draft: EntryDraft) -> Iterator[Connection]:
+    def recorded(self, draft: EntryDraft) -> Iterator[Recording]:
         """A transaction for a change and the operator action that records it: both or neither.
 
-        The caller makes its change on the connection given; ``draft`` is appended
-        after it, under the station's write lock, and the two commit together.
+        The caller makes its change on ``recording.conn`` and may replace
+        ``recording.draft`` with what it learnt there (the version it stored); the
+        draft is appended after the change, under the station's write lock, and
+        the two commit together.
         """
         with self._writing(draft.station) as conn:
-            yield conn
-            self._append(conn, draft.station, [draft])
+            recording = Recording(conn, draft)
+            yield recording
+            self._append(conn, draft.station, [recording.draft])
 
     def head(self, station: str) -> LedgerEntry | None:
         """The station's newest entry."""
