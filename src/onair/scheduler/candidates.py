@@ -35,6 +35,7 @@ class Tally:
     scanned: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[list[str]]] = field(default_factory=dict)
+    barred: int = 0  # songs an unbreakable rule keeps off (never offered, even relaxed)
 
     def reject(self, rule: str, song: Playable, reason: str) -> None:
         self.rejected[rule] += 1
@@ -91,7 +92,10 @@ def candidates(
             continue
         judged += 1
         broken = _broken(song, checks, at, history, tally, strict)
-        if broken is None or (strict and broken):
+        if broken is None:
+            tally.barred += 1
+            continue
+        if strict and broken:
             continue
         if not broken:
             yield Candidate(song, rank, ())

@@ -45,6 +45,10 @@ class _OutOfBudget(Exception):
     pass
 
 
+class _Barred(Exception):
+    """A position every song of its category is kept off by an unbreakable rule."""
+
+
 class SegmentPlanner:
     def __init__(self, planning: PlanningState, notes: list[str]) -> None:
         self.planning = planning
@@ -78,6 +82,10 @@ class SegmentPlanner:
                 found = self._search(drafts, music, 0, start_ms, post_ms)
             except _OutOfBudget:
                 self._undo_all(drafts, music)
+            except _Barred:
+                # No pass can fill it: the greedy pass leaves it empty, with the reason.
+                self._undo_all(drafts, music)
+                break
             if found:
                 break
         if not found:
@@ -99,8 +107,9 @@ class SegmentPlanner:
         upcoming = drafts[music[m + 1]].category if m + 1 < len(music) else None
         small = upcoming is not None and len(self.planning.rotations[upcoming]) < SMALL_CATEGORY
         branches = WIDE_BRANCHES if small else BRANCHES
-        tried = 0
+        tried, offered = 0, False
         for candidate in self._offers(draft, base, tally, fit, lengths):
+            offered = True
             if tried == branches:
                 return False
             song = candidate.song
@@ -124,6 +133,15 @@ class SegmentPlanner:
             if self._search(drafts, music, m + 1, start_ms, post_ms):
                 return True
             self.planning.unplace(draft)
+        if not offered and tally.barred == tally.scanned == len(
+            self.planning.rotations[draft.category]
+        ):
+            # Every song was read and an unbreakable rule keeps each off, none merely the
+            # time: a library that cannot meet the rule here (two artists under the DMCA's
+            # four per artist in three hours). Backtracking would spend the whole budget
+            # judging every song again for each song tried before it; the stretch is
+            # given up once, here.
+            raise _Barred
         return False
 
     def _bridges(self) -> bool:
