@@ -82,6 +82,18 @@ async def test_a_login_opens_a_session_whose_unsafe_calls_need_the_csrf_token(
     assert (await served.client.get("/api/v1/auth/me")).status_code == 401  # ended, not just gone
 
 
+async def test_a_login_from_another_site_is_refused(served: Served) -> None:
+    served.user("ann", Role.OPERATOR)
+    given = {"name": "ann", "password": PASSWORD}
+    elsewhere = await served.client.post("/api/v1/auth/login", json=given,
+                                         headers={"Origin": "https://evil.example"})  # fmt: skip
+    assert elsewhere.status_code == 403
+    assert "set-cookie" not in elsewhere.headers
+    here = await served.client.post("/api/v1/auth/login", json=given,
+                                    headers={"Origin": "http://testserver"})  # fmt: skip
+    assert here.status_code == 200
+
+
 async def test_a_forged_cookie_opens_nothing(served: Served) -> None:
     served.client.cookies.set("onair_session", "a-secret-i-made-up.c2lnbmF0dXJl")
     refused = await served.client.get("/api/v1/status")

@@ -4,12 +4,13 @@ A login sets two cookies: ``onair_session`` (HttpOnly, SameSite=Strict, the
 session's secret signed with the settings' ``secret_key``) and ``onair_csrf``
 (readable by the page, the token its unsafe requests echo in ``X-CSRF-Token``).
 Wrong passwords are limited per name and per address: over the limit, 429 with
-``Retry-After``.
+``Retry-After``. A login whose ``Origin`` is another site is refused.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,6 +55,10 @@ async def login(given: LoginCreate, request: Request, response: Response,
     access = state.access
     if access is None:
         raise HTTPException(503, "this process has no database to check passwords against")
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+        # A page of another site must not log this browser in (to the attacker's account).
+        raise HTTPException(403, f"a login from another site ({origin[:100]}) is refused")
     address = request.client.host if request.client else "unknown"
     wait = state.login_limits.wait_s(given.name, address)
     if wait:
