@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from onair.domain.programming import ItemKind, StationProgram
-from onair.domain.rules import DmcaComplement
+from onair.domain.rules import ArtistSeparation, DmcaComplement
 from onair.playout.lineup import AirRules
 
 __all__ = ["air_rules"]
@@ -28,6 +28,7 @@ def air_rules(
         fill_kinds=frozenset(k.value for k in fill.asset_kinds) if fill else frozenset({"bed"}),
         window=window,
         dmca=_dmca_complement(program),
+        artist_gap=_artist_gap(program),
     )
 
 
@@ -35,3 +36,9 @@ def _dmca_complement(program: StationProgram) -> DmcaComplement:
     """The station's performance complement (17 U.S.C. 114(j)(13)), or the statute's."""
     rule = next((r for r in program.rules.rules if isinstance(r, DmcaComplement)), None)
     return rule or DmcaComplement()
+
+
+def _artist_gap(program: StationProgram) -> timedelta:
+    """The station's artist separation (none when its rules set none)."""
+    rule = next((r for r in program.rules.rules if isinstance(r, ArtistSeparation)), None)
+    return timedelta(minutes=rule.minutes) if rule else timedelta(0)

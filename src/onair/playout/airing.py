@@ -28,6 +28,7 @@ class TimelineSettings:
     retime_s: float = 1.0  # the air this far off the schedule wins the time back (back-timing)
     min_play_s: float = 10.0  # a soft item that would air less than this before a post is dropped
     link_early_s: float = 30.0  # a voice link reached this far early is dropped (see back_timing)
+    fill_early_s: float = 30.0  # the air this far early, and no song to win it back: fill airs
     cold_cut_s: float = 0.01  # the de-click on a hard cut into a cold open
     lead_s: float = 3.0  # how long before its start an item is placed on the mixer
     silence_dbfs: float = -50.0

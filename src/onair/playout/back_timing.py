@@ -8,9 +8,12 @@ a hard post lies ahead (within two hours), each scheduled song, as it comes
 to air, is checked against its scheduled start,
 and when the air is more than ``retime_s`` off the plan the song is dropped,
 swapped for one of its category whose length wins the time back, or has an
-extra song aired before it, whichever lands closest to the plan. What is left
-(under the retiming threshold or what no song could win back) is taken up
-before the post by fill or by a short early fade.
+extra song aired before it, whichever lands closest to the plan. When the air
+is more than ``fill_early_s`` early and no song brings it back within that
+(a library with no song near the time a skip gave back), the station's fill
+(beds) airs up to the song's time instead. What is left (under the retiming
+threshold or what no song could win back) is taken up before the post by fill
+or by a short early fade.
 
 Only songs move: spots, IDs and promos air as scheduled. A song a voice link
 introduces or back-announces is neither dropped nor swapped, and nothing is
@@ -26,7 +29,7 @@ other. Every drop, swap and extra song carries its reason onto the as-run.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from onair.domain.playout import SAMPLE_RATE, AirItem, samples_of
@@ -35,6 +38,8 @@ from onair.playout.airing import TimelineSettings, span_of
 from onair.playout.lineup import Lineup
 
 __all__ = ["BackTiming", "Retimed"]
+
+_OVERSHOOT_S = 5.0  # the most a repair may turn an early air into a late one
 
 
 @dataclass(frozen=True)
@@ -83,17 +88,15 @@ class BackTiming:
             )
             if extra is not None:
                 options.append((error + span_of(extra, extra.length_samples), Retimed(extra, item)))
+        if error < 0:
+            # Early is cheap to mend (fill before the post); late only by cutting a song.
+            options = [o for o in options if o[0] <= samples_of(_OVERSHOOT_S)]
+        if error < -samples_of(self.settings.fill_early_s):
+            options += self._filled(item, error, instant, off, options)
         if not options:
             return Retimed(item)
 
-        # The drift each leaves on the schedule's items: a swapped song still starts as
-        # far off as this one would; a drop or an added song puts the next one near its time.
-        def drift(option: tuple[int, Retimed]) -> int:
-            left, retimed = option
-            swap = retimed.now is not None and retimed.then is None
-            return max(abs(left), abs(error)) if swap else abs(left)
-
-        left, best = min(options, key=lambda option: (drift(option), abs(option[0])))
+        left, best = min(options, key=lambda option: (_drift(option, error), abs(option[0])))
         # Act only on a real gain: a change that wins back less than the threshold
         # would trade one song for another and leave the air as far off.
         return best if abs(left) <= abs(error) - threshold else Retimed(item)
@@ -127,6 +130,28 @@ class BackTiming:
                 options.append((error - span + new_span, Retimed(swapped)))
         return options
 
+    def _filled(
+        self,
+        item: AirItem,
+        error: int,
+        instant: datetime,
+        off: str,
+        songs: list[tuple[int, Retimed]],
+    ) -> list[tuple[int, Retimed]]:
+        """Fill (beds) up to ``item``'s time, on offer when no song brings the air back
+        within ``fill_early_s``: a library with no song near the time a skip gave back
+        would otherwise air minutes early, or overshoot into minutes late."""
+        limit = samples_of(self.settings.fill_early_s)
+        if any(_drift(option, error) <= limit for option in songs):
+            return []
+        reason = f"fill before {item.title!r} ({item.schedule_item_id}): {off}, no song fits"
+        bed = self.lineup.bed(instant, _ms(-error), reason)
+        if bed is None:
+            return []
+        # Faded, if longer, where the scheduled song is due: that lands it on its time.
+        boxed = replace(bed, scheduled_end=item.scheduled_start)
+        return [(min(0, error + span_of(bed, bed.length_samples)), Retimed(boxed, item))]
+
     @staticmethod
     def _movable(item: AirItem) -> bool:
         return (
@@ -135,6 +160,15 @@ class BackTiming:
             and item.scheduled_start is not None
             and item.schedule_item_id is not None
         )
+
+
+def _drift(option: tuple[int, Retimed], error: int) -> int:
+    """The drift an option leaves on the schedule's items: a swapped song still starts
+    as far off as the song it replaces; a drop or an added item puts the next one near
+    its time."""
+    left, retimed = option
+    swap = retimed.now is not None and retimed.then is None
+    return max(abs(left), abs(error)) if swap else abs(left)
 
 
 def _ms(samples: int) -> int:

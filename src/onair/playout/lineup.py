@@ -50,6 +50,7 @@ class AirRules:
     music_gap_s: float = 30.0  # a gap longer than this is filled with a song, faded to fit
     window: timedelta = timedelta(minutes=10)  # the look-ahead of prepared items
     recent: timedelta = timedelta(hours=1)  # a substitute or fallback song not aired within
+    artist_gap: timedelta = timedelta(0)  # a song moved for time keeps its artist this far apart
     dmca: DmcaComplement = field(default_factory=DmcaComplement)  # 17 U.S.C. 114(j)(13)
 
 
@@ -129,6 +130,7 @@ class Lineup:
         self._no_sound: set[str] = set()  # asked before and found without audio
         self._category_of: dict[str, str] = {}  # asset id -> category the schedule gave it
         self._aired: dict[str, datetime] = {}  # asset id -> when it last aired
+        self._artist_aired: dict[str, datetime] = {}  # artist key -> when one of theirs aired
         self.complement = Complement(rules.dmca)
         self._rotation = 0
         self._last_read: tuple[tuple[datetime, datetime], list[ScheduledItem]] | None = None
@@ -176,6 +178,7 @@ class Lineup:
         playable = self._playables.get(asset_id)
         if playable is not None:
             self.complement.record(playable, at)
+            self._artist_aired.update((key, at) for key in playable.artist_keys)
 
     # -- what comes next --------------------------------------------------------------
 
@@ -360,6 +363,16 @@ class Lineup:
         return air_item(self._new_play_id(None), playable, sound,
                         category=self.rules.fill_category, reason=reason)  # fmt: skip
 
+    def bed(self, at: datetime, gap_ms: int, reason: str) -> AirItem | None:
+        """A fill item (the station's fill category, beds) for ``gap_ms``, the longest that
+        fits, else the shortest; none when the station has no fill."""
+        chosen = self._fill_pick(at, gap_ms)
+        if chosen is None or self.rules.fill_category is None:
+            return None
+        playable, sound, _ = chosen
+        return air_item(self._new_play_id(None), playable, sound,
+                        category=self.rules.fill_category, reason=reason)  # fmt: skip
+
     def _fill_pick(self, at: datetime, gap_ms: int) -> _Choice | None:
         if self.rules.fill_category is None:
             return None
@@ -487,17 +500,35 @@ class Lineup:
         self, pool: Iterable[Playable], at: datetime, avoid: set[str]
     ) -> list[Playable]:
         """The songs of ``pool`` that may air now and keep the complement, not aired within
-        the hour nor coming up in the window (a song moved for time breaks no rule)."""
+        the hour nor coming up in the window (a song moved for time breaks no rule); of
+        those, the ones that keep the station's artist separation, where any do."""
         coming = self._coming(at)
         songs = [p for p in pool
                  if p.kind == "music" and p.id not in avoid and p.id not in coming]  # fmt: skip
         self._load(sorted(p.id for p in songs))
         recent = at - self.rules.recent
-        return [
+        free = [
             p for p in songs
             if self.problem(p.id, at) is None and self.complement.breach(p, at) is None
             and (p.id not in self._aired or self._aired[p.id] < recent)
         ]  # fmt: skip
+        near = self._artists_near(at, coming)
+        apart = [p for p in free if near.isdisjoint(p.artist_keys)]
+        # A small library may have no song whose artist is apart: time still wins.
+        return apart or free
+
+    def _artists_near(self, at: datetime, coming: set[str]) -> set[str]:
+        """Artists aired within the station's artist separation, or coming up in the window."""
+        gap = self.rules.artist_gap
+        if not gap:
+            return set()
+        self._load(sorted(coming))
+        near = {key for key, aired in self._artist_aired.items() if aired > at - gap}
+        for asset_id in coming:
+            playable = self._playables.get(asset_id)
+            if playable is not None:
+                near.update(playable.artist_keys)
+        return near
 
     # -- the library --------------------------------------------------------------------
 

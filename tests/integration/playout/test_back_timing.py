@@ -10,7 +10,7 @@ swap or added song on the as-run with its reason.
 from __future__ import annotations
 
 import wave
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +20,7 @@ from onair.domain.library import AssetKind, Ending
 from onair.domain.playout import AsRunEntry, EndedBy
 from onair.domain.programming import ItemKind
 from onair.domain.rights import UsageRights
+from onair.playout.lineup import AirRules
 from onair.playout.render import RenderReport
 
 from .world import T0, World, longest_silence_s, tone_db
@@ -320,3 +321,51 @@ def test_a_hard_item_comes_in_where_a_slow_fade_falls_silent(world: World) -> No
     assert longest_silence_s(pcm[: 66 * 48_000]) < 1.0
     assert _start_s(_entry(report, "id")) == pytest.approx(60.0, abs=1.0)
     assert _start_s(_entry(report, "id")) < 60.0  # came in early, over the fade
+
+
+def test_a_song_added_for_time_keeps_the_artist_apart(world: World) -> None:
+    _library(world)
+    # The spare that fits the time the skip gives back best is by the skipped song's band.
+    world.asset("spare4", 240, 104, tail_s=2, artist="The Band")
+    for n, seconds in enumerate((120, 80, 90, 100)):
+        world.asset(f"s{n}", 300 + 50 * n, seconds, tail_s=2, artist="The Band" if n == 0 else None)
+    world.plan(*[(f"s{n}", MUSIC) for n in range(4)], ("id", ID, {"hard": True, "at_s": 382}))
+    timeline = world.timeline(rules=AirRules(artist_gap=timedelta(minutes=60)))
+    timeline.begin()
+    for _ in range(10):
+        timeline.advance(48_000)
+    assert timeline.skip()  # 10 s into a 120 s song: the air is 107 s early
+    _, report = world.render(390, timeline)
+
+    added = [e for e in report.as_run if (e.substitution_reason or "").startswith("added before")]
+    assert added
+    assert all(world.playables[e.asset_id or ""].artist != "The Band" for e in added)
+    assert _start_s(_entry(report, "id")) == pytest.approx(382.0, abs=1.0)
+
+
+def test_time_no_song_can_win_back_is_filled_with_beds(world: World) -> None:
+    # Every spare song is far longer than what the skip gives back: adding one would
+    # turn 75 s early into minutes late.
+    for n, seconds in enumerate((200, 260, 320)):
+        world.asset(f"spare{n}", 200 + 10 * n, seconds, tail_s=2)
+    world.asset("bed", 150, 25, kind=AssetKind.BED, category="fill", tail_s=1)
+    world.asset("id", 1200, 6, kind=AssetKind.STATION_ID, category="id", intro_s=0, tail_s=0)
+    for n, seconds in enumerate((250, 200, 210, 190)):
+        world.asset(f"s{n}", 300 + 50 * n, seconds, tail_s=2)
+    world.plan(*[(f"s{n}", MUSIC) for n in range(4)], ("id", ID, {"hard": True, "at_s": 842}))
+    timeline = world.timeline()
+    timeline.begin()
+    for _ in range(173):
+        timeline.advance(48_000)
+    assert timeline.skip()  # 173 s into a 248 s span: the air is 75 s early
+    pcm, report = world.render(850, timeline)
+
+    beds = [e for e in report.as_run if (e.substitution_reason or "").startswith("fill before")]
+    assert beds
+    assert "no song fits" in (beds[0].substitution_reason or "")
+    drift = [abs(e.start_error_ms or 0) / 1000 for e in report.as_run
+             if e.schedule_item_id and e.asset_id != "s0"]  # fmt: skip
+    assert max(drift) < 30.0
+    assert _start_s(_entry(report, "id")) == pytest.approx(842.0, abs=1.0)
+    assert longest_silence_s(pcm[: 845 * 48_000]) < 1.0
+    assert _songs_cut_short(report, world, limit_s=15.0, until_s=850) == []
