@@ -55,7 +55,7 @@ bench: install-test
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/scheduler.py
 	$(BIN)/python bench/playout.py
-	$(BIN)/python bench/onair.py
+	$(BIN)/python bench/on_air.py
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/demo_start.py
 	$(BIN)/python bench/cli.py

@@ -35,11 +35,8 @@ from pathlib import Path
 
 from catalog import write_catalog
 
-# Run as a script, this folder comes first on the path, and its onair.py (the day-on-air
-# bench) would hide the onair package: the folder goes last once catalog is imported.
 # The repository root lets it import the awkward library's plan from the test fixtures.
 HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
 sys.path.insert(0, str(HERE.parent))
 
 import argparse  # noqa: E402

@@ -35,10 +35,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# This file is named onair.py: run as a script, its folder comes first on the path
-# and would hide the onair package. The repository root lets it import the fixtures.
+# The repository root lets it import the awkward library and the air check from the fixtures.
 HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent))
 
 import argparse  # noqa: E402
