@@ -46,38 +46,29 @@ Two corpora, synthesized once and kept for later runs:
 
 from __future__ import annotations
 
-import sys
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-# bench/onair.py would hide the onair package: the package first, then this folder.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-import onair.ingest  # noqa: E402
-
-sys.path.append(str(HERE))
-
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import random  # noqa: E402
-import resource  # noqa: E402
-import shutil  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from concurrent.futures import ThreadPoolExecutor  # noqa: E402
-
-from catalog import write_catalog  # noqa: E402
-from ingest_profile import peak_memory_mb, profile  # noqa: E402
-from mixed_corpus import mixed_corpus  # noqa: E402
-from onair import bootstrap  # noqa: E402
-from onair.config import load_settings  # noqa: E402
-from onair.ingest.batch import find_audio, run_batch  # noqa: E402
-from onair.ingest.examine import Examined, IngestOptions, examine  # noqa: E402
-from onair.ingest.ffmpeg.analysis import analyse  # noqa: E402
-from onair.ingest.intake import Intake, Status  # noqa: E402
+from catalog import write_catalog
+from ingest_profile import peak_memory_mb, profile
+from mixed_corpus import mixed_corpus
+from onair import bootstrap
+from onair.config import load_settings
+from onair.ingest.batch import find_audio, run_batch
+from onair.ingest.examine import Examined, IngestOptions, examine
+from onair.ingest.ffmpeg.analysis import analyse
+from onair.ingest.intake import Intake, Status
 
 SECONDS = 240
 

@@ -141,7 +141,6 @@ def peak_memory_mb(path: Path) -> float:
         "examine(sys.argv[1], IngestOptions())\n"
         "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
     )
-    # Run away from bench/, whose onair.py would hide the package.
     out = subprocess.run([sys.executable, "-c", code, str(path)], check=True,
-                         capture_output=True, text=True, cwd=path.parent).stdout  # fmt: skip
+                         capture_output=True, text=True).stdout  # fmt: skip
     return round(int(out.split()[-1]) / 1024, 1)
