@@ -23,7 +23,8 @@ from onair.playout.codecs.encoder import (
 from onair.playout.codecs.lame import open_lame, system_lame_available
 
 Pcm = npt.NDArray[np.float32]
-FORMATS: list[StreamFormat] = ["mp3", "opus"]
+FORMATS: list[StreamFormat] = ["mp3", "opus", "aac"]
+FRAME = {"mp3": 1152, "opus": 2880, "aac": 1024}
 
 
 def tone(seconds: float, hz: float = 440.0, amplitude: float = 0.5) -> Pcm:
@@ -60,10 +61,9 @@ def test_a_tone_streams_at_its_pitch_and_length(fmt: StreamFormat) -> None:
     header, chunks = encode_all(fmt, pcm)
     decoded = decode(header + b"".join(c.data for c in chunks), fmt)
     assert pitch(decoded[SAMPLE_RATE : 2 * SAMPLE_RATE]) == pytest.approx(440, abs=2)
-    frame = chunks[0].samples if fmt == "mp3" else 960
-    # A raw MP3 stream has no gapless header: its player also plays the encoder's priming.
-    priming = -chunks[0].sample if fmt == "mp3" else 0
-    assert abs(len(decoded) - priming - len(pcm)) < frame
+    # A raw MP3 or ADTS stream has no gapless header: its player also plays the priming.
+    priming = 0 if fmt == "opus" else -chunks[0].sample
+    assert abs(len(decoded) - priming - len(pcm)) < FRAME[fmt]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -73,10 +73,10 @@ def test_chunk_positions_follow_one_another_from_the_encoder_priming(fmt: Stream
     assert chunks[0].sample < 0 <= chunks[0].end
     assert all(a.end == b.sample for a, b in itertools.pairwise(chunks))
     assert len(pcm) <= chunks[-1].end < len(pcm) + 1152
-    if fmt == "mp3":
-        assert {c.samples for c in chunks} == {1152}
+    if fmt != "opus":
+        assert {c.samples for c in chunks[:-1]} == {FRAME[fmt]}  # the last may be cut short
     else:
-        assert all(c.samples == 4800 for c in chunks[1:-1])  # 5 packets of 20 ms a page
+        assert all(c.samples == 5760 for c in chunks[1:-1])  # 2 packets of 60 ms a page
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -94,11 +94,21 @@ def test_the_chunk_holding_a_sample_is_the_first_whose_bytes_play_it(fmt: Stream
     assert audible(holding + 1)
 
 
+def test_an_aac_listener_joining_mid_stream_decodes_from_any_frame() -> None:
+    header, chunks = encode_all("aac", tone(3.0))
+    assert header == b""
+    later = b"".join(c.data for c in chunks[40:])
+    assert later[:2] == b"\xff\xf1"  # an ADTS sync word, MPEG-4, no CRC
+    decoded = decode(later, "aac")
+    assert pitch(decoded[SAMPLE_RATE // 4 : SAMPLE_RATE]) == pytest.approx(440, abs=4)
+    assert abs(len(decoded) - sum(c.samples for c in chunks[40:])) <= 1024
+
+
 def test_an_opus_listener_joining_mid_stream_decodes_from_the_header_and_any_page() -> None:
     header, chunks = encode_all("opus", tone(3.0))
     decoded = decode(header + b"".join(c.data for c in chunks[10:]), "opus")
     assert pitch(decoded[: SAMPLE_RATE // 2]) == pytest.approx(440, abs=4)
-    assert abs(len(decoded) - sum(c.samples for c in chunks[10:])) <= 960
+    assert abs(len(decoded) - sum(c.samples for c in chunks[10:])) <= FRAME["opus"]
 
 
 @pytest.mark.parametrize("system", [True, False])

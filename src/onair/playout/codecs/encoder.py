@@ -1,6 +1,6 @@
-"""Encoders for the built-in stream (MP3, Ogg/Opus) and for rendered files (WAV, MP3).
+"""Encoders for the built-in stream (MP3, Ogg/Opus, AAC) and for rendered files (WAV, MP3).
 
-Stream chunks are whole MP3 frames or whole Ogg pages, so a listener can join
+Stream chunks are whole MP3 frames, Ogg pages or ADTS frames, so a listener can join
 at any chunk. Each carries the station samples its audio covers, counted from 0
 at the first pcm fed: the stream hub uses them to announce a track only once
 the bytes holding its first sample are out. Negative samples are the encoder's
@@ -12,6 +12,7 @@ from __future__ import annotations
 import struct
 import wave
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -22,17 +23,27 @@ import numpy as np
 import numpy.typing as npt
 
 from onair.domain.playout import CHANNELS, SAMPLE_RATE
+from onair.playout.codecs.adts import adts_header
 from onair.playout.codecs.lame import FRAME_SAMPLES, LameEncoder, open_lame, system_lame_available
 from onair.playout.codecs.mp3_splice import split_mp3_frames
 from onair.playout.codecs.parallel_mp3 import ParallelMp3Writer
 
-__all__ = ["EncodedChunk", "FileEncoder", "RenderFormatError", "StreamEncoder", "split_mp3_frames"]
+__all__ = [
+    "EncodedChunk",
+    "FileEncoder",
+    "RenderFormatError",
+    "StreamEncoder",
+    "content_type",
+    "split_mp3_frames",
+]
 
 Pcm = npt.NDArray[np.float32]
-StreamFormat = Literal["mp3", "opus"]
+StreamFormat = Literal["mp3", "opus", "aac"]
 
-_OPUS_FRAME = 960  # 20 ms, libopus's default
-_PACKETS_PER_PAGE = 5  # 100 ms pages: little overhead, little delay
+# 60 ms packets (libopus's default is 20 ms): a third of the calls into the encoder for
+# the same sound; a stream's listeners do not notice the delay.
+_OPUS_FRAME = 2880
+_PACKETS_PER_PAGE = 2  # 120 ms pages: little overhead, little delay
 _OGG_SERIAL = 0x6F6E6169  # fixed, so the same pcm gives the same bytes
 _BIT_REVERSED = bytes(int(f"{i:08b}"[::-1], 2) for i in range(256))
 
@@ -43,7 +54,7 @@ class RenderFormatError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class EncodedChunk:
-    """Whole MP3 frames or whole Ogg pages, and the station samples they carry."""
+    """Whole MP3 frames, Ogg pages or ADTS frames, and the station samples they carry."""
 
     sample: int  # the first station sample the bytes decode to (negative: encoder priming)
     samples: int
@@ -116,7 +127,7 @@ class _OpusStream:
         self._codec.bit_rate = bitrate
         self._codec.time_base = Fraction(1, SAMPLE_RATE)
         # Constrained VBR keeps each listener's bandwidth near the advertised bitrate.
-        self._codec.options = {"vbr": "constrained"}
+        self._codec.options = {"vbr": "constrained", "frame_duration": "60"}
         self._codec.open()
         opus_head = bytes(self._codec.extradata or b"")
         self._preskip = int.from_bytes(opus_head[10:12], "little")
@@ -165,25 +176,86 @@ class _OpusStream:
         return chunks
 
 
+class _AacStream:
+    """AAC-LC from FFmpeg's native encoder (HE-AAC needs libfdk_aac, which FFmpeg leaves out)."""
+
+    def __init__(self, bitrate: int) -> None:
+        self._codec = av.AudioCodecContext.create("aac", "w")
+        self._codec.sample_rate = SAMPLE_RATE
+        self._codec.layout = "stereo"
+        self._codec.format = "fltp"
+        self._codec.bit_rate = bitrate
+        self._codec.time_base = Fraction(1, SAMPLE_RATE)
+        self._codec.open()
+        self._frame = self._codec.frame_size
+        self._config = bytes(self._codec.extradata or b"")
+        self._pending = np.zeros((0, CHANNELS), np.float32)
+        self._pts = 0
+
+    def encode(self, pcm: Pcm) -> list[EncodedChunk]:
+        pending = np.concatenate([self._pending, pcm.astype(np.float32, copy=False)])
+        whole = len(pending) - len(pending) % self._frame
+        self._pending = pending[whole:]
+        chunks: list[EncodedChunk] = []
+        for start in range(0, whole, self._frame):
+            chunks += self._send(pending[start : start + self._frame])
+        return chunks
+
+    def flush(self) -> list[EncodedChunk]:
+        chunks = self._send(self._pending) if len(self._pending) else []
+        self._pending = self._pending[:0]
+        return chunks + [self._framed(p) for p in self._codec.encode(None)]
+
+    def _send(self, block: Pcm) -> list[EncodedChunk]:
+        planar = np.ascontiguousarray(block.T)
+        frame = av.AudioFrame.from_ndarray(planar, format="fltp", layout="stereo")
+        frame.sample_rate = SAMPLE_RATE
+        frame.pts = self._pts
+        self._pts += len(block)
+        return [self._framed(p) for p in self._codec.encode(frame)]
+
+    def _framed(self, packet: av.Packet[Any]) -> EncodedChunk:
+        # The packet's pts counts the encoder's priming: the first frame's is negative.
+        raw = bytes(packet)
+        samples = int(packet.duration or self._frame)
+        return EncodedChunk(
+            int(packet.pts or 0), samples, adts_header(self._config, len(raw)) + raw
+        )
+
+
+_Stream = _Mp3Stream | _OpusStream | _AacStream
+_STREAMS: dict[str, Callable[[int], _Stream]] = {
+    "mp3": _Mp3Stream,
+    "opus": _OpusStream,
+    "aac": _AacStream,
+}
+_CONTENT_TYPES = {"mp3": "audio/mpeg", "opus": "audio/ogg", "aac": "audio/aac"}
+
+
+def content_type(fmt: StreamFormat) -> str:
+    """The HTTP content type of a stream of ``fmt``."""
+    return _CONTENT_TYPES[fmt]
+
+
 class StreamEncoder:
     """Live encoder of one mount: pcm float32 (frames, 2) at 48 kHz in, whole frames/pages out.
 
     ``header`` is what a listener joining mid-stream needs first (the OpusHead
-    and OpusTags pages; empty for MP3).
+    and OpusTags pages; empty for MP3 and AAC).
     """
 
     def __init__(self, fmt: StreamFormat, bitrate: int = 128_000) -> None:
-        if fmt not in ("mp3", "opus"):
-            raise ValueError(f"unknown stream format {fmt!r}: use 'mp3' or 'opus'")
+        if fmt not in _STREAMS:
+            raise ValueError(f"unknown stream format {fmt!r}: use 'mp3', 'opus' or 'aac'")
         self.fmt: StreamFormat = fmt
         self.bitrate = bitrate
-        self._impl = _Mp3Stream(bitrate) if fmt == "mp3" else _OpusStream(bitrate)
+        self._impl = _STREAMS[fmt](bitrate)
         self.header: bytes = self._impl.header if isinstance(self._impl, _OpusStream) else b""
 
     @property
     def content_type(self) -> str:
         """The HTTP content type of the stream."""
-        return "audio/mpeg" if self.fmt == "mp3" else "audio/ogg"
+        return content_type(self.fmt)
 
     def encode(self, pcm: Pcm) -> list[EncodedChunk]:
         """Encode a block of any length; returns the chunks it completed (maybe none)."""
