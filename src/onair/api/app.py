@@ -51,9 +51,9 @@ def create_app(
 ) -> FastAPI:
     """Build the app; ``checks`` name each dependency ``/healthz`` probes.
 
-    ``stream`` is the built-in stream's ASGI app, served at ``/stream.mp3``
-    and ``/stream.opus`` where this process runs playout. ``access`` checks
-    credentials; every route declares the role it needs (see ``onair.api.auth``),
+    ``stream`` is the built-in stream's ASGI app, served at ``/stream.mp3``,
+    ``/stream.opus`` and ``/stream.aac`` where this process runs playout. ``access``
+    checks credentials; every route declares the role it needs (see ``onair.api.auth``),
     and without ``access`` only the public ones answer.
     """
     app = FastAPI(title="onair", version=__version__, dependencies=[Depends(authorize)])

@@ -139,7 +139,8 @@ async def start_playout(
     if face is not None and playout.hub is not None:  # the built-in engine serves its own stream
         face.stream = StreamApp(playout.hub, station_name=settings.station)
         face.urls |= {"stream_mp3": f"{face.base}/stream.mp3",
-                      "stream_opus": f"{face.base}/stream.opus"}  # fmt: skip
+                      "stream_opus": f"{face.base}/stream.opus",
+                      "stream_aac": f"{face.base}/stream.aac"}  # fmt: skip
     mounts = sorted(playout.hub.mounts) if playout.hub else [settings.icecast_url]
     log.info("playout_on_air", station=settings.station, engine=settings.playout_engine.value,
              mounts=mounts)  # fmt: skip

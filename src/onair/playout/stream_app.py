@@ -1,6 +1,6 @@
 """The built-in stream over HTTP: a raw ASGI app serving each mount of a :class:`StreamHub`.
 
-``GET /stream.mp3`` and ``GET /stream.opus`` (and HEAD) answer like Icecast:
+``GET /stream.mp3``, ``GET /stream.opus`` and ``GET /stream.aac`` (and HEAD) answer like Icecast:
 ``icy-name``, ``icy-br``, and for a client that sends ``Icy-MetaData: 1`` the
 ``icy-metaint`` header with StreamTitle blocks interleaved. It works standalone
 under uvicorn and mounted in a larger app (paths are taken relative to
@@ -91,7 +91,7 @@ async def _serve(
     async def pump() -> None:
         while (batch := await listener.next_batch()) is not None:
             if icy is None:
-                body = b"".join(segment.data for segment in batch)
+                body = batch[0].data if len(batch) == 1 else b"".join([s.data for s in batch])
             else:
                 body = b"".join(icy.wrap(segment.data, segment.title) for segment in batch)
             await send({"type": "http.response.body", "body": body, "more_body": True})

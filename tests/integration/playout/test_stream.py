@@ -88,6 +88,11 @@ async def listen(
     return reply.headers, bytes(got)
 
 
+async def stopped_encoding(hub: StreamHub) -> None:
+    while hub.encoding():
+        await asyncio.sleep(0.01)
+
+
 def strip_icy(body: bytes, metaint: int) -> tuple[bytes, list[tuple[int, str]]]:
     """Audio bytes, and (audio offset, title) of each StreamTitle block."""
     audio, titles, at = bytearray(), [], 0
@@ -104,7 +109,7 @@ def strip_icy(body: bytes, metaint: int) -> tuple[bytes, list[tuple[int, str]]]:
 
 
 def decode(data: bytes, fmt: str) -> Pcm:
-    with av.open(io.BytesIO(data), "r", format="ogg" if fmt == "opus" else fmt) as container:
+    with av.open(io.BytesIO(data), "r", format={"opus": "ogg"}.get(fmt, fmt)) as container:
         frames = [f.to_ndarray() for f in container.decode(audio=0)]
     return np.concatenate([f[0, ::2] if f.shape[0] == 1 else f[0] for f in frames])
 
@@ -136,6 +141,7 @@ async def test_a_title_goes_out_only_after_the_bytes_of_its_first_sample(hub: St
             await asyncio.sleep(0.01)
         await play(hub, silence(1.3))
         await play(hub, tone(3.0), "B - Two")
+        await play(hub, silence(1.0))  # the stream goes on: the last batch goes out
         (icy_headers, icy_body), (plain_headers, plain_body) = await listeners
     assert icy_headers["icy-metaint"] == str(metaint)
     assert "icy-metaint" not in plain_headers
@@ -162,6 +168,34 @@ async def test_a_late_listener_gets_a_burst_it_can_play_from_its_first_byte(
             assert pitch(decoded[:SAMPLE_RATE]) == pytest.approx(440, abs=3)
 
 
+async def test_an_aac_listener_hears_the_station_from_a_mount_encoded_only_while_listened_to(
+    registry: CollectorRegistry,
+) -> None:
+    hub = StreamHub(default_mounts(), StreamListenerMetrics(registry), idle_seconds=2.0)
+    try:
+        await play(hub, tone(6.0), "A - One")
+        assert hub.encoding() == []  # nobody listens: nothing is encoded
+        async with serving(StreamApp(hub, metaint=4000)) as url, httpx.AsyncClient() as client:
+            aac = listen(client, f"{url}/stream.aac", 100_000, {"Icy-MetaData": "1"})
+            listening = asyncio.create_task(aac)
+            while hub.listeners()["stream.aac"] < 1:
+                await asyncio.sleep(0.01)
+            await play(hub, tone(4.0, hz=880.0), "B - Two")
+            headers, body = await asyncio.wait_for(listening, 10)
+        assert hub.encoding() == ["stream.aac"]
+        await play(hub, silence(4.0))  # the idle time after the last listener left
+        await asyncio.wait_for(stopped_encoding(hub), 5)
+    finally:
+        hub.close()
+    assert headers["content-type"] == "audio/aac"
+    audio, titles = strip_icy(body, 4000)
+    decoded = decode(audio, "aac")
+    # The burst is the last seconds played before the listener came, then the live stream.
+    assert pitch(decoded[: SAMPLE_RATE // 2]) == pytest.approx(440, abs=3)
+    assert pitch(decoded[-SAMPLE_RATE:]) == pytest.approx(880, abs=3)
+    assert [t for _, t in titles] == ["A - One", "B - Two"]
+
+
 async def test_fifty_listeners_play_while_a_stalled_one_is_dropped(
     hub: StreamHub, registry: CollectorRegistry
 ) -> None:
@@ -183,7 +217,7 @@ async def test_fifty_listeners_play_while_a_stalled_one_is_dropped(
         bodies = await asyncio.wait_for(asyncio.gather(reading, play(hub, tone(8.0))), 15)
         for fmt, (_, body) in zip(["mp3"] * 25 + ["opus"] * 25, bodies[0], strict=True):
             assert pitch(decode(body, fmt)[:SAMPLE_RATE]) == pytest.approx(440, abs=3)
-        assert hub.listener_peak() == {"stream.mp3": 26, "stream.opus": 25}
+        assert hub.listener_peak() == {"stream.mp3": 26, "stream.opus": 25, "stream.aac": 0}
         # Loopback's kernel buffers take megabytes before the stalled one's queue fills.
         for _ in range(300):
             if hub.listeners()["stream.mp3"] == 0:
@@ -202,7 +236,7 @@ async def test_an_unknown_mount_is_404_and_a_stopped_playout_503(hub: StreamHub)
     async with serving(StreamApp(hub)) as url, httpx.AsyncClient() as client:
         before = await client.get(f"{url}/stream.mp3")
         await play(hub, tone(1.0))
-        missing = await client.get(f"{url}/stream.aac")
+        missing = await client.get(f"{url}/stream.flac")
         head = await client.head(f"{url}/stream.opus", headers={"Icy-MetaData": "1"})
         hub.stop("playout stopped by the operator")
         await asyncio.sleep(0.05)
@@ -240,7 +274,7 @@ async def test_mounted_in_the_api_app_the_stream_flows_unbuffered(
 ) -> None:
     api = create_app(station="demo", roles=frozenset(), checks={}, registry=CollectorRegistry())
     api.mount(mounted_at, StreamApp(hub))
-    await play(hub, tone(1.0))
+    await play(hub, tone(2.0))  # a batch: what the hub sends at once
     async with serving(api) as url, httpx.AsyncClient() as client:
         # The stream never ends: any buffering middleware would make this time out.
         live = listen(client, f"{url}{prefix}/stream.mp3", 10_000)
