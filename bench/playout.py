@@ -1,8 +1,8 @@
 """Playout: an hour rendered against Liquidsoap 2.1 and ffmpeg, then a live run with listeners.
 
 Prints one JSON line: ``render_s``, ``liquidsoap_render_s``, ``ffmpeg_floor_s``,
-``cpu_share``, ``start_error_p99_ms``, ``hard_start_worst_ms``, then the
-breakdown (items, speed ratios, listeners, the live run's length).
+``cpu_share``, ``cpu_share_1000``, ``start_error_p99_ms``, ``hard_start_worst_ms``,
+then the breakdown (items, speed ratios, listeners, the live runs' lengths).
 
 - station: the demo station and library (``onair demo --no-serve``: synthesized
   songs with intros, fades and cold endings, IDs and liners, ingested) with
@@ -26,6 +26,10 @@ breakdown (items, speed ratios, listeners, the live run's length).
   Opus mounts (in another process). ``cpu_share`` is this process's CPU time over
   the run's wall time; start errors are |actual - scheduled| of every scheduled
   item that started, and of the hard ones.
+- crowd: the same again from three minutes before the following hour's post, for
+  ``--minutes-1000`` (default 5), with 1,000 listeners: ``cpu_share_1000``. The
+  AAC mount has no listeners in either run, so it is not encoded (a mount is
+  encoded only while someone listens).
 """
 
 from __future__ import annotations
@@ -168,8 +172,10 @@ def _free_socket() -> socket.socket:
     return sock
 
 
-async def _live(settings: Settings, post: datetime, minutes: float, listeners: int) -> dict:
-    """Air from three minutes before ``post`` for ``minutes``, with listeners on the stream."""
+async def _live(
+    settings: Settings, post: datetime, minutes: float, listeners: int, mounts: tuple[str, ...] = ()
+) -> dict:
+    """Air from three minutes before ``post`` for ``minutes``, with listeners on ``mounts``."""
     offset = (post - timedelta(minutes=3)).timestamp() - time.time()
     station = await bootstrap.open_station(settings, frozenset({"playout"}))
     playout = await bootstrap.start_playout(station, wall_clock=lambda: time.time() + offset)
@@ -179,8 +185,9 @@ async def _live(settings: Settings, post: datetime, minutes: float, listeners: i
     server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve(sockets=[sock]))
     crowd = await asyncio.create_subprocess_exec(
-        sys.executable, str(HERE / "listeners.py"), f"http://127.0.0.1:{port}", str(listeners)
-    )
+        sys.executable, str(HERE / "listeners.py"), f"http://127.0.0.1:{port}", str(listeners),
+        *mounts,
+    )  # fmt: skip
     me = psutil.Process()
     cpu0, wall0 = sum(me.cpu_times()[:2]), time.perf_counter()
     await asyncio.sleep(minutes * 60)
@@ -225,6 +232,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="Reuse a prepared demo data dir.")
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--listeners", type=int, default=100)
+    parser.add_argument("--minutes-1000", type=float, default=5.0)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="onair-bench-playout-"))
     data_dir = args.data_dir or work / "data"
@@ -239,6 +247,7 @@ def main() -> None:
     post = hour + timedelta(hours=1)  # the next hour's hard legal ID
     live = asyncio.run(_live(settings, post, args.minutes, args.listeners))
     p99, hard, starts = _start_errors(settings, live["aired"], post)
+    crowd = asyncio.run(_live(settings, post + timedelta(hours=1), args.minutes_1000, 1000))
     print(
         json.dumps(
             {
@@ -246,6 +255,7 @@ def main() -> None:
                 "liquidsoap_render_s": round(liquidsoap_s, 2),
                 "ffmpeg_floor_s": round(floor_s, 2),
                 "cpu_share": round(live["cpu_share"], 4),
+                "cpu_share_1000": round(crowd["cpu_share"], 4),
                 "start_error_p99_ms": round(p99, 2),
                 "hard_start_worst_ms": round(hard, 2),
                 "items": len(airings),
@@ -259,6 +269,8 @@ def main() -> None:
                 "listeners": args.listeners,
                 "listeners_connected_at_end": live["listeners_heard"],
                 "live_s": round(live["live_s"], 1),
+                "listeners_1000_connected_at_end": crowd["listeners_heard"],
+                "live_1000_s": round(crowd["live_s"], 1),
                 "live_items": len(live["aired"]),
                 "live_scheduled_starts": starts,
                 "cores": os.cpu_count(),
