@@ -102,6 +102,8 @@ class Listener:
 
     def offer(self, batch: list[Segment]) -> bool:
         """Queue ``batch``; False (and the listener stopped) when its backlog is full."""
+        if self._stopped:
+            return True  # ending already: nothing more is sent, and it was not dropped
         if len(self._backlog) >= self._size:
             self.dropped = True
             self.stop()
