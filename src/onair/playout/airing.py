@@ -6,14 +6,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-import numpy as np
+from onair.domain.playout import AirItem, EndedBy, samples_of
 
-from onair.domain.playout import SAMPLE_RATE, AirItem, EndedBy, samples_of
-
-__all__ = [
-    "Airing", "Happening", "HappeningKind", "TimelineSettings", "heard_length", "planned_length",
-    "span_of",
-]  # fmt: skip
+__all__ = ["Airing", "Happening", "HappeningKind", "TimelineSettings", "planned_length", "span_of"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +50,6 @@ class Airing:
     adjustments: list[str] = field(default_factory=list)
     started: bool = False
     joined_at: int | None = None  # where this run joined it part way (no saved state said so)
-    heard_until: int | None = None  # where its sound falls under the air's silence threshold
 
     @property
     def first_heard(self) -> int:
@@ -71,25 +65,6 @@ class Happening:
     sample: int
     airing: Airing | None = None
     detail: dict[str, Any] = field(default_factory=dict)
-
-
-def heard_length(audio: np.ndarray, gain_db: float, floor_dbfs: float) -> int:
-    """Samples of ``audio``, aired at ``gain_db``, up to its last one at ``floor_dbfs`` or above.
-
-    Cue-out is where the file falls under -60 dBFS; a slow fade spends seconds
-    between that and the air's silence threshold, heard as near-silence. Read
-    back from the end, a few seconds at a time: the answer is near it.
-    """
-    level = 10 ** ((floor_dbfs - gain_db) / 20)
-    end = len(audio)
-    step = 5 * SAMPLE_RATE
-    while end > 0:
-        start = max(0, end - step)
-        loud = np.flatnonzero(np.abs(audio[start:end]).max(axis=1) >= level)  # frames x channels
-        if len(loud):
-            return start + int(loud[-1]) + 1
-        end = start
-    return 0
 
 
 def planned_length(item: AirItem, length: int) -> tuple[int, int]:

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from onair.audio.limiter import TruePeakLimiter
-from onair.domain.playout import CHANNELS
+from onair.domain.playout import CHANNELS, SAMPLE_RATE
 from onair.playout.curves import duck_gain, equal_power_in_at, equal_power_out_at
 
 __all__ = ["Mixer"]
@@ -25,6 +25,7 @@ Gains = npt.NDArray[np.float32]
 
 _CHUNK = 1 << 16  # render() works in pieces of at most this many frames
 _ENDED_KEPT = 1024  # how many ended airings ends_at() still answers for
+_HEARD_STEP = 5 * SAMPLE_RATE  # heard_until() reads back this many frames at a time
 
 
 @dataclass
@@ -186,6 +187,28 @@ class Mixer:
         if key in self._ended:
             return self._ended[key]
         raise KeyError(f"{key!r} is not in the mix")
+
+    def heard_until(self, key: str, floor_dbfs: float) -> int:
+        """The station sample after the last one at which ``key`` sounds at ``floor_dbfs``
+        or above, its gain, fades and ducks applied (where it falls silent on the air).
+
+        Read back from its end a few seconds at a time: the answer is near it.
+        """
+        item = self._items.get(key)
+        if item is None:
+            return self.ends_at(key)
+        floor = 10 ** (floor_dbfs / 20)
+        hi = item.end
+        while hi > item.start:
+            lo = max(item.start, hi - _HEARD_STEP)
+            level = np.abs(item.audio[lo - item.start : hi - item.start]).max(axis=1)
+            env = item.envelope(lo, hi)
+            level *= np.float32(item.gain) if env is None else env
+            loud = np.flatnonzero(level >= floor)
+            if len(loud):
+                return lo + int(loud[-1]) + 1
+            hi = lo
+        return item.start
 
     def active(self) -> list[str]:
         """Keys still placed (not yet ended) at :attr:`position`, in order of start."""

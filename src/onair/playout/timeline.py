@@ -20,14 +20,7 @@ from onair.domain.library import Ending
 from onair.domain.playout import SAMPLE_RATE, AirItem, EndedBy, samples_of
 from onair.domain.programming import ItemKind
 from onair.domain.schedule import ScheduledItem
-from onair.playout.airing import (
-    Airing,
-    Happening,
-    HappeningKind,
-    TimelineSettings,
-    heard_length,
-    planned_length,
-)
+from onair.playout.airing import Airing, Happening, HappeningKind, TimelineSettings, planned_length
 from onair.playout.back_timing import BackTiming
 from onair.playout.codecs.decoder import UndecodableAudio
 from onair.playout.hard_posts import HardPosts
@@ -214,8 +207,6 @@ class Timeline:
         self._aired_any = True
         miss = self._posts.miss(item, at)
         airing = Airing(item, at, len(decoded.audio), at)
-        heard = heard_length(decoded.audio, item.gain_db, self.settings.silence_dbfs)
-        airing.heard_until = at + heard
         if miss is not None:
             airing.adjustments.append(miss)
         if joining:
@@ -262,9 +253,10 @@ class Timeline:
 
     def _sound_end(self, default: int) -> int:
         """The sample where the last placed airing falls silent on the air (``default``:
-        none placed): its end on the mixer, or sooner where its fade falls under the
-        air's silence threshold."""
-        ends = [min(self.mixer.ends_at(a.item.play_id), a.heard_until or a.start + a.length)
+        none placed): under the air's silence threshold, not at its end on the mixer. A
+        slow fade, or a fade for a post over a quiet tail, spends its last seconds there."""
+        floor = self.settings.silence_dbfs
+        ends = [self.mixer.heard_until(a.item.play_id, floor)
                 for a in self._airings if self.mixer.placed(a.item.play_id)]  # fmt: skip
         return max(ends, default=default)
 

@@ -299,9 +299,9 @@ def test_a_hard_item_reached_early_waits_on_the_tail_not_in_silence(world: World
     assert longest_silence_s(pcm[: 62 * 48_000]) < 1.0
 
 
-def test_a_hard_item_comes_in_where_a_slow_fade_falls_silent(world: World) -> None:
-    # A song planned to its cue-out right up to the post, whose fade spends its last
-    # 1.7 s between cue-out's -60 dBFS and the air's -50 dBFS: near-silence on air.
+def _slow_fade_before_post(world: World, post_s: float) -> tuple[np.ndarray, RenderReport]:
+    """A 60 s song planned to its cue-out, whose last 10 s fade from -12 to -58 dBFS
+    (its last 1.7 s between cue-out's -60 dBFS and the air's -50), then a hard ID."""
     world.asset("s0", 300, 60, tail_s=0, ending=Ending.FADE)
     seconds, fade_s = 60.0, 10.0
     t = np.arange(round(seconds * 48_000)) / 48_000
@@ -315,12 +315,28 @@ def test_a_hard_item_comes_in_where_a_slow_fade_falls_silent(world: World) -> No
         out.setframerate(48_000)
         out.writeframes((np.repeat(tone[:, None], 2, axis=1) * 32767).astype("<i2").tobytes())
     world.asset("id", 1200, 6, kind=AssetKind.STATION_ID, category="id", intro_s=0, tail_s=0)
-    world.plan(("s0", MUSIC), ("id", ID, {"hard": True, "at_s": 60}))
-    pcm, report = world.render(70)
+    world.plan(("s0", MUSIC), ("id", ID, {"hard": True, "at_s": post_s}))
+    return world.render(70)
+
+
+def test_a_hard_item_comes_in_where_a_slow_fade_falls_silent(world: World) -> None:
+    pcm, report = _slow_fade_before_post(world, post_s=60.0)  # the post on its cue-out
 
     assert longest_silence_s(pcm[: 66 * 48_000]) < 1.0
     assert _start_s(_entry(report, "id")) == pytest.approx(60.0, abs=1.0)
     assert _start_s(_entry(report, "id")) < 60.0  # came in early, over the fade
+
+
+def test_a_fade_for_the_post_over_a_quiet_tail_leaves_no_silence(world: World) -> None:
+    # The song runs past the post and is faded for it, over a tail already near -48 dBFS:
+    # the fade's last second is under the air's threshold, though the song was not.
+    pcm, report = _slow_fade_before_post(world, post_s=58.2)
+
+    song = _entry(report, "s0")
+    assert song.ended_by is EndedBy.FADE_EARLY
+    # The ID comes in under the fade: no gap at all (it was 0.85 s, waiting for the post).
+    assert longest_silence_s(pcm[: 64 * 48_000]) < 0.3
+    assert _start_s(_entry(report, "id")) == pytest.approx(58.2, abs=1.0)
 
 
 def test_a_song_added_for_time_keeps_the_artist_apart(world: World) -> None:
