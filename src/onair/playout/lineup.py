@@ -410,7 +410,14 @@ class Lineup:
             choice = max(fits, key=lambda p: (p.length_ms, p.id)) if fits else min(
                 pool_ok, key=lambda p: (p.length_ms, p.id))  # fmt: skip
         else:
-            choice = min(pool_ok, key=lambda p: (abs(p.length_ms - length_ms), p.id))
+            # Near its length, shorter rather than longer: an early air is filled (a song
+            # added, beds), a late one only mended by dropping or cutting a song.
+            longest = length_ms + _FITS_OVER_MS
+            early = [p for p in pool_ok if _near(p, length_ms) and p.length_ms <= longest]
+            if early:
+                choice = max(early, key=lambda p: (p.length_ms, p.id))
+            else:
+                choice = min(pool_ok, key=lambda p: (abs(p.length_ms - length_ms), p.id))
         return choice, self._sounds[choice.id], self.complement.breach(choice, at)
 
     def _unscheduled(self, asset_id: str, at: datetime, reason: str) -> AirItem | None:

@@ -385,3 +385,24 @@ def test_time_no_song_can_win_back_is_filled_with_beds(world: World) -> None:
     assert _start_s(_entry(report, "id")) == pytest.approx(842.0, abs=1.0)
     assert longest_silence_s(pcm[: 845 * 48_000]) < 1.0
     assert _songs_cut_short(report, world, limit_s=15.0, until_s=850) == []
+
+
+def test_a_failed_song_stands_in_shorter_rather_than_longer(world: World) -> None:
+    # The song closest in length runs 20 s over; one 25 s shorter lets the air run early,
+    # which is filled, where late is only mended by dropping or cutting a song.
+    world.asset("longer", 210, 222, tail_s=2)
+    world.asset("shorter", 220, 177, tail_s=2)
+    world.asset("bed", 150, 25, kind=AssetKind.BED, category="fill", tail_s=1)
+    world.asset("id", 1200, 6, kind=AssetKind.STATION_ID, category="id", intro_s=0, tail_s=0)
+    for n, seconds in enumerate((90, 202, 100, 110)):
+        world.asset(f"s{n}", 300 + 50 * n, seconds, tail_s=2)
+    world.plan(*[(f"s{n}", MUSIC) for n in range(4)], ("id", ID, {"hard": True, "at_s": 494}))
+    world.without_audio("s1")
+    pcm, report = world.render(500)
+
+    stand_in = next(e for e in report.as_run if e.schedule_item_id == "item-001")
+    assert stand_in.asset_id == "shorter"
+    late = [(e.start_error_ms or 0) / 1000 for e in report.as_run if e.schedule_item_id]
+    assert max(late) < 5.0
+    assert _start_s(_entry(report, "id")) == pytest.approx(494.0, abs=1.0)
+    assert longest_silence_s(pcm[: 495 * 48_000]) < 1.0
