@@ -144,7 +144,8 @@ def create_token(
     name: Annotated[str, typer.Option("--name", help="What the token is for (a script's name).")],
     role: RoleOpt,
     expires: Annotated[
-        str | None, typer.Option("--expires", help="Lifetime such as 90d, 12h or 4w [never].")
+        str | None,
+        typer.Option("--expires", help="Lifetime such as 90d, 12h or 4w (default: never)."),
     ] = None,
     station: StationOpt = None,
     config: ConfigOpt = None,

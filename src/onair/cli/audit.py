@@ -44,10 +44,11 @@ class AuditInputError(DomainError):
 
 
 FirstOpt = Annotated[
-    str | None, typer.Option("--from", help="First station day, e.g. 2027-02-01 [the first].")
+    str | None,
+    typer.Option("--from", help="First station day, e.g. 2027-02-01 (default: the first)."),
 ]
 LastOpt = Annotated[
-    str | None, typer.Option("--to", help="Last station day, inclusive [the last].")
+    str | None, typer.Option("--to", help="Last station day, inclusive (default: the last).")
 ]
 
 

@@ -35,11 +35,15 @@ def ingest(
     ] = None,
     jobs: Annotated[
         int,
-        typer.Option("-j", "--jobs", min=0, max=256, help="Worker processes [0: per core]."),
+        typer.Option(
+            "-j", "--jobs", min=0, max=256, help="Worker processes (default: 0, one per core)."
+        ),
     ] = 0,
     kind: Annotated[
         AssetKind | None,
-        typer.Option("--kind", help="Take every file as this kind [from folder and name]."),
+        typer.Option(
+            "--kind", help="Take every file as this kind (default: from folder and name)."
+        ),
     ] = None,
     via_bus: Annotated[
         bool,

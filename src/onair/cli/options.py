@@ -16,15 +16,17 @@ ConfigOpt = Annotated[
 DataDirOpt = Annotated[
     Path | None,
     typer.Option(
-        "--data-dir", help="Where embedded data lives [env ONAIR_DATA_DIR, ./onair-data]."
+        "--data-dir", help="Where embedded data lives (env ONAIR_DATA_DIR; default ./onair-data)."
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 StationOpt = Annotated[
-    str | None, typer.Option("--station", help="The station id [the settings' station].")
+    str | None, typer.Option("--station", help="The station id (default: the settings' station).")
 ]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
 ]
-HostOpt = Annotated[str | None, typer.Option("--host", help="Address to listen on [127.0.0.1].")]
-PortOpt = Annotated[int | None, typer.Option("--port", help="Port to listen on [8000].")]
+HostOpt = Annotated[
+    str | None, typer.Option("--host", help="Address to listen on (default: 127.0.0.1).")
+]
+PortOpt = Annotated[int | None, typer.Option("--port", help="Port to listen on (default: 8000).")]

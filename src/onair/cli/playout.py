@@ -211,14 +211,14 @@ def _row(entry: AsRunEntry) -> dict[str, Any]:
 
 UrlOpt = Annotated[
     str | None,
-    typer.Option("--url", help="The station's API [http://HOST:PORT from the settings]."),
+    typer.Option("--url", help="The station's API (default: http://HOST:PORT from the settings)."),
 ]
 TokenOpt = Annotated[
     str | None,
     typer.Option(
         "--token", envvar="ONAIR_TOKEN", show_envvar=False,
-        help="An API token with the operator role [env ONAIR_TOKEN; on the station's own"
-        " machine, the one 'onair serve' leaves in the data dir].",
+        help="An API token with the operator role (env ONAIR_TOKEN; on the station's own"
+        " machine, default: the one 'onair serve' leaves in the data dir).",
     ),
 ]  # fmt: skip
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Why, for the operator log.")]

@@ -63,7 +63,7 @@ UnverifiedOpt = Annotated[
 ]
 DayOpt = Annotated[str, typer.Option("--day", help="A station day, e.g. 2027-02-01.")]
 FirstOpt = Annotated[str, typer.Option("--from", help="First station day, e.g. 2027-02-01.")]
-LastOpt = Annotated[str | None, typer.Option("--to", help="Last station day [--from].")]
+LastOpt = Annotated[str | None, typer.Option("--to", help="Last station day (default: --from).")]
 
 Make = Callable[[Sequence[LedgerEntry], Period, bootstrap.Compliance, list[str]], Report]
 _AIRED = (EntryKind.AIRED,)
@@ -116,7 +116,8 @@ def soundexchange_command(
     month: Annotated[str, typer.Option("--month", help="A calendar month, e.g. 2027-02.")],
     per_play: Annotated[bool, typer.Option("--per-play", help="One row per play.")] = False,
     service_name: Annotated[
-        str | None, typer.Option("--service-name", help="[the station file's name]")
+        str | None,
+        typer.Option("--service-name", help="Its name (default: the station file's name)."),
     ] = None,
     category: Annotated[
         str, typer.Option("--category", help="Transmission category: A webcast, B simulcast.")

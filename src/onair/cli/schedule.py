@@ -42,7 +42,7 @@ def _logs_to_stderr() -> None:
 
 
 FromOpt = Annotated[
-    str | None, typer.Option("--from", help="First station-local day, YYYY-MM-DD [today].")
+    str | None, typer.Option("--from", help="First station-local day, YYYY-MM-DD (default: today).")
 ]
 _MAX_DAYS = 62
 
