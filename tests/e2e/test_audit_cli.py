@@ -62,7 +62,7 @@ def test_seal_verify_and_report_a_day(station: Path, yesterday: str, tmp_path: P
     assert "no finished day left to seal" in out
     code, out, err = _run(station, "audit", "verify")
     assert code == 0, err
-    assert "8 entries and 0 sealed days verified" in out
+    assert "9 entries and 0 sealed days verified" in out  # and the station file applied
 
     code, out, err = _run(station, "report", "asrun", "--day", yesterday, "--format", "json")
     assert code == 0, err
@@ -111,7 +111,7 @@ def test_a_changed_row_fails_verify_and_refuses_reports(
     with database:
         refused = False
         try:
-            database.execute("UPDATE compliance_ledger SET body = '{}' WHERE seq = 2")
+            database.execute("UPDATE compliance_ledger SET body = '{}' WHERE seq = 1")
         except sqlite3.DatabaseError as exc:
             refused = "append-only" in str(exc)
         assert refused
@@ -120,13 +120,16 @@ def test_a_changed_row_fails_verify_and_refuses_reports(
             " AND tbl_name = 'compliance_ledger'")]  # fmt: skip
         for name in names:
             database.execute(f'DROP TRIGGER "{name}"')
+        (seq,) = database.execute(
+            "SELECT seq FROM compliance_ledger WHERE body LIKE '%\"Song 1\"%'"
+        ).fetchone()
         database.execute("UPDATE compliance_ledger SET body = replace(body, 'Song 1', 'Song X')"
-                         " WHERE seq = 2")  # fmt: skip
+                         " WHERE seq = ?", (seq,))  # fmt: skip
     database.close()
 
     code, _, err = _run(station, "audit", "verify")
     assert code == 1
-    assert "entry 2: its contents do not match its hash" in err
+    assert f"entry {seq}: its contents do not match its hash" in err
     code, _, err = _run(station, "report", "asrun", "--day", yesterday)
     assert code == 1
     assert "does not verify" in err
