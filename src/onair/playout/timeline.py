@@ -35,6 +35,7 @@ __all__ = ["Airing", "Happening", "HappeningKind", "Timeline", "TimelineSettings
 
 _REPEAT_AFTER = 60 * SAMPLE_RATE
 _STRETCH_S = 3.0  # the most a crossfade into a hard item is stretched past the segue
+_UNHEARD_GAP_S = 0.1  # near-silence this short between two items is not heard as a gap
 _EARLY_INTO_FADE_S = 0.9  # a hard item may start this early where the item before fades out
 
 
@@ -204,6 +205,13 @@ class Timeline:
             at = max(at, self.sample_of(item.scheduled_start))  # the first item: on its time
         elif item.hard and item.scheduled_start is not None:
             at = self._on_post(item, at)
+        elif self._aired_any:
+            # A soft item never waits in silence: where what airs before it falls under the
+            # air's threshold before its segue (a fade planned to its last -60 dBFS), it
+            # starts there. The end of a fade, a few milliseconds under it, is no gap.
+            heard = self._sound_end(default=at)
+            if heard < at - samples_of(_UNHEARD_GAP_S):
+                at = max(heard, self.mixer.horizon)
         self._aired_any = True
         miss = self._posts.miss(item, at)
         airing = Airing(item, at, len(decoded.audio), at)

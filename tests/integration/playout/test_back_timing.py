@@ -299,7 +299,9 @@ def test_a_hard_item_reached_early_waits_on_the_tail_not_in_silence(world: World
     assert longest_silence_s(pcm[: 62 * 48_000]) < 1.0
 
 
-def _slow_fade_before_post(world: World, post_s: float) -> tuple[np.ndarray, RenderReport]:
+def _slow_fade_before_post(
+    world: World, post_s: float, *, soft: bool = False
+) -> tuple[np.ndarray, RenderReport]:
     """A 60 s song planned to its cue-out, whose last 10 s fade from -12 to -58 dBFS
     (its last 1.7 s between cue-out's -60 dBFS and the air's -50), then a hard ID."""
     world.asset("s0", 300, 60, tail_s=0, ending=Ending.FADE)
@@ -315,7 +317,11 @@ def _slow_fade_before_post(world: World, post_s: float) -> tuple[np.ndarray, Ren
         out.setframerate(48_000)
         out.writeframes((np.repeat(tone[:, None], 2, axis=1) * 32767).astype("<i2").tobytes())
     world.asset("id", 1200, 6, kind=AssetKind.STATION_ID, category="id", intro_s=0, tail_s=0)
-    world.plan(("s0", MUSIC), ("id", ID, {"hard": True, "at_s": post_s}))
+    if soft:
+        world.asset("s1", 500, 30, tail_s=2)
+        world.plan(("s0", MUSIC), ("s1", MUSIC), ("id", ID, {"hard": True, "at_s": post_s}))
+    else:
+        world.plan(("s0", MUSIC), ("id", ID, {"hard": True, "at_s": post_s}))
     return world.render(70)
 
 
@@ -406,3 +412,11 @@ def test_a_failed_song_stands_in_shorter_rather_than_longer(world: World) -> Non
     assert max(late) < 5.0
     assert _start_s(_entry(report, "id")) == pytest.approx(494.0, abs=1.0)
     assert longest_silence_s(pcm[: 495 * 48_000]) < 1.0
+
+
+def test_a_soft_item_comes_in_where_a_slow_fade_falls_silent(world: World) -> None:
+    # The song is planned to its cue-out with no overlap, as before a post the plan fills.
+    pcm, report = _slow_fade_before_post(world, post_s=88.0, soft=True)
+
+    assert _start_s(_entry(report, "s1")) < 59.0
+    assert longest_silence_s(pcm[: 86 * 48_000]) < 0.3
