@@ -14,7 +14,6 @@ import wave
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
@@ -24,7 +23,13 @@ import numpy.typing as npt
 
 from onair.domain.playout import CHANNELS, SAMPLE_RATE
 from onair.playout.codecs.adts import adts_header
-from onair.playout.codecs.lame import FRAME_SAMPLES, LameEncoder, open_lame, system_lame_available
+from onair.playout.codecs.lame import (
+    FRAME_SAMPLES,
+    LameEncoder,
+    open_lame,
+    stream_codec,
+    system_lame_available,
+)
 from onair.playout.codecs.mp3_splice import split_mp3_frames
 from onair.playout.codecs.parallel_mp3 import ParallelMp3Writer
 
@@ -120,15 +125,9 @@ class _OggPages:
 
 class _OpusStream:
     def __init__(self, bitrate: int) -> None:
-        self._codec = av.AudioCodecContext.create("libopus", "w")
-        self._codec.sample_rate = SAMPLE_RATE
-        self._codec.layout = "stereo"
-        self._codec.format = "flt"
-        self._codec.bit_rate = bitrate
-        self._codec.time_base = Fraction(1, SAMPLE_RATE)
         # Constrained VBR keeps each listener's bandwidth near the advertised bitrate.
-        self._codec.options = {"vbr": "constrained", "frame_duration": "60"}
-        self._codec.open()
+        options = {"vbr": "constrained", "frame_duration": "60"}
+        self._codec = stream_codec("libopus", bitrate, "flt", options)
         opus_head = bytes(self._codec.extradata or b"")
         self._preskip = int.from_bytes(opus_head[10:12], "little")
         self._pages = _OggPages(_OGG_SERIAL)
@@ -180,13 +179,7 @@ class _AacStream:
     """AAC-LC from FFmpeg's native encoder (HE-AAC needs libfdk_aac, which FFmpeg leaves out)."""
 
     def __init__(self, bitrate: int) -> None:
-        self._codec = av.AudioCodecContext.create("aac", "w")
-        self._codec.sample_rate = SAMPLE_RATE
-        self._codec.layout = "stereo"
-        self._codec.format = "fltp"
-        self._codec.bit_rate = bitrate
-        self._codec.time_base = Fraction(1, SAMPLE_RATE)
-        self._codec.open()
+        self._codec = stream_codec("aac", bitrate, "fltp")
         self._frame = self._codec.frame_size
         self._config = bytes(self._codec.extradata or b"")
         self._pending = np.zeros((0, CHANNELS), np.float32)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 from fractions import Fraction
-from typing import Protocol
+from typing import Protocol, cast
 
 import av
 import numpy as np
@@ -126,15 +126,25 @@ class _SystemLame:
             self._gfp = ctypes.c_void_p()
 
 
+def stream_codec(
+    name: str, bitrate: int, sample_format: str, options: dict[str, str] | None = None
+) -> av.AudioCodecContext:
+    """FFmpeg's ``name`` encoder, opened for the station's stereo at ``bitrate``."""
+    codec = cast("av.AudioCodecContext", av.AudioCodecContext.create(name, "w"))
+    codec.sample_rate = SAMPLE_RATE
+    codec.layout = "stereo"
+    codec.format = sample_format
+    codec.bit_rate = bitrate
+    codec.time_base = Fraction(1, SAMPLE_RATE)
+    if options:
+        codec.options = options
+    codec.open()
+    return codec
+
+
 class _PyAVLame:
     def __init__(self, bitrate: int) -> None:
-        self._codec = av.AudioCodecContext.create("libmp3lame", "w")
-        self._codec.sample_rate = SAMPLE_RATE
-        self._codec.layout = "stereo"
-        self._codec.format = "fltp"
-        self._codec.bit_rate = bitrate
-        self._codec.time_base = Fraction(1, SAMPLE_RATE)
-        self._codec.open()
+        self._codec = stream_codec("libmp3lame", bitrate, "fltp")
         # FFmpeg's libmp3lame counts the decoder delay into its padding too.
         self.delay = 576 + _DECODER_DELAY
         self._pending = np.zeros((0, CHANNELS), np.float32)
