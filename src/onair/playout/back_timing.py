@@ -23,7 +23,8 @@ that did not air, or not next. A link the air reaches more than
 began) is itself dropped: its words were written for that song and for the
 clock at its time, and keeping it would hold the air minutes early through
 the song it introduces. That song then has songs added before it, as any
-other. Every drop, swap and extra song carries its reason onto the as-run.
+other. A link that follows no song (news with no audio, a short stand-in
+before it) is kept, and fill airs up to its time. Every drop, swap and extra song carries its reason onto the as-run.
 """
 
 from __future__ import annotations
@@ -108,10 +109,22 @@ class BackTiming:
         early = self.sample_of(link.scheduled_start) - at
         if early <= samples_of(self.settings.link_early_s) or not self.lineup.post_ahead(instant):
             return Retimed(link)
+        if not self.lineup.after_song(link):
+            return self._filled_before(link, early, instant)
         self.lineup.unlink(link)
         return Retimed(None, note=f"dropped voice link {link.title!r} ({link.schedule_item_id}):"
                                   f" the air reached it {early / SAMPLE_RATE:.1f} s early, after"
                                   " the song it speaks of was cut short")  # fmt: skip
+
+    def _filled_before(self, link: AirItem, early: int, instant: datetime) -> Retimed:
+        """A fill (a song that fits, beds) up to the time of ``link``, which follows no song:
+        the air is early because what came before it (news with no audio, a short
+        stand-in) was short, and the link's words still hold at its own time."""
+        fill = self.lineup.fill(instant, _ms(early))
+        if fill is None:
+            return Retimed(link)
+        # Faded, if longer, where the link is due: that lands it on its time.
+        return Retimed(replace(fill, scheduled_end=link.scheduled_start), link)
 
     def _dropped_or_swapped(
         self, item: AirItem, error: int, span: int, instant: datetime, off: str

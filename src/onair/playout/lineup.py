@@ -446,6 +446,13 @@ class Lineup:
         after = upcoming[0] if upcoming else None
         return self._links(before), self._links(after)
 
+    def after_song(self, item: AirItem) -> bool:
+        """Whether ``item`` follows a song in the schedule (a link there back-announces it)."""
+        before, taken = self._taken
+        if taken is None or taken.id != item.schedule_item_id:
+            return False
+        return before is not None and before.kind is ItemKind.MUSIC
+
     def unlink(self, link: AirItem) -> None:
         """``link`` does not air: the songs either side of it are no longer tied to it."""
         if link.schedule_item_id is not None:

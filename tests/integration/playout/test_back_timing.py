@@ -274,6 +274,26 @@ def test_a_link_after_a_song_skipped_near_its_end_still_airs(world: World) -> No
     assert not any(n.startswith("dropped voice link") for n in _notes(report))
 
 
+def test_a_link_after_a_short_stand_in_is_kept_and_the_time_before_it_filled(world: World) -> None:
+    _library(world)
+    world.asset("sting", 1000, 4, kind=AssetKind.VOICE, category="news", intro_s=0, tail_s=0)
+    world.asset("link", 900, 8, kind=AssetKind.VOICE, category="link", intro_s=0, tail_s=0)
+    world.asset("named", 400, 90, tail_s=2)
+    world.plan(("", ItemKind.NEWS, {"planned_s": 120, "category": "news"}),  # no audio yet
+               ("link", VOICE), ("named", MUSIC),
+               ("id", ID, {"hard": True, "at_s": 220}))  # fmt: skip
+    pcm, report = world.render(230)
+
+    aired = [e.asset_id for e in report.as_run]
+    assert aired[0] == "sting"  # the news's 4 s stand-in leaves the link 116 s early
+    assert "link" in aired  # it back-announces no song: its words still hold
+    assert not any(n.startswith("dropped voice link") for n in _notes(report))
+    assert _start_s(_entry(report, "link")) == pytest.approx(120.0, abs=30.0)
+    assert aired.index("named") == aired.index("link") + 1
+    assert _start_s(_entry(report, "id")) == pytest.approx(220.0, abs=1.0)
+    assert longest_silence_s(pcm[: 225 * 48_000]) < 1.0
+
+
 def test_a_short_song_that_fails_is_filled_in_its_time_not_by_a_long_one(world: World) -> None:
     _library(world)
     world.asset("s0", 300, 60, tail_s=2)
