@@ -24,7 +24,8 @@ began) is itself dropped: its words were written for that song and for the
 clock at its time, and keeping it would hold the air minutes early through
 the song it introduces. That song then has songs added before it, as any
 other. A link that follows no song (news with no audio, a short stand-in
-before it) is kept, and fill airs up to its time. Every drop, swap and extra song carries its reason onto the as-run.
+before it) is kept, and fill airs up to its time. Every drop, swap and extra
+song carries its reason onto the as-run.
 """
 
 from __future__ import annotations
