@@ -16,11 +16,12 @@ from onair.api.auth import authorize
 from onair.api.body_limit import BodyLimit
 from onair.api.middleware import RequestCorrelation
 from onair.api.problems import add_problem_handlers
-from onair.api.rest import auth, health, playout, status
+from onair.api.rest import assets, auth, health, playout, status
 from onair.api.state import ApiState, InsertRefusal
 
 if TYPE_CHECKING:
     from onair.access import Access
+    from onair.ingest.library_desk import LibraryDesk
 
 __all__ = ["HealthCheck", "create_app"]
 
@@ -48,6 +49,7 @@ def create_app(
     access: Access | None = None,
     session_key: bytes | None = None,
     insert_refusal: InsertRefusal | None = None,
+    library: LibraryDesk | None = None,
 ) -> FastAPI:
     """Build the app; ``checks`` name each dependency ``/healthz`` probes.
 
@@ -60,13 +62,14 @@ def create_app(
     app.state.onair = ApiState(
         station=station, roles=roles, checks=dict(checks), registry=registry, command=command,
         access=access, session_key=session_key or secrets.token_bytes(32),
-        insert_refusal=insert_refusal,
+        insert_refusal=insert_refusal, library=library,
     )  # fmt: skip
     add_problem_handlers(app)
     app.include_router(health.router)
     app.include_router(auth.router, prefix="/api/v1")
     app.include_router(status.router, prefix="/api/v1")
     app.include_router(playout.router, prefix="/api/v1")
+    app.include_router(assets.router, prefix="/api/v1")
     app.add_middleware(BodyLimit)
     app.add_middleware(RequestCorrelation, registry=registry)
     if stream is not None:  # after the routes: only what they do not answer reaches it

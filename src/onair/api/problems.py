@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-__all__ = ["PROBLEM", "add_problem_handlers", "problem"]
+__all__ = ["PROBLEM", "Problem", "add_problem_handlers", "problem"]
 
 PROBLEM = "application/problem+json"
 _MAX_MESSAGE = 200  # characters of a validation message kept (some quote the value)
@@ -27,9 +27,18 @@ def problem(status: int, detail: str, headers: dict[str, str] | None = None,
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM)
 
 
+class Problem(HTTPException):
+    """An error whose problem document carries more members than its detail (``extra``)."""
+
+    def __init__(self, status: int, detail: str, **extra: Any) -> None:
+        super().__init__(status, detail)
+        self.extra = extra
+
+
 async def _http_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    return problem(exc.status_code, str(exc.detail), dict(exc.headers or {}))
+    extra = exc.extra if isinstance(exc, Problem) else {}
+    return problem(exc.status_code, str(exc.detail), dict(exc.headers or {}), **extra)
 
 
 async def _invalid(request: Request, exc: Exception) -> JSONResponse:

@@ -14,6 +14,7 @@ from onair.api.login_limits import LoginLimits
 
 if TYPE_CHECKING:
     from onair.access import Access
+    from onair.ingest.library_desk import LibraryDesk
 
 __all__ = ["ApiState", "InsertRefusal", "StateDep"]
 
@@ -36,6 +37,8 @@ class ApiState:
     session_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     login_limits: LoginLimits = field(default_factory=LoginLimits)
     insert_refusal: InsertRefusal | None = None
+    # The station's library as operators work it; None where the process has no database.
+    library: LibraryDesk | None = None
 
 
 def _state(request: Request) -> ApiState:

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from onair.api import create_app
 from onair.bootstrap.adapters import StartupError
+from onair.bootstrap.library_desk import library_desk
 from onair.bootstrap.operator_access import check_open_serving, insert_refusal, local_operator_token
 from onair.bootstrap.roles import ROLES, RoleStarter
 from onair.bootstrap.station import HttpFace, Station, open_station
@@ -117,6 +118,7 @@ def build_app(station: Station, stream: Any = None) -> FastAPI:
         access=station.stores.access(),
         session_key=station.settings.signing_key,
         insert_refusal=insert_refusal(station.stores),
+        library=library_desk(station.stores),
     )
 
 

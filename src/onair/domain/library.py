@@ -22,6 +22,7 @@ __all__ = [
     "TIMBRE_BANDS",
     "AlreadyInLibrary",
     "AssetKind",
+    "AssetQuery",
     "AudioFacts",
     "Ending",
     "FileRecord",
@@ -114,6 +115,16 @@ class LibraryAsset:
     def title_is_file_name(self) -> bool:
         """Whether the title shown is a file name (or an id): never to be spoken."""
         return self.tags.title_is_file_name or not self.tags.title
+
+
+@dataclass(frozen=True)
+class AssetQuery:
+    """Which assets an operator looks for; None leaves that side open."""
+
+    kind: AssetKind | None = None
+    category: str | None = None  # the station's rotation category, from the catalog
+    artist: str | None = None  # any credited artist, however spelled (see artist_key)
+    text: str | None = None  # a part of the title, artist or album
 
 
 @dataclass(frozen=True)

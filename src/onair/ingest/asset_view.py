@@ -11,7 +11,7 @@ from onair.domain.library import LibraryAsset
 from onair.domain.placeholder_tags import artist_is_unknown
 from onair.domain.rights import UsageRights
 
-__all__ = ["asset_view"]
+__all__ = ["asset_view", "rights_view"]
 
 
 def asset_view(asset: LibraryAsset) -> dict[str, Any]:
@@ -41,8 +41,8 @@ def asset_view(asset: LibraryAsset) -> dict[str, Any]:
         "source_name": asset.source_name,
         "master_key": asset.master_key,
         "waveform_key": asset.waveform_key,
-        "rights": _rights(asset.rights[0]) if asset.rights else None,
-        "deals": [_rights(r) for r in asset.rights],
+        "rights": rights_view(asset.rights[0]) if asset.rights else None,
+        "deals": [rights_view(r) for r in asset.rights],
         "tags": list(asset.semantic_tags),
         "tag_problems": list(tags.problems),
         "tags_original": tags.original,
@@ -82,7 +82,7 @@ def _db(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def _rights(rights: UsageRights) -> dict[str, Any]:
+def rights_view(rights: UsageRights) -> dict[str, Any]:
     return {
         "territories": sorted(rights.territories),
         "valid_from": rights.valid_from.isoformat() if rights.valid_from else None,

@@ -7,6 +7,7 @@ builds it from each dialect's own ``insert``.
 from __future__ import annotations
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from onair.storage.tables import Base
@@ -14,8 +15,11 @@ from onair.storage.tables import Base
 __all__ = ["insert_for"]
 
 
-def insert_for(session: Session, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
+def insert_for(
+    session: Session | Connection, table: type[Base]
+) -> postgresql.Insert | sqlite.Insert:
     """An insert into ``table`` that accepts ``on_conflict_do_nothing`` / ``_do_update``."""
-    if session.get_bind().dialect.name == "postgresql":
+    bind = session.get_bind() if isinstance(session, Session) else session
+    if bind.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)

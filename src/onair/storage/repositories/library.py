@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -165,7 +165,7 @@ class SqlLibrary:
 
     def _write(
         self,
-        session: Session,
+        session: Session | Connection,
         assets: Sequence[LibraryAsset],
         catalog: Mapping[str, CatalogFacts] | None = None,
     ) -> None:
