@@ -96,6 +96,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: str = Field(default="info", pattern=r"^(debug|info|warning|error)$")
     secret_key: SecretStr = SecretStr("changeme")
+    # Other sites whose pages may open the live WebSocket with a browser's session.
+    live_origins: list[str] = Field(default_factory=list)
 
     database_url: str | None = None
 

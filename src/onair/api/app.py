@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Depends, FastAPI
@@ -14,6 +14,7 @@ from starlette.types import Scope
 from onair import __version__
 from onair.api.auth import authorize
 from onair.api.body_limit import BodyLimit
+from onair.api.live.endpoint import live_route
 from onair.api.middleware import RequestCorrelation
 from onair.api.problems import add_problem_handlers
 from onair.api.rest import assets, auth, health, playout, status
@@ -21,6 +22,7 @@ from onair.api.state import ApiState, InsertRefusal
 
 if TYPE_CHECKING:
     from onair.access import Access
+    from onair.api.live.hub import LiveHub
     from onair.ingest.library_desk import LibraryDesk
 
 __all__ = ["HealthCheck", "create_app"]
@@ -50,13 +52,17 @@ def create_app(
     session_key: bytes | None = None,
     insert_refusal: InsertRefusal | None = None,
     library: LibraryDesk | None = None,
+    live: LiveHub | None = None,
+    live_origins: Collection[str] = (),
 ) -> FastAPI:
     """Build the app; ``checks`` name each dependency ``/healthz`` probes.
 
     ``stream`` is the built-in stream's ASGI app, served at ``/stream.mp3``,
     ``/stream.opus`` and ``/stream.aac`` where this process runs playout. ``access``
     checks credentials; every route declares the role it needs (see ``onair.api.auth``),
-    and without ``access`` only the public ones answer.
+    and without ``access`` only the public ones answer. ``live`` is the hub the
+    ``/api/v1/live`` WebSocket fans out (see ``onair.api.live``); ``live_origins`` are
+    other sites whose pages may open it.
     """
     app = FastAPI(title="onair", version=__version__, dependencies=[Depends(authorize)])
     app.state.onair = ApiState(
@@ -70,6 +76,8 @@ def create_app(
     app.include_router(status.router, prefix="/api/v1")
     app.include_router(playout.router, prefix="/api/v1")
     app.include_router(assets.router, prefix="/api/v1")
+    if live is not None:
+        app.router.routes.append(live_route(live, live_origins))
     app.add_middleware(BodyLimit)
     app.add_middleware(RequestCorrelation, registry=registry)
     if stream is not None:  # after the routes: only what they do not answer reaches it

@@ -25,6 +25,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 from itsdangerous import BadSignature, Signer
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
 
 from onair.api.state import ApiState, StateDep
 from onair.domain.access import AccessRefused, Principal, Role
@@ -70,8 +71,8 @@ def csrf_token(state: ApiState, secret: str) -> str:
     return hmac.new(state.session_key, b"csrf:" + secret.encode(), hashlib.sha256).hexdigest()
 
 
-def session_secret(state: ApiState, request: Request) -> str | None:
-    """The secret of the request's session cookie, if its signature holds."""
+def session_secret(state: ApiState, request: HTTPConnection) -> str | None:
+    """The secret of the session cookie (of a request or a WebSocket), if its signature holds."""
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None

@@ -23,7 +23,7 @@ from onair.config import Settings
 from onair.domain.events import new_envelope
 from onair.observability import configure_logging, get_logger
 
-__all__ = ["build_app", "serve", "start_roles"]
+__all__ = ["WEBSOCKETS", "build_app", "serve", "start_roles"]
 
 log = get_logger("onair.bootstrap")
 
@@ -58,8 +58,8 @@ async def serve(
         await asyncio.to_thread(local_operator_token, station.stores)
         face = _face(sock)
         await start_roles(running, station, face)
-        server = uvicorn.Server(uvicorn.Config(build_app(station, face.stream), log_config=None,
-                                               lifespan="on"))  # fmt: skip
+        app = build_app(station, face.stream, face.live)
+        server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="on", **WEBSOCKETS))
         log.info("station_serving", station=settings.station, roles=sorted(roles), **face.urls)
         if announce:
             announce(face.urls)
@@ -101,7 +101,12 @@ def _face(sock: socket.socket) -> HttpFace:
     return HttpFace(base, {"url": base, "health": f"{base}/healthz", "metrics": f"{base}/metrics"})
 
 
-def build_app(station: Station, stream: Any = None) -> FastAPI:
+# The live WebSocket on websockets' sans-I/O protocol; its messages are small JSON, so
+# per-message deflate would cost a zlib context per client for little.
+WEBSOCKETS: dict[str, Any] = {"ws": "websockets-sansio", "ws_per_message_deflate": False}
+
+
+def build_app(station: Station, stream: Any = None, live: Any = None) -> FastAPI:
     bus = station.bus
 
     async def command(command_type: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -119,6 +124,8 @@ def build_app(station: Station, stream: Any = None) -> FastAPI:
         session_key=station.settings.signing_key,
         insert_refusal=insert_refusal(station.stores),
         library=library_desk(station.stores),
+        live=live,
+        live_origins=station.settings.live_origins,
     )
 
 

@@ -47,6 +47,7 @@ class HttpFace:
     base: str
     urls: dict[str, str]
     stream: Any = None  # the built-in stream's ASGI app, where this process airs it
+    live: Any = None  # the live updates' hub, where this process runs the API role
 
 
 @dataclass
