@@ -447,6 +447,20 @@ def test_locked_hours_survive_a_rebuild_and_the_others_are_rebuilt(
     summary = _build(data, "--seed", "9")
     assert (summary["built"], summary["kept"]) == (48, 0)
 
+    # Each build, lock and unlock is an operator action in the ledger, by the shell's login.
+    log = _ok("audit", "log", "--from", "2020-01-01", "--to", "2099-12-31", "--kind",
+              "operator_action", "--json", *_data(data))  # fmt: skip
+    actions = [e["body"] for e in json.loads(log)]
+    schedule = [a for a in actions if a["action"].startswith("schedule.")]
+    assert [a["action"] for a in schedule][-4:] == [
+        "schedule.lock", "schedule.build", "schedule.unlock", "schedule.build",
+    ]  # fmt: skip
+    lock, build_kept, unlock, build_all = schedule[-4:]
+    assert lock["who"].startswith("shell:")
+    assert (lock["after"]["hours"], unlock["after"]["hours"]) == (24, 24)
+    assert (len(build_kept["after"]["hours"]), len(build_all["after"]["hours"])) == (24, 48)
+    assert build_all["detail"] == {"from": FIRST, "days": 2, "seed": 9}
+
 
 BAD_INPUT = {
     "bad-date": (

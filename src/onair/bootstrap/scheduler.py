@@ -33,9 +33,10 @@ def open_scheduler(settings: Settings) -> Iterator[Scheduler]:
 
 
 def build_schedule(
-    stores: Stores, station: str, first_day: date, days: int, seed: int
+    stores: Stores, station: str, first_day: date, days: int, seed: int, who: str
 ) -> BuildReport:
-    """Build and store the hours, then publish ``schedule.published`` for each one built.
+    """Build and store the hours as ``who``'s operator action, then publish
+    ``schedule.published`` for each one built.
 
     The bus is reached first: when it cannot be, the command fails with its
     one line and nothing is built, so no hour is stored that was never announced.
@@ -44,7 +45,8 @@ def build_schedule(
     async def build() -> BuildReport:
         async with command_bus(stores, "scheduler") as bus:
             scheduler = stores.scheduler()
-            return await build_and_publish(scheduler, bus, station, first_day, days, seed)
+            return await build_and_publish(scheduler, bus, station, first_day, days, seed,
+                                           who=who)  # fmt: skip
 
     return asyncio.run(build())
 

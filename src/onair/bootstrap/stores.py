@@ -76,7 +76,7 @@ class Stores:
 
     @cached_property
     def schedules(self) -> SqlSchedules:
-        return SqlSchedules(self.engine)
+        return SqlSchedules(self.engine, self.ledger)
 
     @cached_property
     def schedule_library(self) -> SqlScheduleLibrary:

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from onair import bootstrap
+from onair.cli.access import shell_user
 from onair.cli.console import err, fail, out, write_out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt, OutputOpt, StationOpt
@@ -99,7 +100,7 @@ def build(
             began = time.perf_counter()
             first_day = _day(first, program)
             with err.status(Text(f"building {days} day(s) for {name}")):
-                report = bootstrap.build_schedule(stores, name, first_day, days, seed)
+                report = bootstrap.build_schedule(stores, name, first_day, days, seed, shell_user())
             seconds = time.perf_counter() - began
     summary = {
         "station": name,
@@ -338,7 +339,7 @@ def _set_locked(
 ) -> None:
     with operator_errors(), _scheduler_at(config, data_dir, station) as (scheduler, name):
         start, end = _range(scheduler.program(name), first, days)
-        count = scheduler.schedules.lock(name, start, end, locked=locked)
+        count = scheduler.lock(name, start, end, locked=locked, who=shell_user())
     what = "locked" if locked else "unlocked"
     out.print(
         f"station {name}: {count} hours {what} from {start:%Y-%m-%d %H:%M} UTC", highlight=False

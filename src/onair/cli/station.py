@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from ulid import ULID
 
 from onair import bootstrap
 from onair.cli.access import shell_user
@@ -17,7 +16,6 @@ from onair.cli.console import err, fail, out, write_out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt, OutputOpt, StationOpt
 from onair.cli.stores import settings_from
-from onair.compliance.records import action_draft
 from onair.domain.programming import (
     WEEKDAYS,
     AppliedProgram,
@@ -57,10 +55,7 @@ def apply(
             _say(out, f"station {program.id}: {file} is valid ({counts}); dry run, nothing stored")
             return
         with bootstrap.open_stores(settings_from(config, data_dir=data_dir)) as stores:
-            source = str(file.resolve())
-            action = action_draft(program.id, str(ULID()), "station.apply", shell_user(),
-                                  stores.now(), detail={"file": source})  # fmt: skip
-            applied = stores.programs.apply(program, source, action)
+            applied = stores.scheduler().apply(program, str(file.resolve()), shell_user())
     _say(out, f"station {program.id}: version {applied.version} applied ({counts})")
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from onair.domain.ledger import EntryDraft, EntryKind, LedgerEntry, utc_text
+from onair.domain.ledger import EntryDraft, EntryKind, LedgerEntry, operator_action, utc_text
 from onair.domain.library import LibraryAsset
 from onair.domain.playout import AsRunEntry
 
@@ -59,16 +59,8 @@ def aired_draft(entry: AsRunEntry, asset: LibraryAsset | None) -> EntryDraft:
                       correlation)  # fmt: skip
 
 
-def action_draft(
-    station: str, action_id: str, action: str, who: str, at: datetime, *,
-    before: Any = None, after: Any = None, detail: Mapping[str, Any] | None = None,
-    correlation_id: str | None = None,
-) -> EntryDraft:  # fmt: skip
-    """An operator action: who did what (``playout.skip``, ``station.apply``), before and after."""
-    body = {"action": action, "who": who, "before": before, "after": after,
-            "detail": dict(detail or {}), "correlation_id": correlation_id}  # fmt: skip
-    correlation = {"correlation_id": correlation_id} if correlation_id else {}
-    return EntryDraft(station, EntryKind.OPERATOR_ACTION, action_id, at, body, correlation)
+# An operator action, in the one shape every service records it in.
+action_draft = operator_action
 
 
 def segment_draft(station: str, at: datetime, record: Mapping[str, Any]) -> EntryDraft:

@@ -32,6 +32,7 @@ __all__ = [
     "chain_break",
     "entry_hash",
     "merkle_root",
+    "operator_action",
     "seal_entry",
     "utc_instant",
     "utc_text",
@@ -112,6 +113,21 @@ class EntryDraft:
             raise LedgerError(f"source id {self.source_id[:40]!r} must be 1 to 200 characters")
         utc_text(self.at)  # refuses a naive instant here, not at append time
         canonical_json(self.body)
+
+
+def operator_action(
+    station: str, action_id: str, action: str, who: str, at: datetime, *,
+    before: Any = None, after: Any = None, detail: Mapping[str, Any] | None = None,
+    correlation_id: str | None = None,
+) -> EntryDraft:  # fmt: skip
+    """An operator action: who did what (``playout.skip``, ``station.apply``), before and after.
+
+    Every service that records one builds it here, so the ledger holds one shape of it.
+    """
+    body = {"action": action, "who": who, "before": before, "after": after,
+            "detail": dict(detail or {}), "correlation_id": correlation_id}  # fmt: skip
+    correlation = {"correlation_id": correlation_id} if correlation_id else {}
+    return EntryDraft(station, EntryKind.OPERATOR_ACTION, action_id, at, body, correlation)
 
 
 @dataclass(frozen=True)

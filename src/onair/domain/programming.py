@@ -40,6 +40,7 @@ __all__ = [
     "InvalidProgram",
     "ItemKind",
     "NoProgram",
+    "ProgramChanged",
     "ProgramProblem",
     "RuleBook",
     "Show",
@@ -383,6 +384,10 @@ class StationProgram(BaseModel):
 
 class NoProgram(DomainError):
     """The station has no programming yet: apply a station file first."""
+
+
+class ProgramChanged(DomainError):
+    """Another station file was applied since the version an edit started from."""
 
 
 @dataclass(frozen=True)

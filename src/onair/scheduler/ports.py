@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
+from onair.domain.ledger import EntryDraft
 from onair.domain.programming import AppliedProgram, NoProgram, StationProgram
 from onair.domain.schedule import HourLocked, HourPlan, Playable, ScheduledItem
 
@@ -26,8 +27,16 @@ __all__ = [
 class ProgramStore(Protocol):
     """Station files applied, each a new version; the newest is in force."""
 
-    def apply(self, program: StationProgram, source: str) -> AppliedProgram:
-        """Store ``program`` whole as the station's next version (registering the station)."""
+    def apply(
+        self, program: StationProgram, source: str, action: EntryDraft | None = None,
+        replacing: int | None = None,
+    ) -> AppliedProgram:  # fmt: skip
+        """Store ``program`` whole as the station's next version (registering the station).
+
+        ``action``, an operator's, is recorded in the ledger in the same transaction.
+        ``replacing``: the version the change started from (0 for none); another
+        version in force raises ``ProgramChanged`` and stores nothing.
+        """
         ...
 
     def current(self, station: str) -> AppliedProgram:
@@ -54,17 +63,20 @@ class ScheduleStore(Protocol):
         """The items starting in ``[start, end)`` in air order (what rules look back on)."""
         ...
 
-    def replace(self, station: str, plans: Sequence[HourPlan], program_version: int) -> None:
+    def replace(self, station: str, plans: Sequence[HourPlan], program_version: int,
+                action: EntryDraft | None = None) -> None:  # fmt: skip
         """Store ``plans``, each replacing the hour at its start, all in one transaction.
 
         Raises :class:`HourLocked` (storing nothing) if any of those hours is locked.
+        ``action``, an operator's, is recorded in the ledger in the same transaction.
         """
         ...
 
-    def lock(self, station: str, start: datetime, end: datetime, *, locked: bool = True) -> int:
+    def lock(self, station: str, start: datetime, end: datetime, *, locked: bool = True,
+             action: EntryDraft | None = None) -> int:  # fmt: skip
         """Lock (or with ``locked=False`` unlock) the built hours starting in ``[start, end)``.
 
-        Returns how many hours changed.
+        Returns how many hours changed; ``action`` is recorded as ``replace`` records it.
         """
         ...
 

@@ -30,14 +30,20 @@ async def build_and_publish(
     seed: int,
     *,
     keep_built: bool = False,
+    who: str | None = None,
 ) -> BuildReport:
     """Build and store ``days`` days from ``first_day`` (on a worker thread), then publish them.
 
     ``bus`` is started by the caller: a bus that cannot be reached fails there,
-    before anything is built or stored.
+    before anything is built or stored. A build ``who`` asked for is their operator
+    action in the ledger, written with the hours.
     """
+    action = None
+    if who is not None:
+        detail = {"from": first_day.isoformat(), "days": days, "seed": seed}
+        action = scheduler.action(station, "schedule.build", who, detail)
     report = await asyncio.to_thread(
-        scheduler.build, station, first_day, days, seed, keep_built=keep_built
+        scheduler.build, station, first_day, days, seed, keep_built=keep_built, action=action
     )
     await publish_built(bus, station, report)
     return report

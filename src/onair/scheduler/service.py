@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from ulid import ULID
+
 from onair.domain.errors import DomainError
 from onair.domain.events import Correlation, Envelope, new_envelope
-from onair.domain.programming import ItemKind, StationProgram
+from onair.domain.ledger import EntryDraft, operator_action
+from onair.domain.programming import AppliedProgram, ItemKind, StationProgram
 from onair.domain.schedule import HourPlan, Playable, epoch_ms
 from onair.scheduler.build import LOOKBACK, build_schedule, prepare
 from onair.scheduler.collector import collector_paused
@@ -67,19 +70,45 @@ class Scheduler:
         self.now = now
 
     def build(
-        self, station: str, first_day: date, days: int, seed: int, *, keep_built: bool = False
-    ) -> BuildReport:
+        self, station: str, first_day: date, days: int, seed: int, *, keep_built: bool = False,
+        action: EntryDraft | None = None,
+    ) -> BuildReport:  # fmt: skip
         """Build ``days`` local days from ``first_day``; store the hours not kept.
 
         Locked hours and hours that have started are kept; with ``keep_built`` every
-        hour already built is kept too, and only missing hours are built.
+        hour already built is kept too, and only missing hours are built. ``action``,
+        an operator's, is recorded in the ledger with the hours stored.
         """
         with collector_paused():
-            return self._build(station, first_day, days, seed, keep_built)
+            return self._build(station, first_day, days, seed, keep_built, action)
+
+    def apply(self, program: StationProgram, source: str, who: str,
+              replacing: int | None = None) -> AppliedProgram:  # fmt: skip
+        """Store a station file as the station's next version, as ``who``'s operator action
+        (its ``before`` and ``after`` the versions), in one transaction; ``replacing``, the
+        version the edit started from, else ``ProgramChanged`` and nothing stored."""
+        action = self.action(program.id, "station.apply", who, {"file": source})
+        return self.programs.apply(program, source, action, replacing)
+
+    def lock(self, station: str, start: datetime, end: datetime, *, locked: bool,
+             who: str) -> int:  # fmt: skip
+        """Lock (or unlock) the built hours starting in ``[start, end)``; how many changed.
+
+        One operator action by ``who``, in the lock's transaction, even when none changed.
+        """
+        name = "schedule.lock" if locked else "schedule.unlock"
+        action = self.action(station, name, who, {"from": instant(start), "to": instant(end)})
+        return self.schedules.lock(station, start, end, locked=locked, action=action)
+
+    def action(self, station: str, name: str, who: str,
+               detail: dict[str, Any] | None = None) -> EntryDraft:  # fmt: skip
+        """An operator action on the schedule, for the ledger, stamped now."""
+        return operator_action(station, str(ULID()), name, who, self.now(), detail=detail)
 
     def _build(
-        self, station: str, first_day: date, days: int, seed: int, keep_built: bool
-    ) -> BuildReport:
+        self, station: str, first_day: date, days: int, seed: int, keep_built: bool,
+        action: EntryDraft | None,
+    ) -> BuildReport:  # fmt: skip
         applied = self.programs.current(station)
         program = applied.program
         hours = hours_between(first_day, days, program.zone)
@@ -120,7 +149,7 @@ class Scheduler:
             after=[p for p in around if p.start >= end],
         )
         built = [p for p in plans if p.start not in kept]
-        self.schedules.replace(station, built, applied.version)
+        self.schedules.replace(station, built, applied.version, action)
         return BuildReport(plans, built, applied.version)
 
     def build_ahead(self, station: str, hours: int, seed: int) -> BuildReport | None:

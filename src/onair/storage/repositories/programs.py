@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from onair.domain.ledger import EntryDraft
 from onair.domain.program_check import program_from
-from onair.domain.programming import AppliedProgram, NoProgram, StationProgram
+from onair.domain.programming import AppliedProgram, NoProgram, ProgramChanged, StationProgram
 from onair.storage.repositories.ledger import SqlLedger
 from onair.storage.tables import Station, StationProgramVersion, utc_now
 
@@ -31,18 +31,21 @@ class SqlPrograms:
         self.ledger = ledger
 
     def apply(
-        self, program: StationProgram, source: str, action: EntryDraft | None = None
-    ) -> AppliedProgram:
+        self, program: StationProgram, source: str, action: EntryDraft | None = None,
+        replacing: int | None = None,
+    ) -> AppliedProgram:  # fmt: skip
         """Register or update the station from ``program`` and store it as the next version.
 
         ``action`` is recorded in the ledger in the same transaction, its ``after``
-        naming the version stored (its ``before``, the version it replaced).
+        naming the version stored (its ``before``, the version it replaced). With
+        ``replacing`` (the version an edit started from, 0 for none), a station whose
+        newest version is another raises :class:`ProgramChanged` and nothing is stored.
         """
         if action is None or self.ledger is None:
             with self.engine.begin() as conn:
-                return _apply(conn, program, source)[0]
+                return _apply(conn, program, source, replacing)[0]
         with self.ledger.recorded(action) as recording:
-            applied, before = _apply(recording.conn, program, source)
+            applied, before = _apply(recording.conn, program, source, replacing)
             body = {**action.body, "before": {"version": before} if before else None,
                     "after": {"version": applied.version, "source": applied.source}}  # fmt: skip
             recording.draft = replace(action, body=body)
@@ -66,7 +69,9 @@ class SqlPrograms:
             )
 
 
-def _apply(conn: Connection, program: StationProgram, source: str) -> tuple[AppliedProgram, int]:
+def _apply(
+    conn: Connection, program: StationProgram, source: str, replacing: int | None
+) -> tuple[AppliedProgram, int]:
     """The version stored, and the one before it (0 for none)."""
     details = {"name": program.name, "timezone": program.timezone,
                "call_letters": program.call_letters}  # fmt: skip
@@ -80,6 +85,10 @@ def _apply(conn: Connection, program: StationProgram, source: str) -> tuple[Appl
             StationProgramVersion.station_id == program.id
         )
     )
+    if replacing is not None and (latest or 0) != replacing:
+        raise ProgramChanged(
+            f"station {program.id!r} is at version {latest or 0}, not {replacing}: read it again"
+        )
     version, applied_at, kept = (latest or 0) + 1, utc_now(), source[:_SOURCE_CHARS]
     conn.execute(sa.insert(StationProgramVersion).values(
         station_id=program.id, version=version, document=program.export(), source=kept,

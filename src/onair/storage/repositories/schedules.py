@@ -3,14 +3,16 @@
 Replacing hours is one transaction: every hour asked for is checked for a lock
 first, so a locked hour anywhere refuses the whole replace and nothing is
 written. The hours' old items are deleted, the hours updated in place, and the
-new items go in as bulk inserts.
+new items go in as bulk inserts. Given an operator action, a replace or a lock
+commits with it in the ledger, in the same transaction.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import fields
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -18,8 +20,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, Row
 
+from onair.domain.ledger import EntryDraft
 from onair.domain.programming import ItemKind
 from onair.domain.schedule import HourLocked, HourPlan, Relaxation, ScheduledItem, Unscheduled
+from onair.storage.repositories.ledger import SqlLedger
 from onair.storage.tables import Base, ScheduleHour, ScheduleItemRow, utc_now
 
 __all__ = ["SqlSchedules"]
@@ -49,23 +53,40 @@ _ITEM_COLUMNS = (
 class SqlSchedules:
     """The ``ScheduleStore``: built hours in ``schedule_hours``, items in ``schedule_items``."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, ledger: SqlLedger | None = None) -> None:
         self.engine = engine
+        self.ledger = ledger
 
-    def replace(self, station: str, plans: Sequence[HourPlan], program_version: int) -> None:
+    @contextmanager
+    def _changing(self, action: EntryDraft | None, after: Callable[[Any], Any]) -> Iterator[Any]:
+        """A transaction, with ``action`` recorded in it (its ``after`` what the change gave)."""
+        if action is None or self.ledger is None:
+            with self.engine.begin() as conn:
+                yield _Change(conn)
+            return
+        with self.ledger.recorded(action) as recording:
+            change = _Change(recording.conn)
+            yield change
+            recording.draft = replace(action, body={**action.body, "after": after(change.result)})
+
+    def replace(self, station: str, plans: Sequence[HourPlan], program_version: int,
+                action: EntryDraft | None = None) -> None:  # fmt: skip
         """Store ``plans``, each replacing the hour at its start, all in one transaction.
 
         Raises :class:`HourLocked` naming the first locked hour among them; then
-        nothing is written.
+        nothing is written. ``action``, when given, is recorded with the change,
+        its ``after`` naming the hours stored.
         """
-        if not plans:
-            return
+        if not plans and action is None:
+            return  # an operator's build that kept every hour is recorded all the same
         starts = [plan.start for plan in plans]
         if len(set(starts)) < len(starts) or any(p.station != station for p in plans):
             raise ValueError(f"plans for {station!r} must be of that station, one per hour")
         hours = [_hour_row(station, plan, program_version) for plan in plans]
         items = [_item_row(station, plan, item) for plan in plans for item in plan.items]
-        with self.engine.begin() as conn:
+        stored = {"hours": [_instant(start) for start in starts], "version": program_version}
+        with self._changing(action, lambda _: stored) as change:
+            conn = change.conn
             _refuse_locked(conn, station, starts)
             for chunk in _chunks(starts):
                 conn.execute(
@@ -77,10 +98,10 @@ class SqlSchedules:
             # Hours are updated in place, never deleted: deleting one would make the
             # database look for its items by a foreign key no index covers.
             upsert = _insert_for(conn)(ScheduleHour)
-            written = {c: upsert.excluded[c] for c in hours[0] if c not in _HOUR_KEY}
-            upsert = upsert.on_conflict_do_update(index_elements=_HOUR_KEY, set_=written)
             for rows in _chunks(hours):
-                conn.execute(upsert, rows)
+                written = {c: upsert.excluded[c] for c in rows[0] if c not in _HOUR_KEY}
+                conn.execute(upsert.on_conflict_do_update(index_elements=_HOUR_KEY, set_=written),
+                             rows)  # fmt: skip
             for rows in _chunks(items):
                 conn.execute(sa.insert(ScheduleItemRow), rows)
 
@@ -127,8 +148,12 @@ class SqlSchedules:
         with self.engine.connect() as conn:
             return [_item(row) for row in conn.execute(query)]
 
-    def lock(self, station: str, start: datetime, end: datetime, *, locked: bool = True) -> int:
-        """Lock (or unlock) the built hours starting in ``[start, end)``; how many changed."""
+    def lock(self, station: str, start: datetime, end: datetime, *, locked: bool = True,
+             action: EntryDraft | None = None) -> int:  # fmt: skip
+        """Lock (or unlock) the built hours starting in ``[start, end)``; how many changed.
+
+        ``action``, when given, is recorded with the change, its ``after`` the count.
+        """
         update = (
             sa.update(ScheduleHour)
             .where(
@@ -139,8 +164,10 @@ class SqlSchedules:
             )
             .values(locked=locked)
         )
-        with self.engine.begin() as conn:
-            return conn.execute(update).rowcount
+        after = {"locked": locked, "from": _instant(start), "to": _instant(end)}
+        with self._changing(action, lambda count: {**after, "hours": count}) as change:
+            change.result = change.conn.execute(update).rowcount
+        return int(change.result)
 
     def item(self, station: str, item_id: str) -> ScheduledItem | None:
         query = sa.select(*_ITEM_COLUMNS).where(
@@ -149,6 +176,18 @@ class SqlSchedules:
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
         return None if row is None else _item(row)
+
+
+class _Change:
+    """The connection a change runs on, and what it came to (for its ledger entry)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.result: Any = None
+
+
+def _instant(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _refuse_locked(conn: Connection, station: str, starts: list[datetime]) -> None:
