@@ -19,6 +19,7 @@ from tests.e2e.cli import onair, running_server
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "src/onair/scheduler/demo_station.yaml"
 PASSWORD = "a long enough password"
 
 
@@ -51,7 +52,11 @@ def test_the_curl_examples_answer_as_the_docs_say(doc: str, tmp_path: Path) -> N
         assert made.returncode == 0, made.stderr
     created = onair("token", "create", "--name", "cart-wall", "--role", "operator", *data)
     token = created.stdout.splitlines()[-1]
+    director = onair("token", "create", "--name", "pd", "--role", "program_director", *data)
+    assert onair("station", "apply", str(DEMO), *data).returncode == 0
+    (tmp_path / "station.yaml").write_text(DEMO.read_text().replace("KONR", "KQRS"))
     values = {"HER-PASSWORD": PASSWORD, "PRINTED-PASSWORD": PASSWORD, "$TOKEN": token,
+              "$PD_TOKEN": director.stdout.splitlines()[-1],
               '"01J…"': '"01JNOSUCHASSET"'}  # fmt: skip
     statuses: list[tuple[str, int]] = []
     with running_server("serve", "--role", "api", "--role", "playout", *data) as (base, _):
@@ -68,6 +73,7 @@ def test_the_curl_examples_answer_as_the_docs_say(doc: str, tmp_path: Path) -> N
         "docs/api.md": [
             ("/api/v1/auth/login", 200), ("/api/v1/auth/me", 200), ("/api/v1/playout/skip", 200),
             ("/api/v1/auth/logout", 204), ("/api/v1/playout/insert_next", 422),
+            ("/api/v1/station", 200), ("/api/v1/station", 200),
             ("/api/v1/assets", 200),
         ],
         "README.md": [("/api/v1/auth/login", 200), ("/api/v1/playout/skip", 200)],

@@ -18,11 +18,13 @@ from onair.api.live.endpoint import live_route
 from onair.api.middleware import RequestCorrelation
 from onair.api.problems import add_problem_handlers
 from onair.api.rest import assets, auth, health, playout, status
+from onair.api.rest import station as station_file
 from onair.api.state import ApiState, InsertRefusal
 
 if TYPE_CHECKING:
     from onair.access import Access
     from onair.api.live.hub import LiveHub
+    from onair.api.stores import StationStores
     from onair.ingest.library_desk import LibraryDesk
 
 __all__ = ["HealthCheck", "create_app"]
@@ -54,6 +56,7 @@ def create_app(
     library: LibraryDesk | None = None,
     live: LiveHub | None = None,
     live_origins: Collection[str] = (),
+    stores: StationStores | None = None,
 ) -> FastAPI:
     """Build the app; ``checks`` name each dependency ``/healthz`` probes.
 
@@ -68,7 +71,7 @@ def create_app(
     app.state.onair = ApiState(
         station=station, roles=roles, checks=dict(checks), registry=registry, command=command,
         access=access, session_key=session_key or secrets.token_bytes(32),
-        insert_refusal=insert_refusal, library=library,
+        insert_refusal=insert_refusal, library=library, stores=stores,
     )  # fmt: skip
     add_problem_handlers(app)
     app.include_router(health.router)
@@ -76,6 +79,7 @@ def create_app(
     app.include_router(status.router, prefix="/api/v1")
     app.include_router(playout.router, prefix="/api/v1")
     app.include_router(assets.router, prefix="/api/v1")
+    app.include_router(station_file.router, prefix="/api/v1")
     if live is not None:
         app.router.routes.append(live_route(live, live_origins))
     app.add_middleware(BodyLimit)

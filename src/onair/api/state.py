@@ -14,6 +14,7 @@ from onair.api.login_limits import LoginLimits
 
 if TYPE_CHECKING:
     from onair.access import Access
+    from onair.api.stores import StationStores
     from onair.ingest.library_desk import LibraryDesk
 
 __all__ = ["ApiState", "InsertRefusal", "StateDep"]
@@ -39,6 +40,8 @@ class ApiState:
     insert_refusal: InsertRefusal | None = None
     # The station's library as operators work it; None where the process has no database.
     library: LibraryDesk | None = None
+    # The station's programming, schedule and air, for the REST resources.
+    stores: StationStores | None = None
 
 
 def _state(request: Request) -> ApiState:

@@ -126,6 +126,7 @@ def build_app(station: Station, stream: Any = None, live: Any = None) -> FastAPI
         library=library_desk(station.stores),
         live=live,
         live_origins=station.settings.live_origins,
+        stores=station.stores,
     )
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "StationFileInvalid",
     "dump_station_file",
     "load_station_file",
+    "parse_station_file",
 ]
 
 MAX_FILE_BYTES = 1_000_000
@@ -70,7 +71,16 @@ class StationFileInvalid(DomainError):
 def load_station_file(path: Path | str) -> StationProgram:
     """Read and validate a whole station file; raise :class:`StationFileInvalid` on any problem."""
     path = Path(path)
-    document = _read(path)
+    return _validated(path, _read(path))
+
+
+def parse_station_file(raw: bytes, name: str) -> StationProgram:
+    """A station file sent rather than read from disk (an upload), held to the same checks;
+    ``name`` stands for the file's path in the problem lines."""
+    return _validated(Path(name), _parse(Path(name), raw))
+
+
+def _validated(path: Path, document: Any) -> StationProgram:
     try:
         return program_from(_plain(document))
     except InvalidProgram as exc:
@@ -89,6 +99,10 @@ def _read(path: Path) -> Any:
             raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise _one(path, 1, f"cannot read the file ({exc.strerror}): check the path") from None
+    return _parse(path, raw)
+
+
+def _parse(path: Path, raw: bytes) -> Any:
     if len(raw) > MAX_FILE_BYTES:
         raise _one(
             path, 1, f"the file is over {MAX_FILE_BYTES:,} bytes, far more than a station"

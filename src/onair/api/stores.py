@@ -1,0 +1,56 @@
+"""What the REST resources read and change, as bootstrap hands it to the app.
+
+The routes reach the station's programming and schedule through the same
+services the CLI uses (``Scheduler``), and playout's tables through its
+repositories; the API builds none of them itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Protocol
+
+from fastapi import Depends, HTTPException
+
+from onair.api.state import StateDep
+from onair.domain.programming import StationProgram
+
+if TYPE_CHECKING:
+    from onair.scheduler.service import Scheduler
+    from onair.storage.repositories.as_run import SqlAsRun
+    from onair.storage.repositories.ledger import SqlLedger
+    from onair.storage.repositories.schedule_library import SqlScheduleLibrary
+
+__all__ = ["StationStores", "StoresDep"]
+
+
+class StationStores(Protocol):
+    """The station's stores, as a serving process opened them (``bootstrap.Stores``)."""
+
+    now: Callable[[], datetime]
+
+    @property
+    def station(self) -> str: ...
+
+    @property
+    def ledger(self) -> SqlLedger: ...
+
+    @property
+    def as_run(self) -> SqlAsRun: ...
+
+    @property
+    def schedule_library(self) -> SqlScheduleLibrary: ...
+
+    def scheduler(self) -> Scheduler: ...
+
+    def program(self) -> StationProgram | None: ...
+
+
+def _stores(state: StateDep) -> StationStores:
+    if state.stores is None:
+        raise HTTPException(503, "this process has no database to read the station from")
+    return state.stores
+
+
+StoresDep = Annotated[StationStores, Depends(_stores)]
