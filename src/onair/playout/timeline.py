@@ -227,6 +227,14 @@ class Timeline:
         self.lineup.remember_aired(item.asset_id, self.instant(at))
         return True
 
+    def _gap_start(self, at: int) -> int:
+        """Where the gap before a post starts: where the air falls silent when that is
+        a few seconds before ``at``, the last segue. A song whose quiet tail sits under
+        the air's threshold for seconds before its segue leaves more than a hard item
+        may come in early over. Longer silence is the silence detector's to mend."""
+        heard = self._sound_end(default=at) if self._aired_any else at
+        return heard if at - samples_of(_STRETCH_S) <= heard < at else at
+
     def _tail_reaches(self, post: int | None) -> bool:
         """Whether the post is a few seconds past the last segue and what is placed is still
         heard there (or under a second before): the hard item then starts over that tail
@@ -286,8 +294,9 @@ class Timeline:
             if item is not None:
                 return replace(item, scheduled_end=self.instant(self._box_end))
         self._box_end = None
-        if self._posts.towards(at, instant) and not self._tail_reaches(self._posts.post):
-            return self._posts.fill(at, instant)
+        gap_start = self._gap_start(at)
+        if self._posts.towards(gap_start, instant) and not self._tail_reaches(self._posts.post):
+            return self._posts.fill(gap_start, instant)
         item = self.lineup.next_item(instant)
         while item is not None:
             if self._drop_for_post(item, at) or self._drop_late(item, at):

@@ -353,6 +353,17 @@ def test_a_hard_item_comes_in_where_a_slow_fade_falls_silent(world: World) -> No
     assert _start_s(_entry(report, "id")) < 60.0  # came in early, over the fade
 
 
+def test_a_post_seconds_after_a_slow_fade_falls_silent_is_filled_up_to(world: World) -> None:
+    world.asset("bed", 150, 25, kind=AssetKind.BED, category="fill", tail_s=1)
+    # The fade is under the air's threshold from 58.3 s; the post is 2.2 s later, more
+    # than a hard item may come in early: fill airs where the song falls silent.
+    pcm, report = _slow_fade_before_post(world, post_s=60.5)  # half a second past cue-out
+
+    assert longest_silence_s(pcm[: 66 * 48_000]) < 1.0
+    assert _start_s(_entry(report, "bed")) == pytest.approx(58.3, abs=0.2)
+    assert _start_s(_entry(report, "id")) == pytest.approx(60.5, abs=1.0)
+
+
 def test_a_fade_for_the_post_over_a_quiet_tail_leaves_no_silence(world: World) -> None:
     # The song runs past the post and is faded for it, over a tail already near -48 dBFS:
     # the fade's last second is under the air's threshold, though the song was not.
