@@ -17,7 +17,7 @@ from onair.api.body_limit import BodyLimit
 from onair.api.live.endpoint import live_route
 from onair.api.middleware import RequestCorrelation
 from onair.api.problems import add_problem_handlers
-from onair.api.rest import assets, auth, health, playout, status
+from onair.api.rest import assets, auth, compliance, health, playout, status
 from onair.api.rest import station as station_file
 from onair.api.state import ApiState, InsertRefusal
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from onair.access import Access
     from onair.api.live.hub import LiveHub
     from onair.api.stores import StationStores
+    from onair.compliance.records_desk import RecordsDesk
     from onair.ingest.library_desk import LibraryDesk
 
 __all__ = ["HealthCheck", "create_app"]
@@ -57,6 +58,7 @@ def create_app(
     live: LiveHub | None = None,
     live_origins: Collection[str] = (),
     stores: StationStores | None = None,
+    records: RecordsDesk | None = None,
 ) -> FastAPI:
     """Build the app; ``checks`` name each dependency ``/healthz`` probes.
 
@@ -71,7 +73,7 @@ def create_app(
     app.state.onair = ApiState(
         station=station, roles=roles, checks=dict(checks), registry=registry, command=command,
         access=access, session_key=session_key or secrets.token_bytes(32),
-        insert_refusal=insert_refusal, library=library, stores=stores,
+        insert_refusal=insert_refusal, library=library, stores=stores, records=records,
     )  # fmt: skip
     add_problem_handlers(app)
     app.include_router(health.router)
@@ -80,6 +82,7 @@ def create_app(
     app.include_router(playout.router, prefix="/api/v1")
     app.include_router(assets.router, prefix="/api/v1")
     app.include_router(station_file.router, prefix="/api/v1")
+    app.include_router(compliance.router, prefix="/api/v1")
     if live is not None:
         app.router.routes.append(live_route(live, live_origins))
     app.add_middleware(BodyLimit)

@@ -15,6 +15,7 @@ from onair.api.login_limits import LoginLimits
 if TYPE_CHECKING:
     from onair.access import Access
     from onair.api.stores import StationStores
+    from onair.compliance.records_desk import RecordsDesk
     from onair.ingest.library_desk import LibraryDesk
 
 __all__ = ["ApiState", "InsertRefusal", "StateDep"]
@@ -42,6 +43,8 @@ class ApiState:
     library: LibraryDesk | None = None
     # The station's programming, schedule and air, for the REST resources.
     stores: StationStores | None = None
+    # The compliance records: audit, reports, operator actions.
+    records: RecordsDesk | None = None
 
 
 def _state(request: Request) -> ApiState:

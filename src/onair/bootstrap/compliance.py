@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from onair.bootstrap.station import HttpFace, RunningRole, Station, Stops
 from onair.bootstrap.stores import Stores, open_stores
 from onair.compliance.desk import ComplianceDesk
+from onair.compliance.records_desk import RecordsDesk
 from onair.compliance.upkeep import LedgerUpkeep
 from onair.config import Settings
 from onair.domain.programming import StationProgram
@@ -17,7 +18,7 @@ from onair.storage.object_store import ObjectStore
 from onair.storage.repositories.ledger import SqlLedger
 from onair.storage.repositories.library import SqlLibrary
 
-__all__ = ["Compliance", "open_compliance", "start_compliance"]
+__all__ = ["Compliance", "open_compliance", "records_desk", "start_compliance"]
 
 
 @dataclass
@@ -59,6 +60,13 @@ def open_compliance(settings: Settings) -> Iterator[Compliance]:
     with open_stores(settings, objects=True) as stores:
         program = stores.program()
         yield Compliance(stores, stores.zone(), program)
+
+
+def records_desk(stores: Stores) -> RecordsDesk:
+    """The records the API reads: the ledger with the zone and station file in force at each
+    call (a station apply may change either while the process serves)."""
+    return RecordsDesk(lambda: Compliance(stores, stores.zone(), stores.program()),
+                       stores.ledger, stores.now)  # fmt: skip
 
 
 async def start_compliance(station: Station, face: HttpFace) -> RunningRole:

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from onair.api import create_app
 from onair.bootstrap.adapters import StartupError
+from onair.bootstrap.compliance import records_desk
 from onair.bootstrap.library_desk import library_desk
 from onair.bootstrap.operator_access import check_open_serving, insert_refusal, local_operator_token
 from onair.bootstrap.roles import ROLES, RoleStarter
@@ -127,6 +128,7 @@ def build_app(station: Station, stream: Any = None, live: Any = None) -> FastAPI
         live=live,
         live_origins=station.settings.live_origins,
         stores=station.stores,
+        records=records_desk(station.stores),
     )
 
 

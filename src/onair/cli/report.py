@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Collection, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from onair import bootstrap
 from onair.cli.console import warn, write_out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, OutputOpt
 from onair.cli.station_time import on_calendar
 from onair.cli.stores import ledger_at
 from onair.compliance import reports
-from onair.compliance.reading import read_period
-from onair.compliance.reports import Period, Report
+from onair.compliance.report_desk import ReportAsk, ReportKind, UnverifiedLedger, build_report
 from onair.domain.errors import DomainError
-from onair.domain.ledger import EntryKind, LedgerEntry
-from onair.domain.rules import DmcaComplement, LegalId
 from onair.observability import configure_logging
 
 __all__ = ["report_app"]
@@ -45,12 +40,8 @@ class Format(StrEnum):
     JSON = "json"
 
 
-class UnverifiedLedger(DomainError):
-    """The ledger did not verify and the report was not asked for anyway."""
-
-
-class NoStationFile(DomainError):
-    """A report that needs the station file's identity or rules, and none is in force."""
+class UnverifiedReport(DomainError):
+    """The ledger did not verify and --allow-unverified was not given."""
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", help="csv or json.")]
@@ -65,37 +56,26 @@ DayOpt = Annotated[str, typer.Option("--day", help="A station day, e.g. 2027-02-
 FirstOpt = Annotated[str, typer.Option("--from", help="First station day, e.g. 2027-02-01.")]
 LastOpt = Annotated[str | None, typer.Option("--to", help="Last station day (default: --from).")]
 
-Make = Callable[[Sequence[LedgerEntry], Period, bootstrap.Compliance, list[str]], Report]
-_AIRED = (EntryKind.AIRED,)
-
 
 def _run(
     config: Path | None, data_dir: Path | None, output: Path | None, fmt: Format,
-    allow_unverified: bool, period_of: Callable[..., Period],
-    span_of: Callable[[Period], tuple[datetime, datetime]] | None,
-    kinds: Collection[EntryKind], make: Make,
+    allow_unverified: bool, ask: ReportAsk,
 ) -> None:  # fmt: skip
     with operator_errors():
         with ledger_at(config, data_dir) as compliance:
-            period = period_of(compliance.zone, datetime.now(UTC))
-            on_calendar(period.start.astimezone(period.zone).date(), "the report's first day")
-            start, end = span_of(period) if span_of else (period.start, period.end)
-            read = read_period(compliance.ledger, compliance.archive, compliance.station,
-                               compliance.zone, start, end, kinds)  # fmt: skip
-            if read.warnings and not allow_unverified:
-                raise UnverifiedLedger(
-                    f"{read.warnings[0]}; no report built: find it with 'onair audit verify',"
+            try:
+                report = build_report(compliance, ask, datetime.now(UTC),
+                                      allow_unverified=allow_unverified,
+                                      check_day=on_calendar)  # fmt: skip
+            except UnverifiedLedger as exc:
+                raise UnverifiedReport(
+                    f"{exc.warning}; no report built: find it with 'onair audit verify',"
                     " or add --allow-unverified to build the report with this warning in it"
-                )
-            report = make(read.entries, period, compliance, read.warnings)
+                ) from None
         text = reports.to_json(report) if fmt is Format.JSON else reports.to_csv(report)
         for warning in report.warnings:
             warn(warning)
     write_out(text, output)
-
-
-def _days(first: str, last: str | None) -> Callable[..., Period]:
-    return lambda zone, now: reports.days_period(first, last or first, zone, now)
 
 
 @report_app.command("asrun")
@@ -105,10 +85,7 @@ def asrun_command(
     data_dir: DataDirOpt = None,
 ) -> None:  # fmt: skip
     """The as-run log of a station day: every airing, scheduled and actual, and its listeners."""
-    _run(config, data_dir, output, fmt, allow_unverified,
-         lambda zone, now: reports.day_period(day, zone, now), None, _AIRED,
-         lambda entries, period, c, warnings: reports.as_run_log(
-             entries, period, station=c.station, warnings=warnings))  # fmt: skip
+    _run(config, data_dir, output, fmt, allow_unverified, ReportAsk(ReportKind.ASRUN, day))
 
 
 @report_app.command("soundexchange")
@@ -127,16 +104,9 @@ def soundexchange_command(
     data_dir: DataDirOpt = None,
 ) -> None:  # fmt: skip
     """SoundExchange report of use for a month (census: actual total performances per track)."""
-
-    def make(entries: Sequence[LedgerEntry], period: Period, c: bootstrap.Compliance,
-             warnings: list[str]) -> Report:  # fmt: skip
-        name = service_name or (c.program.name if c.program else c.station)
-        return reports.soundexchange_report(entries, period, station=c.station,
-                                            service_name=name, transmission_category=category,
-                                            per_play=per_play, warnings=warnings)  # fmt: skip
-
-    _run(config, data_dir, output, fmt, allow_unverified,
-         lambda zone, now: reports.month_period(month, zone, now), None, _AIRED, make)  # fmt: skip
+    ask = ReportAsk(ReportKind.SOUNDEXCHANGE, month, per_play=per_play,
+                    service_name=service_name, category=category)  # fmt: skip
+    _run(config, data_dir, output, fmt, allow_unverified, ask)
 
 
 @report_app.command("legal-id")
@@ -146,22 +116,7 @@ def legal_id_command(
     data_dir: DataDirOpt = None,
 ) -> None:  # fmt: skip
     """Each hour's legal ID (47 CFR 73.1201): when it aired and whether its wording holds."""
-
-    def make(entries: Sequence[LedgerEntry], period: Period, c: bootstrap.Compliance,
-             warnings: list[str]) -> Report:  # fmt: skip
-        if c.program is None:
-            raise NoStationFile("no station file in force: apply one (onair station apply)"
-                                " so the report knows the call letters and community")  # fmt: skip
-        rule = next((r for r in c.program.rules.rules if isinstance(r, LegalId)), LegalId())
-        identity = reports.StationIdentity(c.program.call_letters, c.program.community,
-                                           c.program.name)  # fmt: skip
-        return reports.legal_id_report(entries, period, station=c.station, identity=identity,
-                                       window=timedelta(minutes=rule.window_minutes),
-                                       warnings=warnings)  # fmt: skip
-
-    _run(config, data_dir, output, fmt, allow_unverified,
-         lambda zone, now: reports.day_period(day, zone, now), reports.legal_id_span,
-         (EntryKind.AIRED, EntryKind.AGENT_OUTPUT), make)  # fmt: skip
+    _run(config, data_dir, output, fmt, allow_unverified, ReportAsk(ReportKind.LEGAL_ID, day))
 
 
 @report_app.command("dmca")
@@ -171,20 +126,7 @@ def dmca_command(
     config: ConfigOpt = None, data_dir: DataDirOpt = None,
 ) -> None:  # fmt: skip
     """Every breach of the DMCA performance complement (17 U.S.C. 114(j)(13)) in what aired."""
-
-    def rule_of(c: bootstrap.Compliance) -> DmcaComplement:
-        rules = c.program.rules.rules if c.program else ()
-        return next((r for r in rules if isinstance(r, DmcaComplement)), DmcaComplement())
-
-    def make(entries: Sequence[LedgerEntry], period: Period, c: bootstrap.Compliance,
-             warnings: list[str]) -> Report:  # fmt: skip
-        return reports.dmca_report(entries, period, station=c.station, rule=rule_of(c),
-                                   warnings=warnings)  # fmt: skip
-
-    # The window before the period is read with the longest window a station file allows.
-    _run(config, data_dir, output, fmt, allow_unverified, _days(first, last),
-         lambda period: reports.dmca_span(period, DmcaComplement(window_hours=24)), _AIRED,
-         make)  # fmt: skip
+    _run(config, data_dir, output, fmt, allow_unverified, ReportAsk(ReportKind.DMCA, first, last))
 
 
 @report_app.command("licensing")
@@ -194,9 +136,8 @@ def licensing_command(
     config: ConfigOpt = None, data_dir: DataDirOpt = None,
 ) -> None:  # fmt: skip
     """Plays per musical work, with composer and publisher, for the performing rights bodies."""
-    _run(config, data_dir, output, fmt, allow_unverified, _days(first, last), None, _AIRED,
-         lambda entries, period, c, warnings: reports.licensing_report(
-             entries, period, station=c.station, warnings=warnings))  # fmt: skip
+    ask = ReportAsk(ReportKind.LICENSING, first, last)
+    _run(config, data_dir, output, fmt, allow_unverified, ask)
 
 
 @report_app.command("affidavit")
@@ -206,6 +147,5 @@ def affidavit_command(
     config: ConfigOpt = None, data_dir: DataDirOpt = None,
 ) -> None:  # fmt: skip
     """The ad affidavit: every spot that aired, when, how long, whole or cut."""
-    _run(config, data_dir, output, fmt, allow_unverified, _days(first, last), None, _AIRED,
-         lambda entries, period, c, warnings: reports.ad_affidavit(
-             entries, period, station=c.station, warnings=warnings))  # fmt: skip
+    ask = ReportAsk(ReportKind.AFFIDAVIT, first, last)
+    _run(config, data_dir, output, fmt, allow_unverified, ask)

@@ -162,6 +162,16 @@ class SqlLedger:
         with self.engine.connect() as conn:
             return [_entry(row) for row in conn.execute(query.order_by(_L.at, _L.seq))]
 
+    def latest(
+        self, station: str, kind: EntryKind, before_seq: int | None, limit: int
+    ) -> list[LedgerEntry]:
+        """Up to ``limit`` entries of ``kind``, newest first, before ``before_seq`` if given."""
+        query = sa.select(*_ENTRY_COLUMNS).where(_L.station_id == station, _L.kind == kind.value)
+        if before_seq is not None:
+            query = query.where(_L.seq < before_seq)
+        with self.engine.connect() as conn:
+            return [_entry(row) for row in conn.execute(query.order_by(_L.seq.desc()).limit(limit))]
+
     def seq_range(self, station: str, start: datetime, end: datetime) -> tuple[int, int] | None:
         """First and last seq recorded in ``[start, end)`` (``recorded_at``), None if none."""
         query = sa.select(sa.func.min(_L.seq), sa.func.max(_L.seq)).where(
