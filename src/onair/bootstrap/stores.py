@@ -22,7 +22,7 @@ from onair.storage.object_store import ObjectStore
 from onair.storage.repositories.as_run import SqlAsRun
 from onair.storage.repositories.ledger import SqlLedger
 from onair.storage.repositories.library import SqlLibrary
-from onair.storage.repositories.playout_state import SqlOperatorLog
+from onair.storage.repositories.playout_state import SqlOnAirState, SqlOperatorLog
 from onair.storage.repositories.programs import SqlPrograms
 from onair.storage.repositories.schedule_library import SqlScheduleLibrary
 from onair.storage.repositories.schedules import SqlSchedules
@@ -85,6 +85,11 @@ class Stores:
     @cached_property
     def as_run(self) -> SqlAsRun:
         return SqlAsRun(self.engine)
+
+    @cached_property
+    def on_air(self) -> SqlOnAirState:
+        """Where the air stands, as the playout engine saves it each second."""
+        return SqlOnAirState(self.engine)
 
     @cached_property
     def operator_log(self) -> SqlOperatorLog:

@@ -152,6 +152,21 @@ def test_an_item_is_found_by_id_within_its_station(engine: Engine, schedules: Sq
     assert schedules.item(STATION, plan.items[2].id) == plan.items[2]
     assert schedules.item("other", plan.items[2].id) is None
     assert schedules.item(STATION, "01JDNOSUCHITEM000000000000") is None
+    wanted = [plan.items[3].id, "01JDNOSUCHITEM000000000000", plan.items[0].id]
+    assert sorted(schedules.items(STATION, wanted), key=lambda i: i.position) == [
+        plan.items[0], plan.items[3],
+    ]  # fmt: skip
+    assert schedules.items("other", wanted) == []
+
+
+def test_the_next_hard_post_is_the_first_hard_item_after_an_instant(
+    schedules: SqlSchedules,
+) -> None:
+    schedules.replace(STATION, [_plan(MONDAY), _plan(MONDAY + 2 * HOUR)], program_version=1)
+    first_post = MONDAY + timedelta(milliseconds=250)  # each hour's first item is hard
+    assert schedules.next_hard_start(STATION, MONDAY - HOUR) == first_post
+    assert schedules.next_hard_start(STATION, first_post) == first_post + 2 * HOUR
+    assert schedules.next_hard_start(STATION, MONDAY + 2 * HOUR + HOUR) is None
 
 
 def test_plans_of_another_station_or_twice_the_same_hour_are_refused(

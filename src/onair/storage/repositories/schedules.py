@@ -177,6 +177,33 @@ class SqlSchedules:
             row = conn.execute(query).first()
         return None if row is None else _item(row)
 
+    def items(self, station: str, item_ids: Sequence[str]) -> list[ScheduledItem]:
+        """The items among ``item_ids`` that exist, in no particular order."""
+        found: list[ScheduledItem] = []
+        with self.engine.connect() as conn:
+            for chunk in _chunks(item_ids):
+                query = sa.select(*_ITEM_COLUMNS).where(
+                    ScheduleItemRow.station_id == station, ScheduleItemRow.id.in_(chunk)
+                )
+                found.extend(_item(row) for row in conn.execute(query))
+        return found
+
+    def next_hard_start(self, station: str, after: datetime) -> datetime | None:
+        """When the first hard item after ``after`` is scheduled to start, if one is built."""
+        query = (
+            sa.select(ScheduleItemRow.starts_at)
+            .where(
+                ScheduleItemRow.station_id == station,
+                ScheduleItemRow.starts_at > after,
+                ScheduleItemRow.hard.is_(True),
+            )
+            .order_by(ScheduleItemRow.starts_at)
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            start: datetime | None = conn.execute(query).scalar()
+        return start
+
 
 class _Change:
     """The connection a change runs on, and what it came to (for its ledger entry)."""
