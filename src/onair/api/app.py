@@ -14,6 +14,7 @@ from starlette.types import Scope
 from onair import __version__
 from onair.api.auth import authorize
 from onair.api.body_limit import BodyLimit
+from onair.api.graphql import graphql_router
 from onair.api.live.endpoint import live_route
 from onair.api.middleware import RequestCorrelation
 from onair.api.problems import add_problem_handlers
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from onair.api.live.hub import LiveHub
     from onair.api.stores import StationStores
     from onair.compliance.records_desk import RecordsDesk
+    from onair.ingest.discovery import Discovery
     from onair.ingest.library_desk import LibraryDesk
 
 __all__ = ["HealthCheck", "create_app"]
@@ -38,7 +40,7 @@ class _StreamPaths(Mount):
     answered by the route (405), not taken for a stream that does not exist."""
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+        if scope["type"] == "http" and scope["path"].startswith(("/api/", "/graphql")):
             return Match.NONE, {}
         return super().matches(scope)
 
@@ -59,6 +61,7 @@ def create_app(
     live_origins: Collection[str] = (),
     stores: StationStores | None = None,
     records: RecordsDesk | None = None,
+    discovery: Callable[[], Discovery] | None = None,
 ) -> FastAPI:
     """Build the app; ``checks`` name each dependency ``/healthz`` probes.
 
@@ -74,6 +77,7 @@ def create_app(
         station=station, roles=roles, checks=dict(checks), registry=registry, command=command,
         access=access, session_key=session_key or secrets.token_bytes(32),
         insert_refusal=insert_refusal, library=library, stores=stores, records=records,
+        discovery=discovery,
     )  # fmt: skip
     add_problem_handlers(app)
     app.include_router(health.router)
@@ -83,6 +87,7 @@ def create_app(
     app.include_router(assets.router, prefix="/api/v1")
     app.include_router(station_file.router, prefix="/api/v1")
     app.include_router(compliance.router, prefix="/api/v1")
+    app.include_router(graphql_router(), prefix="/graphql")
     if live is not None:
         app.router.routes.append(live_route(live, live_origins))
     app.add_middleware(BodyLimit)

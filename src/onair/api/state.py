@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from onair.access import Access
     from onair.api.stores import StationStores
     from onair.compliance.records_desk import RecordsDesk
+    from onair.ingest.discovery import Discovery
     from onair.ingest.library_desk import LibraryDesk
 
 __all__ = ["ApiState", "InsertRefusal", "StateDep"]
@@ -45,6 +46,8 @@ class ApiState:
     stores: StationStores | None = None
     # The compliance records: audit, reports, operator actions.
     records: RecordsDesk | None = None
+    # The library's search, made on first use (its embedding model loads then).
+    discovery: Callable[[], Discovery] | None = None
 
 
 def _state(request: Request) -> ApiState:

@@ -1,8 +1,9 @@
 """What the REST resources read and change, as bootstrap hands it to the app.
 
 The routes reach the station's programming and schedule through the same
-services the CLI uses (``Scheduler``), and playout's tables through its
-repositories; the API builds none of them itself.
+services the CLI uses (``Scheduler``), and playout's tables, the library, the
+schedule and the agents' segments through the repositories the CLI reads; the
+API builds none of them itself.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Protocol
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, HTTPException
 
@@ -20,7 +22,11 @@ if TYPE_CHECKING:
     from onair.scheduler.service import Scheduler
     from onair.storage.repositories.as_run import SqlAsRun
     from onair.storage.repositories.ledger import SqlLedger
+    from onair.storage.repositories.library import SqlLibrary
+    from onair.storage.repositories.playout_state import SqlOnAirState
     from onair.storage.repositories.schedule_library import SqlScheduleLibrary
+    from onair.storage.repositories.schedules import SqlSchedules
+    from onair.storage.repositories.segments import SqlSegments
 
 __all__ = ["StationStores", "StoresDep"]
 
@@ -42,9 +48,23 @@ class StationStores(Protocol):
     @property
     def schedule_library(self) -> SqlScheduleLibrary: ...
 
+    @property
+    def library(self) -> SqlLibrary: ...
+
+    @property
+    def schedules(self) -> SqlSchedules: ...
+
+    @property
+    def segments(self) -> SqlSegments: ...
+
+    @property
+    def on_air(self) -> SqlOnAirState: ...
+
     def scheduler(self) -> Scheduler: ...
 
     def program(self) -> StationProgram | None: ...
+
+    def zone(self) -> ZoneInfo: ...
 
 
 def _stores(state: StateDep) -> StationStores:

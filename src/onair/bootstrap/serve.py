@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import signal
 import socket
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -20,9 +21,13 @@ from onair.bootstrap.library_desk import library_desk
 from onair.bootstrap.operator_access import check_open_serving, insert_refusal, local_operator_token
 from onair.bootstrap.roles import ROLES, RoleStarter
 from onair.bootstrap.station import HttpFace, Station, open_station
+from onair.bootstrap.stores import Stores
 from onair.config import Settings
 from onair.domain.events import new_envelope
 from onair.observability import configure_logging, get_logger
+
+if TYPE_CHECKING:
+    from onair.ingest.discovery import Discovery
 
 __all__ = ["WEBSOCKETS", "build_app", "serve", "start_roles"]
 
@@ -129,7 +134,22 @@ def build_app(station: Station, stream: Any = None, live: Any = None) -> FastAPI
         live_origins=station.settings.live_origins,
         stores=station.stores,
         records=records_desk(station.stores),
+        discovery=_discovery(station.stores),
     )
+
+
+def _discovery(stores: Stores) -> Callable[[], Discovery]:
+    """The library's search for the API, made on the first search (it loads the ingest
+    stack, and its embedding model on the first query): a serve that is never asked to
+    search never loads them."""
+
+    @functools.cache
+    def made() -> Discovery:
+        from onair.bootstrap.ingest import open_discovery
+
+        return open_discovery(stores)
+
+    return made
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -1,0 +1,59 @@
+"""The schema, and the limits on what one query may ask.
+
+A query deeper than ``MAX_DEPTH`` (an item's hour's items' hour...), longer than
+``MAX_TOKENS`` or with more than ``MAX_ALIASES`` aliases is refused before it
+runs. Errors other than the caller's own (see ``refusals``) are masked.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+import strawberry
+import structlog
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+from onair.api.graphql.query import Query
+from onair.api.graphql.refusals import shown_to_caller
+
+if TYPE_CHECKING:
+    from strawberry.types import ExecutionContext
+
+__all__ = ["MAX_ALIASES", "MAX_DEPTH", "MAX_TOKENS", "schema"]
+
+log = structlog.get_logger("onair.api")
+
+# Counted from the root field at 0: the studio's deepest read,
+# station.onAir.item.asset.rights.territories, is 5.
+MAX_DEPTH = 6
+# The studio's whole screen is about 50 tokens, a client's introspection query about 160.
+MAX_TOKENS = 2000
+MAX_ALIASES = 15
+
+
+class _StationSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log what went wrong on the server, once a request with the first traceback (one
+        fault, a database away, fails every field that reads it); a caller's bad query is
+        the caller's answer, not an error of the station's."""
+        failed = [error for error in errors if not shown_to_caller(error)]
+        if failed:
+            first, paths = failed[0], [e.path for e in failed[:5]]
+            log.error("graphql_failed", error=str(first), fields=len(failed), paths=paths,
+                      exc_info=first.original_error)  # fmt: skip
+
+
+schema = _StationSchema(
+    query=Query,
+    # Factories, not instances: each request gets its own extensions.
+    extensions=[
+        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
+        partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        partial(MaskErrors, should_mask_error=lambda error: not shown_to_caller(error)),
+    ],
+)
