@@ -40,6 +40,8 @@ log = structlog.get_logger("onair.bus")
 
 # A queued message: a parsed envelope, or raw bytes that may not be one.
 _Item = tuple[str, Envelope | bytes]
+# Broadcasts a listener has not taken yet; past this, newer ones are dropped for it.
+_LISTENER_QUEUE = 64
 
 
 @dataclass
@@ -87,6 +89,7 @@ class InMemoryBus:
         self._commands: dict[str, CommandHandler] = {}
         self._next_worker = 0
         self._closed = False
+        self._listeners: dict[int, tuple[str, asyncio.Queue[Envelope], asyncio.Task[None]]] = {}
 
     async def start(self) -> None:
         self._closed = False
@@ -94,6 +97,8 @@ class InMemoryBus:
     async def close(self) -> None:
         self._closed = True
         tasks = [t for g in self._groups.values() for t in g.workers.values()]
+        tasks += [task for _, _, task in self._listeners.values()]
+        self._listeners.clear()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -175,6 +180,36 @@ class InMemoryBus:
         log.error("dead_lettered", consumer=letter.consumer, reason=letter.reason)
         for handler in list(self._dead):
             await handler(letter)
+
+    async def broadcast(self, envelope: Envelope) -> None:
+        for pattern, queue, _ in self._listeners.values():
+            if type_matches(pattern, envelope.type) and queue.qsize() < _LISTENER_QUEUE:
+                queue.put_nowait(envelope)
+
+    async def listen(self, pattern: str, handler: Handler) -> _MemorySubscription:
+        self._next_worker += 1
+        key = self._next_worker
+        queue: asyncio.Queue[Envelope] = asyncio.Queue()
+        task = asyncio.create_task(self._hear(queue, handler), name=f"bus:listen-{pattern}")
+        self._listeners[key] = (pattern, queue, task)
+        bus = self
+
+        class _Stop(_MemorySubscription):
+            async def stop(self) -> None:
+                listener = bus._listeners.pop(key, None)
+                if listener is not None:
+                    listener[2].cancel()
+                    await asyncio.wait([listener[2]])
+
+        return _Stop(self, "listen", key)
+
+    async def _hear(self, queue: asyncio.Queue[Envelope], handler: Handler) -> None:
+        while True:
+            envelope = await queue.get()
+            try:
+                await handler(envelope)
+            except Exception:  # a transient event is not retried; the next one replaces it
+                log.exception("listener_failed", event_type=envelope.type)
 
     async def subscribe_dead_letters(self, handler: DeadLetterHandler) -> _MemorySubscription:
         self._dead.append(handler)

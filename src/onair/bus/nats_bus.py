@@ -139,6 +139,11 @@ class NatsJetStreamBus:
     def _command_subject(self, command_type: str) -> str:
         return f"onair.{self.station}.cmd.{command_type}"
 
+    def _broadcast_subject(self, pattern: str) -> str:
+        # Core NATS, outside the stream: ``onair.<station>.live.<service>.<name>`` has one
+        # token more than the stream's subjects, so JetStream never stores a broadcast.
+        return f"onair.{self.station}.live.{'>' if pattern == '>' else pattern}"
+
     async def start(self) -> None:
         """Connect (nats-py retrying until ``connect_timeout_s``) and ensure the stream."""
         try:
@@ -331,6 +336,30 @@ class NatsJetStreamBus:
     async def _bury(self, letter: DeadLetter) -> None:
         log.error("dead_lettered", consumer=letter.consumer, reason=letter.reason)
         await self._send(self._dead_subject, letter.model_dump_json().encode(), None)
+
+    async def broadcast(self, envelope: Envelope) -> None:
+        if not self._connected():
+            return  # a reading no one will want once the server is back
+        assert self._nc is not None
+        try:
+            await self._nc.publish(self._broadcast_subject(envelope.type), envelope.to_json())
+        except (NatsError, OSError) as exc:
+            log.debug("broadcast_dropped", type=envelope.type, error=type(exc).__name__)
+
+    async def listen(self, pattern: str, handler: Handler) -> _Task:
+        assert self._nc is not None
+
+        async def hear(msg: Msg) -> None:
+            try:
+                await handler(Envelope.from_json(msg.data))
+            except Exception:  # a transient event is not retried; the next one replaces it
+                log.exception("listener_failed", subject=msg.subject)
+
+        sub = await self._nc.subscribe(self._broadcast_subject(pattern), cb=hear,
+                                       pending_msgs_limit=64)  # fmt: skip
+        stop = _Task(sub=sub)
+        self._tasks.append(stop)
+        return stop
 
     async def subscribe_dead_letters(self, handler: DeadLetterHandler) -> _Task:
         async def run() -> None:

@@ -97,6 +97,17 @@ class EventBus(Protocol):
     async def subscribe_dead_letters(self, handler: DeadLetterHandler) -> Subscription:
         """Receive what consumers gave up on, with the reason."""
 
+    async def broadcast(self, envelope: Envelope) -> None:
+        """Hand a transient event to whoever listens now: never stored, never redelivered.
+
+        For readings that are stale a moment later (the program meters, ten a
+        second): a listener that is away or behind misses some, and the next
+        reading replaces them. Never blocks on a bus that is down; drops instead.
+        """
+
+    async def listen(self, pattern: str, handler: Handler) -> Subscription:
+        """Receive broadcasts whose type matches ``pattern``, from now on, at most once."""
+
     async def serve(self, command_type: str, handler: CommandHandler) -> Subscription:
         """Answer ``command_type`` commands; the handler's dict is the reply payload."""
 

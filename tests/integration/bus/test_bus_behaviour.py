@@ -162,3 +162,38 @@ async def test_request_reply_and_its_failures(make_bus: MakeBus) -> None:
         await client.request(new_envelope("scheduler.rebuild_hour", "demo"))
     with pytest.raises(NoResponders):
         await client.request(new_envelope("playout.resume", "demo"), timeout_s=1)
+
+
+async def test_broadcasts_reach_listeners_now_and_are_never_stored(make_bus: MakeBus) -> None:
+    bus, other = await make_bus(), await make_bus()
+    heard: list[int] = []
+    stored: list[str] = []
+
+    async def on_meters(env: Envelope) -> None:
+        heard.append(env.payload["n"])
+
+    async def on_durable(env: Envelope) -> None:
+        stored.append(env.type)
+
+    await other.subscribe("playout.*", on_durable, durable="meters-kept")
+    listening = await other.listen("playout.*", on_meters)
+    await asyncio.sleep(0.2)
+    for n in range(5):
+        await bus.broadcast(new_envelope("playout.program_metered", "demo", {"n": n}))
+    await bus.publish(new_envelope("playout.item_started", "demo"))
+    await until(lambda: len(heard) == 5 and stored == ["playout.item_started"])
+    assert heard == [0, 1, 2, 3, 4]
+    await listening.stop()
+    await bus.broadcast(new_envelope("playout.program_metered", "demo", {"n": 5}))
+    await asyncio.sleep(0.2)  # it has gone by before the next listener comes
+    late: list[int] = []
+
+    async def on_late(env: Envelope) -> None:
+        late.append(env.payload["n"])
+
+    await other.listen("playout.*", on_late)  # a broadcast before it is not kept for it
+    await asyncio.sleep(0.2)
+    await bus.broadcast(new_envelope("playout.program_metered", "demo", {"n": 6}))
+    await until(lambda: late == [6])
+    assert heard == [0, 1, 2, 3, 4]
+    assert stored == ["playout.item_started"]  # the durable consumer never saw a reading
