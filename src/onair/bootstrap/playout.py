@@ -133,7 +133,7 @@ async def start_playout(
         outputs = await _built_in_outputs(station, playout)
         playout.engine = PlayoutEngine(
             settings.station, open_timeline, outputs, station.bus.publish, records,
-            wall_clock=wall_clock,
+            wall_clock=wall_clock, broadcast=station.bus.broadcast,
         )  # fmt: skip
     await playout.start(station.bus)
     if face is not None and playout.hub is not None:  # the built-in engine serves its own stream

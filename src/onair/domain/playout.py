@@ -79,6 +79,8 @@ class PlayoutEvent(StrEnum):
     FAILOVER = "playout.failover"
     ERROR = "playout.error"
     ACTION_TAKEN = "playout.action_taken"
+    LINEUP_TIMED = "playout.lineup_timed"  # the next items, and the air's time to the next post
+    PROGRAM_METERED = "playout.program_metered"  # broadcast: peak and momentary loudness
 
 
 @dataclass(frozen=True)

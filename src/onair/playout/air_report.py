@@ -67,10 +67,13 @@ class AirReport:
         records: EngineRecords,
         worker: Executor,
         clock: WallClock,
+        broadcast: Callable[[Envelope], Awaitable[None]] | None = None,
     ) -> None:
         self.station = station
         self._clock = clock
         self._publish = publish
+        self._broadcast = broadcast
+        self._metering: asyncio.Task[None] | None = None
         self._records = records
         self._worker = worker
         self._unwritten: list[AsRunEntry] = []
@@ -197,6 +200,24 @@ class AirReport:
                             **envelope.correlation.as_log_fields())  # fmt: skip
             finally:
                 self._outbox.task_done()
+
+    def meter(self, reading: dict[str, Any]) -> None:
+        """Broadcast a reading of the program meters, never waiting for it.
+
+        A reading still on its way when the next comes makes the next one dropped:
+        a meter shows what airs now, and a bus that is slow must not queue stale ones.
+        """
+        if self._broadcast is None or (self._metering is not None and not self._metering.done()):
+            return
+        envelope = new_envelope(PlayoutEvent.PROGRAM_METERED.value, self.station, reading)
+        self._metering = asyncio.create_task(self._send_reading(envelope), name="playout-meters")
+
+    async def _send_reading(self, envelope: Envelope) -> None:
+        assert self._broadcast is not None
+        try:
+            await self._broadcast(envelope)
+        except Exception as exc:  # a lost reading is replaced by the next, 100 ms later
+            log.debug("program_meters_not_sent", error=str(exc))
 
     async def close(self, within_s: float = 5.0) -> None:
         """Publish what is queued (for at most ``within_s``), then stop publishing."""

@@ -24,7 +24,9 @@ from onair.domain.schedule import ScheduledItem
 from onair.observability import get_logger
 from onair.playout.air_report import AirReport, EngineRecords, resume_from
 from onair.playout.as_run import as_run_entry
+from onair.playout.lineup_timing import lineup_timed
 from onair.playout.ports import WallClock
+from onair.playout.program_meter import ProgramMeter
 from onair.playout.timeline import Airing, Happening, HappeningKind, Timeline
 from onair.playout.triggers import applied, check_trigger
 
@@ -57,14 +59,17 @@ class PlayoutEngine:
         *,
         block_s: float = 0.05,
         wall_clock: WallClock = time.time,
+        broadcast: Callable[[Envelope], Awaitable[None]] | None = None,
     ) -> None:
+        """``broadcast`` sends the program meters (the bus's, which keeps none of them)."""
         self.station = station
         self._open_timeline = open_timeline
         self._outputs = outputs
         self._frames = round(block_s * SAMPLE_RATE)
         self._clock = wall_clock
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playout")
-        self._report = AirReport(station, publish, records, self._worker, wall_clock)
+        self._report = AirReport(station, publish, records, self._worker, wall_clock, broadcast)
+        self._meter = ProgramMeter()
         self._timeline: Timeline | None = None
         self._task: asyncio.Task[None] | None = None
         self._started_wall: dict[str, datetime] = {}  # play id -> when its first sample went out
@@ -106,21 +111,28 @@ class PlayoutEngine:
         while True:
             position = timeline.mixer.position
             try:
-                block, happened = await self._off_loop(timeline.advance, self._frames)
+                block, happened, reading = await self._off_loop(self._advance, self._frames)
             except Exception as exc:  # a bug must not take the air down: log, keep going
                 log.exception("playout_block_failed", error=str(exc))
-                block, happened = np.zeros((self._frames, 2), np.float32), []
+                block, happened, reading = np.zeros((self._frames, 2), np.float32), [], None
             due = t0 + position / SAMPLE_RATE
             await asyncio.sleep(max(0.0, due - self._clock()))
             handed = self._clock()
             titles = self._titles(happened, position)
             for output in self._outputs:
                 await output.feed_async(block, titles)
+            if reading is not None:  # the meters read what has just gone out
+                self._report.meter(reading)
             self._count_listeners()
             await self._tell(happened, position, handed)
             if handed - self._last_save >= 1.0:
                 self._last_save = handed
                 await self._off_loop(self._save_state, position)
+
+    def _advance(self, frames: int) -> tuple[np.ndarray, list[Happening], dict[str, Any] | None]:
+        """The next block of the program, and the meters' reading when one is due."""
+        block, happened = self.timeline.advance(frames)
+        return block, happened, self._meter.measure(block)
 
     def _titles(self, happened: list[Happening], position: int) -> list[tuple[int, str]]:
         """Stream titles at the sample each track starts (never before: DMCA)."""
@@ -145,6 +157,7 @@ class PlayoutEngine:
             if event.kind is HappeningKind.STARTED and event.airing is not None:
                 self._started_wall[event.airing.item.play_id] = at
                 await self._report.item(PlayoutEvent.ITEM_STARTED, event.airing.item, at)
+                await self._lineup_timed()
             elif event.kind is HappeningKind.ENDED and event.airing is not None:
                 await self._report.ended(self._ended(event.airing, event.sample),
                                          event.airing.item)  # fmt: skip
@@ -188,7 +201,17 @@ class PlayoutEngine:
         """Apply an operator trigger now; returns what happened, for the reply."""
         check_trigger(trigger, asset_id)
         before, done, after = await self._off_loop(applied, self.timeline, trigger, asset_id)
-        return await self._report.action_taken(trigger, who, asset_id, note, done, before, after)
+        taken = await self._report.action_taken(trigger, who, asset_id, note, done, before, after)
+        await self._lineup_timed()  # an insert or a skip changes what comes next
+        return taken
+
+    async def _lineup_timed(self) -> None:
+        try:
+            timed = await self._off_loop(lineup_timed, self.timeline)
+        except Exception as exc:  # the next items are a courtesy: the air goes on without them
+            log.warning("lineup_not_timed", error=str(exc))
+            return
+        await self._report.send(PlayoutEvent.LINEUP_TIMED, timed)
 
     async def _off_loop(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()

@@ -206,6 +206,11 @@ class Lineup:
         """The scheduled items with audio planned in the look-ahead window, in order."""
         return self._upcoming(at)
 
+    def playable(self, asset_id: str) -> Playable | None:
+        """The asset's tags and rule facts (title, artist, length), read once."""
+        self._load([asset_id])
+        return self._playables.get(asset_id)
+
     def sound(self, asset_id: str) -> AssetSound | None:
         self._load([asset_id])
         return self._sounds.get(asset_id)

@@ -91,6 +91,14 @@ class Timeline:
         """Airings that have started and not ended, in start order."""
         return [a for a in self._airings if a.started]
 
+    def placed(self) -> list[Airing]:
+        """Airings mixed ahead of the air and not heard yet, in start order."""
+        return [a for a in self._airings if not a.started]
+
+    def waiting(self) -> list[AirItem]:
+        """Items taken off the mixer (for an insert, a hold) to be placed again, in order."""
+        return list(self._pending)
+
     @property
     def held(self) -> bool:
         return self._held

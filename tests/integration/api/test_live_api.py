@@ -56,7 +56,8 @@ def _engine(world: World, server: LiveServer) -> PlayoutEngine:
 
     records = _Records()
     book = EngineRecords(records, records, records)  # type: ignore[arg-type]
-    return PlayoutEngine(STATION, open_timeline, [], server.station.bus.publish, book)
+    bus = server.station.bus
+    return PlayoutEngine(STATION, open_timeline, [], bus.publish, book, broadcast=bus.broadcast)
 
 
 async def _now_playing(server: LiveServer, title: str) -> None:
@@ -67,9 +68,9 @@ async def _now_playing(server: LiveServer, title: str) -> None:
 
 async def test_a_client_hears_now_playing_when_playout_starts_an_item(tmp_path: Path) -> None:
     world = World(tmp_path, t0=datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1))
-    for n in range(2):
+    for n in range(3):
         world.asset(f"s{n}", 300 + 40 * n, 4.0, tail_s=1.0, intro_s=1.0)
-    world.plan(("s0", ItemKind.MUSIC), ("s1", ItemKind.MUSIC))
+    world.plan(("s0", ItemKind.MUSIC), ("s1", ItemKind.MUSIC), ("s2", ItemKind.MUSIC))
     async with live_server(tmp_path) as server, server.connect(token=server.token()) as ws:
         hello = await receive(ws, "hello")
         assert hello["data"]["who"] == "token:viewer"
@@ -81,12 +82,21 @@ async def test_a_client_hears_now_playing_when_playout_starts_an_item(tmp_path: 
         try:
             state = await receive(ws, "state")
             playing = await receive(ws, "now_playing")
+            coming = await receive(ws, "next")
+            meters = [(await receive(ws, "meters"))["data"] for _ in range(5)]
         finally:
             await engine.stop()
     assert state["data"]["state"] == "on_air"
     assert playing["data"]["asset_id"] == "s0"
     assert playing["data"]["title"] == "Title s0"
     assert playing["seq"] > state["seq"] > snapshot["seq"]
+    assert [(i["asset_id"], i["title"]) for i in coming["data"]["items"]] == [
+        ("s1", "Title s1"), ("s2", "Title s2")]  # fmt: skip
+    assert coming["data"]["hard_post"] is None  # no hard post within the look-ahead
+    # A tone of amplitude 0.25 on both channels: -12 dBFS peaks, about -12 LUFS (its
+    # frequency is low, so K-weighting takes a little off), read by playout.
+    assert all(m["peak_dbfs"] == [-12.0, -12.0] for m in meters[1:]), meters
+    assert all(-14.0 < m["momentary_lufs"] < -11.0 for m in meters[4:]), meters
 
 
 async def test_a_client_that_reconnects_with_its_last_seq_gets_what_it_missed(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from onair.api.live.hub import LiveHub
-from onair.api.live.messages import EVENT_PATTERNS, from_event
+from onair.api.live.messages import BROADCAST_PATTERNS, EVENT_PATTERNS, from_event
 from onair.bus.port import EventBus, Subscription
 from onair.domain.events import Envelope
 
@@ -15,7 +15,8 @@ async def follow(bus: EventBus, hub: LiveHub) -> list[Subscription]:
 
     Each API process follows with its own ephemeral consumer from now on: what
     happened before it started reaches its clients only through what playout
-    says next (a snapshot fills as events arrive).
+    says next (a snapshot fills as events arrive). The meters come as broadcasts,
+    which the bus never stores.
     """
 
     async def handle(envelope: Envelope) -> None:
@@ -24,4 +25,5 @@ async def follow(bus: EventBus, hub: LiveHub) -> list[Subscription]:
             kind, data, transient = live
             hub.publish(kind, data, envelope.time, transient)
 
-    return [await bus.subscribe(pattern, handle) for pattern in EVENT_PATTERNS]
+    following = [await bus.subscribe(pattern, handle) for pattern in EVENT_PATTERNS]
+    return following + [await bus.listen(pattern, handle) for pattern in BROADCAST_PATTERNS]

@@ -16,25 +16,35 @@ from typing import Any
 
 from onair.domain.events import Envelope
 
-__all__ = ["EVENT_PATTERNS", "LIVE_TYPES", "SNAPSHOT_TYPES", "LiveMessage", "from_event"]
+__all__ = [
+    "BROADCAST_PATTERNS",
+    "EVENT_PATTERNS",
+    "LIVE_TYPES",
+    "SNAPSHOT_TYPES",
+    "LiveMessage",
+    "from_event",
+]
 
 # Bus event type -> live message type.
 LIVE_TYPES: dict[str, str] = {
     "playout.item_started": "now_playing",
+    "playout.lineup_timed": "next",
     "playout.state_changed": "state",
     "playout.transition": "transition",
     "playout.failover": "failover",
     "playout.error": "error",
     "playout.action_taken": "action",
     "playout.item_ended": "as_run",
+    "playout.program_metered": "meters",
     "agents.segment_ready": "segment",
     "agents.segment_failed": "segment",
 }
 TRANSIENT = frozenset({"meters"})
 # What a snapshot holds: the latest message of each of these types.
 SNAPSHOT_TYPES = ("now_playing", "next", "state", "meters")
-# The bus subscriptions that bring every event above.
+# The bus subscriptions that bring every event above, and the broadcasts (the meters).
 EVENT_PATTERNS = ("playout.*", "agents.*")
+BROADCAST_PATTERNS = ("playout.*",)
 
 
 @dataclass(frozen=True)
