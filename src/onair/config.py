@@ -98,6 +98,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr("changeme")
     # Other sites whose pages may open the live WebSocket with a browser's session.
     live_origins: list[str] = Field(default_factory=list)
+    # The largest file the API takes (an audio upload, a voice track), in MiB.
+    upload_max_mb: int = Field(default=512, ge=1, le=16384)
 
     database_url: str | None = None
 

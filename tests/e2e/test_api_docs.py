@@ -76,7 +76,7 @@ def test_the_curl_examples_answer_as_the_docs_say(doc: str, tmp_path: Path) -> N
             ("/api/v1/auth/login", 200), ("/api/v1/auth/me", 200), ("/api/v1/playout/skip", 200),
             ("/api/v1/auth/logout", 204), ("/api/v1/playout/insert_next", 422),
             ("/api/v1/station", 200), ("/api/v1/station", 200),
-            ("/api/v1/assets", 200), ("/api/v1/compliance/audit", 200),
+            ("/api/v1/assets", 200), ("/api/v1/segments", 200), ("/api/v1/compliance/audit", 200),
             ("/api/v1/compliance/reports/asrun", 200),
             ("/graphql", 200),
         ],

@@ -105,8 +105,12 @@ class AgentRuntime:
         *,
         force: bool = False,
         on_segment: Callable[[Segment], None] | None = None,
+        only: str | None = None,
     ) -> HourReport:
-        """Make every missing segment of the hour starting at ``hour`` (UTC) and store it."""
+        """Make every missing segment of the hour starting at ``hour`` (UTC) and store it.
+
+        ``only`` makes the segment of that one schedule item (again, made or not).
+        """
         program = self.programs.program(self.station)
         self.producer.tune(program.voice.voices, program.voice.target_lufs)
         station_duck = program.voice.duck_db
@@ -119,7 +123,9 @@ class AgentRuntime:
         made = {s.schedule_item_id: s for s in self.segments.for_hour(self.station, hour)}
         # What already aired is history: nothing can be made for it now.
         coming = [s for s in voice_slots(program, items, songs) if s.item.start >= self.now()]
-        slots = [s for s in coming if force or s.item.id not in made]
+        slots = [
+            s for s in coming if (s.item.id == only if only else force or s.item.id not in made)
+        ]
         report.kept = len(coming) - len(slots)
         report.slots = len(slots)
         for slot in (s for s in coming if s not in slots):  # a rebuild forgets a correction

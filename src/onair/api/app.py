@@ -13,17 +13,19 @@ from starlette.types import Scope
 
 from onair import __version__
 from onair.api.auth import authorize
-from onair.api.body_limit import BodyLimit
+from onair.api.body_limit import MAX_BODY, BodyLimit
 from onair.api.graphql import graphql_router
 from onair.api.live.endpoint import live_route
 from onair.api.middleware import RequestCorrelation
 from onair.api.problems import add_problem_handlers
 from onair.api.rest import assets, auth, compliance, health, playout, status
+from onair.api.rest import segments as segment_routes
 from onair.api.rest import station as station_file
 from onair.api.state import ApiState, InsertRefusal
 
 if TYPE_CHECKING:
     from onair.access import Access
+    from onair.agents.segment_desk import SegmentDesk
     from onair.api.live.hub import LiveHub
     from onair.api.stores import StationStores
     from onair.compliance.records_desk import RecordsDesk
@@ -62,6 +64,8 @@ def create_app(
     stores: StationStores | None = None,
     records: RecordsDesk | None = None,
     discovery: Callable[[], Discovery] | None = None,
+    segments: SegmentDesk | None = None,
+    upload_max_bytes: int = MAX_BODY,
 ) -> FastAPI:
     """Build the app; ``checks`` name each dependency ``/healthz`` probes.
 
@@ -78,6 +82,7 @@ def create_app(
         access=access, session_key=session_key or secrets.token_bytes(32),
         insert_refusal=insert_refusal, library=library, stores=stores, records=records,
         discovery=discovery,
+        segments=segments,
     )  # fmt: skip
     add_problem_handlers(app)
     app.include_router(health.router)
@@ -88,9 +93,10 @@ def create_app(
     app.include_router(station_file.router, prefix="/api/v1")
     app.include_router(compliance.router, prefix="/api/v1")
     app.include_router(graphql_router(), prefix="/graphql")
+    app.include_router(segment_routes.router, prefix="/api/v1")
     if live is not None:
         app.router.routes.append(live_route(live, live_origins))
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, upload_bytes=upload_max_bytes)
     app.add_middleware(RequestCorrelation, registry=registry)
     if stream is not None:  # after the routes: only what they do not answer reaches it
         app.router.routes.append(_StreamPaths("/", app=stream))

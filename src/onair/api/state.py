@@ -14,6 +14,7 @@ from onair.api.login_limits import LoginLimits
 
 if TYPE_CHECKING:
     from onair.access import Access
+    from onair.agents.segment_desk import SegmentDesk
     from onair.api.stores import StationStores
     from onair.compliance.records_desk import RecordsDesk
     from onair.ingest.discovery import Discovery
@@ -48,6 +49,8 @@ class ApiState:
     records: RecordsDesk | None = None
     # The library's search, made on first use (its embedding model loads then).
     discovery: Callable[[], Discovery] | None = None
+    # The agents' segments for review.
+    segments: SegmentDesk | None = None
 
 
 def _state(request: Request) -> ApiState:

@@ -20,7 +20,7 @@ from onair.agents.errors import PlanNotCorrected
 from onair.agents.facts import ScriptGenerator
 from onair.agents.llm.openai_chat import OpenAIChatModel
 from onair.agents.llm_generator import LlmGenerator
-from onair.agents.ports import PlanCorrections, SpeechSynthesizer
+from onair.agents.ports import PlanCorrections, SegmentStore, SpeechSynthesizer
 from onair.agents.producer import Producer
 from onair.agents.programs import ProgramsInForce
 from onair.agents.rules_generator import RulesGenerator
@@ -94,7 +94,8 @@ def _generators(settings: Settings, stack: ExitStack) -> list[ScriptGenerator]:
     return generators
 
 
-def _runtime(stores: Stores, stack: ExitStack, corrections: PlanCorrections) -> AgentRuntime:
+def _runtime(stores: Stores, stack: ExitStack, corrections: PlanCorrections,
+             segments: SegmentStore | None = None) -> AgentRuntime:  # fmt: skip
     settings, engine = stores.settings, stores.engine
     producer = Producer(_generators(settings, stack), speech_synthesizer(settings),
                         voices={}, target_lufs=settings.loudness_target_lufs)  # fmt: skip
@@ -103,7 +104,7 @@ def _runtime(stores: Stores, stack: ExitStack, corrections: PlanCorrections) -> 
         schedule=stores.schedules,
         library=SqlAgentLibrary(engine),
         programs=ProgramsInForce(stores.programs),
-        segments=stores.segments,
+        segments=segments or stores.segments,
         producer=producer,
         read_weather=station_weather,
         read_headlines=station_headlines,
@@ -120,10 +121,13 @@ def _runtime(stores: Stores, stack: ExitStack, corrections: PlanCorrections) -> 
 
 
 @contextmanager
-def agent_runtime(stores: Stores) -> Iterator[AgentRuntime]:
-    """The agent runtime over ``stores``; its language model client closes after."""
+def agent_runtime(stores: Stores, segments: SegmentStore | None = None) -> Iterator[AgentRuntime]:
+    """The agent runtime over ``stores``; its language model client closes after.
+
+    ``segments`` stores what it makes in place of the stores' own segments.
+    """
     with ExitStack() as stack:
-        yield _runtime(stores, stack, SchedulerPlanCorrections(stores.scheduler()))
+        yield _runtime(stores, stack, SchedulerPlanCorrections(stores.scheduler()), segments)
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from onair.bootstrap.compliance import records_desk
 from onair.bootstrap.library_desk import library_desk
 from onair.bootstrap.operator_access import check_open_serving, insert_refusal, local_operator_token
 from onair.bootstrap.roles import ROLES, RoleStarter
+from onair.bootstrap.segment_desk import segment_desk
 from onair.bootstrap.station import HttpFace, Station, open_station
 from onair.bootstrap.stores import Stores
 from onair.config import Settings
@@ -135,6 +136,8 @@ def build_app(station: Station, stream: Any = None, live: Any = None) -> FastAPI
         stores=station.stores,
         records=records_desk(station.stores),
         discovery=_discovery(station.stores),
+        segments=segment_desk(station.stores),
+        upload_max_bytes=station.settings.upload_max_mb << 20,
     )
 
 

@@ -15,8 +15,36 @@ import numpy.typing as npt
 
 from onair.agents.ports import Speech
 from onair.agents.voicing import AIR_SAMPLE_RATE, MAX_COMPRESSION
+from onair.domain.errors import DomainError
 
-__all__ = ["compress_time", "resample", "to_flac"]
+__all__ = ["UnreadableRecording", "compress_time", "read_speech", "resample", "to_flac"]
+
+
+class UnreadableRecording(DomainError):
+    """A recording that is not audio ffmpeg can decode, or holds none."""
+
+
+def read_speech(path: str, max_s: float) -> Speech:
+    """A recording (any format ffmpeg reads) as mono speech at the air rate; at most
+    ``max_s`` seconds, or :class:`UnreadableRecording`."""
+    blocks: list[npt.NDArray[np.float32]] = []
+    decoded = 0
+    try:
+        with av.open(path, mode="r") as container:
+            if not container.streams.audio:
+                raise UnreadableRecording("the recording has no audio stream")
+            resampler = av.AudioResampler(format="flt", layout="mono", rate=AIR_SAMPLE_RATE)
+            for frame in container.decode(container.streams.audio[0]):
+                for out in resampler.resample(frame):
+                    blocks.append(out.to_ndarray().reshape(-1).astype(np.float32))
+                    decoded += out.samples
+                if decoded > max_s * AIR_SAMPLE_RATE:
+                    raise UnreadableRecording(f"the recording is longer than {max_s:g} s")
+    except (av.FFmpegError, ValueError) as exc:
+        raise UnreadableRecording(f"the recording cannot be decoded as audio: {exc}") from None
+    if not decoded:
+        raise UnreadableRecording("the recording holds no audio")
+    return Speech(np.concatenate(blocks), AIR_SAMPLE_RATE)
 
 
 def _frame(samples: npt.NDArray[np.float32], sample_rate: int) -> av.AudioFrame:
