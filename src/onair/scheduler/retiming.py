@@ -42,6 +42,7 @@ class LengthCorrection:
     length_ms: int
     straight: bool  # airs before the next item; False: a talk-up over the next song's intro
     reason: str  # why it airs for another length, e.g. "voiced 5.4 s of 15.0 s planned"
+    overlap_ms: int | None = None  # the next item starts this long before its end (a segue)
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def retime(
         raise PlanNotCorrected(f"item {fix.item_id} is not in the hour {plan.local_label}")
     item = items[index]
     talk_up = not fix.straight and item.kind is ItemKind.VOICE
-    overlap = fix.length_ms if talk_up else 0
+    overlap = fix.length_ms if talk_up else fix.overlap_ms or 0
     shift = (fix.length_ms - overlap) - (item.duration_ms - item.overlap_next_ms)
     post = next((n for n in range(index + 1, len(items)) if items[n].hard), len(items))
     post_ms = epoch_ms(items[post - 1].next_start)  # where the stretch ends now: it keeps that

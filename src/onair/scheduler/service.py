@@ -17,22 +17,27 @@ from ulid import ULID
 from onair.domain.errors import DomainError
 from onair.domain.events import Correlation, Envelope, new_envelope
 from onair.domain.ledger import EntryDraft, operator_action
-from onair.domain.programming import AppliedProgram, ItemKind, StationProgram
-from onair.domain.schedule import HourPlan, Playable, epoch_ms
+from onair.domain.programming import AppliedProgram, StationProgram
+from onair.domain.schedule import HourPlan, Playable, ScheduledItem, epoch_ms
 from onair.scheduler.build import LOOKBACK, build_schedule, prepare
 from onair.scheduler.collector import collector_paused
 from onair.scheduler.export import export_csv, export_json, instant
+from onair.scheduler.hour_edits import HourEdit, RulesWouldBreak, moved, replaced
 from onair.scheduler.local_hours import LocalHour, hours_between
 from onair.scheduler.ports import ProgramStore, ScheduleLibrary, ScheduleStore
-from onair.scheduler.retiming import Fill, LengthCorrection, PlanNotCorrected, Retimed, retime
+from onair.scheduler.retiming import LengthCorrection, PlanNotCorrected, Retimed, retime
 from onair.scheduler.verify import Violation, verify_schedule
 
 __all__ = [
     "AlreadyAired",
     "BuildReport",
+    "ItemEdited",
     "LengthCorrection",
     "PlanNotCorrected",
+    "RulesWouldBreak",
     "Scheduler",
+    "UnknownAsset",
+    "UnknownHour",
     "UnknownItem",
     "corrected_event",
     "published_events",
@@ -47,6 +52,21 @@ class AlreadyAired(DomainError):
 
 class UnknownItem(DomainError):
     """No scheduled item with that id."""
+
+
+@dataclass(frozen=True)
+class UnknownHour(DomainError):
+    """No hour of the station starts at that instant."""
+
+
+class UnknownAsset(DomainError):
+    """No asset with that id in the station's library."""
+
+
+@dataclass(frozen=True)
+class ItemEdited:
+    plan: HourPlan  # the hour as stored after the edit
+    forced: list[Violation]  # the rules it broke, forced by a program director
 
 
 @dataclass(frozen=True)
@@ -82,6 +102,20 @@ class Scheduler:
         with collector_paused():
             return self._build(station, first_day, days, seed, keep_built, action)
 
+    def rebuild_hour(self, station: str, hour: datetime, seed: int, who: str) -> BuildReport:
+        """Build the hour starting at ``hour`` anew (the rest of its day kept as stored) and
+        store it alone, as ``who``'s operator action; ``HourLocked`` for a locked hour."""
+        program = self.programs.current(station).program
+        if hour <= self.now():
+            raise AlreadyAired(f"hour {instant(hour)} has started: rebuild only hours ahead")
+        day = _local_day(program, hour)
+        if hour not in {h.start for h in hours_between(day, 1, program.zone)}:
+            raise UnknownHour(f"{instant(hour)} is not the start of an hour of station {station}")
+        action = self.action(station, "schedule.rebuild_hour", who,
+                             {"hour": instant(hour), "seed": seed})  # fmt: skip
+        with collector_paused():
+            return self._build(station, day, 1, seed, False, action, only=hour)
+
     def apply(self, program: StationProgram, source: str, who: str,
               replacing: int | None = None) -> AppliedProgram:  # fmt: skip
         """Store a station file as the station's next version, as ``who``'s operator action
@@ -107,7 +141,7 @@ class Scheduler:
 
     def _build(
         self, station: str, first_day: date, days: int, seed: int, keep_built: bool,
-        action: EntryDraft | None,
+        action: EntryDraft | None, only: datetime | None = None,
     ) -> BuildReport:  # fmt: skip
         applied = self.programs.current(station)
         program = applied.program
@@ -123,7 +157,9 @@ class Scheduler:
         kept = {
             h.start: stored[h.start]
             for h in hours
-            if h.start in stored and (keep_built or stored[h.start].locked or h.start <= now)
+            if h.start in stored
+            and (keep_built or stored[h.start].locked or h.start <= now or only is not None)
+            and h.start != only
         }
         # An hour that has ended without a schedule stays empty: planning songs into it
         # would steer the rotation by plays that never aired. The hour on air is built,
@@ -148,7 +184,7 @@ class Scheduler:
             start_ms=epoch_ms(last.next_start) if last is not None and on_from else None,
             after=[p for p in around if p.start >= end],
         )
-        built = [p for p in plans if p.start not in kept]
+        built = [p for p in plans if p.start not in kept and only in (None, p.start)]
         self.schedules.replace(station, built, applied.version, action)
         return BuildReport(plans, built, applied.version)
 
@@ -222,11 +258,49 @@ class Scheduler:
         started, ``HourLocked`` for a locked hour, and :class:`PlanNotCorrected`
         when the post cannot be landed or a rule would break; then nothing changes.
         """
-        item = self.schedules.item(station, fix.item_id)
+        item, edit = self._hour_edit(station, fix.item_id)
+        retimed = retime(
+            edit.plan, fix, songs=edit.songs, fills=edit.fills(item.start),
+            fade_ms=round(edit.applied.program.timing.early_fade_s * 1000), clock=edit.clock,
+        )  # fmt: skip
+        broken = edit.breaks(retimed.plan)
+        if broken:
+            first = broken[0]
+            raise PlanNotCorrected(f"re-timed, {first.rule} would break: {first.message}")
+        self.schedules.replace(station, [retimed.plan], edit.applied.version)
+        return retimed
+
+    def replace_item(self, station: str, item_id: str, asset_id: str, *, who: str,
+                     force: bool = False) -> ItemEdited:  # fmt: skip
+        """Air ``asset_id`` in the item's place, its stretch re-timed to the post, as ``who``.
+
+        Raises :class:`UnknownItem`, :class:`UnknownAsset`, :class:`AlreadyAired`,
+        ``HourLocked``, ``EditRefused``, ``PlanNotCorrected``, and
+        :class:`RulesWouldBreak` unless ``force``; then nothing changes.
+        """
+        item, edit = self._hour_edit(station, item_id)
+        assets = self.library.playables(station, [asset_id])
+        if not assets:
+            raise UnknownAsset(f"asset {asset_id!r} is not in the station's library")
+        edited = replaced(edit, item, assets[0], who)
+        detail = {"item_id": item_id, "asset_id": asset_id, "was": item.asset_id}
+        return self._store_edit(edit, edited, "schedule.replace_item", who, force, detail)
+
+    def move_item(self, station: str, item_id: str, position: int, *, who: str,
+                  force: bool = False) -> ItemEdited:  # fmt: skip
+        """Move the item to ``position`` in its hour (0 first), as ``who``; raises as
+        :meth:`replace_item` does."""
+        item, edit = self._hour_edit(station, item_id)
+        edited = moved(edit, item, position, who)
+        detail = {"item_id": item_id, "from": item.position, "to": position}
+        return self._store_edit(edit, edited, "schedule.move_item", who, force, detail)
+
+    def _hour_edit(self, station: str, item_id: str) -> tuple[ScheduledItem, HourEdit]:
+        item = self.schedules.item(station, item_id)
         if item is None:
-            raise UnknownItem(f"no scheduled item {fix.item_id!r} for station {station!r}")
+            raise UnknownItem(f"no scheduled item {item_id!r} for station {station!r}")
         if item.start <= self.now():
-            raise AlreadyAired(f"item {fix.item_id} started at {instant(item.start)}: too late")
+            raise AlreadyAired(f"item {item_id} started at {instant(item.start)}: too late")
         applied = self.programs.current(station)
         program = applied.program
         plan, *after = self.schedules.hours(station, item.hour, item.hour + 2 * _HOUR)
@@ -234,31 +308,17 @@ class Scheduler:
         history = self.schedules.history(station, item.hour - LOOKBACK, item.hour)
         setup = prepare(program, playables, history, [_local_day(program, item.start)], 0,
                         planning=False)  # fmt: skip
-        moment = setup.planning.moment(epoch_ms(item.start))
-        fills = [
-            Fill(name, asset)
-            for name, category in program.categories.items()
-            if category.type is ItemKind.FILL
-            for asset in setup.members[name]
-            if asset.has_audio
-            and not any(c.verdict(asset, moment, setup.planning.history)
-                        for c in setup.planning.checks[name])
-        ]  # fmt: skip
-        retimed = retime(
-            plan, fix, songs={s.id: s for s in playables}, fills=fills,
-            fade_ms=round(program.timing.early_fade_s * 1000),
-            clock=lambda at: f"{setup.planning.moment(at).local_time:%H:%M:%S}",
-        )  # fmt: skip
-        following = after[:1]
-        broken = _new_breaks(
-            verify_schedule(program, playables, history, [plan, *following]),
-            verify_schedule(program, playables, history, [retimed.plan, *following]),
-        )
-        if broken:
-            first = broken[0]
-            raise PlanNotCorrected(f"re-timed, {first.rule} would break: {first.message}")
-        self.schedules.replace(station, [retimed.plan], applied.version)
-        return retimed
+        return item, HourEdit(applied, plan, after[:1], playables, history, setup)
+
+    def _store_edit(self, edit: HourEdit, edited: HourPlan, name: str, who: str, force: bool,
+                    detail: dict[str, Any]) -> ItemEdited:  # fmt: skip
+        broken = edit.breaks(edited)
+        if broken and not force:
+            raise RulesWouldBreak(broken)
+        forced = [{"item_id": v.item_id, "rule": v.rule, "message": v.message} for v in broken]
+        action = self.action(edit.plan.station, name, who, {**detail, "forced": forced})
+        self.schedules.replace(edit.plan.station, [edited], edit.applied.version, action)
+        return ItemEdited(edited, broken)
 
     def program(self, station: str) -> StationProgram:
         return self.programs.current(station).program
