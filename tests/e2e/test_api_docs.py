@@ -54,6 +54,8 @@ def test_the_curl_examples_answer_as_the_docs_say(doc: str, tmp_path: Path) -> N
     token = created.stdout.splitlines()[-1]
     director = onair("token", "create", "--name", "pd", "--role", "program_director", *data)
     assert onair("station", "apply", str(DEMO), *data).returncode == 0
+    built = onair("schedule", "build", "--from", "2027-02-01", *data)
+    assert built.returncode == 0, built.stderr
     (tmp_path / "station.yaml").write_text(DEMO.read_text().replace("KONR", "KQRS"))
     values = {"HER-PASSWORD": PASSWORD, "PRINTED-PASSWORD": PASSWORD, "$TOKEN": token,
               "$PD_TOKEN": director.stdout.splitlines()[-1],
@@ -75,7 +77,9 @@ def test_the_curl_examples_answer_as_the_docs_say(doc: str, tmp_path: Path) -> N
         "docs/api.md": [
             ("/api/v1/auth/login", 200), ("/api/v1/auth/me", 200), ("/api/v1/playout/skip", 200),
             ("/api/v1/auth/logout", 204), ("/api/v1/playout/insert_next", 422),
-            ("/api/v1/station", 200), ("/api/v1/station", 200),
+            ("/api/v1/station", 200), ("/api/v1/station", 200), ("/api/v1/schedule", 200),
+            ("/api/v1/schedule/hours/", 200), ("/api/v1/schedule/hours/", 200),
+            ("/api/v1/schedule/hours/", 200),
             ("/api/v1/assets", 200), ("/api/v1/segments", 200), ("/api/v1/compliance/audit", 200),
             ("/api/v1/compliance/reports/asrun", 200),
             ("/graphql", 200),

@@ -18,10 +18,11 @@ from onair.api.graphql import graphql_router
 from onair.api.live.endpoint import live_route
 from onair.api.middleware import RequestCorrelation
 from onair.api.problems import add_problem_handlers
-from onair.api.rest import assets, auth, compliance, health, playout, status
+from onair.api.rest import assets, auth, compliance, health, playout, schedule, status
 from onair.api.rest import segments as segment_routes
 from onair.api.rest import station as station_file
 from onair.api.state import ApiState, InsertRefusal
+from onair.domain.events import Envelope
 
 if TYPE_CHECKING:
     from onair.access import Access
@@ -66,6 +67,7 @@ def create_app(
     discovery: Callable[[], Discovery] | None = None,
     segments: SegmentDesk | None = None,
     upload_max_bytes: int = MAX_BODY,
+    publish: Callable[[Envelope], Awaitable[None]] | None = None,
 ) -> FastAPI:
     """Build the app; ``checks`` name each dependency ``/healthz`` probes.
 
@@ -83,6 +85,7 @@ def create_app(
         insert_refusal=insert_refusal, library=library, stores=stores, records=records,
         discovery=discovery,
         segments=segments,
+        publish=publish,
     )  # fmt: skip
     add_problem_handlers(app)
     app.include_router(health.router)
@@ -92,6 +95,7 @@ def create_app(
     app.include_router(assets.router, prefix="/api/v1")
     app.include_router(station_file.router, prefix="/api/v1")
     app.include_router(compliance.router, prefix="/api/v1")
+    app.include_router(schedule.router, prefix="/api/v1")
     app.include_router(graphql_router(), prefix="/graphql")
     app.include_router(segment_routes.router, prefix="/api/v1")
     if live is not None:

@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from prometheus_client import CollectorRegistry
 
 from onair.api.login_limits import LoginLimits
+from onair.domain.events import Envelope
 
 if TYPE_CHECKING:
     from onair.access import Access
@@ -51,6 +52,8 @@ class ApiState:
     discovery: Callable[[], Discovery] | None = None
     # The agents' segments for review.
     segments: SegmentDesk | None = None
+    # Publishes an event on the station's bus (a rebuilt hour's schedule.published).
+    publish: Callable[[Envelope], Awaitable[None]] | None = None
 
 
 def _state(request: Request) -> ApiState:

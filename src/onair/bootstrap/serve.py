@@ -138,6 +138,7 @@ def build_app(station: Station, stream: Any = None, live: Any = None) -> FastAPI
         discovery=_discovery(station.stores),
         segments=segment_desk(station.stores),
         upload_max_bytes=station.settings.upload_max_mb << 20,
+        publish=bus.publish,
     )
 
 
