@@ -57,6 +57,9 @@ def test_the_curl_examples_answer_as_the_docs_say(doc: str, tmp_path: Path) -> N
     built = onair("schedule", "build", "--from", "2027-02-01", *data)
     assert built.returncode == 0, built.stderr
     (tmp_path / "station.yaml").write_text(DEMO.read_text().replace("KONR", "KQRS"))
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "anoisesrc=color=pink:duration=6:sample_rate=44100", "-ac", "2",
+                    str(tmp_path / "song.flac")], check=True)  # fmt: skip
     values = {"HER-PASSWORD": PASSWORD, "PRINTED-PASSWORD": PASSWORD, "$TOKEN": token,
               "$PD_TOKEN": director.stdout.splitlines()[-1],
               '"01J…"': '"01JNOSUCHASSET"'}  # fmt: skip
@@ -80,7 +83,8 @@ def test_the_curl_examples_answer_as_the_docs_say(doc: str, tmp_path: Path) -> N
             ("/api/v1/station", 200), ("/api/v1/station", 200), ("/api/v1/schedule", 200),
             ("/api/v1/schedule/hours/", 200), ("/api/v1/schedule/hours/", 200),
             ("/api/v1/schedule/hours/", 200),
-            ("/api/v1/assets", 200), ("/api/v1/segments", 200), ("/api/v1/compliance/audit", 200),
+            ("/api/v1/assets", 200), ("/api/v1/uploads", 201), ("/api/v1/segments", 200),
+            ("/api/v1/compliance/audit", 200),
             ("/api/v1/compliance/reports/asrun", 200),
             ("/graphql", 200),
         ],

@@ -21,6 +21,7 @@ from onair.api.problems import add_problem_handlers
 from onair.api.rest import assets, auth, compliance, health, playout, schedule, status
 from onair.api.rest import segments as segment_routes
 from onair.api.rest import station as station_file
+from onair.api.rest import uploads as upload_routes
 from onair.api.state import ApiState, InsertRefusal
 from onair.domain.events import Envelope
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from onair.compliance.records_desk import RecordsDesk
     from onair.ingest.discovery import Discovery
     from onair.ingest.library_desk import LibraryDesk
+    from onair.ingest.uploads import Uploads
 
 __all__ = ["HealthCheck", "create_app"]
 
@@ -68,6 +70,7 @@ def create_app(
     segments: SegmentDesk | None = None,
     upload_max_bytes: int = MAX_BODY,
     publish: Callable[[Envelope], Awaitable[None]] | None = None,
+    uploads: Uploads | None = None,
 ) -> FastAPI:
     """Build the app; ``checks`` name each dependency ``/healthz`` probes.
 
@@ -84,7 +87,7 @@ def create_app(
         access=access, session_key=session_key or secrets.token_bytes(32),
         insert_refusal=insert_refusal, library=library, stores=stores, records=records,
         discovery=discovery,
-        segments=segments,
+        segments=segments, uploads=uploads,
         publish=publish,
     )  # fmt: skip
     add_problem_handlers(app)
@@ -98,6 +101,7 @@ def create_app(
     app.include_router(schedule.router, prefix="/api/v1")
     app.include_router(graphql_router(), prefix="/graphql")
     app.include_router(segment_routes.router, prefix="/api/v1")
+    app.include_router(upload_routes.router, prefix="/api/v1")
     if live is not None:
         app.router.routes.append(live_route(live, live_origins))
     app.add_middleware(BodyLimit, upload_bytes=upload_max_bytes)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from onair.compliance.records_desk import RecordsDesk
     from onair.ingest.discovery import Discovery
     from onair.ingest.library_desk import LibraryDesk
+    from onair.ingest.uploads import Uploads
 
 __all__ = ["ApiState", "InsertRefusal", "StateDep"]
 
@@ -54,6 +55,8 @@ class ApiState:
     segments: SegmentDesk | None = None
     # Publishes an event on the station's bus (a rebuilt hour's schedule.published).
     publish: Callable[[Envelope], Awaitable[None]] | None = None
+    # Audio files sent to the library, each a job to follow.
+    uploads: Uploads | None = None
 
 
 def _state(request: Request) -> ApiState:

@@ -21,6 +21,7 @@ from onair.ingest.discovery import Discovery
 from onair.ingest.examine import IngestOptions
 from onair.ingest.intake import Intake, Outcome
 from onair.ingest.minilm_embedder import MiniLmEmbedder
+from onair.ingest.ports import Library
 from onair.ingest.workers import RemoteIntake, serve_ingest
 from onair.observability import get_logger
 from onair.storage.pg_vector_index import PgVectorIndex
@@ -77,8 +78,12 @@ async def run_ingest(
     via_bus: bool = False,
     on_total: Callable[[int, int], None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    library: Library | None = None,
 ) -> BatchSummary:
-    """Ingest ``files`` with ``jobs`` worker processes, or by command to the ingest workers."""
+    """Ingest ``files`` with ``jobs`` worker processes, or by command to the ingest workers.
+
+    ``library`` is where the assets go (default: the stores' library).
+    """
     settings = access.settings
     if via_bus and settings.bus is not BusKind.NATS:
         raise StartupError("--via-bus needs ONAIR_BUS=nats and 'onair serve --role ingest' workers")
@@ -91,8 +96,9 @@ async def run_ingest(
         workers = worker_processes(1 if via_bus else jobs)
         try:
             options = ingest_options(settings, kind)
-            intake = Intake(settings.station, access.library, access.objects, options, workers,
-                            on_outcome=on_outcome, bus=None if via_bus else bus)  # fmt: skip
+            intake = Intake(settings.station, library or access.library, access.objects, options,
+                            workers, on_outcome=on_outcome,
+                            bus=None if via_bus else bus)  # fmt: skip
             runner: Ingests = intake
             if via_bus:
                 assert bus is not None

@@ -23,6 +23,7 @@ from onair.bootstrap.roles import ROLES, RoleStarter
 from onair.bootstrap.segment_desk import segment_desk
 from onair.bootstrap.station import HttpFace, Station, open_station
 from onair.bootstrap.stores import Stores
+from onair.bootstrap.uploads import uploads
 from onair.config import Settings
 from onair.domain.events import new_envelope
 from onair.observability import configure_logging, get_logger
@@ -139,6 +140,7 @@ def build_app(station: Station, stream: Any = None, live: Any = None) -> FastAPI
         segments=segment_desk(station.stores),
         upload_max_bytes=station.settings.upload_max_mb << 20,
         publish=bus.publish,
+        uploads=uploads(station.stores),
     )
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "LibraryDeskStore",
     "NoAudio",
     "NoSuchAsset",
+    "library_action",
 ]
 
 # An asset the schedule airs this soon may not be removed: the hours are built and
@@ -264,10 +265,15 @@ class LibraryDesk:
 
     def _action(self, action: str, who: str, asset_id: str, before: Any,
                 after: Any = None) -> EntryDraft:  # fmt: skip
-        """The operator action for the ledger, in the shape playout's actions take."""
-        body = {"action": action, "who": who, "before": before, "after": after,
-                "detail": {"asset_id": asset_id}, "correlation_id": None}  # fmt: skip
-        return EntryDraft(self.station, EntryKind.OPERATOR_ACTION, str(ULID()), self.now(), body)
+        return library_action(self.station, self.now(), action, who, asset_id, before, after)
+
+
+def library_action(station: str, at: datetime, action: str, who: str, asset_id: str,
+                   before: Any, after: Any = None) -> EntryDraft:  # fmt: skip
+    """An operator's change to the library for the ledger, in the shape playout's actions take."""
+    body = {"action": action, "who": who, "before": before, "after": after,
+            "detail": {"asset_id": asset_id}, "correlation_id": None}  # fmt: skip
+    return EntryDraft(station, EntryKind.OPERATOR_ACTION, str(ULID()), at, body)
 
 
 def _where(exc: ValidationError) -> str:

@@ -339,7 +339,11 @@ class SqlLibrary:
 
 
 def _stamp(
-    session: Session, station: str, stamp: FileStamp, outcome: str, asset_id: str | None
+    session: Session | Connection,
+    station: str,
+    stamp: FileStamp,
+    outcome: str,
+    asset_id: str | None,
 ) -> None:
     values = {"size": stamp.size, "mtime_ns": stamp.mtime_ns, "outcome": outcome}
     values |= {"asset_id": asset_id, "examined_at": utc_now()}
@@ -367,7 +371,7 @@ def _upsert_reject(session: Session, station: str, reject: Reject) -> None:
     )
 
 
-def _clear_reject(session: Session, station: str, source: str) -> None:
+def _clear_reject(session: Session | Connection, station: str, source: str) -> None:
     session.execute(
         sa.delete(IngestReject).where(
             IngestReject.station_id == station, IngestReject.source == source

@@ -7,20 +7,30 @@ or neither does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from onair.domain.ledger import EntryDraft
-from onair.domain.library import AssetQuery, LibraryAsset, Reject, RejectKind, artist_key
+from onair.domain.library import (
+    AlreadyInLibrary,
+    AssetQuery,
+    FileStamp,
+    LibraryAsset,
+    Reject,
+    RejectKind,
+    artist_key,
+)
 from onair.storage.repositories.assets import AssetNotFound
 from onair.storage.repositories.ledger import SqlLedger
-from onair.storage.repositories.library import SqlLibrary
+from onair.storage.repositories.library import SqlLibrary, _clear_reject, _stamp
 from onair.storage.tables import Asset, AssetArtist, IngestFile, IngestReject, ScheduleItemRow
 
-__all__ = ["SqlLibraryDesk"]
+__all__ = ["LedgeredIngest", "SqlLibraryDesk"]
 
 
 class SqlLibraryDesk:
@@ -103,6 +113,30 @@ class SqlLibraryDesk:
         with self.engine.connect() as conn:
             found = conn.execute(sa.select(Asset.id).where(Asset.sha256 == sha256).limit(1))
             return found.first() is not None
+
+
+class LedgeredIngest(SqlLibrary):
+    """The library ingest writes to, each asset it stores with the operator action
+    ``action(asset)`` in the same transaction (an upload through the API)."""
+
+    def __init__(self, engine: Engine, ledger: SqlLedger,
+                 action: Callable[[LibraryAsset], EntryDraft]) -> None:  # fmt: skip
+        super().__init__(engine)
+        self.ledger = ledger
+        self.action = action
+
+    def save(self, asset: LibraryAsset, stamp: FileStamp | None = None) -> None:
+        try:
+            with self.ledger.recorded(self.action(asset)) as recording:
+                self._write(recording.conn, [asset])
+                if stamp is not None:
+                    _stamp(recording.conn, asset.station, stamp, "ingested", asset.id)
+                    _clear_reject(recording.conn, asset.station, stamp.path)
+        except IntegrityError:
+            same = asset.sha256 and self.with_sha256(asset.station, asset.sha256)
+            if not same:
+                raise
+            raise AlreadyInLibrary(f"audio already in the library as {same}", same) from None
 
 
 def _escaped(text: str) -> str:
