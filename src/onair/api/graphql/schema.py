@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 import strawberry
 import structlog
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 
 from onair.api.graphql.query import Query
 from onair.api.graphql.refusals import shown_to_caller
@@ -31,6 +39,20 @@ MAX_DEPTH = 6
 # The studio's whole screen is about 50 tokens, a client's introspection query about 160.
 MAX_TOKENS = 2000
 MAX_ALIASES = 15
+# A studio asks the same few queries over and over: each is parsed and validated once.
+CACHED_QUERIES = 256
+
+# The depth and alias rules, made once: a validation is cached under its rules as well as
+# its query, and rules made afresh each request would never find it again.
+_LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
+
+
+class _QueryLimits(AddValidationRules):
+    def __init__(self) -> None:
+        super().__init__(_LIMIT_RULES)
 
 
 class _StationSchema(strawberry.Schema):
@@ -51,9 +73,10 @@ schema = _StationSchema(
     query=Query,
     # Factories, not instances: each request gets its own extensions.
     extensions=[
-        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
-        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        partial(ParserCache, maxsize=CACHED_QUERIES),
+        _QueryLimits,
+        partial(ValidationCache, maxsize=CACHED_QUERIES),
         partial(MaskErrors, should_mask_error=lambda error: not shown_to_caller(error)),
     ],
 )
