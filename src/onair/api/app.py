@@ -19,6 +19,8 @@ from onair.api.live.endpoint import live_route
 from onair.api.middleware import RequestCorrelation
 from onair.api.problems import add_problem_handlers
 from onair.api.rest import assets, auth, compliance, health, playout, schedule, status
+from onair.api.rest import on_air as on_air_routes
+from onair.api.rest import public as public_routes
 from onair.api.rest import segments as segment_routes
 from onair.api.rest import station as station_file
 from onair.api.rest import uploads as upload_routes
@@ -71,6 +73,7 @@ def create_app(
     upload_max_bytes: int = MAX_BODY,
     publish: Callable[[Envelope], Awaitable[None]] | None = None,
     uploads: Uploads | None = None,
+    audio_delay_ms: Mapping[str, int] | None = None,
 ) -> FastAPI:
     """Build the app; ``checks`` name each dependency ``/healthz`` probes.
 
@@ -88,7 +91,7 @@ def create_app(
         insert_refusal=insert_refusal, library=library, stores=stores, records=records,
         discovery=discovery,
         segments=segments, uploads=uploads,
-        publish=publish,
+        publish=publish, audio_delay_ms=dict(audio_delay_ms or {}),
     )  # fmt: skip
     add_problem_handlers(app)
     app.include_router(health.router)
@@ -99,6 +102,8 @@ def create_app(
     app.include_router(station_file.router, prefix="/api/v1")
     app.include_router(compliance.router, prefix="/api/v1")
     app.include_router(schedule.router, prefix="/api/v1")
+    app.include_router(on_air_routes.router, prefix="/api/v1")
+    app.include_router(public_routes.router, prefix="/api/v1")
     app.include_router(graphql_router(), prefix="/graphql")
     app.include_router(segment_routes.router, prefix="/api/v1")
     app.include_router(upload_routes.router, prefix="/api/v1")

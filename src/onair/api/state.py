@@ -57,6 +57,8 @@ class ApiState:
     publish: Callable[[Envelope], Awaitable[None]] | None = None
     # Audio files sent to the library, each a job to follow.
     uploads: Uploads | None = None
+    # How far behind the server a listener of each built-in mount hears.
+    audio_delay_ms: dict[str, int] = field(default_factory=dict)
 
 
 def _state(request: Request) -> ApiState:

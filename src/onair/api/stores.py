@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from onair.storage.repositories.as_run import SqlAsRun
     from onair.storage.repositories.ledger import SqlLedger
     from onair.storage.repositories.library import SqlLibrary
-    from onair.storage.repositories.playout_state import SqlOnAirState
+    from onair.storage.repositories.playout_state import SqlOnAirState, SqlOperatorLog
     from onair.storage.repositories.schedule_library import SqlScheduleLibrary
     from onair.storage.repositories.schedules import SqlSchedules
     from onair.storage.repositories.segments import SqlSegments
@@ -47,6 +47,9 @@ class StationStores(Protocol):
 
     @property
     def schedule_library(self) -> SqlScheduleLibrary: ...
+
+    @property
+    def operator_log(self) -> SqlOperatorLog: ...
 
     @property
     def library(self) -> SqlLibrary: ...

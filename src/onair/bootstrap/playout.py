@@ -36,7 +36,7 @@ from onair.playout.liquidsoap.backend import LiquidsoapBackend
 from onair.playout.liquidsoap.engine import LiquidsoapEngine
 from onair.playout.master_cache import MasterCache
 from onair.playout.mixer import Mixer
-from onair.playout.mounts import StreamHub, default_mounts
+from onair.playout.mounts import StreamHub, default_mounts, listener_lag_s
 from onair.playout.preparer import Preparer
 from onair.playout.render import render_play_ids
 from onair.playout.stream_app import StreamApp
@@ -47,6 +47,7 @@ from onair.storage.repositories.playout_state import SqlOnAirState
 
 __all__ = [
     "Playout",
+    "listener_delays_ms",
     "open_render",
     "playout_rules",
     "render_timeline",
@@ -145,6 +146,16 @@ async def start_playout(
     log.info("playout_on_air", station=settings.station, engine=settings.playout_engine.value,
              mounts=mounts)  # fmt: skip
     return playout
+
+
+def listener_delays_ms(settings: Settings) -> dict[str, int]:
+    """How far behind the engine a listener of each built-in mount hears (none with
+    Liquidsoap, whose Icecast buffers by its own settings)."""
+    if settings.playout_engine is not PlayoutEngineKind.BUILTIN:
+        return {}
+    return {
+        m.name: round(listener_lag_s(m) * 1000) for m in default_mounts(settings.stream_bitrate)
+    }
 
 
 async def _built_in_outputs(station: Station, playout: Playout) -> list[PcmOutput]:

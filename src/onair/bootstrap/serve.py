@@ -19,6 +19,7 @@ from onair.bootstrap.adapters import StartupError
 from onair.bootstrap.compliance import records_desk
 from onair.bootstrap.library_desk import library_desk
 from onair.bootstrap.operator_access import check_open_serving, insert_refusal, local_operator_token
+from onair.bootstrap.playout import listener_delays_ms
 from onair.bootstrap.roles import ROLES, RoleStarter
 from onair.bootstrap.segment_desk import segment_desk
 from onair.bootstrap.station import HttpFace, Station, open_station
@@ -141,6 +142,7 @@ def build_app(station: Station, stream: Any = None, live: Any = None) -> FastAPI
         upload_max_bytes=station.settings.upload_max_mb << 20,
         publish=bus.publish,
         uploads=uploads(station.stores),
+        audio_delay_ms=listener_delays_ms(station.settings),
     )
 
 

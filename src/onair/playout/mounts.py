@@ -31,7 +31,16 @@ from onair.playout.codecs.encoder import (
 )
 from onair.playout.ports import StreamMetrics
 
-__all__ = ["Listener", "Mount", "Segment", "StreamHub", "default_mounts"]
+__all__ = [
+    "BATCH_SECONDS",
+    "BURST_BYTES",
+    "Listener",
+    "Mount",
+    "Segment",
+    "StreamHub",
+    "default_mounts",
+    "listener_lag_s",
+]
 
 NOT_RUNNING = "playout is not running"
 
@@ -66,6 +75,25 @@ class Mount:
     def encoder(self) -> StreamEncoder:
         """A new encoder for this mount."""
         return StreamEncoder(self.fmt, self.bitrate)
+
+
+BURST_BYTES = 65_536  # what a new listener gets at once: its player starts this far back
+BATCH_SECONDS = 2.0  # the pcm gathered before each encode and each write to the listeners
+
+
+def listener_lag_s(
+    mount: Mount, burst_bytes: int = BURST_BYTES, batch_seconds: float = BATCH_SECONDS
+) -> float:
+    """How far behind the engine a listener of ``mount`` hears, before its player's own buffer.
+
+    A new listener is sent the burst first (the last ``burst_bytes`` encoded, at
+    least that much, ending with the last batch written) and plays it from its
+    start, so it hears the burst's length behind that batch's end. The batch was
+    written when its last sample was due, up to ``batch_seconds`` before the
+    listener joined; the lag lies between the burst's length and that plus a
+    batch, and stays so while the listener keeps up. This is its middle.
+    """
+    return burst_bytes * 8 / mount.bitrate + batch_seconds / 2
 
 
 def default_mounts(bitrate: int = 128_000) -> list[Mount]:
@@ -170,8 +198,8 @@ class StreamHub:
         mounts: Sequence[Mount],
         metrics: StreamMetrics | None = None,
         *,
-        burst_bytes: int = 65_536,
-        batch_seconds: float = 2.0,
+        burst_bytes: int = BURST_BYTES,
+        batch_seconds: float = BATCH_SECONDS,
         queue_seconds: float = 10.0,
         idle_seconds: float = 30.0,
     ) -> None:

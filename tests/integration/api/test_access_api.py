@@ -48,7 +48,7 @@ async def test_every_route_declares_a_role_and_refuses_callers_without_it(served
             assert weak.status_code == 403, (method, path)
             assert "token:viewer is viewer" in weak.json()["detail"]
     public = {p for _, p, op in routes if op[ROLE_KEY] == PUBLIC}
-    assert public == {"/healthz", "/api/v1/auth/login"}
+    assert public == {"/healthz", "/api/v1/auth/login", "/api/v1/public/now-playing"}
 
 
 async def test_a_login_opens_a_session_whose_unsafe_calls_need_the_csrf_token(
