@@ -10,7 +10,7 @@ from typing import Protocol
 
 from onair.compliance.audit import Audit, verify
 from onair.compliance.report_desk import ReportAsk, ReportSource, build_report
-from onair.compliance.reports import Report
+from onair.compliance.reports import Report, ReportPeriodError
 from onair.domain.ledger import EntryKind, LedgerEntry
 
 __all__ = ["ActionLedger", "RecordsDesk"]
@@ -34,8 +34,14 @@ class RecordsDesk:
     def audit(self, first_day: date | None, last_day: date | None) -> Audit:
         """The ledger's chain and seals recomputed over those station days (all if None)."""
         at = self.source()
-        return verify(at.ledger, at.archive, at.station, at.zone, first_day=first_day,
-                      last_day=last_day)  # fmt: skip
+        try:
+            return verify(at.ledger, at.archive, at.station, at.zone, first_day=first_day,
+                          last_day=last_day)  # fmt: skip
+        except (OverflowError, ValueError):  # a day whose midnight the calendar cannot hold
+            days = " to ".join(str(d) for d in (first_day, last_day) if d)
+            raise ReportPeriodError(
+                f"{days} runs past the calendar: ask for days that have aired"
+            ) from None
 
     def report(self, ask: ReportAsk, *, allow_unverified: bool = False) -> Report:
         return build_report(self.source(), ask, self.now(), allow_unverified=allow_unverified)

@@ -59,9 +59,10 @@ class NoAudio(DomainError):
 class InvalidEdit(DomainError):
     """An edit ingest would refuse; ``field`` names what is wrong."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, where: str = "body") -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+        self.where = where  # body or query
 
 
 class AssetScheduled(DomainError):
@@ -166,7 +167,7 @@ class LibraryDesk:
         start = asset.audio.cue_in_s if start_s is None else start_s
         if not 0 <= start < asset.audio.duration_s:
             raise InvalidEdit(
-                "start_s", f"must be within the audio's {asset.audio.duration_s:.3f} s"
+                "start_s", f"must be within the audio's {asset.audio.duration_s:.3f} s", "query"
             )
         end = min(start + seconds, asset.audio.duration_s)
         with self.objects.open(asset.master_key) as master:

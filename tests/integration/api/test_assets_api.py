@@ -260,6 +260,16 @@ async def test_waveform_and_preview_are_the_assets_own_sound(
     assert clip.headers["content-type"] == "audio/mpeg"
     heard = await asyncio.to_thread(_decoded_seconds, clip.content)
     assert heard == pytest.approx(3, abs=0.1)
+    past_end = await served.client.get(f"/api/v1/assets/{asset}/preview",
+                                       params={"start_s": 9}, headers=viewer)  # fmt: skip
+    assert past_end.status_code == 422
+    assert past_end.json()["errors"][0]["loc"] == ["query", "start_s"]
+    master = served.station.stores.library.get(asset).master_key
+    assert master is not None
+    served.station.stores.objects.delete(master)  # the object store lost it
+    lost = await served.client.get(f"/api/v1/assets/{asset}/preview", headers=viewer)
+    assert lost.status_code == 503
+    assert master in lost.json()["detail"]
     too_long = await served.client.get(f"/api/v1/assets/{asset}/preview",
                                        params={"seconds": 600}, headers=viewer)  # fmt: skip
     assert too_long.status_code == 422

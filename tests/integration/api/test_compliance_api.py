@@ -85,6 +85,16 @@ async def test_reports_download_as_onair_report_makes_them(served: Served, yeste
                              headers=director)  # fmt: skip
     assert early.status_code == 422
     assert "has not begun" in early.json()["detail"]
+    span = {"from": yesterday, "to": "9999-12-31"}
+    beyond = await client.get("/api/v1/compliance/reports/dmca", params=span, headers=director)
+    assert beyond.status_code == 422
+    assert beyond.json()["errors"][0]["loc"] == ["query", "to"]
+    unending = await client.get("/api/v1/compliance/audit", params={"to": "9999-12-31"},
+                                headers=director)  # fmt: skip
+    assert unending.status_code == 422
+    assert unending.json()["detail"] == (
+        "query.to: 9999-12-31 runs past the calendar: ask for days that have aired"
+    )
     garbled = await client.get("/api/v1/compliance/reports/dmca", params={"from": "tuesday"},
                                headers=director)  # fmt: skip
     assert garbled.status_code == 422

@@ -31,6 +31,7 @@ from onair.ingest.library_desk import (
     NoAudio,
     NoSuchAsset,
 )
+from onair.storage.errors import StorageError
 
 __all__ = ["router"]
 
@@ -131,7 +132,7 @@ async def _run(call: Callable[..., T], *args: Any) -> T:
     except NoSuchAsset as exc:
         raise HTTPException(404, str(exc)) from None
     except InvalidEdit as exc:
-        loc = ["body", exc.field]
+        loc = [exc.where, exc.field]
         raise Problem(422, str(exc), errors=[{"loc": loc, "type": "invalid_edit",
                                              "msg": str(exc)}]) from None  # fmt: skip
     except AssetScheduled as exc:
@@ -141,6 +142,8 @@ async def _run(call: Callable[..., T], *args: Any) -> T:
         raise HTTPException(409, str(exc)) from None
     except DomainError as exc:
         raise HTTPException(422, str(exc)) from None
+    except StorageError as exc:  # the object store lost the audio, or is away
+        raise HTTPException(503, str(exc)) from None
 
 
 @router.get("/assets", operation_id="list_assets", **requires(Role.VIEWER))

@@ -74,7 +74,10 @@ async def read_audit_status(
     """The ledger's chain and every seal recomputed, as ``onair audit verify`` does."""
     if first and last and last < first:
         raise _refused("to", f"{last} is before from {first}")
-    audit = await run_in_threadpool(_desk(state).audit, first, last)
+    try:
+        audit = await run_in_threadpool(_desk(state).audit, first, last)
+    except ReportPeriodError as exc:
+        raise _refused("to" if last else "from", str(exc)) from None
     return AuditStatus.model_validate(audit.summary())
 
 
@@ -109,7 +112,7 @@ async def download_report(
             lambda: desk.report(ask, allow_unverified=allow_unverified)
         )
     except ReportPeriodError as exc:
-        raise _refused(field, str(exc)) from None
+        raise _refused("to" if last and last in str(exc) else field, str(exc)) from None
     except UnverifiedLedger as exc:
         raise HTTPException(409, f"{exc}, or ask with allow_unverified=true to build it with"
                                  " this warning in it") from None  # fmt: skip
@@ -128,7 +131,7 @@ async def download_report(
             **requires(Role.PROGRAM_DIRECTOR))  # fmt: skip
 async def list_operator_actions(
     state: StateDep,
-    cursor: Annotated[int | None, Query(ge=1)] = None,
+    cursor: Annotated[int | None, Query(ge=1, le=2**62)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ActionPage:
     """Who did what, newest first: each the ledger's entry (seq, at, body: action, who,

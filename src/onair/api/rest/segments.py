@@ -21,6 +21,7 @@ from onair.api.state import StateDep
 from onair.domain.access import Role
 from onair.domain.errors import DomainError
 from onair.domain.segments import Segment
+from onair.storage.errors import StorageError
 
 __all__ = ["router"]
 
@@ -79,6 +80,8 @@ async def _run(call: Callable[..., T], *args: Any) -> T:
         raise HTTPException(415, str(exc)) from None
     except DomainError as exc:
         raise HTTPException(422, str(exc)) from None
+    except StorageError as exc:  # the object store lost the audio, or is away
+        raise HTTPException(503, str(exc)) from None
 
 
 @router.get("/segments", operation_id="list_segments", **requires(Role.VIEWER))
@@ -108,11 +111,14 @@ async def read_segment(segment_id: str, request: Request, state: StateDep) -> Se
 async def read_segment_audio(segment_id: str, state: StateDep) -> StreamingResponse:
     """The segment's voiced audio, FLAC at 48 kHz, as playout airs it."""
     opened = await _run(_desk(state).audio, segment_id)
+    source = await _run(opened.__enter__)  # opened before the answer starts: a 503 if gone
 
     def chunks() -> Iterator[bytes]:
-        with opened as source:
+        try:
             while chunk := source.read(1 << 16):
                 yield chunk
+        finally:
+            opened.__exit__(None, None, None)
 
     return StreamingResponse(chunks(), media_type="audio/flac")
 
