@@ -186,16 +186,13 @@ async def test_a_replacement_that_breaks_a_rule_needs_a_program_directors_force(
 async def test_an_item_moves_within_its_stretch_and_posts_keep_their_time(built: Served) -> None:
     hour = await _hour(built)
     items = hour["items"]
+    operator = _bearer(built, Role.OPERATOR)
+    # Two songs side by side between the posts trade places.
     n = next(n for n in range(1, len(items) - 1)
-             if not items[n]["hard"] and not items[n + 1]["hard"])  # fmt: skip
-    operator = _bearer(built, Role.OPERATOR) | {}
+             if items[n]["kind"] == items[n + 1]["kind"] == "music"
+             and not items[n]["hard"] and not items[n + 1]["hard"])  # fmt: skip
     moved = await built.client.post(f"/api/v1/schedule/items/{items[n]['id']}/move",
-                                    json={"position": n + 1, "force": False},
-                                    headers=operator)  # fmt: skip
-    if moved.status_code == 409:  # the swap breaks a rule: forced, it is recorded as such
-        moved = await built.client.post(f"/api/v1/schedule/items/{items[n]['id']}/move",
-                                        json={"position": n + 1, "force": True},
-                                        headers=_bearer(built, Role.PROGRAM_DIRECTOR))  # fmt: skip
+                                    json={"position": n + 1}, headers=operator)  # fmt: skip
     assert moved.status_code == 200, moved.text
     after = moved.json()["items"]
     assert [i["id"] for i in after] == [
@@ -205,10 +202,18 @@ async def test_an_item_moves_within_its_stretch_and_posts_keep_their_time(built:
     assert _chained(after)
     assert _posts(after) == _posts(items)
     (action,) = _actions(built, "schedule.move_item")
-    assert action["detail"] | {"forced": []} == {
-        "item_id": items[n]["id"], "from": n, "to": n + 1, "forced": []}  # fmt: skip
+    assert action["detail"] == {"item_id": items[n]["id"], "from": n, "to": n + 1, "forced": []}
+    assert action["who"] == "token:operator"
+
+    # The legal ID moved away from the top of the hour breaks its rule: refused, reason named.
+    legal_id = next(n for n, i in enumerate(after) if i["kind"] == "id" and not i["hard"])
+    away = await built.client.post(f"/api/v1/schedule/items/{after[legal_id]['id']}/move",
+                                   json={"position": legal_id + 6}, headers=operator)  # fmt: skip
+    assert away.status_code == 409, away.text
+    assert away.json()["detail"].startswith("legal_id would break: no legal ID within 5 min")
     hard = next(i for i in items if i["hard"])
     refused = await built.client.post(f"/api/v1/schedule/items/{hard['id']}/move",
                                       json={"position": 3}, headers=operator)  # fmt: skip
     assert refused.status_code == 422
     assert "hard post" in refused.json()["detail"]
+    assert len(_actions(built, "schedule.move_item")) == 1
