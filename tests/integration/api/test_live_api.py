@@ -217,3 +217,20 @@ async def test_a_browser_session_opens_it_from_this_origin_and_no_other(tmp_path
             assert refused.value.response.status_code == 403
             detail = json.loads(refused.value.response.body or b"{}")["detail"]
             assert detail.startswith(f"a live connection from {origin} is refused")
+
+
+async def test_a_client_may_ask_for_some_types_only(tmp_path: Path) -> None:
+    async with live_server(tmp_path) as server:
+        token = server.token()
+        async with server.connect("?types=now_playing,bogus", token=token) as ws:
+            with pytest.raises(ConnectionClosed) as closed:
+                await ws.recv()
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 4400
+        assert closed.value.rcvd.reason.startswith("no live message type 'bogus': use action,")
+        async with server.connect("?types=now_playing", token=token) as ws:
+            await receive(ws, "snapshot")
+            await server.station.bus.publish(new_envelope("playout.error", STATION, {}))
+            await _now_playing(server, "only this")
+            message = json.loads(await ws.recv())
+        assert (message["type"], message["data"]["title"]) == ("now_playing", "only this")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 
@@ -11,7 +12,11 @@ NOW = datetime(2027, 3, 1, 14, 0, tzinfo=UTC)
 
 
 def _drain(client: LiveClient) -> list[dict[str, object]]:
-    return [json.loads(text) for text in list(client._pending)]
+    """What the client's writer would send now, in order."""
+    sent = []
+    while client._pending:
+        sent.append(json.loads(asyncio.run(client.next()) or "null"))
+    return sent
 
 
 def test_a_client_resuming_within_the_buffer_gets_exactly_what_it_missed() -> None:
@@ -43,3 +48,17 @@ def test_a_full_queue_drops_its_client_and_no_other() -> None:
     assert not slow._pending  # its queue let go at once
     assert hub.clients() == 1
     assert fast.dropped is None
+
+
+def test_a_client_behind_gets_only_the_latest_meters_and_what_it_asked_for() -> None:
+    hub = LiveHub(replay=1)
+    studio = hub.join(None, None, {})
+    widget = hub.join(None, None, {}, frozenset({"now_playing"}))
+    for n in range(3):
+        hub.publish("meters", {"n": n}, NOW, transient=True)
+    hub.publish("now_playing", {"title": "x"}, NOW)
+    hub.publish("meters", {"n": 3}, NOW, transient=True)
+    sent = [(m["type"], m["data"]) for m in _drain(studio)][2:]  # after hello and snapshot
+    # Readings 0 to 2 were each superseded while waiting; the writer sends the latest only.
+    assert sent == [("now_playing", {"title": "x"}), ("meters", {"n": 3})]
+    assert [m["type"] for m in _drain(widget)] == ["hello", "snapshot", "now_playing"]

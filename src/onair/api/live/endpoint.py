@@ -9,6 +9,7 @@ logged-in browser's cookie (cross-site WebSocket hijacking).
 
 ``?since=SEQ&session=ID`` resumes: the messages after ``SEQ`` come first, from
 the replay buffer, or a fresh snapshot when they are no longer kept.
+``?types=now_playing,next`` asks for only those types.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from onair.api.auth import session_secret
 from onair.api.live.hub import TOO_SLOW, LiveClient, LiveHub
+from onair.api.live.messages import LIVE_TYPES
 from onair.api.state import ApiState
 from onair.domain.access import AccessRefused, Principal
 
@@ -35,6 +37,7 @@ LIVE_PATH = "/api/v1/live"
 UNAUTHORIZED = 4401  # no credential that holds
 BAD_REQUEST = 4400  # a resume parameter or first message that cannot be read
 FIRST_MESSAGE_S = 5.0
+LIVE_MESSAGE_TYPES = frozenset(LIVE_TYPES.values())
 # How long a dropped client's close frame may wait for its connection to take it.
 CLOSE_WAIT_S = 10.0
 
@@ -59,6 +62,7 @@ async def _serve(websocket: WebSocket, hub: LiveHub, allowed: frozenset[str]) ->
     await websocket.accept()
     try:
         since, session = _resume(websocket)
+        types = _types(websocket)
     except ValueError as exc:
         await _close(websocket, BAD_REQUEST, str(exc))
         return
@@ -66,7 +70,8 @@ async def _serve(websocket: WebSocket, hub: LiveHub, allowed: frozenset[str]) ->
     if isinstance(principal, str):
         await _close(websocket, UNAUTHORIZED, principal)
         return
-    client = hub.join(since, session, {"who": principal.who, "role": principal.role.value})
+    hello = {"who": principal.who, "role": principal.role.value}
+    client = hub.join(since, session, hello, types)
     try:
         await _pump(websocket, client)
     finally:
@@ -98,6 +103,19 @@ def _resume(websocket: WebSocket) -> tuple[int | None, str | None]:
     if not since.isdigit() or len(since) > 18:
         raise ValueError("since must be the seq of the last message received (an integer)")
     return int(since), session
+
+
+def _types(websocket: WebSocket) -> frozenset[str] | None:
+    """``?types=now_playing,next``: only these (a now-playing widget needs no meters)."""
+    given = websocket.query_params.get("types")
+    if given is None:
+        return None
+    types = frozenset(t.strip() for t in given.split(",") if t.strip())
+    unknown = sorted(types - LIVE_MESSAGE_TYPES)
+    if unknown:
+        raise ValueError(f"no live message type {unknown[0][:40]!r}: use "
+                         + ",".join(sorted(LIVE_MESSAGE_TYPES)))  # fmt: skip
+    return types
 
 
 async def _principal(websocket: WebSocket, state: ApiState) -> Principal | str:

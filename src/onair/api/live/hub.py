@@ -24,23 +24,48 @@ __all__ = ["TOO_SLOW", "LiveClient", "LiveHub"]
 TOO_SLOW = 4429  # the close code of a client dropped for not keeping up
 
 
-class LiveClient:
-    """One connection's queue: what the hub has sent it and it has not yet written."""
+class _Reading:
+    """A transient message waiting in a queue; emptied when a newer reading supersedes it."""
 
-    def __init__(self, limit: int) -> None:
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text: str | None = text
+
+
+class LiveClient:
+    """One connection's queue: what the hub has sent it and it has not yet written.
+
+    A client behind gets only the latest meters: a newer reading empties the one
+    still waiting (its place stays, so the sequence numbers go out in order),
+    and what matters (now playing) is not held up behind stale readings.
+    """
+
+    def __init__(self, limit: int, types: frozenset[str] | None = None) -> None:
         self.limit = limit
+        self.types = types  # the message types it asked for; None: all
         self.dropped: str | None = None  # why the hub let it go
-        self._pending: deque[str] = deque()
+        self._pending: deque[str | _Reading] = deque()
+        self._reading: _Reading | None = None  # the transient message still waiting
         self._ready = asyncio.Event()
 
-    def offer(self, text: str) -> bool:
+    def wants(self, kind: str) -> bool:
+        return self.types is None or kind in self.types
+
+    def offer(self, text: str, transient: bool = False) -> bool:
         """Queue ``text``; False (and the client dropped) when the queue is full."""
         if self.dropped is not None:
             return False
         if len(self._pending) >= self.limit:
             self.drop(f"too slow: {self.limit} messages waiting; reconnect with your last seq")
             return False
-        self._pending.append(text)
+        if transient:
+            if self._reading is not None:
+                self._reading.text = None
+            self._reading = _Reading(text)
+            self._pending.append(self._reading)
+        else:
+            self._pending.append(text)
         self._ready.set()
         return True
 
@@ -51,14 +76,21 @@ class LiveClient:
 
     async def next(self) -> str | None:
         """The next message to write, or None once the client is dropped."""
-        while not self._pending:
+        while True:
+            while not self._pending:
+                if self.dropped is not None:
+                    return None
+                self._ready.clear()
+                await self._ready.wait()
             if self.dropped is not None:
                 return None
-            self._ready.clear()
-            await self._ready.wait()
-        if self.dropped is not None:
-            return None
-        return self._pending.popleft()
+            item = self._pending.popleft()
+            if isinstance(item, str):
+                return item
+            if item is self._reading:
+                self._reading = None
+            if item.text is not None:
+                return item.text
 
 
 class LiveHub:
@@ -91,21 +123,23 @@ class LiveHub:
         if kind in SNAPSHOT_TYPES:
             self._latest[kind] = message
         text = message.text
-        for client in [c for c in self._clients if not c.offer(text)]:
+        for client in [c for c in self._clients if c.wants(kind) and not c.offer(text, transient)]:
             self._clients.discard(client)
         return message
 
-    def join(self, since: int | None, session: str | None, hello: dict[str, Any]) -> LiveClient:
+    def join(self, since: int | None, session: str | None, hello: dict[str, Any],
+             types: frozenset[str] | None = None) -> LiveClient:  # fmt: skip
         """A new client, its queue primed with ``hello`` then what it missed, or a snapshot.
 
         What it missed comes from the replay buffer when ``session`` is this hub's
         and the buffer still reaches back to ``since``; otherwise a snapshot of the
-        latest now playing, next items, state and meters.
+        latest now playing, next items, state and meters. ``types`` limits what it
+        gets after ``hello`` to those message types (None: every type).
         """
         missed = None
         if since is not None and session == self.session:
             missed = self._replay.after(since, self._seq)
-        client = LiveClient(self.client_queue)
+        client = LiveClient(self.client_queue, types)
         now = datetime.now(UTC)
         greeting = {"session": self.session, **hello, "resumed": missed is not None}
         client.offer(LiveMessage(self._seq, "hello", now, greeting).text)
@@ -115,7 +149,8 @@ class LiveHub:
             client.offer(LiveMessage(self._seq, "snapshot", now, latest).text)
         else:
             for message in missed:
-                client.offer(message.text)
+                if client.wants(message.type):
+                    client.offer(message.text)
         self._clients.add(client)
         return client
 
