@@ -50,10 +50,11 @@ class LiveServer:
 
 
 @asynccontextmanager
-async def live_server(folder: Path, hub: LiveHub | None = None,
-                      station_name: str = "test") -> AsyncIterator[LiveServer]:  # fmt: skip
-    settings = load_settings(None, data_dir=folder / "station", station=station_name)
-    station = await open_station(settings, frozenset({"api"}))
+async def live_server(folder: Path, hub: LiveHub | None = None, station_name: str = "test",
+                      **settings: Any) -> AsyncIterator[LiveServer]:  # fmt: skip
+    """The API process; ``settings`` (``bus="nats"``, ...) override the embedded defaults."""
+    given = load_settings(None, data_dir=folder / "station", station=station_name, **settings)
+    station = await open_station(given, frozenset({"api"}))
     hub = hub or LiveHub()
     following = await follow(station.bus, hub)
     sock = socket.socket()

@@ -18,6 +18,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from onair.api.live.hub import TOO_SLOW, LiveHub
+from onair.bus.nats_bus import NatsJetStreamBus
 from onair.domain.access import Role
 from onair.domain.events import new_envelope
 from onair.domain.playout import AsRunEntry, OnAirState, OperatorAction
@@ -25,6 +26,7 @@ from onair.domain.programming import ItemKind
 from onair.playout.engine import EngineRecords, PlayoutEngine
 from onair.playout.lineup import AirRules
 from onair.playout.timeline import Timeline, TimelineSettings
+from tests.fixtures.nats import NatsServer
 from tests.integration.api.conftest import PASSWORD
 from tests.integration.api.live_server import LiveServer, live_server, receive
 from tests.integration.playout.world import STATION, World
@@ -234,3 +236,26 @@ async def test_a_client_may_ask_for_some_types_only(tmp_path: Path) -> None:
             await _now_playing(server, "only this")
             message = json.loads(await ws.recv())
         assert (message["type"], message["data"]["title"]) == ("now_playing", "only this")
+
+
+async def test_over_nats_a_client_gets_what_a_playout_process_publishes(
+    tmp_path: Path, nats_server: NatsServer
+) -> None:
+    """The station run as services: playout in its own process, the API following NATS."""
+    async with live_server(tmp_path, bus="nats", nats_url=nats_server.url) as server:
+        playout = NatsJetStreamBus(nats_server.url, STATION, spool_dir=tmp_path / "spool")
+        await playout.start()
+        try:
+            async with server.connect(token=server.token()) as ws:
+                await receive(ws, "snapshot")
+                await playout.publish(new_envelope("playout.item_started", STATION,
+                                                   {"title": "over nats"}))  # fmt: skip
+                playing = await receive(ws, "now_playing")
+                reading = {"peak_dbfs": [-3.0, -3.5], "momentary_lufs": -16.2}
+                await playout.broadcast(new_envelope("playout.program_metered", STATION, reading))
+                meters = await receive(ws, "meters")
+        finally:
+            await playout.close()
+    assert playing["data"]["title"] == "over nats"
+    assert meters["data"] == reading
+    assert meters["seq"] == playing["seq"] + 1
