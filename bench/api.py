@@ -1,6 +1,8 @@
-"""API: live updates to 1,000 WebSocket clients while the station is on air.
+"""API: live updates to 1,000 WebSocket clients, and the studio's GraphQL hour at 200
+requests a second, while the station is on air.
 
-Prints one JSON line: ``ws_clients``, ``ws_p99_ms``, ``ws_rss_mb``, then the
+Prints one JSON line: ``graphql_current_hour_p95_ms``, ``ws_clients``, ``ws_p99_ms``,
+``ws_rss_mb``, then the
 breakdown (median and worst latency, what each client received, the server's RSS
 before the clients came, CPU shares, the machine's load), and the same again
 (``*_now_playing_only``) for clients that ask only for now playing and the next
@@ -27,6 +29,14 @@ items (``?types=now_playing,next``: a website's widget, no meters).
   to a client (every type), over what it spends airing with no client at all
   (measured for 10 s after they have gone): the fan-out's cost, steadier than
   the latencies on a machine other work also loads (``load_1m``).
+- ``graphql_current_hour_p95_ms``: once the WebSocket clients have gone, the
+  studio's hour query (``bench/graphql_clients.py``: the air, the current hour with
+  each item's asset and voice link, the next hard post) sent at ``--graphql-rate``
+  a second (default 200) for ``--graphql-seconds`` (10) by one other process on
+  loopback, open loop over 64 keep-alive connections; the 95th percentile from when
+  each request was due to its whole answer. ``graphql_server_cpu_ms_per_request``
+  is the server's CPU for each beyond its idle share: the figure to read when the
+  server cannot keep up (p95 then grows with the backlog, not with the query).
 """
 
 from __future__ import annotations
@@ -46,6 +56,8 @@ from pathlib import Path
 import httpx
 import numpy as np
 import psutil
+
+from graphql_clients import measure as measure_graphql
 
 HERE = Path(__file__).parent
 ONAIR = [sys.executable, "-m", "onair"]
@@ -140,6 +152,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--changes", type=int, default=30)
     parser.add_argument("--every", type=float, default=2.0)
+    parser.add_argument("--graphql-rate", type=float, default=200.0)
+    parser.add_argument("--graphql-seconds", type=float, default=10.0)
     args = parser.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="onair-bench-api-")) / "data"
     viewer, operator = _prepare(data_dir)
@@ -151,6 +165,8 @@ def main() -> None:
         idle_rss = served.memory_info().rss
         every = _run(port, served, args, viewer, operator, None)
         widgets = _run(port, served, args, viewer, operator, "now_playing,next")
+        graphql = measure_graphql("127.0.0.1", port, viewer, served, args.graphql_rate,
+                                  args.graphql_seconds)  # fmt: skip
         cpu0 = _cpu(served)
         time.sleep(10)
         idle_share = (_cpu(served) - cpu0) / 10
@@ -160,10 +176,13 @@ def main() -> None:
     for run in (every, widgets):
         cpu, wall, written = (float(run.pop(k)) for k in ("server_cpu_s", "wall_s", "written"))  # type: ignore[arg-type]
         run["server_us_per_message"] = round(max(0.0, cpu - idle_share * wall) / written * 1e6, 1)
-    figures: dict[str, object] = {"ws_clients": args.clients, "ws_p99_ms": every["p99_ms"],
-                                  "ws_rss_mb": every["rss_mb"]}  # fmt: skip
+    figures: dict[str, object] = {
+        "graphql_current_hour_p95_ms": graphql.pop("graphql_current_hour_p95_ms"),
+        "ws_clients": args.clients, "ws_p99_ms": every["p99_ms"], "ws_rss_mb": every["rss_mb"],
+    }  # fmt: skip
     figures |= {f"ws_{k}": v for k, v in every.items() if k not in ("p99_ms", "rss_mb")}
     figures |= {f"ws_{k}_now_playing_only": v for k, v in widgets.items()}
+    figures |= graphql
     figures |= {"ws_changes": args.changes, "ws_rss_before_clients_mb": round(idle_rss / 2**20, 1),
                 "server_cpu_share_no_clients": round(idle_share, 3),
                 "cores": os.cpu_count(), "load_1m": round(os.getloadavg()[0], 2)}  # fmt: skip
