@@ -123,6 +123,11 @@ class Asset(Base):
     composer: Mapped[str | None] = mapped_column(sa.String(500))
     publisher: Mapped[str | None] = mapped_column(sa.String(500))
     tag_bpm: Mapped[float | None] = mapped_column(sa.Float)
+    # The scheduler's keys of the tags above (onair.domain.library.title_key and
+    # onair.domain.albums.album_key), stored at each save so a build need not compute
+    # them for every song of the library; None on a row saved without them.
+    title_key: Mapped[str | None] = mapped_column(sa.Text)
+    album_key: Mapped[str | None] = mapped_column(sa.Text)
     tags_original: Mapped[Any] = mapped_column(sa.JSON, default=dict, nullable=True)
     tag_problems: Mapped[Any] = mapped_column(sa.JSON, default=list, nullable=True)
     semantic_tags: Mapped[Any] = mapped_column(sa.JSON, default=list, nullable=True)

@@ -64,8 +64,10 @@ def _schema_objects(engine: Engine) -> set[str]:
 def test_migrations_go_up_down_to_nothing_and_up_again(database_url: str, engine: Engine) -> None:
     assert current_revision(database_url) is None
     upgrade(database_url)
-    assert current_revision(database_url) == head_revision() == "0011"
+    assert current_revision(database_url) == head_revision() == "0012"
     assert set(sa.inspect(engine).get_table_names()) >= TABLES
+    downgrade(database_url, "0011")
+    assert "title_key" not in {c["name"] for c in sa.inspect(engine).get_columns("assets")}
     downgrade(database_url, "0009")
     assert "title_is_file_name" not in {c["name"] for c in sa.inspect(engine).get_columns("assets")}
     downgrade(database_url, "0008")
@@ -140,3 +142,20 @@ def test_assets_ingested_before_have_their_file_name_titles_marked(
         assert [(asset, bool(flag)) for asset, flag in marked] == [
             ("a", True), ("b", True), ("c", False), ("d", False)
         ]  # fmt: skip
+
+
+def test_assets_saved_before_get_their_schedule_keys(database_url: str, engine: Engine) -> None:
+    upgrade(database_url, "0011")
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO stations (id, name, timezone, created_at) "
+                             "VALUES ('k', 'K', 'UTC', CURRENT_TIMESTAMP)"))  # fmt: skip
+        conn.execute(
+            sa.text("INSERT INTO assets (id, station_id, kind, title, album, album_artist, "
+                    "created_at) VALUES ('a', 'k', 'music', 'Starboy (Radio Edit)', "
+                    "'Starboy (Deluxe)', 'The Weeknd', CURRENT_TIMESTAMP), "
+                    "('b', 'k', 'music', 'Intro', NULL, NULL, CURRENT_TIMESTAMP)")
+        )  # fmt: skip
+    upgrade(database_url)
+    with engine.connect() as conn:
+        keys = conn.execute(sa.text("SELECT id, title_key, album_key FROM assets ORDER BY id"))
+        assert list(keys) == [("a", "starboy", "weeknd|starboy"), ("b", "intro", None)]

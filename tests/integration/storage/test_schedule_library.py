@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from onair.domain.library import AssetKind, AudioFacts, Ending, LibraryAsset
@@ -188,3 +189,49 @@ def test_a_title_that_is_a_file_name_comes_back_marked(engine: Engine, library: 
     songs = _by_title(engine)
     assert songs["Midnight Train"].title_is_file_name
     assert not songs["Song 2"].title_is_file_name
+
+
+def _stored_keys(engine: Engine) -> dict[str, tuple[str | None, str | None]]:
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT title, title_key, album_key FROM assets"))
+        return {title: (title_key, album_key) for title, title_key, album_key in rows}
+
+
+def test_an_ingest_and_a_catalog_load_store_the_schedule_keys(
+    engine: Engine, library: SqlLibrary, tmp_path: Path
+) -> None:
+    tags = TrackTags(title="Cued (Radio Edit)", artist="Band", album="Debut (Deluxe)")
+    library.save(_asset(1, tags, CUED))
+    feed = tmp_path / "feed.csv"
+    feed.write_text(
+        "isrc,title,artist,album,album_artist,duration\n"
+        "GBAYE0601498,Starboy - Single Version,The Weeknd,Starboy,The Weeknd,3:35\n"
+        "GBAYE0601499,Short,Band,,,1.5\n"
+    )
+    load_catalog(feed, STATION, library)
+    assert _stored_keys(engine) == {
+        "Cued (Radio Edit)": ("cued", "|debut"),
+        "Starboy - Single Version": ("starboy", "weeknd|starboy"),
+        "Short": ("short", None),
+    }
+    # A save with new tags keys them again.
+    renamed = TrackTags(title="Renamed", artist="Band", album="Debut (Deluxe)", album_artist="Band")
+    library.save(_asset(1, renamed, CUED))
+    assert _stored_keys(engine)["Renamed"] == ("renamed", "band|debut")
+    assert _by_title(engine)["Renamed"].album_key == "band|debut"
+
+
+def test_an_asset_saved_without_schedule_keys_is_keyed_when_read(
+    engine: Engine, library: SqlLibrary
+) -> None:
+    tags = TrackTags(title="Cued (Radio Edit)", artist="Band", album="Debut", album_artist="Band")
+    library.save(_asset(1, tags, CUED))
+    library.save(_asset(2, TrackTags(title="Single", artist="Band"), CUED))
+    with engine.begin() as conn:  # as a row saved before the keys were stored
+        conn.execute(sa.text("UPDATE assets SET title_key = NULL, album_key = NULL"))
+    songs = _by_title(engine)
+    assert (songs["Cued (Radio Edit)"].title_key, songs["Cued (Radio Edit)"].album_key) == (
+        "cued",
+        "band|debut",
+    )
+    assert (songs["Single"].title_key, songs["Single"].album_key) == ("single", None)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from onair.domain.library import AssetKind, AudioFacts, Ending, LibraryAsset, artist_key
+from onair.domain.albums import album_key
+from onair.domain.library import (
+    AssetKind,
+    AudioFacts,
+    Ending,
+    LibraryAsset,
+    artist_key,
+    title_key,
+)
 from onair.domain.rights import UsageRights, Use
 from onair.domain.tags import TrackTags, VocalGender
 from onair.storage.tables import Asset, AssetAnalysis, AssetRight, utc_now
@@ -56,19 +64,22 @@ def asset_row(asset: LibraryAsset, catalog: CatalogFacts | None = None) -> dict[
     The duration is the analysed audio's, else the catalog's.
     """
     tags, audio = asset.tags, asset.audio
+    title = asset.title[:500]
     duration = audio.duration_s if audio else catalog.duration_s if catalog else None
     return {
         "id": asset.id,
         "station_id": asset.station,
         "sha256": asset.sha256,
         "kind": asset.kind.value,
-        "title": asset.title[:500],
+        "title": title,
+        "title_key": title_key(title),
         "title_is_file_name": asset.title_is_file_name,
         "artist": tags.artist,
         "album": tags.album,
         "duration_s": duration,
         "created_at": asset.created_at or utc_now(),
         "album_artist": tags.album_artist,
+        "album_key": album_key(tags.album, tags.album_artist) if tags.album else None,
         "isrc": tags.isrc,
         "label": tags.label,
         "year": tags.year,

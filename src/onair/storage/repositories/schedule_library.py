@@ -41,7 +41,7 @@ _COLUMNS = (
     Asset.vocal_gender, Asset.category, Asset.tag_bpm, Asset.tag_energy,
     AssetAnalysis.cue_in_s, AssetAnalysis.cue_out_s, AssetAnalysis.intro_end_s,
     AssetAnalysis.segue_s, AssetAnalysis.ending, AssetAnalysis.bpm, AssetAnalysis.energy,
-    Asset.title_is_file_name,
+    Asset.title_is_file_name, Asset.title_key, Asset.album_key,
 )  # fmt: skip
 _ASSETS = (
     sa.select(*_COLUMNS)
@@ -194,7 +194,7 @@ def _playables(
     append = playables.append
     for (asset_id, kind, title, artist, album, album_artist, isrc, duration_s, year, genre,
          explicit, gender, category, tag_bpm, tag_energy, cue_in, cue_out, intro_end, segue,
-         ending, bpm, energy, file_name) in rows:  # fmt: skip
+         ending, bpm, energy, file_name, stored_title, stored_album) in rows:  # fmt: skip
         # Timed from the cue points, else from the catalog's duration; else not at all.
         if cue_in is not None:
             length = round((cue_out - cue_in) * 1000)
@@ -210,11 +210,15 @@ def _playables(
         credited = credits.get(asset_id)
         if credited is None:
             credited = ((artist,), (artist_key(artist),)) if artist else ((), ())
+        # Keyed when saved; a row saved without its keys is keyed here.
+        tkey = stored_title if stored_title is not None else title_keys(title)
+        akey = stored_album
+        if akey is None and album:
+            akey = album_keys(album, album_artist)
         append(Playable(
-            asset_id, kinds[kind], title, artist, credited[0], credited[1], title_keys(title),
-            album, album_keys(album, album_artist) if album else None, isrc, length, intro,
-            segue_ms, category, year, genre, bool(explicit),
-            genders[gender] if gender else None,
+            asset_id, kinds[kind], title, artist, credited[0], credited[1], tkey, album,
+            akey if album else None, isrc, length, intro, segue_ms, category, year, genre,
+            bool(explicit), genders[gender] if gender else None,
             tag_bpm if tag_bpm is not None else bpm,  # the label's tag first
             tag_energy if tag_energy is not None else energy,
             endings[ending] if ending else None,
