@@ -24,7 +24,7 @@ from onair.scheduler.checks import Check, Moment, checks_for, daypart_limited
 from onair.scheduler.hour_builder import build_hour
 from onair.scheduler.landing import MIN_PLAY_MS
 from onair.scheduler.local_hours import LocalHour, hours_between
-from onair.scheduler.planning import PlanningState, Reach, natural_overlap
+from onair.scheduler.planning import PlanningState, Reach
 from onair.scheduler.rotation import Rotation
 
 __all__ = ["LOOKBACK", "Setup", "build_schedule", "categorize", "prepare", "replay"]
@@ -120,8 +120,10 @@ def prepare(
     typical = {name: _typical(advances[name], program.song_estimate_s) for name in planned}
     talkup_ms = round(program.timing.talkup_min_intro_s * 1000)
     reach = {n: Reach.of(songs, fade, talkup_ms, MIN_PLAY_MS) for n, songs in planned.items()}
+    # The longest natural overlap (length less segue, never below 0) of each category.
     overlaps = {
-        n: max((natural_overlap(s) for s in songs), default=0) for n, songs in planned.items()
+        n: max(0, max((s.length_ms - s.segue_ms for s in songs), default=0))
+        for n, songs in planned.items()
     }
     state = PlanningState(
         program, rotations, checks, air, program.zone,
@@ -235,6 +237,7 @@ def _steady(program: StationProgram, days: Sequence[date]) -> Callable[[Playable
     harbor = program.rules.get("safe_harbor")
     limits = program.rules.get("daypart_limits")
     assert isinstance(limits, r.DaypartLimits)
+    limited = limits.limits if limits.enabled else ()
     use, territory = program.use, program.territory
     # Most songs share a few deals: each set of deals is judged once.
     judged: dict[tuple[int, ...], bool] = {}
@@ -250,7 +253,7 @@ def _steady(program: StationProgram, days: Sequence[date]) -> Callable[[Playable
     def steady(song: Playable) -> bool:
         if song.explicit and harbor.enabled:
             return False
-        if limits.enabled and any(daypart_limited(lim, song) for lim in limits.limits):
+        if limited and any(daypart_limited(lim, song) for lim in limited):
             return False
         key = tuple(map(id, song.rights))  # the deals live as long as the songs
         known = judged.get(key)
@@ -263,7 +266,7 @@ def _steady(program: StationProgram, days: Sequence[date]) -> Callable[[Playable
 
 def _advances(songs: Sequence[Playable]) -> list[int]:
     """How far the songs move the hour on (length less natural overlap), shortest first."""
-    return sorted(s.length_ms - natural_overlap(s) for s in songs)
+    return sorted([min(s.length_ms, s.segue_ms) for s in songs])  # length less natural overlap
 
 
 def _spans(songs: Sequence[Playable], advances: list[int], fade_ms: int) -> tuple[Span, Span]:
