@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -21,6 +23,9 @@ from onair.cli.station_time import station_hour
 from onair.cli.stores import settings_from
 from onair.domain.errors import DomainError
 from onair.domain.segments import Segment, SegmentKind, SegmentStatus
+
+if TYPE_CHECKING:
+    from onair.agents.segment_desk import SegmentDesk
 
 __all__ = ["agents_app"]
 
@@ -121,6 +126,45 @@ def preview(
         out.print("the next song opens cold: the link airs before it, not over it", highlight=False)
     else:
         out.print(f"straight link: {timing.budget_ms / 1000:.2f} s allowed", highlight=False)
+
+
+SegmentArg = Annotated[str, typer.Argument(help="The segment id (see 'onair agents list').")]
+
+
+@agents_app.command("reject")
+def reject(
+    segment: SegmentArg,
+    note: Annotated[str | None, typer.Option("--note", help="Why, for the log.")] = None,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Keep a segment off the air: nothing airs for its item (an operator action, by
+    shell:LOGIN)."""
+    with operator_errors(), _desk(config, data_dir) as desk:
+        made = desk.reject(segment, _who(), note)
+    out.print(f"rejected {segment}: {made.id} airs nothing in its place", highlight=False)
+
+
+@agents_app.command("approve")
+def approve(segment: SegmentArg, config: ConfigOpt = None, data_dir: DataDirOpt = None) -> None:
+    """Approve a segment to air; one rejected goes back on the air (as a newer copy)."""
+    with operator_errors(), _desk(config, data_dir) as desk:
+        made = desk.approve(segment, _who())
+    out.print(f"approved {segment}: {made.id} airs", highlight=False)
+
+
+@contextmanager
+def _desk(config: Path | None, data_dir: Path | None) -> Iterator[SegmentDesk]:
+    from onair.bootstrap.segment_desk import segment_desk
+
+    with bootstrap.open_stores(settings_from(config, data_dir=data_dir), objects=True) as stores:
+        yield segment_desk(stores)
+
+
+def _who() -> str:
+    from onair.cli.access import shell_user
+
+    return shell_user()
 
 
 @agents_app.command("list")

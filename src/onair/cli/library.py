@@ -79,6 +79,25 @@ def show(
     out.print(table)
 
 
+@library_app.command("remove")
+def remove(
+    asset: Annotated[str, typer.Argument(help="The asset id (see 'onair library list').")],
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Remove an asset, unless the schedule airs it in the next 48 hours.
+
+    Its master and waveform go too once no asset has the same audio; the
+    change is an operator action in the ledger, by shell:LOGIN.
+    """
+    from onair.bootstrap.library_desk import library_desk
+    from onair.cli.access import shell_user
+
+    with operator_errors(), library_at(config, data_dir) as access:
+        library_desk(access).remove(asset, shell_user())
+    err.print(f"removed {asset}", highlight=False)
+
+
 @library_app.command("rejects")
 def rejects(
     limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many.")] = 1000,
