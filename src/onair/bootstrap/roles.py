@@ -12,6 +12,7 @@ from onair.bootstrap.ingest import start_ingest
 from onair.bootstrap.playout import start_playout
 from onair.bootstrap.scheduler import start_scheduler
 from onair.bootstrap.station import HttpFace, RunningRole, Station
+from onair.bootstrap.webhooks import start_webhooks
 from onair.bus import Subscription
 
 __all__ = ["ROLES", "RoleStarter"]
@@ -43,5 +44,6 @@ ROLES: dict[str, RoleStarter] = {
     "scheduler": start_scheduler,
     "agents": start_agents,
     "compliance": start_compliance,
+    "webhooks": start_webhooks,
     "playout": start_playout,
 }

@@ -29,6 +29,7 @@ from onair.domain.library import AssetKind
 from onair.domain.rights import Use
 from onair.domain.rules import RULE_TYPES, Rule
 from onair.domain.segments import SegmentKind, StationVoice
+from onair.domain.webhooks import Webhook
 
 __all__ = [
     "HOUR_S",
@@ -320,6 +321,7 @@ class StationProgram(BaseModel):
     shows: tuple[Show, ...] = ()
     rules: RuleBook = Field(default_factory=lambda: RuleBook(rules=tuple(t() for t in RULE_TYPES)))
     voice: StationVoice = StationVoice()
+    webhooks: tuple[Webhook, ...] = ()
 
     _week: dict[str, dict[int, str]] = PrivateAttr(default_factory=dict)
     _specials: dict[date, dict[int, str]] = PrivateAttr(default_factory=dict)

@@ -35,6 +35,7 @@ __all__ = [
     "Station",
     "StationProgramVersion",
     "UtcDateTime",
+    "WebhookDelivery",
 ]
 
 
@@ -551,3 +552,36 @@ class AccessSession(Base):
     )
     created_at: Mapped[datetime] = mapped_column()
     expires_at: Mapped[datetime] = mapped_column()
+
+
+class WebhookDelivery(Base):
+    """One event for one webhook receiver: the outbox its delivery task works through.
+
+    Written when the event is seen on the bus, kept across restarts, and marked
+    delivered (a 2xx) or dead (its attempts spent); ``next_attempt_at`` is when it
+    is due, moved on by each failed attempt (and by a sender's claim on it).
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "url"),
+        sa.Index("ix_webhook_deliveries_due", "station_id", "delivered_at", "dead_at",
+                 "next_attempt_at"),
+    )  # fmt: skip
+
+    id: Mapped[str] = mapped_column(sa.String(26), primary_key=True)
+    station_id: Mapped[str] = mapped_column(sa.String(63))
+    event_id: Mapped[str] = mapped_column(sa.String(26))
+    event: Mapped[str] = mapped_column(sa.String(32))
+    url: Mapped[str] = mapped_column(sa.String(2000))
+    secret_env: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    timeout_s: Mapped[float] = mapped_column(sa.Float)
+    max_attempts: Mapped[int] = mapped_column(sa.Integer)
+    attempts: Mapped[int] = mapped_column(sa.Integer)
+    next_attempt_at: Mapped[datetime] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column()
+    correlation_id: Mapped[str | None] = mapped_column(sa.String(64))
+    delivered_at: Mapped[datetime | None] = mapped_column()
+    dead_at: Mapped[datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))

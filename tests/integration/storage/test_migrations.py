@@ -36,6 +36,7 @@ TABLES = {
     "compliance_ledger",
     "compliance_seals",
     "compliance_prunes",
+    "webhook_deliveries",
 }
 
 
@@ -64,8 +65,10 @@ def _schema_objects(engine: Engine) -> set[str]:
 def test_migrations_go_up_down_to_nothing_and_up_again(database_url: str, engine: Engine) -> None:
     assert current_revision(database_url) is None
     upgrade(database_url)
-    assert current_revision(database_url) == head_revision() == "0012"
+    assert current_revision(database_url) == head_revision() == "0013"
     assert set(sa.inspect(engine).get_table_names()) >= TABLES
+    downgrade(database_url, "0012")
+    assert "webhook_deliveries" not in sa.inspect(engine).get_table_names()
     downgrade(database_url, "0011")
     assert "title_key" not in {c["name"] for c in sa.inspect(engine).get_columns("assets")}
     downgrade(database_url, "0009")
