@@ -63,6 +63,9 @@ class StationCommands(DeferredGroup):
         "token": Deferred(
             "onair.cli.access:token_app", "API tokens for scripts: made, listed, revoked."
         ),
+        "webhooks": Deferred(
+            "onair.cli.webhooks:webhooks_app", "Webhooks: deliveries to the station's receivers."
+        ),
         "report": Deferred(
             "onair.cli.report:report_app",
             "Reports from the verified ledger: as-run, SoundExchange, legal IDs, DMCA,"
