@@ -90,9 +90,9 @@ def _engine(world: World, station: Station) -> PlayoutEngine:
     return PlayoutEngine(STATION, open_timeline, [], station.bus.publish, book)
 
 
-def _world(folder: Path, lead_s: int = 1) -> World:
-    """Three items from ``lead_s`` on (the engine joins an item under way when it starts late)."""
-    world = World(folder, t0=datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=lead_s))
+def _world(folder: Path) -> World:
+    """Three items, the first one to two seconds from now (within playout's 3 s of silence)."""
+    world = World(folder, t0=datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2))
     for n in range(3):
         world.asset(f"s{n}", 300 + 40 * n, 4.0, tail_s=1.0, intro_s=1.0)
     world.plan(("s0", ItemKind.MUSIC), ("s1", ItemKind.MUSIC), ("s2", ItemKind.MUSIC))
@@ -114,9 +114,8 @@ async def _until(check: object, within_s: float = 10.0) -> None:
 async def test_a_receiver_gets_now_playing_signed_when_playout_starts_an_item(
     tmp_path: Path,
 ) -> None:
-    world = _world(tmp_path)
     async with receiving() as receiver, _station(tmp_path) as station, _webhooks(station, receiver):
-        engine = _engine(world, station)
+        engine = _engine(_world(tmp_path), station)
         await engine.start()
         try:
             await _until(lambda: receiver.accepted)
@@ -173,7 +172,6 @@ async def test_a_delivery_pending_at_a_restart_arrives_once_after_it(tmp_path: P
 
 
 async def test_a_receiver_that_hangs_does_not_hold_the_air(tmp_path: Path) -> None:
-    world = _world(tmp_path, lead_s=4)  # the station opens well before its first item
     started: list[tuple[Envelope, datetime]] = []
 
     async def heard(envelope: Envelope) -> None:
@@ -185,7 +183,8 @@ async def test_a_receiver_that_hangs_does_not_hold_the_air(tmp_path: Path) -> No
         _webhooks(station, receiver, timeout_s=30.0),
     ):
         following = await station.bus.subscribe("playout.item_started", heard)
-        engine = _engine(world, station)
+        # Scheduled from now: a station that waited for its first item would fail over.
+        engine = _engine(_world(tmp_path), station)
         await engine.start()
         try:
             await _until(lambda: len(started) >= 2, within_s=20)
