@@ -1,8 +1,8 @@
 """API: live updates to 1,000 WebSocket clients, and the studio's GraphQL hour at 200
 requests a second, while the station is on air.
 
-Prints one JSON line: ``graphql_current_hour_p95_ms``, ``ws_clients``, ``ws_p99_ms``,
-``ws_rss_mb``, then the
+Prints one JSON line: ``rest_p95_ms``, ``graphql_current_hour_p95_ms``, ``ws_clients``,
+``ws_p99_ms``, ``ws_rss_mb``, then the
 breakdown (median and worst latency, what each client received, the server's RSS
 before the clients came, CPU shares, the machine's load), and the same again
 (``*_now_playing_only``) for clients that ask only for now playing and the next
@@ -37,6 +37,8 @@ items (``?types=now_playing,next``: a website's widget, no meters).
   each request was due to its whole answer. ``graphql_server_cpu_ms_per_request``
   is the server's CPU for each beyond its idle share: the figure to read when the
   server cannot keep up (p95 then grows with the backlog, not with the query).
+- ``rest_p95_ms``: the same load and measure for ``GET /api/v1/playout/now`` (what
+  is on air: the read a studio or a website polls most), at ``--graphql-rate``.
 """
 
 from __future__ import annotations
@@ -167,6 +169,8 @@ def main() -> None:
         widgets = _run(port, served, args, viewer, operator, "now_playing,next")
         graphql = measure_graphql("127.0.0.1", port, viewer, served, args.graphql_rate,
                                   args.graphql_seconds)  # fmt: skip
+        rest = measure_graphql("127.0.0.1", port, viewer, served, args.graphql_rate,
+                               args.graphql_seconds, kind="rest")  # fmt: skip
         cpu0 = _cpu(served)
         time.sleep(10)
         idle_share = (_cpu(served) - cpu0) / 10
@@ -177,12 +181,13 @@ def main() -> None:
         cpu, wall, written = (float(run.pop(k)) for k in ("server_cpu_s", "wall_s", "written"))  # type: ignore[arg-type]
         run["server_us_per_message"] = round(max(0.0, cpu - idle_share * wall) / written * 1e6, 1)
     figures: dict[str, object] = {
+        "rest_p95_ms": rest.pop("rest_p95_ms"),
         "graphql_current_hour_p95_ms": graphql.pop("graphql_current_hour_p95_ms"),
         "ws_clients": args.clients, "ws_p99_ms": every["p99_ms"], "ws_rss_mb": every["rss_mb"],
     }  # fmt: skip
     figures |= {f"ws_{k}": v for k, v in every.items() if k not in ("p99_ms", "rss_mb")}
     figures |= {f"ws_{k}_now_playing_only": v for k, v in widgets.items()}
-    figures |= graphql
+    figures |= graphql | rest
     figures |= {"ws_changes": args.changes, "ws_rss_before_clients_mb": round(idle_rss / 2**20, 1),
                 "server_cpu_share_no_clients": round(idle_share, 3),
                 "cores": os.cpu_count(), "load_1m": round(os.getloadavg()[0], 2)}  # fmt: skip

@@ -1,7 +1,8 @@
-"""The studio's current-hour GraphQL query, sent at a fixed rate to a running station.
+"""The studio's current-hour GraphQL query, or a REST read of what is on air, sent at a
+fixed rate to a running station.
 
 ``bench/api.py`` runs it in a process of its own through :func:`measure`
-(``graphql_clients.py HOST PORT TOKEN RATE SECONDS`` by hand). Requests leave on a
+(``graphql_clients.py HOST PORT TOKEN RATE SECONDS [graphql|rest]`` by hand). Requests leave on a
 fixed schedule (open loop: a slow answer does not hold back the next one) over a
 pool of keep-alive connections, and each latency runs from when the request was due
 to when its whole answer is read, so a server that falls behind shows it. Prints one
@@ -32,6 +33,8 @@ STUDIO_HOUR = (
     " validUntil } } elapsed remaining } currentHour { underOverMs items { start duration"
     " kind asset { title artists } segment { script status } } } nextHardPost } }"
 )
+# What a studio or a website polls most over REST: what is on air now.
+REST_READ = "/api/v1/playout/now"
 CONNECTIONS = 64
 _LENGTH = re.compile(rb"\r\ncontent-length: *(\d+)", re.IGNORECASE)
 
@@ -39,14 +42,17 @@ _LENGTH = re.compile(rb"\r\ncontent-length: *(\d+)", re.IGNORECASE)
 class Studio:
     """Connections to one station, each sending the hour query and reading its answer."""
 
-    def __init__(self, host: str, port: int, token: str) -> None:
-        self.host, self.port = host, port
-        body = json.dumps({"query": STUDIO_HOUR}).encode()
-        self.request = (
-            f"POST /graphql HTTP/1.1\r\nhost: {host}:{port}\r\n"
-            f"authorization: Bearer {token}\r\ncontent-type: application/json\r\n"
-            f"content-length: {len(body)}\r\n\r\n"
-        ).encode() + body
+    def __init__(self, host: str, port: int, token: str, kind: str = "graphql") -> None:
+        self.host, self.port, self.kind = host, port, kind
+        auth = f"host: {host}:{port}\r\nauthorization: Bearer {token}\r\n"
+        if kind == "rest":
+            self.request = f"GET {REST_READ} HTTP/1.1\r\n{auth}\r\n".encode()
+        else:
+            body = json.dumps({"query": STUDIO_HOUR}).encode()
+            self.request = (
+                f"POST /graphql HTTP/1.1\r\n{auth}content-type: application/json\r\n"
+                f"content-length: {len(body)}\r\n\r\n"
+            ).encode() + body
         self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
         self.latencies: list[float] = []
         self.failures: list[str] = []
@@ -69,7 +75,7 @@ class Studio:
             answer = json.loads(body)
             if not head.startswith(b"HTTP/1.1 200") or "errors" in answer:
                 self.failures.append(f"{head[:12]!r} {body[:200]!r}")
-            elif answer["data"]["station"]["currentHour"] is None:
+            elif self.kind == "graphql" and answer["data"]["station"]["currentHour"] is None:
                 self.failures.append("no current hour")
         except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
             self.failures.append(f"{type(exc).__name__}: {exc}")
@@ -100,8 +106,10 @@ class Studio:
 
 
 def measure(host: str, port: int, token: str, server: psutil.Process, rate: float = 200,
-            seconds: float = 10) -> dict[str, float | int | str]:  # fmt: skip
-    """Load the station from another process; the figures, with the CPU each side spent.
+            seconds: float = 10, kind: str = "graphql",
+            ) -> dict[str, float | int | str]:  # fmt: skip
+    """Load the station from another process; the figures, with the CPU each side spent,
+    named for ``kind`` (``graphql``: the studio's hour; ``rest``: ``GET`` of what is on air).
 
     The server's CPU a request is what it spent beyond its own idle share (the air,
     measured for 5 s first), over the requests sent.
@@ -111,25 +119,27 @@ def measure(host: str, port: int, token: str, server: psutil.Process, rate: floa
     idle_share = (_cpu(server) - idle_cpu) / 5
     began_cpu, began, children = _cpu(server), time.perf_counter(), _children_cpu()
     swarm = subprocess.run([sys.executable, __file__, host, str(port), token, str(rate),
-                            str(seconds)], capture_output=True, text=True, check=True)  # fmt: skip
+                            str(seconds), kind],
+                           capture_output=True, text=True, check=True)  # fmt: skip
     wall = time.perf_counter() - began
     server_cpu, swarm_cpu = _cpu(server) - began_cpu, _children_cpu() - children
     measured = json.loads(swarm.stdout)
     latencies = np.array(measured["latencies_ms"])
     asked = len(latencies) + measured["failures"]
+    p95 = "graphql_current_hour_p95_ms" if kind == "graphql" else f"{kind}_p95_ms"
     return {
-        "graphql_current_hour_p95_ms": round(float(np.percentile(latencies, 95)), 1),
-        "graphql_p50_ms": round(float(np.percentile(latencies, 50)), 1),
-        "graphql_rate": rate,
-        "graphql_requests": asked,
-        "graphql_failures": measured["failures"],
-        "graphql_server_cpu_ms_per_request": round(
+        p95: round(float(np.percentile(latencies, 95)), 1),
+        f"{kind}_p50_ms": round(float(np.percentile(latencies, 50)), 1),
+        f"{kind}_rate": rate,
+        f"{kind}_requests": asked,
+        f"{kind}_failures": measured["failures"],
+        f"{kind}_server_cpu_ms_per_request": round(
             (server_cpu - idle_share * wall) / asked * 1000, 2
         ),
-        "graphql_server_cpu_share": round(server_cpu / wall, 3),
-        "graphql_server_idle_cpu_share": round(idle_share, 3),
-        "graphql_clients_cpu_share": round(swarm_cpu / wall, 3),
-        "graphql_first_failure": (measured["first_failures"] or [""])[0][:200],
+        f"{kind}_server_cpu_share": round(server_cpu / wall, 3),
+        f"{kind}_server_idle_cpu_share": round(idle_share, 3),
+        f"{kind}_clients_cpu_share": round(swarm_cpu / wall, 3),
+        f"{kind}_first_failure": (measured["first_failures"] or [""])[0][:200],
     }
 
 
@@ -147,7 +157,7 @@ def _children_cpu() -> float:
 def main() -> None:
     host, port, token = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     rate, seconds = float(sys.argv[4]), float(sys.argv[5])
-    studio = Studio(host, port, token)
+    studio = Studio(host, port, token, sys.argv[6] if len(sys.argv) > 6 else "graphql")
     asyncio.run(studio.load(rate, seconds))
     print(json.dumps({"latencies_ms": studio.latencies, "failures": len(studio.failures),
                       "first_failures": studio.failures[:3]}))  # fmt: skip
