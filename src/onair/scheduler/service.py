@@ -54,7 +54,6 @@ class UnknownItem(DomainError):
     """No scheduled item with that id."""
 
 
-@dataclass(frozen=True)
 class UnknownHour(DomainError):
     """No hour of the station starts at that instant."""
 

@@ -105,6 +105,17 @@ async def test_a_window_shows_each_item_with_its_timing_and_why(built: Served) -
     assert too_wide.json()["detail"].startswith("query.to:")
 
 
+async def test_a_rebuild_of_an_instant_that_starts_no_hour_is_404(built: Served) -> None:
+    director = _bearer(built, Role.PROGRAM_DIRECTOR)
+    before = await _hour(built)
+    for instant in ("2027-02-01T15:47:29Z", "6574-03-13T08:47:29Z"):
+        refused = await built.client.post(f"/api/v1/schedule/hours/{instant}/rebuild",
+                                          json={"seed": 9}, headers=director)  # fmt: skip
+        assert refused.status_code == 404, refused.text
+        assert "is not the start of an hour" in refused.json()["detail"]
+    assert (await _hour(built))["items"] == before["items"]
+
+
 async def test_a_locked_hour_is_not_rebuilt_until_unlocked(built: Served) -> None:
     director = _bearer(built, Role.PROGRAM_DIRECTOR)
     client = built.client
