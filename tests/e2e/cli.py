@@ -53,15 +53,21 @@ def running_server(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     startup_s: float = 30,
+    log: Path | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """``onair serve`` (or ``demo``) on a free port; yields its base URL once /healthz answers."""
+    """``onair serve`` (or ``demo``) on a free port; yields its base URL once /healthz answers.
+
+    Its output is piped for the test to read, or written to ``log``: a server that logs
+    more than a pipe holds (64 KiB) while nobody reads would block on its next line.
+    """
     port = closed_port()
+    out = log.open("w") if log else subprocess.PIPE
     proc = subprocess.Popen(
         [sys.executable, "-m", "onair", *args, "--port", str(port)],
         env=_env(env),
         cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=out,
+        stderr=subprocess.STDOUT if log else subprocess.PIPE,
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -69,8 +75,10 @@ def running_server(
         deadline = time.monotonic() + startup_s
         while True:
             if proc.poll() is not None:
-                out, err = proc.communicate()
-                raise AssertionError(f"server exited {proc.returncode}: {err}\n{out}")
+                printed, err = proc.communicate()
+                if log:
+                    printed = log.read_text()
+                raise AssertionError(f"server exited {proc.returncode}: {err}\n{printed}")
             try:
                 httpx.get(f"{base}/healthz", timeout=2)
                 break
@@ -90,3 +98,5 @@ def running_server(
         for stream in (proc.stdout, proc.stderr):
             if stream:
                 stream.close()
+        if log:
+            out.close()  # type: ignore[union-attr]
