@@ -6,6 +6,7 @@ echoes what was sent: a 20 MB field would come back whole.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -14,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-__all__ = ["PROBLEM", "Problem", "add_problem_handlers", "problem"]
+__all__ = ["PROBLEM", "Problem", "add_problem_handlers", "problem", "refused"]
 
 PROBLEM = "application/problem+json"
 _MAX_MESSAGE = 200  # characters of a validation message kept (some quote the value)
@@ -33,6 +34,13 @@ class Problem(HTTPException):
     def __init__(self, status: int, detail: str, **extra: Any) -> None:
         super().__init__(status, detail)
         self.extra = extra
+
+
+def refused(exc: Exception, statuses: Mapping[type[Exception], int]) -> HTTPException:
+    """``exc``, a service's refusal, as the answer ``statuses`` gives its class or the
+    nearest of its bases named there, with its one line."""
+    status = next(statuses[c] for c in type(exc).__mro__ if c in statuses)
+    return HTTPException(status, str(exc))
 
 
 async def _http_problem(request: Request, exc: Exception) -> JSONResponse:

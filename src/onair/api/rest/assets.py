@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from onair.api.auth import CurrentPrincipal, requires
-from onair.api.problems import Problem
+from onair.api.problems import Problem, refused
 from onair.api.state import StateDep
 from onair.domain.access import Role
 from onair.domain.errors import DomainError
@@ -125,6 +125,12 @@ def _desk(state: Any) -> LibraryDesk:
     return desk
 
 
+# StorageError: the object store lost the audio, or is away.
+_STATUS: dict[type[Exception], int] = {
+    NoSuchAsset: 404, NoAudio: 409, DomainError: 422, StorageError: 503,
+}  # fmt: skip
+
+
 async def _run(call: Callable[..., T], *args: Any) -> T:
     """The desk's call off the event loop, its refusals as problems naming what is wrong."""
     try:
@@ -138,12 +144,8 @@ async def _run(call: Callable[..., T], *args: Any) -> T:
     except AssetScheduled as exc:
         items = [{"item_id": item, "start": start.isoformat()} for item, start in exc.items]
         raise Problem(409, str(exc), items=items) from None
-    except NoAudio as exc:
-        raise HTTPException(409, str(exc)) from None
-    except DomainError as exc:
-        raise HTTPException(422, str(exc)) from None
-    except StorageError as exc:  # the object store lost the audio, or is away
-        raise HTTPException(503, str(exc)) from None
+    except tuple(_STATUS) as exc:
+        raise refused(exc, _STATUS) from None
 
 
 @router.get("/assets", operation_id="list_assets", **requires(Role.VIEWER))

@@ -21,11 +21,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from onair.api.auth import CurrentPrincipal, requires
-from onair.api.problems import Problem
+from onair.api.problems import Problem, refused
 from onair.api.state import StateDep
 from onair.api.stores import StationStores, StoresDep
 from onair.domain.access import Role
-from onair.domain.errors import DomainError
 from onair.domain.programming import NoProgram
 from onair.domain.schedule import HourLocked
 from onair.scheduler.hour_edits import EditRefused, RulesWouldBreak
@@ -48,7 +47,7 @@ MAX_WINDOW = timedelta(hours=48)
 T = TypeVar("T")
 
 # The scheduler's refusals, as the status each answers.
-_STATUS: dict[type[DomainError], int] = {
+_STATUS: dict[type[Exception], int] = {
     UnknownItem: 404, UnknownHour: 404, UnknownAsset: 422, EditRefused: 422,
     AlreadyAired: 409, HourLocked: 409, PlanNotCorrected: 409, NoProgram: 409,
 }  # fmt: skip
@@ -89,7 +88,7 @@ async def _run(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         why = f"{exc}: a program director may send force"
         raise Problem(409, why, violations=broken) from None
     except tuple(_STATUS) as exc:
-        raise HTTPException(_STATUS[type(exc)], str(exc)) from None
+        raise refused(exc, _STATUS) from None
 
 
 def _window(stores: StationStores, start: datetime, end: datetime) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from onair.agents.segment_desk import NoSuchSegment, SegmentDesk, SegmentRefused
 from onair.agents.voices.ffmpeg_speech import UnreadableRecording
 from onair.api.auth import CurrentPrincipal, requires
+from onair.api.problems import refused
 from onair.api.state import StateDep
 from onair.domain.access import Role
 from onair.domain.errors import DomainError
@@ -69,19 +70,18 @@ def _view(segment: Segment, request: Request) -> SegmentView:
     return SegmentView.model_validate(segment.record() | {"audio_url": audio})
 
 
+# StorageError: the object store lost the audio, or is away.
+_STATUS: dict[type[Exception], int] = {
+    NoSuchSegment: 404, SegmentRefused: 409, UnreadableRecording: 415, DomainError: 422,
+    StorageError: 503,
+}  # fmt: skip
+
+
 async def _run(call: Callable[..., T], *args: Any) -> T:
     try:
         return await run_in_threadpool(call, *args)
-    except NoSuchSegment as exc:
-        raise HTTPException(404, str(exc)) from None
-    except SegmentRefused as exc:
-        raise HTTPException(409, str(exc)) from None
-    except UnreadableRecording as exc:
-        raise HTTPException(415, str(exc)) from None
-    except DomainError as exc:
-        raise HTTPException(422, str(exc)) from None
-    except StorageError as exc:  # the object store lost the audio, or is away
-        raise HTTPException(503, str(exc)) from None
+    except tuple(_STATUS) as exc:
+        raise refused(exc, _STATUS) from None
 
 
 @router.get("/segments", operation_id="list_segments", **requires(Role.VIEWER))
