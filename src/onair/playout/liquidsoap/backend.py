@@ -245,14 +245,19 @@ class LiquidsoapBackend:
                     await self._repush()
 
     async def _repush(self) -> None:
-        for pushed in self._pending.values():
+        # The first request pushed may start airing while the rest are pushed,
+        # and its callback takes it (and those before it) out of the pending.
+        queued = list(self._pending.items())
+        for play_id, pushed in queued:
+            if play_id not in self._pending:
+                continue
             try:
                 pushed.rid = await self.telnet.push(pushed.uri)
             except TelnetError as exc:
                 self._fault("telnet", str(exc))
                 return
         self._recover("telnet", "liquidsoap answers on telnet again")
-        self._recover("process", f"liquidsoap is back; pushed {len(self._pending)} requests again")
+        self._recover("process", f"liquidsoap is back; pushed {len(queued)} requests again")
 
     async def _terminate(self) -> None:
         proc, self._proc = self._proc, None
