@@ -303,8 +303,20 @@ async def test_an_internal_error_is_masked_and_the_rest_of_the_answer_stands(
     items = answer["data"]["station"]["currentHour"]["items"]
     assert items[1]["asset"] == {"title": "Harbour Lights 1"}
     assert {e["message"] for e in answer["errors"]} == {"Unexpected error."}
+    assert {e["extensions"]["code"] for e in answer["errors"]} == {"INTERNAL_SERVER_ERROR"}
     assert "agent_segments" not in str(answer)
     assert "sqlite" not in str(answer).lower()
+
+
+async def test_a_refused_query_is_labelled_the_callers_to_fix(station: Served) -> None:
+    backwards = '{ asRun(from: "2026-12-07T22:00:00Z", to: "2026-12-07T21:00:00Z") { title } }'
+    answer = await _ask(station, backwards)
+    assert answer["data"] is None
+    [error] = answer["errors"]
+    assert error["message"] == "'to' must come after 'from'"
+    assert error["extensions"] == {"code": "BAD_USER_INPUT"}
+    unknown = await _ask(station, "{ station { wattage } }")
+    assert "extensions" not in unknown["errors"][0]  # never ran: nothing to label
 
 
 async def test_introspection_shows_the_studio_types_and_nothing_of_access(served: Served) -> None:

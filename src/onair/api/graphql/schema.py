@@ -15,7 +15,6 @@ import structlog
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -24,7 +23,7 @@ from strawberry.extensions import (
 )
 
 from onair.api.graphql.query import Query
-from onair.api.graphql.refusals import shown_to_caller
+from onair.api.graphql.refusals import LabelledErrors, shown_to_caller
 
 if TYPE_CHECKING:
     from strawberry.types import ExecutionContext
@@ -77,6 +76,6 @@ schema = _StationSchema(
         partial(ParserCache, maxsize=CACHED_QUERIES),
         _QueryLimits,
         partial(ValidationCache, maxsize=CACHED_QUERIES),
-        partial(MaskErrors, should_mask_error=lambda error: not shown_to_caller(error)),
+        LabelledErrors,
     ],
 )
