@@ -53,6 +53,7 @@ def test_the_curl_examples_answer_as_the_docs_say(doc: str, tmp_path: Path) -> N
     created = onair("token", "create", "--name", "cart-wall", "--role", "operator", *data)
     token = created.stdout.splitlines()[-1]
     director = onair("token", "create", "--name", "pd", "--role", "program_director", *data)
+    admin = onair("token", "create", "--name", "desk", "--role", "admin", *data)
     assert onair("station", "apply", str(DEMO), *data).returncode == 0
     built = onair("schedule", "build", "--from", "2027-02-01", *data)
     assert built.returncode == 0, built.stderr
@@ -62,6 +63,7 @@ def test_the_curl_examples_answer_as_the_docs_say(doc: str, tmp_path: Path) -> N
                     str(tmp_path / "song.flac")], check=True)  # fmt: skip
     values = {"HER-PASSWORD": PASSWORD, "PRINTED-PASSWORD": PASSWORD, "$TOKEN": token,
               "$PD_TOKEN": director.stdout.splitlines()[-1],
+              "$ADMIN_TOKEN": admin.stdout.splitlines()[-1],
               '"01J…"': '"01JNOSUCHASSET"'}  # fmt: skip
     statuses: list[tuple[str, int]] = []
     with running_server("serve", "--role", "api", "--role", "playout", *data) as (base, _):
@@ -78,6 +80,7 @@ def test_the_curl_examples_answer_as_the_docs_say(doc: str, tmp_path: Path) -> N
             statuses.append((route.group(0) if route else command, status))
     expected = {
         "docs/api.md": [
+            ("/api/v1/users", 201), ("/api/v1/tokens", 201),
             ("/api/v1/auth/login", 200), ("/api/v1/auth/me", 200), ("/api/v1/playout/skip", 200),
             ("/api/v1/auth/logout", 204), ("/api/v1/playout/insert_next", 422),
             ("/api/v1/station", 200), ("/api/v1/station", 200), ("/api/v1/schedule", 200),

@@ -19,6 +19,7 @@ from onair.access.ports import AccessStore
 from onair.domain.access import (
     AccessRefused,
     ApiToken,
+    LastAdmin,
     NoSuchName,
     Principal,
     Role,
@@ -64,7 +65,12 @@ class Access:
         return user
 
     def remove_user(self, name: str, by: str) -> None:
+        """Remove ``name``; :class:`LastAdmin` if they are the station's only admin."""
         found = self._user(name)
+        admins = [u for u in self.users() if u.role is Role.ADMIN]
+        if admins == [found]:
+            raise LastAdmin(f"{name} is station {self.station}'s last admin: "
+                            "add another admin before removing them")  # fmt: skip
         before = {"name": name, "role": found.role.value}
         self.store.remove_user(self.station, name, self._action("access.user_remove", by, before))
 

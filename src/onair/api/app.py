@@ -18,6 +18,7 @@ from onair.api.graphql import graphql_router
 from onair.api.live.endpoint import live_route
 from onair.api.middleware import RequestCorrelation
 from onair.api.problems import add_problem_handlers
+from onair.api.rest import access as access_routes
 from onair.api.rest import assets, auth, compliance, health, playout, schedule, status
 from onair.api.rest import on_air as on_air_routes
 from onair.api.rest import public as public_routes
@@ -96,6 +97,7 @@ def create_app(
     add_problem_handlers(app)
     app.include_router(health.router)
     app.include_router(auth.router, prefix="/api/v1")
+    app.include_router(access_routes.router, prefix="/api/v1")
     app.include_router(status.router, prefix="/api/v1")
     app.include_router(playout.router, prefix="/api/v1")
     app.include_router(assets.router, prefix="/api/v1")

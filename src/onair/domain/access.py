@@ -25,6 +25,7 @@ __all__ = [
     "AccessRefused",
     "ApiToken",
     "DuplicateName",
+    "LastAdmin",
     "NoSuchName",
     "Principal",
     "Role",
@@ -54,6 +55,10 @@ class DuplicateName(AccessError):
 
 class NoSuchName(AccessError):
     """A user or token the station does not have."""
+
+
+class LastAdmin(AccessError):
+    """A change that would leave the station with no admin to manage it."""
 
 
 class AccessRefused(AccessError):

@@ -33,9 +33,10 @@ async def test_every_route_declares_a_role_and_refuses_callers_without_it(served
     assert {op[ROLE_KEY] for _, _, op in routes} <= {PUBLIC, *(r.value for r in Role)}
     unsafe = [(m, p, op) for m, p, op in routes if m in UNSAFE and op[ROLE_KEY] != PUBLIC]
     assert ("post", "/api/v1/playout/skip") in [(m, p) for m, p, _ in unsafe]
-    # A viewer reads; the one change it may make is ending its own session.
-    changes_for_viewers = [(m, p) for m, p, op in unsafe if op[ROLE_KEY] == Role.VIEWER.value]
-    assert changes_for_viewers == [("post", "/api/v1/auth/logout")]
+    # A viewer reads; the changes it may make are to its own session and password.
+    changes_for_viewers = {(m, p) for m, p, op in unsafe if op[ROLE_KEY] == Role.VIEWER.value}
+    assert changes_for_viewers == {("post", "/api/v1/auth/logout"),
+                                   ("post", "/api/v1/auth/password")}  # fmt: skip
     for method, path, op in routes:
         if op[ROLE_KEY] == PUBLIC:
             continue
