@@ -90,7 +90,7 @@ def test_the_curl_examples_answer_as_the_docs_say(doc: str, tmp_path: Path) -> N
             ("/api/v1/assets", 200), ("/api/v1/uploads", 201), ("/api/v1/segments", 200),
             ("/api/v1/compliance/audit", 200),
             ("/api/v1/compliance/reports/asrun", 200),
-            ("/graphql", 200),
+            ("/graphql", 200), ("/api/v1/webhooks/deliveries", 200),
         ],
         "README.md": [("/api/v1/auth/login", 200), ("/api/v1/playout/skip", 200)],
     }  # fmt: skip

@@ -25,6 +25,7 @@ from onair.api.rest import public as public_routes
 from onair.api.rest import segments as segment_routes
 from onair.api.rest import station as station_file
 from onair.api.rest import uploads as upload_routes
+from onair.api.rest import webhooks as webhook_routes
 from onair.api.state import ApiState, InsertRefusal
 from onair.domain.events import Envelope
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from onair.ingest.discovery import Discovery
     from onair.ingest.library_desk import LibraryDesk
     from onair.ingest.uploads import Uploads
+    from onair.webhooks.deliveries import DeliveryDesk
 
 __all__ = ["HealthCheck", "create_app"]
 
@@ -75,6 +77,7 @@ def create_app(
     publish: Callable[[Envelope], Awaitable[None]] | None = None,
     uploads: Uploads | None = None,
     audio_delay_ms: Mapping[str, int] | None = None,
+    deliveries: DeliveryDesk | None = None,
 ) -> FastAPI:
     """Build the app; ``checks`` name each dependency ``/healthz`` probes.
 
@@ -92,7 +95,7 @@ def create_app(
         insert_refusal=insert_refusal, library=library, stores=stores, records=records,
         discovery=discovery,
         segments=segments, uploads=uploads,
-        publish=publish, audio_delay_ms=dict(audio_delay_ms or {}),
+        publish=publish, audio_delay_ms=dict(audio_delay_ms or {}), deliveries=deliveries,
     )  # fmt: skip
     add_problem_handlers(app)
     app.include_router(health.router)
@@ -109,6 +112,7 @@ def create_app(
     app.include_router(graphql_router(), prefix="/graphql")
     app.include_router(segment_routes.router, prefix="/api/v1")
     app.include_router(upload_routes.router, prefix="/api/v1")
+    app.include_router(webhook_routes.router, prefix="/api/v1")
     if live is not None:
         app.router.routes.append(live_route(live, live_origins))
     app.add_middleware(BodyLimit, upload_bytes=upload_max_bytes)

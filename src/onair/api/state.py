@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from onair.ingest.discovery import Discovery
     from onair.ingest.library_desk import LibraryDesk
     from onair.ingest.uploads import Uploads
+    from onair.webhooks.deliveries import DeliveryDesk
 
 __all__ = ["ApiState", "InsertRefusal", "StateDep"]
 
@@ -57,6 +58,8 @@ class ApiState:
     publish: Callable[[Envelope], Awaitable[None]] | None = None
     # Audio files sent to the library, each a job to follow.
     uploads: Uploads | None = None
+    # The webhook deliveries, listed and sent again.
+    deliveries: DeliveryDesk | None = None
     # How far behind the server a listener of each built-in mount hears.
     audio_delay_ms: dict[str, int] = field(default_factory=dict)
 

@@ -25,6 +25,7 @@ from onair.bootstrap.segment_desk import segment_desk
 from onair.bootstrap.station import HttpFace, Station, open_station
 from onair.bootstrap.stores import Stores
 from onair.bootstrap.uploads import uploads
+from onair.bootstrap.webhooks import delivery_desk
 from onair.config import Settings
 from onair.domain.events import new_envelope
 from onair.observability import configure_logging, get_logger
@@ -143,6 +144,7 @@ def build_app(station: Station, stream: Any = None, live: Any = None) -> FastAPI
         publish=bus.publish,
         uploads=uploads(station.stores),
         audio_delay_ms=listener_delays_ms(station.settings),
+        deliveries=delivery_desk(station.stores),
     )
 
 

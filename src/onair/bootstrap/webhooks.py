@@ -8,15 +8,21 @@ from onair.bootstrap.station import HttpFace, RunningRole, Station
 from onair.bootstrap.stores import Stores
 from onair.domain.webhooks import Webhook
 from onair.storage.repositories.webhook_outbox import SqlOutbox
+from onair.webhooks.deliveries import DeliveryDesk
 from onair.webhooks.desk import WebhookDesk
 from onair.webhooks.http import HttpPoster
 
-__all__ = ["outbox", "start_webhooks"]
+__all__ = ["delivery_desk", "outbox", "start_webhooks"]
 
 
 def outbox(stores: Stores) -> SqlOutbox:
-    """The station's webhook deliveries, for the command that lists them."""
-    return SqlOutbox(stores.engine)
+    """The station's webhook deliveries in its database; a retry is ledgered with them."""
+    return SqlOutbox(stores.engine, stores.ledger)
+
+
+def delivery_desk(stores: Stores) -> DeliveryDesk:
+    """The deliveries as operators see them: listed, and a dead one sent again."""
+    return DeliveryDesk(stores.station, outbox(stores), stores.now)
 
 
 class _Running:

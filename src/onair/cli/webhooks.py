@@ -1,4 +1,5 @@
-"""``onair webhooks list``: what the station posted to its receivers, and what it gave up on."""
+"""``onair webhooks list|retry``: what the station posted to its receivers, what it gave up
+on, and a dead delivery sent again once its receiver is fixed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Annotated
 import typer
 
 from onair import bootstrap
-from onair.bootstrap.webhooks import outbox
+from onair.bootstrap.webhooks import delivery_desk
+from onair.cli.access import shell_user
 from onair.cli.console import out
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt, StationOpt
@@ -39,7 +41,7 @@ def list_deliveries(
     """The newest deliveries: their event, receiver, state, attempts and last error."""
     settings = settings_from(config, data_dir=data_dir, station=station)
     with operator_errors(), bootstrap.open_stores(settings) as stores:
-        deliveries = outbox(stores).listing(stores.station, state, limit)
+        deliveries = delivery_desk(stores).listing(state, limit)
     rows = [{"id": d.id, "event": d.event.value, "url": d.url, "state": d.state.value,
              "attempts": d.attempts, "max_attempts": d.max_attempts,
              "created_at": d.created_at.isoformat(),
@@ -55,3 +57,18 @@ def list_deliveries(
         out.print(f"{d.created_at.isoformat()[:19]} {d.event.value:<12} {d.state.value:<9} "
                   f"{d.attempts}/{d.max_attempts} {d.url}{why}",
                   highlight=False, soft_wrap=True)  # fmt: skip
+
+
+@webhooks_app.command("retry")
+def retry_delivery(
+    delivery_id: Annotated[str, typer.Argument(help="The dead delivery's id ('webhooks list').")],
+    station: StationOpt = None,
+    config: ConfigOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Send a dead delivery again: pending once more, its attempts from nothing."""
+    settings = settings_from(config, data_dir=data_dir, station=station)
+    with operator_errors(), bootstrap.open_stores(settings) as stores:
+        delivery = delivery_desk(stores).retry(delivery_id, shell_user())
+    out.print(f"delivery {delivery.id} to {delivery.url} is pending again: the webhooks "
+              "role posts it within a second", highlight=False, soft_wrap=True)  # fmt: skip

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
+from onair.domain.ledger import EntryDraft
 from onair.domain.webhooks import Delivery, DeliveryState
 
 __all__ = ["Outbox", "PostFailed", "Poster"]
@@ -41,3 +42,10 @@ class Outbox(Protocol):
 
     def listing(self, station: str, state: DeliveryState | None, limit: int) -> list[Delivery]:
         """The newest deliveries, of one state or all."""
+
+    def delivery(self, station: str, delivery_id: str) -> Delivery | None:
+        """One delivery of the station, or None."""
+
+    def revive(self, delivery: Delivery, at: datetime, action: EntryDraft) -> bool:
+        """Make the dead ``delivery`` pending again, due ``at``, its attempts from 0, with
+        ``action`` in the same transaction; False if it is no longer dead."""

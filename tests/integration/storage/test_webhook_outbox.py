@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from onair.domain.ids import new_ulid
 from onair.domain.webhooks import Delivery, DeliveryState, WebhookEvent
+from onair.storage.repositories.ledger import SqlLedger
 from onair.storage.repositories.webhook_outbox import SqlOutbox
 from tests.integration.storage.conftest import STATION
 
@@ -26,7 +27,7 @@ def _delivery(event_id: str, url: str, at: datetime = T0) -> Delivery:
 
 
 def test_an_event_seen_twice_is_one_delivery_per_receiver(engine: Engine) -> None:
-    outbox, event = SqlOutbox(engine), new_ulid()
+    outbox, event = SqlOutbox(engine, SqlLedger(engine)), new_ulid()
     outbox.add([_delivery(event, "https://a.example/h"), _delivery(event, "https://b.example/h")])
     outbox.add([_delivery(event, "https://a.example/h")])  # the bus delivered it again
     assert sorted(d.url for d in outbox.due(STATION, T0, 10)) == [
@@ -35,7 +36,7 @@ def test_an_event_seen_twice_is_one_delivery_per_receiver(engine: Engine) -> Non
 
 
 def test_a_due_delivery_is_claimed_by_one_sender_then_retried_then_dead(engine: Engine) -> None:
-    outbox = SqlOutbox(engine)
+    outbox = SqlOutbox(engine, SqlLedger(engine))
     outbox.add([_delivery(new_ulid(), "https://a.example/h")])
     [due] = outbox.due(STATION, T0, 10)
     assert outbox.claim(due, T0 + timedelta(seconds=35))
@@ -54,7 +55,7 @@ def test_a_due_delivery_is_claimed_by_one_sender_then_retried_then_dead(engine: 
 
 
 def test_a_delivered_one_is_listed_delivered_and_never_due(engine: Engine) -> None:
-    outbox = SqlOutbox(engine)
+    outbox = SqlOutbox(engine, SqlLedger(engine))
     outbox.add([_delivery(new_ulid(), "https://a.example/h")])
     [due] = outbox.due(STATION, T0, 10)
     outbox.delivered(due.id, 1, T0 + timedelta(seconds=1))

@@ -58,7 +58,7 @@ async def _webhooks(
         timeout_s=timeout_s,
         attempts=attempts,
     )
-    outbox, poster = SqlOutbox(station.stores.engine), HttpPoster()
+    outbox, poster = SqlOutbox(station.stores.engine, station.stores.ledger), HttpPoster()
     desk = WebhookDesk(station.settings.station, outbox, poster, station.bus, lambda: (hook,),
                        {"TEST_HOOK_SECRET": SECRET}.get, station.stores.now,
                        retry_base_s=retry_base_s, poll_s=0.05)  # fmt: skip
@@ -224,3 +224,43 @@ async def test_a_delivery_whose_attempts_are_spent_is_listed_dead(tmp_path: Path
     assert (dead["event"], dead["url"], dead["state"]) == ("now_playing", receiver.url, "dead")
     assert (dead["attempts"], dead["last_error"]) == (2, "answered 502")
     assert dead["correlation_id"] == sent.id
+
+
+async def test_a_dead_delivery_sent_again_reaches_the_fixed_receiver_once(tmp_path: Path) -> None:
+    receiver = Receiver(answers=[500, 500])  # down for two attempts, then fixed
+    async with (
+        receiving(receiver),
+        _station(tmp_path) as station,
+        _webhooks(station, receiver, attempts=2) as outbox,
+    ):
+        await _now_playing(station, "Second Chance")
+        await _until(lambda: outbox.listing(STATION, DeliveryState.DEAD, 1))
+        [dead] = outbox.listing(STATION, DeliveryState.DEAD, 1)
+        retried = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "onair", "webhooks", "retry", dead.id,
+             "--data-dir", str(tmp_path / "station"), "--station", STATION],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert retried.returncode == 0, retried.stderr
+        assert f"delivery {dead.id} to {receiver.url} is pending again" in retried.stdout
+        await _until(lambda: receiver.accepted)
+        await asyncio.sleep(0.5)  # and once only
+        [delivered] = outbox.listing(STATION, None, 10)
+        again = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "onair", "webhooks", "retry", dead.id,
+             "--data-dir", str(tmp_path / "station"), "--station", STATION],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    assert [a["body"]["data"]["title"] for a in receiver.accepted] == ["Second Chance"]
+    assert receiver.requests == 3
+    assert (delivered.state, delivered.attempts) == (DeliveryState.DELIVERED, 1)
+    assert (again.returncode, again.stderr.strip()) == (
+        1, f"error: delivery {dead.id} is delivered: only a dead one is sent again"
+    )  # fmt: skip
+    actions = [e.body for e in station.stores.ledger.entries(STATION)
+               if e.body.get("action") == "webhooks.retry"]  # fmt: skip
+    assert len(actions) == 1
+    assert actions[0]["before"] == {"state": "dead", "attempts": 2, "last_error": "answered 500"}
+    assert actions[0]["who"].startswith("shell:")

@@ -9,21 +9,29 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from onair.domain.ledger import EntryDraft
 from onair.domain.webhooks import Delivery, DeliveryState, WebhookEvent
 from onair.storage.repositories.dialect_insert import insert_for
+from onair.storage.repositories.ledger import SqlLedger
 from onair.storage.tables import WebhookDelivery
 
 __all__ = ["SqlOutbox"]
 
 _D = WebhookDelivery
+
+
+class _Unchanged(Exception):
+    """The delivery was no longer dead when it was to be revived."""
+
+
 _PENDING = (_D.delivered_at.is_(None), _D.dead_at.is_(None))
 
 
 class SqlOutbox:
     """The ``Outbox`` of the webhooks service, in the station's database."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine, ledger: SqlLedger) -> None:
+        self.engine, self.ledger = engine, ledger
 
     def add(self, deliveries: Sequence[Delivery]) -> None:
         if not deliveries:
@@ -74,6 +82,24 @@ class SqlOutbox:
         with self.engine.connect() as conn:
             rows = conn.execute(query.order_by(_D.id.desc()).limit(limit)).mappings()
             return [_delivery(row) for row in rows]
+
+    def delivery(self, station: str, delivery_id: str) -> Delivery | None:
+        query = sa.select(_D).where(_D.station_id == station, _D.id == delivery_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return _delivery(row) if row is not None else None
+
+    def revive(self, delivery: Delivery, at: datetime, action: EntryDraft) -> bool:
+        revive = (sa.update(_D).where(_D.id == delivery.id, _D.dead_at.is_not(None),
+                                      _D.delivered_at.is_(None))
+                  .values(dead_at=None, attempts=0, next_attempt_at=at))  # fmt: skip
+        try:
+            with self.ledger.recorded(action) as recording:
+                if recording.conn.execute(revive).rowcount != 1:
+                    raise _Unchanged  # rolls the transaction back: no action recorded
+        except _Unchanged:
+            return False
+        return True
 
     def _update(self, delivery_id: str, **values: Any) -> None:
         with self.engine.begin() as conn:
