@@ -83,12 +83,18 @@ def candidates(
     waiting: list[tuple[tuple[int, int], Candidate]] = []
     priority = {c.name: n for n, c in enumerate(checks)}
     judged = 0
+    # The fit turns down most songs of a large category: once it has its examples, its
+    # rejections are counted here and added to the tally before it is read (at each offer).
+    unfit = 0
     for rank, song in enumerate(pool, start=1):
         if rank > MAX_SCAN or judged >= MAX_JUDGED:
             break
         tally.scanned += 1
         if fit is not None and (reason := fit(song)) is not None:
-            tally.reject("fit", song, reason)
+            if unfit or len(tally.examples.get("fit", ())) == _EXAMPLES:
+                unfit += 1
+            else:
+                tally.reject("fit", song, reason)
             continue
         judged += 1
         broken = _broken(song, checks, at, history, tally, strict)
@@ -98,12 +104,17 @@ def candidates(
         if strict and broken:
             continue
         if not broken:
+            if unfit:
+                tally.rejected["fit"] += unfit
+                unfit = 0
             yield Candidate(song, rank, ())
             continue
         # Preferred: the most important rule it breaks is as unimportant as can be,
         # then it breaks fewer rules.
         worst = (-min(priority[name] for name in broken), len(broken))
         waiting.append((worst, Candidate(song, rank, tuple(broken))))
+    if unfit:
+        tally.rejected["fit"] += unfit
     waiting.sort(key=lambda entry: (entry[0], entry[1].rank))
     for _, candidate in waiting:
         yield candidate
