@@ -1,9 +1,9 @@
 """The library as the scheduler reads it: every asset of a station that can be timed.
 
-Three Core selects of just the columns needed (assets with their analysis,
-credited artists, rights), run on the driver's cursor and grouped in Python
-with no ORM objects or SQLAlchemy rows: the read is most of what a week's
-build of a 100,000-song library costs.
+Three Core selects of just the columns needed (assets with their analysis and
+lead artist, the other credited artists, rights), run on the driver's cursor
+and grouped in Python with no ORM objects or SQLAlchemy rows: the read is most
+of what a week's build of a 100,000-song library costs.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
@@ -34,6 +35,9 @@ __all__ = ["CATALOG_CROSSFADE_MS", "SqlScheduleLibrary"]
 # An asset timed from its catalog duration (no audio yet) segues this long before its end.
 CATALOG_CROSSFADE_MS = 2000
 
+# The first credited artist rides on the asset's row: most songs credit one, and a
+# select of every credit cost as much as the rest of the asset's columns together.
+_LEAD = aliased(AssetArtist, name="lead")
 # In the order _playables unpacks them.
 _COLUMNS = (
     Asset.id, Asset.kind, Asset.title, Asset.artist, Asset.album, Asset.album_artist,
@@ -41,17 +45,18 @@ _COLUMNS = (
     Asset.vocal_gender, Asset.category, Asset.tag_bpm, Asset.tag_energy,
     AssetAnalysis.cue_in_s, AssetAnalysis.cue_out_s, AssetAnalysis.intro_end_s,
     AssetAnalysis.segue_s, AssetAnalysis.ending, AssetAnalysis.bpm, AssetAnalysis.energy,
-    Asset.title_is_file_name, Asset.title_key, Asset.album_key,
+    Asset.title_is_file_name, Asset.title_key, Asset.album_key, _LEAD.name, _LEAD.artist_key,
 )  # fmt: skip
 _ASSETS = (
     sa.select(*_COLUMNS)
     .outerjoin(AssetAnalysis, AssetAnalysis.asset_id == Asset.id)
+    .outerjoin(_LEAD, (_LEAD.asset_id == Asset.id) & (_LEAD.position == 0))
     .where(Asset.station_id == sa.bindparam("station"))
 )  # sorted by id in Python, faster than SQLite's temporary b-tree
 _ARTISTS = (
     sa.select(AssetArtist.asset_id, AssetArtist.name, AssetArtist.artist_key)
     .join(Asset, Asset.id == AssetArtist.asset_id)
-    .where(Asset.station_id == sa.bindparam("station"))
+    .where(Asset.station_id == sa.bindparam("station"), AssetArtist.position > 0)
     .order_by(AssetArtist.asset_id, AssetArtist.position)
 )
 # The JSON lists as text: most assets share a few deals, each parsed once.
@@ -97,11 +102,11 @@ class SqlScheduleLibrary:
             assets, artists, deals = assets.where(only), artists.where(only), deals.where(only)
         with _without_collection():
             with self.engine.connect() as conn:
-                credits = _credits(_fetch(conn, artists, params))
+                more = _credits(_fetch(conn, artists, params))
                 rights = _rights(_fetch(conn, deals, params))
                 rows = _fetch(conn, assets, params)
             rows.sort(key=itemgetter(0))
-            return _playables(rows, credits, rights)
+            return _playables(rows, more, rights)
 
 
 def _fetch(conn: Connection, query: ClauseElement, params: dict[str, Any]) -> list[Any]:
@@ -180,9 +185,10 @@ def _day(value: date | str | None) -> date | None:
 
 
 def _playables(
-    rows: list[Any], credits: dict[str, Credits], rights: dict[str, tuple[UsageRights, ...]]
+    rows: list[Any], more: dict[str, Credits], rights: dict[str, tuple[UsageRights, ...]]
 ) -> list[Playable]:
-    """The rows that can be timed as Playables, in their order.
+    """The rows that can be timed as Playables, in their order; ``more``, the artists
+    credited after the lead, by asset.
 
     One loop with the row unpacked in place: it runs for every asset of the
     station, so each call and attribute look-up saved counts 100,000 times.
@@ -194,7 +200,8 @@ def _playables(
     append = playables.append
     for (asset_id, kind, title, artist, album, album_artist, isrc, duration_s, year, genre,
          explicit, gender, category, tag_bpm, tag_energy, cue_in, cue_out, intro_end, segue,
-         ending, bpm, energy, file_name, stored_title, stored_album) in rows:  # fmt: skip
+         ending, bpm, energy, file_name, stored_title, stored_album, lead,
+         lead_key) in rows:  # fmt: skip
         # Timed from the cue points, else from the catalog's duration; else not at all.
         if cue_in is not None:
             length = round((cue_out - cue_in) * 1000)
@@ -207,8 +214,14 @@ def _playables(
             continue
         if length <= 0:
             continue
-        credited = credits.get(asset_id)
-        if credited is None:
+        credited: Credits
+        if lead is not None:
+            credited = ((lead,), (lead_key,))
+            if more and (others := more.get(asset_id)) is not None:
+                credited = ((lead, *others[0]), (lead_key, *others[1]))
+        elif more and asset_id in more:
+            credited = more[asset_id]
+        else:
             credited = ((artist,), (artist_key(artist),)) if artist else ((), ())
         # Keyed when saved; a row saved without its keys is keyed here.
         tkey = stored_title if stored_title is not None else title_keys(title)
