@@ -48,8 +48,8 @@ class Rotation:
         return len(self.songs)
 
     def candidates(self, lengths: tuple[int, int] | None = None) -> Iterator[Playable]:
-        """Every song, least recently played first; with ``lengths``, only songs never
-        played of those lengths come first (they are all equally least recently played)."""
+        """Every song, least recently played first; with ``lengths``, only songs of those
+        lengths (those never played first: they are all equally least recently played)."""
         if lengths is None:
             fresh, index = self._fresh, self._fresh_at  # by index: a slice copies 90,000 songs
             while index < len(fresh):
@@ -57,10 +57,16 @@ class Rotation:
                 index += 1
                 if song.id not in self._last:
                     yield song
-        else:
-            yield from self._fresh_between(*lengths)
+            for at_ms, song in self._played:
+                if self._last.get(song.id) == at_ms:
+                    yield song
+            return
+        yield from self._fresh_between(*lengths)
+        # A position the songs before it have overfilled has no fresh song of its lengths:
+        # the week's played songs were all read then, only for the fit to turn each down.
+        shortest, longest = lengths
         for at_ms, song in self._played:
-            if self._last.get(song.id) == at_ms:
+            if shortest <= song.length_ms <= longest and self._last.get(song.id) == at_ms:
                 yield song
 
     def _fresh_between(self, shortest: int, longest: int) -> Iterator[Playable]:
