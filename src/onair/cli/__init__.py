@@ -66,6 +66,7 @@ class StationCommands(DeferredGroup):
         "webhooks": Deferred(
             "onair.cli.webhooks:webhooks_app", "Webhooks: deliveries to the station's receivers."
         ),
+        "api": Deferred("onair.cli.api:api_app", "The station's HTTP API: its OpenAPI document."),
         "report": Deferred(
             "onair.cli.report:report_app",
             "Reports from the verified ledger: as-run, SoundExchange, legal IDs, DMCA,"
