@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     live_origins: list[str] = Field(default_factory=list)
     # The largest file the API takes (an audio upload, a voice track), in MiB.
     upload_max_mb: int = Field(default=512, ge=1, le=16384)
+    # A built studio to serve at / instead of the one built into the package (make studio).
+    studio_dir: Path | None = None
 
     database_url: str | None = None
 

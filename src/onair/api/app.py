@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable, Collection, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Depends, FastAPI
@@ -27,6 +28,7 @@ from onair.api.rest import station as station_file
 from onair.api.rest import uploads as upload_routes
 from onair.api.rest import webhooks as webhook_routes
 from onair.api.state import ApiState, InsertRefusal
+from onair.api.studio import studio_app, studio_fallback
 from onair.domain.events import Envelope
 
 if TYPE_CHECKING:
@@ -46,11 +48,11 @@ HealthCheck = Callable[[], Awaitable[None]]
 
 
 class _StreamPaths(Mount):
-    """The built-in stream at every path but the API's: a wrong method on an API route is
-    answered by the route (405), not taken for a stream that does not exist."""
+    """The built-in stream at its mounts' paths (``/stream.mp3``, ...): a wrong method on an
+    API route is answered by the route (405), not taken for a stream that does not exist."""
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope["type"] == "http" and scope["path"].startswith(("/api/", "/graphql")):
+        if scope["type"] != "http" or not scope["path"].startswith("/stream."):
             return Match.NONE, {}
         return super().matches(scope)
 
@@ -78,6 +80,7 @@ def create_app(
     uploads: Uploads | None = None,
     audio_delay_ms: Mapping[str, int] | None = None,
     deliveries: DeliveryDesk | None = None,
+    studio: Path | None = None,
 ) -> FastAPI:
     """Build the app; ``checks`` name each dependency ``/healthz`` probes.
 
@@ -86,7 +89,8 @@ def create_app(
     checks credentials; every route declares the role it needs (see ``onair.api.auth``),
     and without ``access`` only the public ones answer. ``live`` is the hub the
     ``/api/v1/live`` WebSocket fans out (see ``onair.api.live``); ``live_origins`` are
-    other sites whose pages may open it.
+    other sites whose pages may open it. ``studio`` is the folder of a built studio served
+    at every other path (default: the one built into the package; see ``onair.api.studio``).
     """
     app = FastAPI(title="onair", version=__version__, dependencies=[Depends(authorize)])
     app.state.onair = ApiState(
@@ -119,4 +123,6 @@ def create_app(
     app.add_middleware(RequestCorrelation, registry=registry)
     if stream is not None:  # after the routes: only what they do not answer reaches it
         app.router.routes.append(_StreamPaths("/", app=stream))
+    # What no route answers, whenever it was added: the studio's pages, or the API's 404.
+    app.router.default = studio_fallback(studio_app(studio), app.router.default)
     return app

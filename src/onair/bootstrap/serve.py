@@ -145,6 +145,7 @@ def build_app(station: Station, stream: Any = None, live: Any = None) -> FastAPI
         uploads=uploads(station.stores),
         audio_delay_ms=listener_delays_ms(station.settings),
         deliveries=delivery_desk(station.stores),
+        studio=station.settings.studio_dir,
     )
 
 
