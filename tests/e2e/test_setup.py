@@ -74,7 +74,7 @@ def test_a_machine_without_dpkg_is_told_what_to_install(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1
-    assert "libchromaprint1 libmp3lame0;" in done.stderr
+    assert "libchromaprint1 libmp3lame0 nodejs;" in done.stderr
     assert "not a Debian-like system" in done.stderr
 
 

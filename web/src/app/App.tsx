@@ -1,0 +1,37 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useState } from "react";
+import { useSession } from "../api/session";
+import { ToastProvider } from "../design";
+import { LoginScreen } from "../features/login/LoginScreen";
+import { OnAirScreen } from "../features/onair/OnAirScreen";
+import { LiveProvider } from "../live";
+import { Shell } from "./Shell";
+
+function Studio() {
+  const session = useSession();
+  if (session.isPending) return <p className="p-8 text-muted">Loading the studio…</p>;
+  if (session.isError) {
+    return <p role="alert" className="p-8">The station did not answer: {session.error.message}</p>;
+  }
+  if (session.data === null) return <LoginScreen />;
+  return (
+    <LiveProvider>
+      <Shell session={session.data}>
+        <OnAirScreen role={session.data.role} />
+      </Shell>
+    </LiveProvider>
+  );
+}
+
+export function App() {
+  const [client] = useState(() => new QueryClient({
+    defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true } },
+  }));
+  return (
+    <QueryClientProvider client={client}>
+      <ToastProvider>
+        <Studio />
+      </ToastProvider>
+    </QueryClientProvider>
+  );
+}

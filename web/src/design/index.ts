@@ -1,0 +1,11 @@
+// The design system: tokens (tokens.css), time helpers and the components every feature shares.
+export { Button } from "./components/Button";
+export { Countdown, Elapsed, countdownState } from "./components/Countdown";
+export type { CountdownState } from "./components/Countdown";
+export { HourClock } from "./components/HourClock";
+export type { ClockItem } from "./components/HourClock";
+export { Meter } from "./components/Meter";
+export { Panel } from "./components/Panel";
+export { ToastProvider, useToast } from "./components/Toast";
+export { clockDuration, clockTime, secondsLeft, useNow } from "./time";
+export { useTheme } from "./theme";

@@ -1,0 +1,49 @@
+import { useEffect } from "react";
+import type { AirMode, Trigger } from "../../api/air";
+import { useTrigger } from "../../api/air";
+import { Button, Panel, useToast } from "../../design";
+
+const KEYS: Record<string, Trigger> = { s: "skip", h: "hold", r: "resume" };
+
+function typing(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement
+    && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+}
+
+/** Skip, hold and resume, by button or key (S, H, R), for those whose role runs the air. */
+export function AirControls({ mode }: { mode: AirMode | null }) {
+  const trigger = useTrigger();
+  const toast = useToast();
+  const run = (what: Trigger) => {
+    if (trigger.isPending) return;
+    trigger.mutate(what, {
+      onSuccess: () => toast("success", `${what}: done`),
+      onError: (error) => toast("error", `${what} refused: ${error.message}`),
+    });
+  };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.ctrlKey || event.metaKey || event.altKey || event.repeat || typing(event.target)) return;
+      const what = KEYS[event.key.toLowerCase()];
+      if (what) {
+        event.preventDefault();
+        run(what);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+  const offAir = mode === "off_air" || mode === null;
+  return (
+    <Panel title="Air">
+      <div className="flex flex-wrap gap-3">
+        <Button tone="danger" shortcut="S" onClick={() => run("skip")} disabled={offAir}
+          busy={trigger.isPending && trigger.variables === "skip"}>Skip</Button>
+        <Button shortcut="H" onClick={() => run("hold")} disabled={offAir || mode === "hold"}
+          busy={trigger.isPending && trigger.variables === "hold"}>Hold</Button>
+        <Button shortcut="R" onClick={() => run("resume")} disabled={mode !== "hold"}
+          busy={trigger.isPending && trigger.variables === "resume"}>Resume</Button>
+      </div>
+    </Panel>
+  );
+}
