@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from onair.api.studio import BUILT_STUDIO
-from tests.e2e.browser import SCREENS, VIEWPORT, chromium
+from tests.e2e.browser import SCREENS, VIEWPORT, accessibility_violations, chromium
 from tests.e2e.cli import onair, running_server
 
 pytestmark = pytest.mark.timeout(300)
@@ -72,6 +72,7 @@ def test_a_wrong_password_is_refused_in_place_and_the_right_one_opens_the_studio
     page.goto(station + "/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     _shoot(page, "login-dark")
+    assert accessibility_violations(page) == []
     _sign_in(page, station, "ann", "not her password")
     expect(page.get_by_role("alert")).to_contain_text("do not match a user of this station")
     expect(page.get_by_label("Name")).to_have_value("ann")
@@ -94,6 +95,7 @@ def test_the_operator_sees_the_air_tick_and_a_skip_change_it(station: str, page:
     expect(page.get_by_test_id("next-items").get_by_role("listitem").first).to_be_visible()
     expect(page.get_by_test_id("meters")).to_be_visible(timeout=10_000)
     _shoot(page, "on-air-dark")
+    assert accessibility_violations(page) == []
 
     playing = title.inner_text()
     page.get_by_role("button", name="Skip").click()
@@ -107,6 +109,7 @@ def test_the_operator_sees_the_air_tick_and_a_skip_change_it(station: str, page:
     page.get_by_role("button", name="Switch to the light theme").click()
     expect(page.locator("html")).to_have_attribute("data-theme", "light")
     _shoot(page, "on-air-light")
+    assert accessibility_violations(page) == []
 
 
 def test_a_viewer_sees_the_air_but_no_buttons_to_change_it(station: str, page: Page) -> None:
