@@ -89,6 +89,14 @@ async def test_a_window_shows_each_item_with_its_timing_and_why(built: Served) -
     window = read.json()
     starts = [h["start"] for h in window["hours"]]
     assert starts == ["2027-02-01T06:00:00.000Z", "2027-02-01T07:00:00.000Z"]
+    assert (window["from"], window["to"]) == ("2027-02-01T06:00:00.000Z",
+                                              "2027-02-01T08:00:00.000Z")  # fmt: skip
+    # Field by field in the OpenAPI document, for clients made from it.
+    spec = built.client._transport.app.openapi()  # type: ignore[attr-defined]
+    answered = spec["paths"]["/api/v1/schedule"]["get"]["responses"]["200"]["content"]
+    assert answered["application/json"]["schema"] == {"$ref": "#/components/schemas/ScheduleWindow"}
+    item = spec["components"]["schemas"]["ScheduleItemView"]["properties"]
+    assert {"start", "duration_s", "hard", "asset", "why"} <= set(item)
     songs = [i for i in window["items"] if i["kind"] == "music"]
     assert songs
     assert all(i["asset"]["title"] for i in songs)

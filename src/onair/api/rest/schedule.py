@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from onair.api.auth import CurrentPrincipal, requires
 from onair.api.problems import Problem, refused
+from onair.api.rest.schedule_views import EditedHour, HourLock, ScheduleWindow
 from onair.api.state import StateDep
 from onair.api.stores import StationStores, StoresDep
 from onair.domain.access import Role
@@ -108,14 +109,14 @@ async def read_schedule(
     stores: StoresDep,
     start: Annotated[AwareDatetime | None, Query(alias="from")] = None,
     end: Annotated[AwareDatetime | None, Query(alias="to")] = None,
-) -> dict[str, Any]:
+) -> ScheduleWindow:
     """The hours starting in ``[from, to)`` (default: the hour on air and the two after it),
     each item with its timing, asset and why it is there; at most 48 hours."""
     first = start or stores.now().replace(minute=0, second=0, microsecond=0)
     last = end or first + 3 * _HOUR
     if last <= first or last - first > MAX_WINDOW:
         raise HTTPException(422, "query.to: give a window of up to 48 hours after 'from'")
-    return await _run(_window, stores, first, last)
+    return ScheduleWindow.model_validate(await _run(_window, stores, first, last))
 
 
 @router.get("/items/{item_id}", operation_id="read_schedule_item", **requires(Role.VIEWER))
@@ -130,29 +131,29 @@ async def read_schedule_item(item_id: str, stores: StoresDep) -> dict[str, Any]:
 async def rebuild_schedule_hour(
     hour: AwareDatetime, asked: HourRebuild, stores: StoresDep, state: StateDep,
     who: CurrentPrincipal,
-) -> dict[str, Any]:  # fmt: skip
+) -> ScheduleWindow:  # fmt: skip
     """Build the hour anew (the rest of its day as stored); 409 once started or locked."""
     scheduler = stores.scheduler()
     report = await _run(scheduler.rebuild_hour, stores.station, hour, asked.seed, who.who)
     if state.publish is not None:  # as every build announces its hours
         for envelope in published_events(stores.station, report):
             await state.publish(envelope)
-    return await _run(_window, stores, hour, hour + _HOUR)
+    return ScheduleWindow.model_validate(await _run(_window, stores, hour, hour + _HOUR))
 
 
-async def _lock(hour: datetime, stores: StationStores, who: str, locked: bool) -> dict[str, Any]:
+async def _lock(hour: datetime, stores: StationStores, who: str, locked: bool) -> HourLock:
     scheduler = stores.scheduler()
     if not await _run(scheduler.stored, stores.station, hour, hour + timedelta(seconds=1)):
         raise HTTPException(404, f"no hour of station {stores.station!r} is built at {hour}")
     changed = await _run(scheduler.lock, stores.station, hour, hour + timedelta(seconds=1),
                          locked=locked, who=who)  # fmt: skip
-    return {"hour": hour.isoformat(), "locked": locked, "changed": bool(changed)}
+    return HourLock(hour=hour.isoformat(), locked=locked, changed=bool(changed))
 
 
 @router.post("/hours/{hour}/lock", operation_id="lock_schedule_hour",
              **requires(Role.PROGRAM_DIRECTOR))  # fmt: skip
 async def lock_schedule_hour(hour: AwareDatetime, stores: StoresDep,
-                             who: CurrentPrincipal) -> dict[str, Any]:  # fmt: skip
+                             who: CurrentPrincipal) -> HourLock:  # fmt: skip
     """Lock the built hour: builds keep it as it is."""
     return await _lock(hour, stores, who.who, True)
 
@@ -160,7 +161,7 @@ async def lock_schedule_hour(hour: AwareDatetime, stores: StoresDep,
 @router.post("/hours/{hour}/unlock", operation_id="unlock_schedule_hour",
              **requires(Role.PROGRAM_DIRECTOR))  # fmt: skip
 async def unlock_schedule_hour(hour: AwareDatetime, stores: StoresDep,
-                               who: CurrentPrincipal) -> dict[str, Any]:  # fmt: skip
+                               who: CurrentPrincipal) -> HourLock:  # fmt: skip
     """Unlock the hour: the next build may change it again (until it airs)."""
     return await _lock(hour, stores, who.who, False)
 
@@ -170,17 +171,18 @@ def _forcing(force: bool, who: CurrentPrincipal) -> None:
         raise HTTPException(403, f"{who.who} is {who.role.value}; force needs program_director")
 
 
-async def _edited(stores: StationStores, edited: ItemEdited) -> dict[str, Any]:
+async def _edited(stores: StationStores, edited: ItemEdited) -> EditedHour:
     hour = edited.plan.start
     forced = [{"item_id": v.item_id, "rule": v.rule, "message": v.message}
               for v in edited.forced]  # fmt: skip
-    return {**await _run(_window, stores, hour, hour + _HOUR), "forced": forced}
+    window = await _run(_window, stores, hour, hour + _HOUR)
+    return EditedHour.model_validate({**window, "forced": forced})
 
 
 @router.put("/items/{item_id}/asset", operation_id="replace_schedule_item",
             **requires(Role.OPERATOR))  # fmt: skip
 async def replace_schedule_item(item_id: str, given: ItemReplace, stores: StoresDep,
-                                who: CurrentPrincipal) -> dict[str, Any]:  # fmt: skip
+                                who: CurrentPrincipal) -> EditedHour:  # fmt: skip
     """Air another asset in the item's place, its stretch re-timed to the next post."""
     _forcing(given.force, who)
     edited = await _run(stores.scheduler().replace_item, stores.station, item_id,
@@ -191,7 +193,7 @@ async def replace_schedule_item(item_id: str, given: ItemReplace, stores: Stores
 @router.post("/items/{item_id}/move", operation_id="move_schedule_item",
              **requires(Role.OPERATOR))  # fmt: skip
 async def move_schedule_item(item_id: str, given: ItemMove, stores: StoresDep,
-                             who: CurrentPrincipal) -> dict[str, Any]:  # fmt: skip
+                             who: CurrentPrincipal) -> EditedHour:  # fmt: skip
     """Move the item within its hour, the items between re-timed; hard posts stay put."""
     _forcing(given.force, who)
     edited = await _run(stores.scheduler().move_item, stores.station, item_id,
