@@ -226,6 +226,16 @@ async def test_a_delivery_whose_attempts_are_spent_is_listed_dead(tmp_path: Path
     assert dead["correlation_id"] == sent.id
 
 
+async def _retry(folder: Path, delivery_id: str) -> subprocess.CompletedProcess[str]:
+    """``onair webhooks retry`` as an operator runs it, beside the serving station."""
+    return await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "onair", "webhooks", "retry", delivery_id,
+         "--data-dir", str(folder / "station"), "--station", STATION],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
 async def test_a_dead_delivery_sent_again_reaches_the_fixed_receiver_once(tmp_path: Path) -> None:
     receiver = Receiver(answers=[500, 500])  # down for two attempts, then fixed
     async with (
@@ -236,23 +246,13 @@ async def test_a_dead_delivery_sent_again_reaches_the_fixed_receiver_once(tmp_pa
         await _now_playing(station, "Second Chance")
         await _until(lambda: outbox.listing(STATION, DeliveryState.DEAD, 1))
         [dead] = outbox.listing(STATION, DeliveryState.DEAD, 1)
-        retried = await asyncio.to_thread(
-            subprocess.run,
-            [sys.executable, "-m", "onair", "webhooks", "retry", dead.id,
-             "--data-dir", str(tmp_path / "station"), "--station", STATION],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+        retried = await _retry(tmp_path, dead.id)
         assert retried.returncode == 0, retried.stderr
         assert f"delivery {dead.id} to {receiver.url} is pending again" in retried.stdout
         await _until(lambda: receiver.accepted)
         await asyncio.sleep(0.5)  # and once only
         [delivered] = outbox.listing(STATION, None, 10)
-        again = await asyncio.to_thread(
-            subprocess.run,
-            [sys.executable, "-m", "onair", "webhooks", "retry", dead.id,
-             "--data-dir", str(tmp_path / "station"), "--station", STATION],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+        again = await _retry(tmp_path, dead.id)
     assert [a["body"]["data"]["title"] for a in receiver.accepted] == ["Second Chance"]
     assert receiver.requests == 3
     assert (delivered.state, delivered.attempts) == (DeliveryState.DELIVERED, 1)
