@@ -235,3 +235,24 @@ def test_an_asset_saved_without_schedule_keys_is_keyed_when_read(
         "band|debut",
     )
     assert (songs["Single"].title_key, songs["Single"].album_key) == ("single", None)
+
+
+def test_a_library_read_again_shows_every_asset_written_or_removed_since(
+    engine: Engine, library: SqlLibrary
+) -> None:
+    reader = SqlScheduleLibrary(engine)  # one reader, as onair serve keeps
+    library.save(_asset(1, TrackTags(title="One", artist="Band"), CUED))
+    library.save(_asset(2, TrackTags(title="Two", artist="Band"), CUED))
+    first = reader.playables(STATION)
+    assert reader.playables(STATION) == first
+    # An edit: other artists, other rights, other timing, all written with the asset.
+    us = UsageRights(territories=frozenset({"US"}))
+    edited = TrackTags(title="One", artist="Band", artists=("Band", "Guest"))
+    library.save(_asset(1, edited, replace(CUED, cue_out_s=100.25), rights=(us,)))
+    songs = {p.title: p for p in reader.playables(STATION)}
+    assert songs["One"].artists == ("Band", "Guest")
+    assert songs["One"].rights == (us,)
+    assert songs["One"].length_ms == 99_750
+    with engine.begin() as conn:  # as 'onair library remove' deletes it
+        conn.execute(sa.text("DELETE FROM assets WHERE id = :id"), {"id": _id(2)})
+    assert [p.title for p in reader.playables(STATION)] == ["One"]

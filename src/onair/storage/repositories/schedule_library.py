@@ -73,6 +73,11 @@ _RIGHTS = (
     .order_by(AssetRight.asset_id, AssetRight.id)
 )
 
+# What changes when any asset of the station is written or removed.
+_STAMP = sa.select(sa.func.count(), sa.func.max(Asset.updated_at)).where(
+    Asset.station_id == sa.bindparam("station")
+)
+
 _KINDS = {k.value: k for k in AssetKind}
 _ENDINGS = {e.value: e for e in Ending}
 _GENDERS = {g.value: g for g in VocalGender}
@@ -81,10 +86,18 @@ Credits = tuple[tuple[str, ...], tuple[str, ...]]  # names and their keys, main 
 
 
 class SqlScheduleLibrary:
-    """The ``ScheduleLibrary`` on SQLite or PostgreSQL."""
+    """The ``ScheduleLibrary`` on SQLite or PostgreSQL.
+
+    The whole library of a station, once read, is kept until the station's
+    assets change: a second build, or an operator's edit of an hour, does not
+    read 100,000 songs again. Every write of an asset (its analysis, artists
+    and rights are written with it) stamps its ``updated_at``, and a removal
+    lowers the count, so the count and the latest stamp tell a change.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._kept: dict[str, tuple[tuple[Any, ...], list[Playable]]] = {}
 
     def playables(self, station: str, ids: Collection[str] | None = None) -> list[Playable]:
         """Every asset of the station that can be timed (or those of ``ids``), by id.
@@ -95,18 +108,37 @@ class SqlScheduleLibrary:
         placed in an hour.
         """
         params: dict[str, Any] = {"station": station}
-        assets, artists, deals = _ASSETS, _ARTISTS, _RIGHTS
         if ids is not None:
             params["ids"] = sorted(ids)
             only = Asset.id.in_(sa.bindparam("ids", expanding=True))
-            assets, artists, deals = assets.where(only), artists.where(only), deals.where(only)
-        with _without_collection():
             with self.engine.connect() as conn:
-                more = _credits(_fetch(conn, artists, params))
-                rights = _rights(_fetch(conn, deals, params))
-                rows = _fetch(conn, assets, params)
-            rows.sort(key=itemgetter(0))
-            return _playables(rows, more, rights)
+                return _read(conn, params, _ASSETS.where(only), _ARTISTS.where(only),
+                             _RIGHTS.where(only))  # fmt: skip
+        with self.engine.connect() as conn:
+            stamp = tuple(conn.execute(_STAMP, params).one())
+            kept = self._kept.get(station)
+            if kept is not None and kept[0] == stamp:
+                return list(kept[1])
+            # Read after the stamp: a write in between is read now and seen as a change
+            # next time, never missed.
+            playables = _read(conn, params, _ASSETS, _ARTISTS, _RIGHTS)
+        self._kept[station] = (stamp, playables)
+        return list(playables)
+
+
+def _read(
+    conn: Connection,
+    params: dict[str, Any],
+    assets: ClauseElement,
+    artists: ClauseElement,
+    deals: ClauseElement,
+) -> list[Playable]:
+    with _without_collection():
+        more = _credits(_fetch(conn, artists, params))
+        rights = _rights(_fetch(conn, deals, params))
+        rows = _fetch(conn, assets, params)
+        rows.sort(key=itemgetter(0))
+        return _playables(rows, more, rights)
 
 
 def _fetch(conn: Connection, query: ClauseElement, params: dict[str, Any]) -> list[Any]:
