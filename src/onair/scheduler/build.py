@@ -8,7 +8,6 @@ schedule.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -23,9 +22,9 @@ from onair.scheduler.air_history import AirHistory, Play
 from onair.scheduler.checks import Check, Moment, checks_for, daypart_limited
 from onair.scheduler.hour_builder import build_hour
 from onair.scheduler.landing import MIN_PLAY_MS
+from onair.scheduler.library_facts import LibraryFacts, library_facts
 from onair.scheduler.local_hours import LocalHour, hours_between
 from onair.scheduler.planning import PlanningState, Reach
-from onair.scheduler.rotation import Rotation
 
 __all__ = ["LOOKBACK", "Setup", "build_schedule", "categorize", "prepare", "replay"]
 
@@ -93,46 +92,77 @@ def prepare(
     ``ahead`` are the items of hours kept after the position, which the rules
     respect from before them; only with some are the rules checked against them.
     """
-    members = categorize(program, playables)
-    assets = {s.id: s for s in playables}
+    facts = library_facts(program, playables, _facts)
+    members, assets = facts.members, facts.assets
     turnover = program.rules.get("turnover_balance")
     assert isinstance(turnover, r.TurnoverBalance)
     air = AirHistory(turnover_window_ms=turnover.days * 86_400_000)
     looks_ahead = _look_ahead(air, ahead, assets, program.zone)
     checks: dict[str, list[Check]] = {}
-    steady = _steady(program, days)
+    steady = facts.kept(("steady", tuple(days)), lambda: _steady_members(program, members, days))
     for name, category in program.categories.items():
         if category.type is ItemKind.MUSIC:
-            members_ids = [s.id for s in members[name] if steady(s)]
-            checks[name] = checks_for(program, name, members_ids, looks_ahead=looks_ahead)
+            checks[name] = checks_for(program, name, steady[name], looks_ahead=looks_ahead)
         else:
             checks[name] = [c for c in checks_for(program, name, ()) if c.name == "usage_rights"]
-    planned = members if planning else {}
-    # A seeded shuffle for a rotation's order, not for secrets. The history's plays
-    # reach the rotations through replay below, in air order.
-    rotations = {
-        name: Rotation(songs, random.Random(f"{seed}|{name}"))  # noqa: S311
-        for name, songs in planned.items()
-    }
-    fade = round(program.timing.early_fade_s * 1000)
-    advances = {name: _advances(songs) for name, songs in planned.items()}
-    spans = {name: _spans(songs, advances[name], fade) for name, songs in planned.items()}
-    typical = {name: _typical(advances[name], program.song_estimate_s) for name in planned}
-    talkup_ms = round(program.timing.talkup_min_intro_s * 1000)
-    reach = {n: Reach.of(songs, fade, talkup_ms, MIN_PLAY_MS) for n, songs in planned.items()}
-    # The longest natural overlap (length less segue, never below 0) of each category.
-    overlaps = {
-        n: max(0, max((s.length_ms - s.segue_ms for s in songs), default=0))
-        for n, songs in planned.items()
-    }
+    if not planning:
+        state = PlanningState(program, {}, checks, air, program.zone, {}, {}, {}, {})
+        replay(state, history, assets)
+        return Setup(state, members, {}, assets)
+    # The history's plays reach the rotations through replay below, in air order.
+    rotations = {name: facts.rotation(name, seed) for name in members}
+    timing = facts.kept("timing", lambda: _timing(program, members))
     state = PlanningState(
         program, rotations, checks, air, program.zone,
-        spans={n: wide for n, (wide, _) in spans.items()},
-        usual={n: middle for n, (_, middle) in spans.items()},
-        reach=reach, longest_overlap=overlaps,
+        spans=timing.spans, usual=timing.usual, reach=timing.reach,
+        longest_overlap=timing.overlaps,
     )  # fmt: skip
     replay(state, history, assets)
-    return Setup(state, members, typical, assets)
+    return Setup(state, members, timing.typical, assets)
+
+
+def _facts(program: StationProgram, playables: Sequence[Playable]) -> LibraryFacts:
+    return LibraryFacts(categorize(program, playables), {s.id: s for s in playables})
+
+
+def _steady_members(
+    program: StationProgram, members: dict[str, list[Playable]], days: Sequence[date]
+) -> dict[str, list[str]]:
+    """Each music category's songs that turnover balance compares (see ``_steady``)."""
+    steady = _steady(program, days)
+    return {
+        name: [s.id for s in members[name] if steady(s)]
+        for name, category in program.categories.items()
+        if category.type is ItemKind.MUSIC
+    }
+
+
+@dataclass(frozen=True)
+class _Timing:
+    """Per category: what its song lengths allow (see PlanningState)."""
+
+    spans: dict[str, Span]
+    usual: dict[str, Span]
+    typical: dict[str, int]  # the median song's advance
+    reach: dict[str, Reach]
+    overlaps: dict[str, int]  # the longest natural overlap (length less segue, never below 0)
+
+
+def _timing(program: StationProgram, members: dict[str, list[Playable]]) -> _Timing:
+    fade = round(program.timing.early_fade_s * 1000)
+    talkup_ms = round(program.timing.talkup_min_intro_s * 1000)
+    advances = {name: _advances(songs) for name, songs in members.items()}
+    spans = {name: _spans(songs, advances[name], fade) for name, songs in members.items()}
+    return _Timing(
+        spans={n: wide for n, (wide, _) in spans.items()},
+        usual={n: middle for n, (_, middle) in spans.items()},
+        typical={n: _typical(advances[n], program.song_estimate_s) for n in members},
+        reach={n: Reach.of(songs, fade, talkup_ms, MIN_PLAY_MS) for n, songs in members.items()},
+        overlaps={
+            n: max(0, max((s.length_ms - s.segue_ms for s in songs), default=0))
+            for n, songs in members.items()
+        },
+    )
 
 
 def replay(

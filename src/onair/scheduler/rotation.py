@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Sequence
+from copy import copy
 from dataclasses import dataclass
 from itertools import zip_longest
 
@@ -43,6 +44,13 @@ class Rotation:
         # Plays reach the rotation through place(), the history's too, in air order.
         self._last: dict[str, int] = {}
         self._played: list[tuple[int, Playable]] = []
+
+    def restarted(self) -> Rotation:
+        """The same songs in the same order, none placed: the shuffle and the lengths'
+        buckets are shared (neither changes once made)."""
+        again = copy(self)
+        again._fresh_at, again._last, again._played = 0, {}, []
+        return again
 
     def __len__(self) -> int:
         return len(self.songs)
