@@ -19,6 +19,7 @@ from onair.api.state import StateDep
 from onair.domain.programming import StationProgram
 
 if TYPE_CHECKING:
+    from onair.scheduler.playlists import PlaylistDesk
     from onair.scheduler.service import Scheduler
     from onair.storage.repositories.as_run import SqlAsRun
     from onair.storage.repositories.ledger import SqlLedger
@@ -64,6 +65,8 @@ class StationStores(Protocol):
     def on_air(self) -> SqlOnAirState: ...
 
     def scheduler(self) -> Scheduler: ...
+
+    def playlist_desk(self) -> PlaylistDesk: ...
 
     def program(self) -> StationProgram | None: ...
 

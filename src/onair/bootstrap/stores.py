@@ -22,6 +22,7 @@ from onair.storage.object_store import ObjectStore
 from onair.storage.repositories.as_run import SqlAsRun
 from onair.storage.repositories.ledger import SqlLedger
 from onair.storage.repositories.library import SqlLibrary
+from onair.storage.repositories.playlists import SqlPlaylists
 from onair.storage.repositories.playout_state import SqlOnAirState, SqlOperatorLog
 from onair.storage.repositories.programs import SqlPrograms
 from onair.storage.repositories.schedule_library import SqlScheduleLibrary
@@ -30,6 +31,7 @@ from onair.storage.repositories.segments import SqlSegments
 
 if TYPE_CHECKING:
     from onair.access import Access
+    from onair.scheduler.playlists import PlaylistDesk
     from onair.scheduler.service import Scheduler
 
 __all__ = ["Stores", "open_library", "open_stores", "wall_clock_now"]
@@ -83,6 +85,10 @@ class Stores:
         return SqlScheduleLibrary(self.engine)
 
     @cached_property
+    def playlists(self) -> SqlPlaylists:
+        return SqlPlaylists(self.engine, self.ledger)
+
+    @cached_property
     def as_run(self) -> SqlAsRun:
         return SqlAsRun(self.engine)
 
@@ -107,7 +113,15 @@ class Stores:
         """The scheduler service over these stores."""
         from onair.scheduler.service import Scheduler  # the scheduler's rules load only for it
 
-        return Scheduler(self.programs, self.schedule_library, self.schedules, now=self.now)
+        return Scheduler(self.programs, self.schedule_library, self.schedules, now=self.now,
+                         playlists=self.playlists)  # fmt: skip
+
+    def playlist_desk(self) -> PlaylistDesk:
+        """The station's playlists, each change judged by the rules and ledgered."""
+        from onair.scheduler.playlists import PlaylistDesk
+
+        return PlaylistDesk(self.programs, self.schedule_library, self.playlists, self.station,
+                            self.now)  # fmt: skip
 
     def access(self) -> Access:
         """The station's users, tokens and sessions, each change ledgered."""

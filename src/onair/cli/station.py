@@ -19,11 +19,17 @@ from onair.cli.stores import settings_from
 from onair.domain.programming import (
     WEEKDAYS,
     AppliedProgram,
+    InvalidProgram,
     StationProgram,
     hour_ranges,
     weekdays_of,
 )
-from onair.scheduler.station_file import StationFileInvalid, dump_station_file, load_station_file
+from onair.scheduler.station_file import (
+    StationFileInvalid,
+    dump_station_file,
+    load_station_file,
+    placed_problems,
+)
 
 __all__ = ["station_app"]
 
@@ -55,7 +61,12 @@ def apply(
             _say(out, f"station {program.id}: {file} is valid ({counts}); dry run, nothing stored")
             return
         with bootstrap.open_stores(settings_from(config, data_dir=data_dir)) as stores:
-            applied = stores.scheduler().apply(program, str(file.resolve()), shell_user())
+            try:
+                applied = stores.scheduler().apply(program, str(file.resolve()), shell_user())
+            except InvalidProgram as exc:  # a playlist it names that the station lacks
+                for line in placed_problems(file.read_bytes(), file, exc.problems):
+                    _say(err, line)
+                fail(f"{len(exc.problems)} problem(s) in {file}: nothing applied", 1)
     _say(out, f"station {program.id}: version {applied.version} applied ({counts})")
 
 

@@ -12,6 +12,7 @@ from onair.domain.programming import (
     HOUR_S,
     NAME_PATTERN,
     WEEKDAYS,
+    Category,
     Clock,
     InvalidProgram,
     ItemKind,
@@ -129,7 +130,12 @@ def _category_problems(program: StationProgram) -> list[ProgramProblem]:
         where: Path = ("categories", name)
         if not NAME_PATTERN.match(name):
             problems.append(_problem(where, f"category {name!r}: use a-z, 0-9, '-' or '_'"))
-        if not category.draws_from_library and category.planned_s is None:
+        problems += _playlist_category_problems(name, category)
+        if (
+            not category.draws_from_library
+            and category.planned_s is None
+            and category.type is not ItemKind.PLAYLIST
+        ):
             what = f"category {name!r} ({category.type})"
             problems.append(_problem(where, f"{what} needs planned_s, its planned length"))
         for rule_name in category.rules:
@@ -141,6 +147,43 @@ def _category_problems(program: StationProgram) -> list[ProgramProblem]:
                 program.rules.for_category(rule_name, category)
             except ValidationError as exc:
                 problems += _pydantic_problems(exc, here)
+    return problems
+
+
+def _playlist_category_problems(name: str, category: Category) -> list[ProgramProblem]:
+    where: Path = ("categories", name, "playlist")
+    if category.type is ItemKind.PLAYLIST and category.playlist is None:
+        return [_problem(where, f"category {name!r} (playlist) needs playlist, the playlist's"
+                                " name")]  # fmt: skip
+    if category.type is not ItemKind.PLAYLIST and category.playlist is not None:
+        return [_problem(where, f"category {name!r} ({category.type}) airs no playlist:"
+                                " give it type playlist, or remove playlist")]  # fmt: skip
+    if category.playlist is not None and not NAME_PATTERN.match(category.playlist):
+        return [_problem(where, f"category {name!r}: playlist {category.playlist!r} is not a"
+                                " playlist name: use a-z, 0-9, '-' or '_'")]  # fmt: skip
+    return []
+
+
+def _playlist_slot_problems(
+    program: StationProgram, name: str, clock: Clock
+) -> list[ProgramProblem]:
+    """A playlist airs from where its stretch (the items up to the next hard slot) starts,
+    after only events: its items' instants are then known before the songs are chosen."""
+    problems: list[ProgramProblem] = []
+    music_before = False
+    for index, slot in enumerate(clock.slots):
+        kind = program.categories[slot.category].type
+        if slot.hard:
+            music_before = False
+        if kind is ItemKind.MUSIC:
+            music_before = True
+        elif kind is ItemKind.PLAYLIST and music_before:
+            problems.append(_problem(
+                ("clocks", name, "slots", index),
+                f"clock {name!r}: the playlist slot {slot.category!r} comes after a music slot:"
+                " put it before the music slots that follow the hard slot (or the top of"
+                " the hour) before it",
+            ))  # fmt: skip
     return problems
 
 
@@ -181,6 +224,7 @@ def _clock_problems(program: StationProgram) -> list[ProgramProblem]:
             )
         if not unknown:
             problems += _legal_id_problems(program, name, clock)
+            problems += _playlist_slot_problems(program, name, clock)
     return problems
 
 

@@ -32,6 +32,7 @@ from onair.domain.segments import SegmentKind, StationVoice
 from onair.domain.webhooks import Webhook
 
 __all__ = [
+    "ASSET_ITEM_KINDS",
     "HOUR_S",
     "WEEKDAYS",
     "AppliedProgram",
@@ -68,6 +69,8 @@ class ItemKind(StrEnum):
     SPOT = "spot"
     NEWS = "news"
     FILL = "fill"
+    # A category only: its slot airs a playlist's items, each as the kind of its asset.
+    PLAYLIST = "playlist"
 
 
 # Which library assets an event category draws from when its match names no kinds.
@@ -80,6 +83,20 @@ DEFAULT_KINDS: dict[ItemKind, frozenset[AssetKind]] = {
     ItemKind.SPOT: frozenset({AssetKind.SPOT}),
     ItemKind.NEWS: frozenset(),
     ItemKind.FILL: frozenset({AssetKind.LINER, AssetKind.SWEEPER, AssetKind.BED}),
+    ItemKind.PLAYLIST: frozenset(),  # the playlist names its assets
+}
+
+# The kind a playlist's item airs as, by its asset's kind.
+ASSET_ITEM_KINDS: dict[AssetKind, ItemKind] = {
+    AssetKind.MUSIC: ItemKind.MUSIC,
+    AssetKind.STATION_ID: ItemKind.ID,
+    AssetKind.JINGLE: ItemKind.JINGLE,
+    AssetKind.SWEEPER: ItemKind.JINGLE,
+    AssetKind.PROMO: ItemKind.PROMO,
+    AssetKind.VOICE: ItemKind.VOICE,
+    AssetKind.SPOT: ItemKind.SPOT,
+    AssetKind.LINER: ItemKind.FILL,
+    AssetKind.BED: ItemKind.FILL,
 }
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
@@ -120,6 +137,8 @@ class Category(BaseModel):
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
     # The agent that voices a planned item of this category, over the kind's default.
     agent: SegmentKind | None = None
+    # A playlist category's playlist, by name (``onair playlist create NAME``).
+    playlist: str | None = Field(None, min_length=1, max_length=63)
 
     @property
     def draws_from_library(self) -> bool:

@@ -25,6 +25,8 @@ from onair.scheduler.landing import MIN_PLAY_MS
 from onair.scheduler.library_facts import LibraryFacts, library_facts
 from onair.scheduler.local_hours import LocalHour, hours_between
 from onair.scheduler.planning import PlanningState, Reach
+from onair.scheduler.playlist_checks import item_checks
+from onair.scheduler.playlist_slots import note_aired, playlist_items
 
 __all__ = ["LOOKBACK", "Setup", "build_schedule", "categorize", "prepare", "replay"]
 
@@ -85,12 +87,14 @@ def prepare(
     *,
     planning: bool = True,
     ahead: Sequence[ScheduledItem] = (),
+    playlists: Mapping[str, Sequence[str]] | None = None,
 ) -> Setup:
     """Checks and a history that has replayed ``history``; for ``planning``, also the
     rotations and the song lengths each category offers (verify needs none of those).
 
     ``ahead`` are the items of hours kept after the position, which the rules
     respect from before them; only with some are the rules checked against them.
+    ``playlists`` are the items of each playlist the program airs.
     """
     facts = library_facts(program, playables, _facts)
     members, assets = facts.members, facts.assets
@@ -103,6 +107,8 @@ def prepare(
     for name, category in program.categories.items():
         if category.type is ItemKind.MUSIC:
             checks[name] = checks_for(program, name, steady[name], looks_ahead=looks_ahead)
+        elif category.type is ItemKind.PLAYLIST:
+            checks[name] = item_checks(program, name)
         else:
             checks[name] = [c for c in checks_for(program, name, ()) if c.name == "usage_rights"]
     if not planning:
@@ -115,7 +121,7 @@ def prepare(
     state = PlanningState(
         program, rotations, checks, air, program.zone,
         spans=timing.spans, usual=timing.usual, reach=timing.reach,
-        longest_overlap=timing.overlaps,
+        longest_overlap=timing.overlaps, playlists=playlist_items(assets, playlists or {}),
     )  # fmt: skip
     replay(state, history, assets)
     return Setup(state, members, timing.typical, assets)
@@ -183,6 +189,8 @@ def replay(
         song = assets.get(item.asset_id or "")
         if song is None:
             continue
+        if "playlist" in item.why:
+            note_aired(planning, item)
         at = epoch_ms(item.start)
         if each is not None and item.kind is ItemKind.MUSIC:
             each(item, song)
@@ -211,18 +219,20 @@ def build_schedule(
     kept: Mapping[datetime, HourPlan] | None = None,
     start_ms: int | None = None,
     after: Sequence[HourPlan] = (),
+    playlists: Mapping[str, Sequence[str]] | None = None,
 ) -> list[HourPlan]:
     """Plan every local hour of ``days`` days from ``first_day``; ``kept`` hours stay as they are.
 
     ``start_ms`` is where the schedule before the first hour ends (its top, if None);
-    ``after`` are the stored hours that follow the range, which the rules respect too.
+    ``after`` are the stored hours that follow the range, which the rules respect too;
+    ``playlists`` the items of each playlist the program airs.
     """
     hours = hours_between(first_day, days, program.zone)
     kept = kept or {}
     fixed = {p.start: p for p in [*kept.values(), *after]}
     setup = prepare(
         program, playables, history, [first_day + timedelta(d) for d in range(days)], seed,
-        ahead=[i for p in fixed.values() for i in p.items],
+        ahead=[i for p in fixed.values() for i in p.items], playlists=playlists,
     )  # fmt: skip
     assets = setup.assets
     plans: list[HourPlan] = []

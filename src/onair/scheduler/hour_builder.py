@@ -26,6 +26,7 @@ from onair.domain.schedule import (
 from onair.scheduler.checks import Moment, album_doubts
 from onair.scheduler.local_hours import LocalHour
 from onair.scheduler.planning import Draft, PlanningState
+from onair.scheduler.playlist_slots import air_playlists
 from onair.scheduler.segment import Bridge, SegmentPlanner
 
 __all__ = ["build_hour"]
@@ -56,6 +57,7 @@ def build_hour(
         last = post_ms == hour_ms + _HOUR_MS
         planner.bridge = _next_first_song(planning, hour, following) if last else None
         _choose_events(planning, drafts, cursor)
+        air_playlists(planning, drafts, cursor, post_ms, notes)
         _fit_song_count(planning, drafts, cursor, post_ms, typical, notes)
         planned, missed = planner.plan(drafts, cursor, post_ms)
         timed += planned
@@ -104,9 +106,9 @@ def _choose_events(planning: PlanningState, drafts: list[Draft], at_ms: int) -> 
     """IDs, jingles and promos from the library; voice, spots and news at their planned length."""
     moment = planning.moment(at_ms)
     for draft in drafts:
-        if draft.is_music:
-            continue
         category = planning.program.categories[draft.category]
+        if draft.is_music or category.type is ItemKind.PLAYLIST:
+            continue  # a playlist's slot airs its items (air_playlists)
         rotation = planning.rotations.get(draft.category)
         song = None
         if rotation is not None and len(rotation):
@@ -154,10 +156,12 @@ def _fit_song_count(
     roomy = max((d.category for d in music), key=lambda c: len(planning.rotations[c]))
     usual = typical[roomy]
     while len(music) > 1 and sum(typical[d.category] for d in music) - need > usual // 2:
-        dropped = next(d for d in reversed(music) if d.category == roomy)
+        # The roomy category's last song; once it has none left (a playlist took most of
+        # the stretch), the stretch's last.
+        dropped = next((d for d in reversed(music) if d.category == roomy), music[-1])
         music.remove(dropped)
         drafts.remove(dropped)
-        notes.append(f"dropped a {roomy} song (slot {dropped.slot}) to fit the hour")
+        notes.append(f"dropped a {dropped.category} song (slot {dropped.slot}) to fit the hour")
     while need - sum(typical[d.category] for d in music) > usual // 2:
         extra = Draft(ItemKind.MUSIC, roomy, None)
         drafts.insert(drafts.index(music[-1]) + 1, extra)

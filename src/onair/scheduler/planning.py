@@ -38,6 +38,8 @@ class Draft:
     relaxed: tuple[str, ...] = ()
     unscheduled: str | None = None  # why nothing could go here
     turn: Turn | None = None
+    # A playlist's item: its asset and instant are set, the search leaves it as it is.
+    pinned: bool = False
 
     @property
     def advance_ms(self) -> int:
@@ -46,7 +48,8 @@ class Draft:
 
     @property
     def is_music(self) -> bool:
-        return self.kind is ItemKind.MUSIC
+        """A song position the stretch's search fills (a playlist's songs are set already)."""
+        return self.kind is ItemKind.MUSIC and not self.pinned
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,10 @@ class PlanningState:
     reach: dict[str, Reach]
     # Per category: the longest natural overlap of its songs.
     longest_overlap: dict[str, int]
+    # Each playlist the program airs: its items' asset ids, with the asset (None: gone).
+    playlists: dict[str, tuple[tuple[str, Playable | None], ...]] = field(default_factory=dict)
+    # Each playlist's next item and where the last one aired ended, for it to carry on.
+    playlist_at: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def moment(self, at_ms: int) -> Moment:
         return Moment.at(at_ms, self.zone)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
 from onair.domain.ledger import EntryDraft
+from onair.domain.playlists import Playlist
 from onair.domain.programming import AppliedProgram, NoProgram, StationProgram
 from onair.domain.schedule import HourLocked, HourPlan, Playable, ScheduledItem
 
@@ -14,6 +15,7 @@ __all__ = [
     "AppliedProgram",
     "HourLocked",
     "NoProgram",
+    "PlaylistStore",
     "ProgramStore",
     "ScheduleLibrary",
     "ScheduleStore",
@@ -81,3 +83,28 @@ class ScheduleStore(Protocol):
         ...
 
     def item(self, station: str, item_id: str) -> ScheduledItem | None: ...
+
+
+class PlaylistStore(Protocol):
+    """Playlists built by hand; each change recorded with its operator action."""
+
+    def listing(self, station: str) -> list[Playlist]: ...
+
+    def find(self, station: str, name: str) -> Playlist | None: ...
+
+    def items_of(self, station: str, names: Collection[str]) -> dict[str, tuple[str, ...]]:
+        """The asset ids of each of ``names`` that exists, in air order."""
+        ...
+
+    def create(self, playlist: Playlist, action: EntryDraft) -> Playlist:
+        """Store a new playlist; ``PlaylistExists`` when the name is taken."""
+        ...
+
+    def change(
+        self, station: str, name: str, edit: Callable[[Playlist], Playlist], action: EntryDraft
+    ) -> Playlist:
+        """Store what ``edit`` makes of the playlist as read in the change's transaction;
+        ``UnknownPlaylist`` when there is none, nothing stored when ``edit`` raises."""
+        ...
+
+    def delete(self, station: str, name: str, action: EntryDraft) -> Playlist: ...

@@ -24,7 +24,8 @@ from onair.scheduler.collector import collector_paused
 from onair.scheduler.export import export_csv, export_json, instant
 from onair.scheduler.hour_edits import HourEdit, RulesWouldBreak, moved, replaced
 from onair.scheduler.local_hours import LocalHour, hours_between
-from onair.scheduler.ports import ProgramStore, ScheduleLibrary, ScheduleStore
+from onair.scheduler.playlist_slots import aired_playlists, unknown_playlists
+from onair.scheduler.ports import PlaylistStore, ProgramStore, ScheduleLibrary, ScheduleStore
 from onair.scheduler.retiming import LengthCorrection, PlanNotCorrected, Retimed, retime
 from onair.scheduler.verify import Violation, verify_schedule
 
@@ -82,11 +83,13 @@ class Scheduler:
         library: ScheduleLibrary,
         schedules: ScheduleStore,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        playlists: PlaylistStore | None = None,
     ) -> None:
         self.programs = programs
         self.library = library
         self.schedules = schedules
         self.now = now
+        self.playlists = playlists
 
     def build(
         self, station: str, first_day: date, days: int, seed: int, *, keep_built: bool = False,
@@ -119,9 +122,18 @@ class Scheduler:
               replacing: int | None = None) -> AppliedProgram:  # fmt: skip
         """Store a station file as the station's next version, as ``who``'s operator action
         (its ``before`` and ``after`` the versions), in one transaction; ``replacing``, the
-        version the edit started from, else ``ProgramChanged`` and nothing stored."""
+        version the edit started from, else ``ProgramChanged`` and nothing stored.
+
+        A playlist category naming a playlist the station does not have is refused
+        (``InvalidProgram``): create the playlist first."""
+        self.check_playlists(program)
         action = self.action(program.id, "station.apply", who, {"file": source})
         return self.programs.apply(program, source, action, replacing)
+
+    def check_playlists(self, program: StationProgram) -> None:
+        """``InvalidProgram`` naming each playlist category whose playlist does not exist."""
+        if self.playlists is not None:
+            unknown_playlists(program, self.playlists)
 
     def lock(self, station: str, start: datetime, end: datetime, *, locked: bool,
              who: str) -> int:  # fmt: skip
@@ -182,6 +194,7 @@ class Scheduler:
             kept=kept,
             start_ms=epoch_ms(last.next_start) if last is not None and on_from else None,
             after=[p for p in around if p.start >= end],
+            playlists=aired_playlists(program, self.playlists),
         )
         built = [p for p in plans if p.start not in kept and only in (None, p.start)]
         self.schedules.replace(station, built, applied.version, action)

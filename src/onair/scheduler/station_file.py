@@ -48,6 +48,7 @@ __all__ = [
     "dump_station_file",
     "load_station_file",
     "parse_station_file",
+    "placed_problems",
 ]
 
 MAX_FILE_BYTES = 1_000_000
@@ -208,6 +209,12 @@ def _plain(node: object) -> object:
     if isinstance(node, date):
         return node.isoformat()
     return node
+
+
+def placed_problems(raw: bytes, name: Path | str, problems: list[ProgramProblem]) -> list[str]:
+    """``problems`` found after the file was read (a playlist it names that the station
+    does not have) as ``FILE:LINE: message`` lines of the file ``raw`` holds."""
+    return _problem_lines(Path(name), _parse(Path(name), raw), problems)
 
 
 def _problem_lines(path: Path, document: object, problems: list[ProgramProblem]) -> list[str]:

@@ -26,6 +26,8 @@ __all__ = [
     "ComplianceSeal",
     "IngestFile",
     "IngestReject",
+    "PlaylistItemRow",
+    "PlaylistRow",
     "PlayoutAsRun",
     "PlayoutOperatorAction",
     "PlayoutState",
@@ -585,3 +587,35 @@ class WebhookDelivery(Base):
     delivered_at: Mapped[datetime | None] = mapped_column()
     dead_at: Mapped[datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
+
+
+class PlaylistRow(Base):
+    """A playlist a program director built by hand; a station file's category names it."""
+
+    __tablename__ = "playlists"
+
+    station_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(63), primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+class PlaylistItemRow(Base):
+    """One item of a playlist, in air order. No foreign key to the asset: a removed asset
+    stays named here, and the scheduler skips it with the reason."""
+
+    __tablename__ = "playlist_items"
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["station_id", "playlist"], ["playlists.station_id", "playlists.name"],
+            ondelete="CASCADE",
+        ),
+    )  # fmt: skip
+
+    station_id: Mapped[str] = mapped_column(sa.String(63), primary_key=True)
+    playlist: Mapped[str] = mapped_column(sa.String(63), primary_key=True)
+    position: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    asset_id: Mapped[str] = mapped_column(sa.String(26), index=True)

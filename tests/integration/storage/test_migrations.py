@@ -37,6 +37,8 @@ TABLES = {
     "compliance_seals",
     "compliance_prunes",
     "webhook_deliveries",
+    "playlists",
+    "playlist_items",
 }
 
 
@@ -65,7 +67,7 @@ def _schema_objects(engine: Engine) -> set[str]:
 def test_migrations_go_up_down_to_nothing_and_up_again(database_url: str, engine: Engine) -> None:
     assert current_revision(database_url) is None
     upgrade(database_url)
-    assert current_revision(database_url) == head_revision() == "0013"
+    assert current_revision(database_url) == head_revision() == "0014"
     assert set(sa.inspect(engine).get_table_names()) >= TABLES
     downgrade(database_url, "0012")
     assert "webhook_deliveries" not in sa.inspect(engine).get_table_names()

@@ -24,8 +24,19 @@ from onair.api.problems import problem
 from onair.api.state import StateDep
 from onair.api.stores import StationStores, StoresDep
 from onair.domain.access import Role
-from onair.domain.programming import AppliedProgram, NoProgram, ProgramChanged, StationProgram
-from onair.scheduler.station_file import StationFileInvalid, dump_station_file, parse_station_file
+from onair.domain.programming import (
+    AppliedProgram,
+    InvalidProgram,
+    NoProgram,
+    ProgramChanged,
+    StationProgram,
+)
+from onair.scheduler.station_file import (
+    StationFileInvalid,
+    dump_station_file,
+    parse_station_file,
+    placed_problems,
+)
 
 __all__ = ["StationFileChange", "router"]
 
@@ -98,6 +109,10 @@ async def replace_station_file(
     if program.id != state.station:
         return _invalid([f"{_SENT_AS}:1: the file is for station {program.id!r}; this server"
                          f" runs {state.station!r}: set its id"])  # fmt: skip
+    try:  # the playlists it names, which only the station's stores know
+        await run_in_threadpool(stores.scheduler().check_playlists, program)
+    except InvalidProgram as exc:
+        return _invalid(placed_problems(raw, _SENT_AS, exc.problems))
     current = await run_in_threadpool(_current, stores)
     replacing = _precondition(request, current)
     change = _change(current, program)
