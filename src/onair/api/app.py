@@ -22,6 +22,7 @@ from onair.api.problems import add_problem_handlers
 from onair.api.rest import access as access_routes
 from onair.api.rest import assets, auth, compliance, health, playout, schedule, status
 from onair.api.rest import on_air as on_air_routes
+from onair.api.rest import playlists as playlist_routes
 from onair.api.rest import public as public_routes
 from onair.api.rest import segments as segment_routes
 from onair.api.rest import station as station_file
@@ -111,6 +112,7 @@ def create_app(
     app.include_router(station_file.router, prefix="/api/v1")
     app.include_router(compliance.router, prefix="/api/v1")
     app.include_router(schedule.router, prefix="/api/v1")
+    app.include_router(playlist_routes.router, prefix="/api/v1")
     app.include_router(on_air_routes.router, prefix="/api/v1")
     app.include_router(public_routes.router, prefix="/api/v1")
     app.include_router(graphql_router(), prefix="/graphql")
