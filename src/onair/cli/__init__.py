@@ -42,6 +42,10 @@ class StationCommands(DeferredGroup):
             "onair.cli.station:station_app",
             "The station's programming: categories, clocks, grid and rules.",
         ),
+        "playlist": Deferred(
+            "onair.cli.playlist:playlist_app",
+            "Playlists: named, ordered lists of assets that a playlist category airs.",
+        ),
         "schedule": Deferred(
             "onair.cli.schedule:schedule_app",
             "The station's schedule: build, check and export hours.",
