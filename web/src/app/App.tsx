@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 import { useSession } from "../api/session";
 import { ToastProvider } from "../design";
+import { ListenPage } from "../features/listen/ListenPage";
 import { LoginScreen } from "../features/login/LoginScreen";
 import { OnAirScreen } from "../features/onair/OnAirScreen";
 import { LiveProvider } from "../live";
@@ -30,7 +31,7 @@ export function App() {
   return (
     <QueryClientProvider client={client}>
       <ToastProvider>
-        <Studio />
+        {window.location.pathname === "/listen" ? <ListenPage /> : <Studio />}
       </ToastProvider>
     </QueryClientProvider>
   );
