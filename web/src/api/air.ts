@@ -6,7 +6,7 @@ export type NowPlaying = Schemas["NowPlaying"];
 export type NextItem = Schemas["NextItem"];
 export type PublicNowPlaying = Schemas["PublicNowPlaying"];
 export type AirMode = "auto" | "hold" | "fallback" | "off_air";
-export type Trigger = "skip" | "hold" | "resume";
+export type Trigger = "skip" | "hold" | "resume" | "break_now";
 
 export const airKeys = {
   all: ["air"] as const,

@@ -40,7 +40,11 @@ export function Shell({ session, children }: { session: Session; children: React
         </Button>
         <Button onClick={() => logout.mutate()} busy={logout.isPending}>Sign out</Button>
       </header>
-      {children}
+      {/* While the connection is lost, what is shown may be out of date: it says so. */}
+      <div data-stale={connection === "reconnecting"}
+        className={connection === "reconnecting" ? "opacity-60 grayscale" : ""}>
+        {children}
+      </div>
     </div>
   );
 }

@@ -3,22 +3,23 @@ import type { AirMode, Trigger } from "../../api/air";
 import { useTrigger } from "../../api/air";
 import { Button, Panel, useToast } from "../../design";
 
-const KEYS: Record<string, Trigger> = { s: "skip", h: "hold", r: "resume" };
+const KEYS: Record<string, Trigger> = { s: "skip", h: "hold", r: "resume", b: "break_now" };
+const SAID: Record<Trigger, string> = { skip: "Skip", hold: "Hold", resume: "Resume", break_now: "Break now" };
 
 function typing(target: EventTarget | null): boolean {
   return target instanceof HTMLElement
     && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 }
 
-/** Skip, hold and resume, by button or key (S, H, R), for those whose role runs the air. */
+/** Skip, hold, resume and break now, by button or key (S, H, R, B), for those whose role runs the air. */
 export function AirControls({ mode }: { mode: AirMode | null }) {
   const trigger = useTrigger();
   const toast = useToast();
   const run = (what: Trigger) => {
     if (trigger.isPending) return;
     trigger.mutate(what, {
-      onSuccess: () => toast("success", `${what}: done`),
-      onError: (error) => toast("error", `${what} refused: ${error.message}`),
+      onSuccess: () => toast("success", `${SAID[what]}: done`),
+      onError: (error) => toast("error", `${SAID[what]} refused: ${error.message}`),
     });
   };
   useEffect(() => {
@@ -43,6 +44,8 @@ export function AirControls({ mode }: { mode: AirMode | null }) {
           busy={trigger.isPending && trigger.variables === "hold"}>Hold</Button>
         <Button shortcut="R" onClick={() => run("resume")} disabled={mode !== "hold"}
           busy={trigger.isPending && trigger.variables === "resume"}>Resume</Button>
+        <Button shortcut="B" onClick={() => run("break_now")} disabled={offAir}
+          busy={trigger.isPending && trigger.variables === "break_now"}>Break now</Button>
       </div>
     </Panel>
   );
