@@ -54,14 +54,16 @@ def running_server(
     cwd: Path | None = None,
     startup_s: float = 30,
     log: Path | None = None,
+    port: int | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """``onair serve`` (or ``demo``) on a free port; yields its base URL once /healthz answers.
+    """``onair serve`` (or ``demo``) on a free port (or ``port``); yields its base URL once
+    /healthz answers.
 
     Its output is piped for the test to read, or written to ``log``: a server that logs
     more than a pipe holds (64 KiB) while nobody reads would block on its next line.
     """
-    port = closed_port()
-    out = log.open("w") if log else subprocess.PIPE
+    port = port or closed_port()
+    out = log.open("a") if log else subprocess.PIPE
     proc = subprocess.Popen(
         [sys.executable, "-m", "onair", *args, "--port", str(port)],
         env=_env(env),

@@ -1,12 +1,17 @@
 """The studio in a real browser against a real ``onair serve`` of a small demo station:
 a person signs in, sees what plays with its timers ticking, presses Skip and sees the
-air change; a viewer sees no buttons it may not press. Each screen is photographed at
-1440x900 in both themes (see tests/e2e/browser.py)."""
+air change, holds and resumes by key; a viewer sees no buttons it may not press; the
+public page switches titles when a listener hears the change; a lost connection shows
+itself and recovers without a reload. Each screen is photographed at 1440x900 and
+checked with axe-core (see tests/e2e/browser.py)."""
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -15,28 +20,53 @@ from playwright.sync_api import Browser, Page, expect
 
 from onair.api.studio import BUILT_STUDIO
 from tests.e2e.browser import SCREENS, VIEWPORT, accessibility_violations, chromium
-from tests.e2e.cli import onair, running_server
+from tests.e2e.cli import closed_port, onair, running_server
 
 pytestmark = pytest.mark.timeout(300)
 
 PASSWORD = "a long enough password"
+# A key of its own, so sessions outlive a restart of the server (as in production).
+_ENV = {"ONAIR_SECRET_KEY": "studio-tests-" + "k" * 40}
+
+
+class Station:
+    """A demo station of eight items, its API and playout served on one port; it can be
+    restarted there, as an operator's server is."""
+
+    def __init__(self, root: Path) -> None:
+        self.data = ("--data-dir", str(root / "data"))
+        self.log = root / "serve.log"
+        self.port = closed_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._running: AbstractContextManager[object] | None = None
+
+    def start(self) -> None:
+        self._running = running_server("serve", "--role", "api", "--role", "playout",
+                                       *self.data, env=_ENV, log=self.log,
+                                       port=self.port)  # fmt: skip
+        self._running.__enter__()
+
+    def stop(self) -> None:
+        if self._running is not None:
+            self._running.__exit__(None, None, None)
+            self._running = None
 
 
 @pytest.fixture(scope="module")
-def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A demo station of eight items, its API and playout served; yields its base URL."""
+def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Station]:
     assert (BUILT_STUDIO / "index.html").is_file(), "the studio is not built: run make studio"
-    root = tmp_path_factory.mktemp("studio")
-    data = ("--data-dir", str(root / "data"))
-    made = onair("demo", "--tracks", "8", "--no-serve", *data, timeout=240)
+    served = Station(tmp_path_factory.mktemp("studio"))
+    made = onair("demo", "--tracks", "8", "--no-serve", *served.data, timeout=240)
     assert made.returncode == 0, made.stderr
     for name, role in (("ann", "operator"), ("vic", "viewer")):
-        added = onair("user", "add", name, "--role", role, "--password-stdin", *data,
+        added = onair("user", "add", name, "--role", role, "--password-stdin", *served.data,
                       input_text=PASSWORD + "\n")  # fmt: skip
         assert added.returncode == 0, added.stderr
-    log = root / "serve.log"
-    with running_server("serve", "--role", "api", "--role", "playout", *data, log=log) as (base, _):
-        yield base
+    served.start()
+    try:
+        yield served
+    finally:
+        served.stop()
 
 
 @pytest.fixture(scope="module")
@@ -66,14 +96,21 @@ def _sign_in(page: Page, base: str, name: str, password: str = PASSWORD) -> None
     page.get_by_role("button", name="Sign in").click()
 
 
+def _on_air(page: Page) -> str:
+    """The title on the air once the station has one (a loaded machine takes seconds)."""
+    title = page.get_by_test_id("now-title")
+    expect(title).not_to_have_text("Nothing on the air", timeout=30_000)
+    return title.inner_text()
+
+
 def test_a_wrong_password_is_refused_in_place_and_the_right_one_opens_the_studio(
-    station: str, page: Page
+    station: Station, page: Page
 ) -> None:
-    page.goto(station + "/")
+    page.goto(station.base + "/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     _shoot(page, "login-dark")
     assert accessibility_violations(page) == []
-    _sign_in(page, station, "ann", "not her password")
+    _sign_in(page, station.base, "ann", "not her password")
     expect(page.get_by_role("alert")).to_contain_text("do not match a user of this station")
     expect(page.get_by_label("Name")).to_have_value("ann")
     page.get_by_label("Password").fill(PASSWORD)
@@ -82,10 +119,9 @@ def test_a_wrong_password_is_refused_in_place_and_the_right_one_opens_the_studio
     expect(page.get_by_test_id("connection")).to_have_attribute("data-connection", "live")
 
 
-def test_the_operator_sees_the_air_tick_and_a_skip_change_it(station: str, page: Page) -> None:
-    _sign_in(page, station, "ann")
-    title = page.get_by_test_id("now-title")
-    expect(title).not_to_have_text("Nothing on the air", timeout=30_000)
+def test_the_operator_sees_the_air_tick_and_a_skip_change_it(station: Station, page: Page) -> None:
+    _sign_in(page, station.base, "ann")
+    playing = _on_air(page)
     remaining = page.get_by_role("timer", name="Remaining")
     expect(remaining).to_be_visible(timeout=10_000)
     before = remaining.inner_text()
@@ -97,13 +133,13 @@ def test_the_operator_sees_the_air_tick_and_a_skip_change_it(station: str, page:
     _shoot(page, "on-air-dark")
     assert accessibility_violations(page) == []
 
-    playing = title.inner_text()
+    playing = page.get_by_test_id("now-title").inner_text()
     page.get_by_role("button", name="Skip").click()
-    expect(title).not_to_have_text(playing, timeout=10_000)
-    expect(page.get_by_role("status").filter(has_text="skip: done")).to_be_visible()
+    expect(page.get_by_test_id("now-title")).not_to_have_text(playing, timeout=10_000)
+    expect(page.get_by_role("status").filter(has_text="Skip: done")).to_be_visible()
     # The stream runs seconds behind the air: the screen says what listeners still hear.
     expect(page.get_by_test_id("listener-line")).to_contain_text("Listeners still hear")
-    skipped = httpx.get(f"{station}/api/v1/public/now-playing").json()
+    skipped = httpx.get(f"{station.base}/api/v1/public/now-playing").json()
     assert skipped["title"] != playing
 
     page.get_by_role("button", name="Switch to the light theme").click()
@@ -112,11 +148,63 @@ def test_the_operator_sees_the_air_tick_and_a_skip_change_it(station: str, page:
     assert accessibility_violations(page) == []
 
 
-def test_a_viewer_sees_the_air_but_no_buttons_to_change_it(station: str, page: Page) -> None:
-    _sign_in(page, station, "vic")
+def test_hold_and_resume_by_key_change_the_mode(station: Station, page: Page) -> None:
+    _sign_in(page, station.base, "ann")
+    _on_air(page)
+    expect(page.get_by_text("Mode: Auto")).to_be_visible(timeout=10_000)
+    page.keyboard.press("h")
+    expect(page.get_by_text("Mode: Hold")).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("button", name="Hold")).to_be_disabled()
+    page.keyboard.press("r")
+    expect(page.get_by_text("Mode: Auto")).to_be_visible(timeout=10_000)
+
+
+def test_a_viewer_sees_the_air_but_no_buttons_to_change_it(station: Station, page: Page) -> None:
+    _sign_in(page, station.base, "vic")
     expect(page.get_by_role("region", name="Now playing")).to_be_visible()
     expect(page.get_by_role("region", name="Program")).to_be_visible()
     expect(page.get_by_role("button", name="Skip")).to_have_count(0)
     expect(page.get_by_role("button", name="Hold")).to_have_count(0)
     page.keyboard.press("s")  # the shortcut does nothing for a viewer either
     expect(page.get_by_role("alert")).to_have_count(0)
+
+
+def test_the_public_page_switches_when_the_listener_hears_the_change(
+    station: Station, page: Page
+) -> None:
+    page.goto(station.base + "/listen")  # no sign-in
+    heard = page.get_by_test_id("heard-title")
+    expect(heard).not_to_have_text(re.compile("Tuning in|Off the air"), timeout=30_000)
+    before = heard.inner_text()
+    _shoot(page, "listen-dark")
+    assert accessibility_violations(page) == []
+    skip = onair("playout", "skip", "--url", station.base, *station.data)
+    assert skip.returncode == 0, skip.stderr
+    deadline = time.monotonic() + 10
+    while (now := httpx.get(f"{station.base}/api/v1/public/now-playing").json())["title"] == before:
+        assert time.monotonic() < deadline, "the skip never changed the air"
+        time.sleep(0.1)
+    heard_from = datetime.fromisoformat(now["started_at"]).timestamp() * 1000
+    heard_from += now["audio_delay_ms"]["stream.mp3"]
+    if time.time() * 1000 < heard_from - 1000:  # the listener still hears the item before
+        expect(heard).to_have_text(before)
+    expect(heard).to_have_text(now["title"], timeout=15_000)
+    assert time.time() * 1000 >= heard_from
+
+
+def test_a_lost_connection_shows_itself_and_recovers_without_a_reload(
+    station: Station, page: Page
+) -> None:
+    _sign_in(page, station.base, "ann")
+    _on_air(page)
+    connection = page.get_by_test_id("connection")
+    expect(connection).to_have_attribute("data-connection", "live")
+    page.evaluate("window.notReloaded = true")
+    station.stop()
+    expect(connection).to_have_attribute("data-connection", "reconnecting", timeout=10_000)
+    expect(connection).to_contain_text("Connection lost")
+    _shoot(page, "on-air-reconnecting")
+    station.start()
+    expect(connection).to_have_attribute("data-connection", "live", timeout=30_000)
+    _on_air(page)
+    assert page.evaluate("window.notReloaded") is True
