@@ -70,7 +70,7 @@ def _desk(engine: Engine) -> PlaylistDesk:
                         SqlPlaylists(engine, ledger), STATION, lambda: BEFORE)  # fmt: skip
 
 
-def _with_request_hour(program: StationProgram) -> StationProgram:
+def _with_request_hour(program: StationProgram, hours: str = "09") -> StationProgram:
     """The demo program with a request hour on Monday 09:00: the ID, the requests, songs,
     the spots hard at 30:00, the requests carrying on, songs to the top of the hour."""
     data: dict[str, Any] = program.export()
@@ -86,7 +86,7 @@ def _with_request_hour(program: StationProgram) -> StationProgram:
         {"category": "gold"},
         {"category": "power"},
     ]}  # fmt: skip
-    data["overrides"] = {"2027-02-01": {"09": "request_hour"}}
+    data["overrides"] = {"2027-02-01": {hours: "request_hour"}}
     return program_from(data)
 
 
@@ -162,6 +162,36 @@ def test_a_playlist_airs_in_order_and_the_hour_still_lands_its_posts(engine: Eng
         (str(i.start.time()), i.category, i.duration_ms, i.overlap_next_ms, i.hard)
         for i in hour.items
     ] + list(hour.notes)
+
+
+def test_a_playlist_carries_on_into_the_next_hour_and_leaves_out_what_may_not_air(
+    engine: Engine,
+) -> None:
+    desk, scheduler = _desk(engine), _scheduler(engine)
+    songs = _songs(engine)
+    explicit = next(s for s in songs if s.explicit)  # at 09:00, outside the safe harbor
+    requests = _distinct_artists([s for s in songs if s.artist_keys != explicit.artist_keys], 20)
+    listed = [requests[0].id, explicit.id, *(s.id for s in requests[1:])]
+    made = desk.create("requests", "Two-hour special", listed, "shell:pd")
+    assert [(w.position, w.rule) for w in made.warnings if w.rule == "safe_harbor"] == [
+        (1, "safe_harbor")]  # fmt: skip
+    program = _with_request_hour(scheduler.program(STATION), "09-11")
+    scheduler.apply(program, "request.yaml", "shell:pd")
+    scheduler.build(STATION, MONDAY, 1, seed=4)
+
+    nine, ten = scheduler.stored(STATION, NINE, NINE + timedelta(hours=2))
+    aired = [i for h in (nine, ten) for i in h.items if "playlist" in i.why]
+    positions = [i.why["playlist"]["position"] for i in aired]
+    # The explicit song is left out with the rule's reason; the rest air in order, the
+    # ten o'clock hour carrying on where nine stopped, to the list's end.
+    assert positions == [0, *range(2, len(listed))]
+    assert any("playlist" in i.why for i in ten.items)
+    (left_out,) = [u for u in nine.unscheduled if u.category == "requests"]
+    assert left_out.reason.startswith("playlist 'requests' item 1 (")
+    assert left_out.reason.endswith("explicit outside the safe harbor 22:00-06:00")
+    for hour in (nine, ten):
+        _chained(list(hour.items))
+        assert hour.items[-1].next_start == hour.start + timedelta(hours=1)
 
 
 def _chained(items: list[ScheduledItem]) -> None:
