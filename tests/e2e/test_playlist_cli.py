@@ -64,6 +64,9 @@ def test_a_playlist_is_built_by_hand_and_a_station_file_airs_it(tmp_path: Path) 
     assert onair("playlist", "create", "holiday", *data).returncode == 0
     applied = onair("station", "apply", str(edited), *data)
     assert applied.returncode == 0, applied.stderr
+    shown = json.loads(onair("station", "show", "--json", *data).stdout)
+    special = next(c for c in shown["categories"] if c["name"] == "special")
+    assert (special["type"], special["playlist"]) == ("playlist", "holiday")
     in_use = onair("playlist", "delete", "holiday", *data)
     assert in_use.returncode == 1
     assert "airs in category special of the station file in force" in in_use.stderr

@@ -127,6 +127,8 @@ def _tables(view: dict[str, Any]) -> list[Table]:
     categories = Table("category", "type", "draws from", title="categories")
     for c in view["categories"]:
         planned = f"planned {c['planned_s']:g} s" if c["planned_s"] else ""
+        if c["playlist"]:
+            planned = f"playlist {c['playlist']}"
         categories.add_row(c["name"], c["type"], ", ".join(c["kinds"]) or planned)
     clocks = Table("clock", "slots", "hard posts", "estimated length", title="clocks")
     for c in view["clocks"]:
@@ -156,6 +158,7 @@ def program_view(applied: AppliedProgram) -> dict[str, Any]:
                 "type": str(c.type),
                 "kinds": sorted(str(k) for k in c.asset_kinds),
                 "planned_s": c.planned_s,
+                "playlist": c.playlist,
             }
             for name, c in program.categories.items()
         ],
