@@ -121,7 +121,7 @@ def _table_problems(name: str, table: object) -> list[ProgramProblem]:
 def _cross_reference(program: StationProgram, *, check_grid: bool) -> list[ProgramProblem]:
     grid = _grid_problems(program) if check_grid else []
     return [*_category_problems(program), *_clock_problems(program), *grid,
-            *_voice_problems(program)]  # fmt: skip
+            *_voice_problems(program), *_traffic_problems(program)]  # fmt: skip
 
 
 def _category_problems(program: StationProgram) -> list[ProgramProblem]:
@@ -198,6 +198,34 @@ def _voice_problems(program: StationProgram) -> list[ProgramProblem]:
         if category.agent is not None and category.type is ItemKind.MUSIC:
             message = f"category {name!r}: a music category cannot be voiced by an agent"
             problems.append(_problem(("categories", name, "agent"), message))
+    return problems
+
+
+# What each part of a spot break may be made of.
+_TRAFFIC_TYPES = {
+    "open": (ItemKind.ID, ItemKind.JINGLE, ItemKind.PROMO),
+    "close": (ItemKind.ID, ItemKind.JINGLE, ItemKind.PROMO),
+    "promo": (ItemKind.PROMO,),
+    "fill": (ItemKind.FILL,),
+}
+
+
+def _traffic_problems(program: StationProgram) -> list[ProgramProblem]:
+    """The traffic section's categories: defined, and of a type that can make up a break."""
+    problems: list[ProgramProblem] = []
+    for part, types in _TRAFFIC_TYPES.items():
+        name = getattr(program.traffic, part)
+        if name is None:
+            continue
+        category = program.categories.get(name)
+        where: Path = ("traffic", part)
+        if category is None:
+            message = f"traffic.{part} {name!r} is not a category: define it in categories"
+            problems.append(_problem(where, message))
+        elif category.type not in types or not category.draws_from_library:
+            kinds = ", ".join(t.value for t in types)
+            message = f"traffic.{part} {name!r} is a {category.type} category: use one of {kinds}"
+            problems.append(_problem(where, message))
     return problems
 
 

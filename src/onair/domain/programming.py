@@ -29,6 +29,7 @@ from onair.domain.library import AssetKind
 from onair.domain.rights import Use
 from onair.domain.rules import RULE_TYPES, Rule
 from onair.domain.segments import SegmentKind, StationVoice
+from onair.domain.traffic_settings import TrafficSettings
 from onair.domain.webhooks import Webhook
 
 __all__ = [
@@ -341,6 +342,7 @@ class StationProgram(BaseModel):
     rules: RuleBook = Field(default_factory=lambda: RuleBook(rules=tuple(t() for t in RULE_TYPES)))
     voice: StationVoice = StationVoice()
     webhooks: tuple[Webhook, ...] = ()
+    traffic: TrafficSettings = TrafficSettings()
 
     _week: dict[str, dict[int, str]] = PrivateAttr(default_factory=dict)
     _specials: dict[date, dict[int, str]] = PrivateAttr(default_factory=dict)
