@@ -14,6 +14,10 @@ __all__ = [
     "AccessSession",
     "AccessToken",
     "AccessUser",
+    "AdAdvertiser",
+    "AdLog",
+    "AdLogItem",
+    "AdOrder",
     "AdminSetting",
     "AgentSegment",
     "Asset",
@@ -619,3 +623,93 @@ class PlaylistItemRow(Base):
     playlist: Mapped[str] = mapped_column(sa.String(63), primary_key=True)
     position: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     asset_id: Mapped[str] = mapped_column(sa.String(26), index=True)
+
+
+class AdAdvertiser(Base):
+    """An advertiser of the station's traffic, with its competitive conflict code."""
+
+    __tablename__ = "ad_advertisers"
+
+    station_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    conflict: Mapped[str | None] = mapped_column(sa.String(32))
+    booked_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class AdOrder(Base):
+    """A booked order: its terms as the order file gave them, the flight for lookups."""
+
+    __tablename__ = "ad_orders"
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["station_id", "advertiser"],
+            ["ad_advertisers.station_id", "ad_advertisers.name"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    station_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    advertiser: Mapped[str] = mapped_column(sa.String(200))
+    flight_start: Mapped[date] = mapped_column(sa.Date)
+    flight_end: Mapped[date] = mapped_column(sa.Date)
+    terms: Mapped[Any] = mapped_column(sa.JSON)
+    source: Mapped[str] = mapped_column(sa.String(500))
+    booked_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class AdLog(Base):
+    """A station-local day's traffic log: how it was placed, what was bumped, its lock."""
+
+    __tablename__ = "ad_logs"
+
+    station_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("stations.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    seed: Mapped[int] = mapped_column(sa.BigInteger)
+    locked: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    bumps: Mapped[Any] = mapped_column(sa.JSON)
+    placed_at: Mapped[datetime] = mapped_column()
+
+
+class AdLogItem(Base):
+    """One item of a placed spot break, ``offset_ms`` from the break's start.
+
+    ``break_item_id`` is the schedule's planned break (no foreign key: a rebuilt
+    hour has new items, and playout then airs the break as planned until traffic
+    places it again); ``break_ms`` is the break's length when placed, so a break
+    re-timed since is not given items that no longer fit it.
+    """
+
+    __tablename__ = "ad_log_items"
+    __table_args__ = (
+        sa.ForeignKeyConstraint(
+            ["station_id", "day"], ["ad_logs.station_id", "ad_logs.day"], ondelete="CASCADE"
+        ),
+        sa.Index("ix_ad_log_items_break", "station_id", "break_item_id"),
+        sa.Index("ix_ad_log_items_day", "station_id", "day"),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(26), primary_key=True)
+    station_id: Mapped[str] = mapped_column(sa.String(63))
+    day: Mapped[date] = mapped_column(sa.Date)
+    break_item_id: Mapped[str] = mapped_column(sa.String(26))
+    break_start: Mapped[datetime] = mapped_column()
+    break_ms: Mapped[int] = mapped_column(sa.Integer)
+    break_category: Mapped[str] = mapped_column(sa.String(63))
+    position: Mapped[int] = mapped_column(sa.Integer)
+    offset_ms: Mapped[int] = mapped_column(sa.Integer)
+    length_ms: Mapped[int] = mapped_column(sa.Integer)
+    role: Mapped[str] = mapped_column(sa.String(8))
+    asset_id: Mapped[str] = mapped_column(sa.String(26))
+    category: Mapped[str] = mapped_column(sa.String(63))
+    title: Mapped[str] = mapped_column(sa.String(500))
+    order_id: Mapped[str | None] = mapped_column(sa.String(40))
+    advertiser: Mapped[str | None] = mapped_column(sa.String(200))
+    code: Mapped[str | None] = mapped_column(sa.String(12))
+    conflict: Mapped[str | None] = mapped_column(sa.String(32))

@@ -39,6 +39,10 @@ TABLES = {
     "webhook_deliveries",
     "playlists",
     "playlist_items",
+    "ad_advertisers",
+    "ad_orders",
+    "ad_logs",
+    "ad_log_items",
 }
 
 
@@ -67,7 +71,7 @@ def _schema_objects(engine: Engine) -> set[str]:
 def test_migrations_go_up_down_to_nothing_and_up_again(database_url: str, engine: Engine) -> None:
     assert current_revision(database_url) is None
     upgrade(database_url)
-    assert current_revision(database_url) == head_revision() == "0014"
+    assert current_revision(database_url) == head_revision() == "0015"
     assert set(sa.inspect(engine).get_table_names()) >= TABLES
     downgrade(database_url, "0012")
     assert "webhook_deliveries" not in sa.inspect(engine).get_table_names()

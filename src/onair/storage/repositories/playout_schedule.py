@@ -6,13 +6,14 @@ item what its newest segment airs (:attr:`Segment.airs_asset`): the voiced
 segment itself, or the imaging liner that stands in for it. A dropped segment,
 or none yet, leaves the item without audio, as the scheduler planned it. The
 scheduler's own read (:meth:`SqlSchedules.history`) is left as built, so its
-rules never see agents' audio as scheduled assets.
+rules never see agents' audio as scheduled assets. A spot break traffic has
+placed airs the items placed in it (``placed_breaks``).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,11 +21,14 @@ from sqlalchemy.engine import Engine, Row
 
 from onair.domain.schedule import ScheduledItem
 from onair.domain.segments import SegmentStatus
+from onair.storage.repositories.placed_breaks import with_placed_breaks
 from onair.storage.repositories.schedules import _ITEM_COLUMNS, _item
 from onair.storage.repositories.segments import newest_segments
 from onair.storage.tables import AgentSegment, ScheduleItemRow
 
 __all__ = ["SqlPlayoutSchedule"]
+
+_LONGEST_BREAK = timedelta(hours=1)  # a category's planned length is at most an hour
 
 
 class SqlPlayoutSchedule:
@@ -35,9 +39,11 @@ class SqlPlayoutSchedule:
 
     def history(self, station: str, start: datetime, end: datetime) -> list[ScheduledItem]:
         """The items starting in ``[start, end)`` in air order, planned ones with their segment."""
+        # A placed break's items start after the break: one begun before ``start`` is read
+        # too, for those of its items that start in the window.
         in_window = (
             ScheduleItemRow.station_id == station,
-            ScheduleItemRow.starts_at >= start,
+            ScheduleItemRow.starts_at >= start - _LONGEST_BREAK,
             ScheduleItemRow.starts_at < end,
         )
         planned = sa.select(ScheduleItemRow.id).where(
@@ -59,7 +65,9 @@ class SqlPlayoutSchedule:
             )
         )  # fmt: skip
         with self.engine.connect() as conn:
-            return [_with_segment(row) for row in conn.execute(query)]
+            items = [_with_segment(row) for row in conn.execute(query)]
+            aired = with_placed_breaks(conn, station, items)
+        return [i for i in aired if start <= i.start < end]
 
 
 def _with_segment(row: Row[Any]) -> ScheduledItem:
