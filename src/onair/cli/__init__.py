@@ -53,6 +53,10 @@ class StationCommands(DeferredGroup):
         "playout": Deferred(
             "onair.cli.playout:playout_app", "Playout: render the schedule, read what aired."
         ),
+        "ads": Deferred(
+            "onair.cli.ads:ads_app",
+            "Traffic: the station's advertisers and orders, placed into its spot breaks.",
+        ),
         "agents": Deferred(
             "onair.cli.agents:agents_app",
             "Agents: voice links, promos and IDs written and voiced ahead of air.",
