@@ -87,7 +87,9 @@ def _daypart_limits(rule: r.DaypartLimits) -> Verdict:
     return verdict
 
 
-def _dmca(rule: r.DmcaComplement) -> Verdict:
+def _dmca(rule: r.DmcaComplement, *, noted: bool = True) -> Verdict:
+    """The DMCA complement; ``noted``, its reason names a track counted with the album
+    only because the tags are unsure (finding it reads the window's plays again)."""
     window_ms = round(rule.window_hours * _HOUR_MS)
 
     def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
@@ -99,7 +101,7 @@ def _dmca(rule: r.DmcaComplement) -> Verdict:
             + (ahead.album_plays_within(album, at.at_ms, until) if ahead else 0)
             >= rule.album_max
         ):
-            last = history.last_unsure_album_play(song, since, at.at_ms)
+            last = history.last_unsure_album_play(song, since, at.at_ms) if noted else None
             unsure = _note([last] if last else [])
             return (
                 f"{rule.album_max} from this album within {rule.window_hours:g} h already{unsure}"
@@ -336,7 +338,8 @@ def checks_for(
             ahead = kept_hours_verdict(rule) if looks_ahead else None
             if ahead is not None:
                 checks.append(Check(rule.name, False, ahead))
-            checks.append(Check(rule.name, rule.breakable, verdict))
+            brief = _dmca(rule, noted=False) if isinstance(rule, r.DmcaComplement) else None
+            checks.append(Check(rule.name, rule.breakable, verdict, brief))
     return checks
 
 

@@ -41,6 +41,9 @@ class Check:
     name: str
     breakable: bool
     verdict: Verdict
+    # The same verdict, its reason without what only a person reads (and costs to find):
+    # for a scan that has shown enough reasons for the rule already.
+    brief: Verdict | None = None
 
 
 def minutes_between(earlier_ms: int, later_ms: int) -> str:
