@@ -72,8 +72,10 @@ class Reach:
         for s in songs:
             lows, highs = talk if s.intro_ms >= talkup_min_ms else straight
             # The advance (length less natural overlap) is the shorter of length and segue.
-            lows.append(max(least_ms, min(s.length_ms, s.segue_ms) - fade_ms))
-            highs.append(s.length_ms)
+            length, segue = s.length_ms, s.segue_ms
+            low = (segue if segue < length else length) - fade_ms
+            lows.append(low if low > least_ms else least_ms)
+            highs.append(length)
         share = len(talk[0]) / len(songs) if songs else 0.0
         return cls(_merged(*talk), _merged(*straight), share)
 
