@@ -29,8 +29,9 @@ same builds, steadier than the wall time on a busy machine: the first build of
 a library just loaded, as ``onair schedule build`` runs once. ``warm_build_cpu_s``
 is the same week built again by the same scheduler (as ``onair serve`` builds
 and edits hours): the library's read and what the build takes from it are kept
-while no asset changes. ``schedule_sha`` is a hash of every hour's asset ids,
-the same for the same seed and library whatever makes the build faster.
+while no asset changes. ``schedule_sha`` is a hash of every hour's songs (by
+ISRC: each load gives the assets new ids), the same for the same seed and
+library whatever makes the build faster.
 """
 
 from __future__ import annotations
@@ -195,11 +196,12 @@ def _timed_build(
         return report, wall_s, cpu_s, warm_cpu_s
 
 
-def _sha(report: BuildReport) -> str:
-    """A hash of every hour's asset ids, in air order."""
+def _sha(report: BuildReport, names: dict[str, str] | None = None) -> str:
+    """A hash of every hour's assets in air order, by id or by ``names`` of the ids."""
     digest = hashlib.sha256()
     for plan in report.plans:
-        digest.update(("|".join(str(i.asset_id) for i in plan.items) + "\n").encode())
+        ids = [i.asset_id or "" for i in plan.items]
+        digest.update(("|".join(names.get(i, i) if names else i for i in ids) + "\n").encode())
     return digest.hexdigest()[:16]
 
 
@@ -256,7 +258,7 @@ def main() -> None:
         "items": sum(len(p.items) for p in report.plans),
         "build_cpu_s": round(build_cpu_s, 2),
         "warm_build_cpu_s": round(warm_cpu_s, 2),
-        "schedule_sha": _sha(report),
+        "schedule_sha": _sha(report, {p.id: p.isrc or p.title for p in playables}),
         "small_library": small_songs,
         "small_library_hours": len(small_report.plans),
         "small_library_build_s": round(small_s, 2),

@@ -52,9 +52,11 @@ def _usage_rights(program: StationProgram) -> Verdict:
     use, territory = program.use, program.territory
 
     def verdict(song: Playable, at: Moment, _: AirHistory) -> str | None:
-        if any(deal.allows(use, territory, at.local_day) for deal in song.rights):
-            return None
-        return f"no rights to {use} in {territory} on {at.local_day}"
+        day = at.local_day
+        for deal in song.rights:  # a loop, not any(): asked of every song judged
+            if deal.allows(use, territory, day):
+                return None
+        return f"no rights to {use} in {territory} on {day}"
 
     return verdict
 
