@@ -159,6 +159,19 @@ def test_an_item_is_found_by_id_within_its_station(engine: Engine, schedules: Sq
     assert schedules.items("other", wanted) == []
 
 
+def test_the_items_following_an_instant_come_in_air_order_up_to_the_limit(
+    schedules: SqlSchedules,
+) -> None:
+    plans = [_plan(MONDAY + HOUR), _plan(MONDAY), _plan(MONDAY + 2 * HOUR)]
+    schedules.replace(STATION, plans, program_version=1)
+    every = [item for plan in sorted(plans, key=lambda p: p.start) for item in plan.items]
+    after = every[2].start
+    assert schedules.following(STATION, after, MONDAY, MONDAY + 3 * HOUR, 5) == every[3:8]
+    assert schedules.following(STATION, after, MONDAY, MONDAY + 2 * HOUR, 10) == every[3:8]
+    assert schedules.following(STATION, MONDAY, MONDAY + HOUR, MONDAY + 3 * HOUR, 2) == every[4:6]
+    assert schedules.following(STATION, every[-1].start, MONDAY, MONDAY + 3 * HOUR, 5) == []
+
+
 def test_the_next_hard_post_is_the_first_hard_item_after_an_instant(
     schedules: SqlSchedules,
 ) -> None:

@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from onair.api.auth import requires
 from onair.api.stores import StationStores, StoresDep
 from onair.domain.access import Role
-from onair.domain.playout import OnAirState, Trigger
+from onair.domain.playout import OnAirState
 from onair.domain.schedule import Playable, ScheduledItem
 
 __all__ = ["AsRunPublic", "NextItem", "NowPlaying", "air_now", "router"]
@@ -82,16 +82,22 @@ class AirNow:
 
 
 def air_now(stores: StationStores, count: int = 5) -> AirNow:
-    """Where the air stands now (worker thread: it reads the database)."""
+    """Where the air stands now (worker thread: it reads the database).
+
+    The item on air is read by its id and the next items with a limit, never the
+    hours whole: a studio or a website asks this several times a second.
+    """
     station, at = stores.station, stores.now()
     saved = stores.on_air.load(station)
     if saved is None or at - saved.saved_at > STALE:
         return AirNow("off_air", None, [])
     assets = {saved.asset_id, *saved.queued}
-    scheduled = stores.scheduler().stored(station, _hour(saved.started_at), at + _AHEAD)
-    items = [i for p in scheduled for i in p.items]
-    on = next((i for i in items if i.id == saved.schedule_item_id), None)
-    upcoming = [i for i in items if i.start > (on.start if on else at)][:count]
+    first, last = _hour(saved.started_at), at + _AHEAD  # the hours the air is read from
+    on = stores.schedules.item(station, saved.schedule_item_id) if saved.schedule_item_id else None
+    if on is not None and not first <= on.hour < last:
+        on = None
+    after = on.start if on else at
+    upcoming = stores.schedules.following(station, after, first, last, count) if count else []
     assets |= {i.asset_id for i in upcoming if i.asset_id}
     known = {p.id: p for p in stores.schedule_library.playables(station, assets)}
     state = _state(stores, saved, on)
@@ -110,10 +116,9 @@ def _state(stores: StationStores, saved: OnAirState, on: ScheduledItem | None) -
         return "hold"
     if on is not None and on.asset_id == saved.asset_id:
         return "auto"
-    inserts = stores.operator_log.between(stores.station, saved.started_at - _LOOK_BACK,
-                                          saved.started_at + timedelta(seconds=1))  # fmt: skip
-    inserted = any(a.trigger in (Trigger.INSERT_NOW, Trigger.INSERT_NEXT)
-                   and a.asset_id == saved.asset_id for a in inserts)  # fmt: skip
+    inserted = stores.operator_log.inserted(stores.station, saved.asset_id,
+                                            saved.started_at - _LOOK_BACK,
+                                            saved.started_at + timedelta(seconds=1))  # fmt: skip
     return "auto" if inserted else "fallback"
 
 

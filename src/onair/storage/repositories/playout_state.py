@@ -30,6 +30,8 @@ _ACTION_COLUMNS = (
     PlayoutOperatorAction.note, PlayoutOperatorAction.correlation_id,
 )  # fmt: skip
 
+_INSERTS = (Trigger.INSERT_NOW.value, Trigger.INSERT_NEXT.value)
+
 
 class SqlOnAirState:
     """The ``OnAirStore``: one row per station in ``playout_state``."""
@@ -78,6 +80,20 @@ class SqlOperatorLog:
         )
         with self.engine.connect() as conn:
             return [_action(row) for row in conn.execute(query)]
+
+    def inserted(self, station: str, asset_id: str, start: datetime, end: datetime) -> bool:
+        """Whether an operator inserted ``asset_id`` (now or next) in ``[start, end)``."""
+        query = sa.select(
+            sa.exists().where(
+                PlayoutOperatorAction.station_id == station,
+                PlayoutOperatorAction.at >= start,
+                PlayoutOperatorAction.at < end,
+                PlayoutOperatorAction.asset_id == asset_id,
+                PlayoutOperatorAction.trigger.in_(_INSERTS),
+            )
+        )
+        with self.engine.connect() as conn:
+            return bool(conn.execute(query).scalar())
 
 
 def _insert(conn: Connection, table: type[Base]) -> postgresql.Insert | sqlite.Insert:

@@ -13,12 +13,12 @@ import json
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
@@ -72,6 +72,13 @@ _RIGHTS = (
     .where(Asset.station_id == sa.bindparam("station"))
     .order_by(AssetRight.asset_id, AssetRight.id)
 )
+# The same three for some assets only (the API's now playing, playout's next items).
+_ONLY = Asset.id.in_(sa.bindparam("ids", expanding=True))
+_SOME_ASSETS, _SOME_ARTISTS, _SOME_RIGHTS = (
+    _ASSETS.where(_ONLY),
+    _ARTISTS.where(_ONLY),
+    _RIGHTS.where(_ONLY),
+)
 
 # What changes when any asset of the station is written or removed.
 _STAMP = sa.select(sa.func.count(), sa.func.max(Asset.updated_at)).where(
@@ -110,10 +117,8 @@ class SqlScheduleLibrary:
         params: dict[str, Any] = {"station": station}
         if ids is not None:
             params["ids"] = sorted(ids)
-            only = Asset.id.in_(sa.bindparam("ids", expanding=True))
             with self.engine.connect() as conn:
-                return _read(conn, params, _ASSETS.where(only), _ARTISTS.where(only),
-                             _RIGHTS.where(only))  # fmt: skip
+                return _read(conn, params, _SOME_ASSETS, _SOME_ARTISTS, _SOME_RIGHTS)
         with self.engine.connect() as conn:
             stamp = tuple(conn.execute(_STAMP, params).one())
             kept = self._kept.get(station)
@@ -148,8 +153,7 @@ def _fetch(conn: Connection, query: ClauseElement, params: dict[str, Any]) -> li
     driver's fetch for 100,000 rows; only the deals' dates need converting,
     which ``_usage_rights`` does once per deal.
     """
-    compiled = query.compile(dialect=conn.dialect)
-    assert isinstance(compiled, SQLCompiler)
+    compiled = _compiled(query, conn.dialect)
     state = compiled.construct_expanded_state(params)  # the id list, one parameter per id
     args = state.positional_parameters if compiled.positional else state.parameters
     cursor = conn.connection.cursor()
@@ -158,6 +162,14 @@ def _fetch(conn: Connection, query: ClauseElement, params: dict[str, Any]) -> li
         return list(cursor.fetchall())
     finally:
         cursor.close()
+
+
+@lru_cache(maxsize=32)
+def _compiled(query: ClauseElement, dialect: Dialect) -> SQLCompiler:
+    """``query`` compiled once per dialect: compiling costs more than a read of a few assets."""
+    compiled = query.compile(dialect=dialect)
+    assert isinstance(compiled, SQLCompiler)
+    return compiled
 
 
 @contextmanager

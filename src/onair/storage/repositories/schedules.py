@@ -188,6 +188,24 @@ class SqlSchedules:
                 found.extend(_item(row) for row in conn.execute(query))
         return found
 
+    def following(self, station: str, after: datetime, start: datetime, end: datetime,
+                  limit: int) -> list[ScheduledItem]:  # fmt: skip
+        """The first ``limit`` items starting after ``after`` of the hours starting in
+        ``[start, end)``, in air order: what comes next, without reading the hours whole."""
+        query = (
+            sa.select(*_ITEM_COLUMNS)
+            .where(
+                ScheduleItemRow.station_id == station,
+                ScheduleItemRow.hour_start >= start,
+                ScheduleItemRow.hour_start < end,
+                ScheduleItemRow.starts_at > after,
+            )
+            .order_by(ScheduleItemRow.hour_start, ScheduleItemRow.position)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [_item(row) for row in conn.execute(query)]
+
     def next_hard_start(self, station: str, after: datetime) -> datetime | None:
         """When the first hard item after ``after`` is scheduled to start, if one is built."""
         query = (
