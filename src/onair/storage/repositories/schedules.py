@@ -49,6 +49,44 @@ _ITEM_COLUMNS = (
     ScheduleItemRow.why,
 )  # fmt: skip
 
+# The reads the API makes on every look at the air and the hour, built once with
+# parameters: building a statement costs several times what running one of these does.
+_STATION_HOURS = (
+    sa.select(*_HOUR_COLUMNS)
+    .where(
+        ScheduleHour.station_id == sa.bindparam("station"),
+        ScheduleHour.starts_at >= sa.bindparam("start"),
+        ScheduleHour.starts_at < sa.bindparam("end"),
+    )
+    .order_by(ScheduleHour.starts_at)
+)
+_HOURS_ITEMS = (
+    sa.select(*_ITEM_COLUMNS)
+    .where(
+        ScheduleItemRow.station_id == sa.bindparam("station"),
+        ScheduleItemRow.hour_start >= sa.bindparam("start"),
+        ScheduleItemRow.hour_start < sa.bindparam("end"),
+    )
+    .order_by(ScheduleItemRow.hour_start, ScheduleItemRow.position)
+)
+_FOLLOWING = _HOURS_ITEMS.where(ScheduleItemRow.starts_at > sa.bindparam("after")).limit(
+    sa.bindparam("limit")
+)
+_ITEMS = sa.select(*_ITEM_COLUMNS).where(
+    ScheduleItemRow.station_id == sa.bindparam("station"),
+    ScheduleItemRow.id.in_(sa.bindparam("ids", expanding=True)),
+)
+_NEXT_HARD = (
+    sa.select(ScheduleItemRow.starts_at)
+    .where(
+        ScheduleItemRow.station_id == sa.bindparam("station"),
+        ScheduleItemRow.starts_at > sa.bindparam("after"),
+        ScheduleItemRow.hard.is_(True),
+    )
+    .order_by(ScheduleItemRow.starts_at)
+    .limit(1)
+)
+
 
 class SqlSchedules:
     """The ``ScheduleStore``: built hours in ``schedule_hours``, items in ``schedule_items``."""
@@ -107,28 +145,11 @@ class SqlSchedules:
 
     def hours(self, station: str, start: datetime, end: datetime) -> list[HourPlan]:
         """The hours starting in ``[start, end)`` with their items, in air order."""
-        hours = (
-            sa.select(*_HOUR_COLUMNS)
-            .where(
-                ScheduleHour.station_id == station,
-                ScheduleHour.starts_at >= start,
-                ScheduleHour.starts_at < end,
-            )
-            .order_by(ScheduleHour.starts_at)
-        )
-        items = (
-            sa.select(*_ITEM_COLUMNS)
-            .where(
-                ScheduleItemRow.station_id == station,
-                ScheduleItemRow.hour_start >= start,
-                ScheduleItemRow.hour_start < end,
-            )
-            .order_by(ScheduleItemRow.hour_start, ScheduleItemRow.position)
-        )
+        window = {"station": station, "start": start, "end": end}
         by_hour: dict[datetime, list[ScheduledItem]] = {}
         with self.engine.connect() as conn:
-            hour_rows = conn.execute(hours).all()
-            for row in conn.execute(items):
+            hour_rows = conn.execute(_STATION_HOURS, window).all()
+            for row in conn.execute(_HOURS_ITEMS, window):
                 by_hour.setdefault(row.hour_start, []).append(_item(row))
         return [_plan(station, row, by_hour.get(row.starts_at, [])) for row in hour_rows]
 
@@ -170,11 +191,8 @@ class SqlSchedules:
         return int(change.result)
 
     def item(self, station: str, item_id: str) -> ScheduledItem | None:
-        query = sa.select(*_ITEM_COLUMNS).where(
-            ScheduleItemRow.station_id == station, ScheduleItemRow.id == item_id
-        )
         with self.engine.connect() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(_ITEMS, {"station": station, "ids": [item_id]}).first()
         return None if row is None else _item(row)
 
     def items(self, station: str, item_ids: Sequence[str]) -> list[ScheduledItem]:
@@ -182,44 +200,24 @@ class SqlSchedules:
         found: list[ScheduledItem] = []
         with self.engine.connect() as conn:
             for chunk in _chunks(item_ids):
-                query = sa.select(*_ITEM_COLUMNS).where(
-                    ScheduleItemRow.station_id == station, ScheduleItemRow.id.in_(chunk)
-                )
-                found.extend(_item(row) for row in conn.execute(query))
+                rows = conn.execute(_ITEMS, {"station": station, "ids": list(chunk)})
+                found.extend(_item(row) for row in rows)
         return found
 
     def following(self, station: str, after: datetime, start: datetime, end: datetime,
                   limit: int) -> list[ScheduledItem]:  # fmt: skip
         """The first ``limit`` items starting after ``after`` of the hours starting in
         ``[start, end)``, in air order: what comes next, without reading the hours whole."""
-        query = (
-            sa.select(*_ITEM_COLUMNS)
-            .where(
-                ScheduleItemRow.station_id == station,
-                ScheduleItemRow.hour_start >= start,
-                ScheduleItemRow.hour_start < end,
-                ScheduleItemRow.starts_at > after,
-            )
-            .order_by(ScheduleItemRow.hour_start, ScheduleItemRow.position)
-            .limit(limit)
-        )
+        asked = {"station": station, "start": start, "end": end, "after": after, "limit": limit}
         with self.engine.connect() as conn:
-            return [_item(row) for row in conn.execute(query)]
+            return [_item(row) for row in conn.execute(_FOLLOWING, asked)]
 
     def next_hard_start(self, station: str, after: datetime) -> datetime | None:
         """When the first hard item after ``after`` is scheduled to start, if one is built."""
-        query = (
-            sa.select(ScheduleItemRow.starts_at)
-            .where(
-                ScheduleItemRow.station_id == station,
-                ScheduleItemRow.starts_at > after,
-                ScheduleItemRow.hard.is_(True),
-            )
-            .order_by(ScheduleItemRow.starts_at)
-            .limit(1)
-        )
         with self.engine.connect() as conn:
-            start: datetime | None = conn.execute(query).scalar()
+            start: datetime | None = conn.execute(
+                _NEXT_HARD, {"station": station, "after": after}
+            ).scalar()
         return start
 
 

@@ -48,6 +48,25 @@ def newest_segments(*where: sa.ColumnElement[bool]) -> sa.Subquery:
     return sa.select(*SEGMENT_COLUMNS, rank.label("rank")).where(*where).subquery("segments")
 
 
+def _newest(*where: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    """The newest segment per schedule item among those matching ``where``, by hour."""
+    ranked = newest_segments(*where)
+    return (
+        sa.select(ranked)
+        .where(ranked.c.rank == 1)
+        .order_by(ranked.c.hour, ranked.c.created_at, ranked.c.id)
+    )
+
+
+# The studio's read of an hour's links, built once with parameters: building this
+# statement costs several times what running it does.
+_NEWEST_BETWEEN = _newest(
+    AgentSegment.station_id == sa.bindparam("station"),
+    AgentSegment.hour >= sa.bindparam("start"),
+    AgentSegment.hour < sa.bindparam("end"),
+)
+
+
 class SqlSegments:
     """The ``SegmentStore`` on SQLite or PostgreSQL, with the audio in an object store."""
 
@@ -87,19 +106,13 @@ class SqlSegments:
 
     def between(self, station: str, start: datetime, end: datetime) -> list[Segment]:
         """The segments of the hours starting in ``[start, end)``, newest per schedule item."""
-        return self._newest(
-            AgentSegment.station_id == station, AgentSegment.hour >= start, AgentSegment.hour < end
-        )
+        window = {"station": station, "start": start, "end": end}
+        with self.engine.connect() as conn:
+            return [segment_of(row) for row in conn.execute(_NEWEST_BETWEEN, window)]
 
     def _newest(self, *where: sa.ColumnElement[bool]) -> list[Segment]:
-        ranked = newest_segments(*where)
-        query = (
-            sa.select(ranked)
-            .where(ranked.c.rank == 1)
-            .order_by(ranked.c.hour, ranked.c.created_at, ranked.c.id)
-        )
         with self.engine.connect() as conn:
-            return [segment_of(row) for row in conn.execute(query)]
+            return [segment_of(row) for row in conn.execute(_newest(*where))]
 
     def _stored(self, segment_id: str) -> bool:
         query = sa.select(AgentSegment.id).where(AgentSegment.id == segment_id)
