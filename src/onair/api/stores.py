@@ -73,7 +73,7 @@ class StationStores(Protocol):
     def zone(self) -> ZoneInfo: ...
 
 
-def _stores(state: StateDep) -> StationStores:
+async def _stores(state: StateDep) -> StationStores:  # async: no worker thread (see _state)
     if state.stores is None:
         raise HTTPException(503, "this process has no database to read the station from")
     return state.stores
