@@ -13,7 +13,7 @@ from typing import Annotated
 import strawberry
 
 from onair.api.graphql.refusals import QueryRefused
-from onair.api.graphql.types import AsRunLine, Asset, Context, Hour, SearchHit, Station
+from onair.api.graphql.types import AsRunLine, Asset, Context, Hour, SearchHit, Station, hours
 from onair.domain.library import AssetKind
 
 __all__ = ["Query"]
@@ -56,7 +56,7 @@ class Query:
         plans = await context.read(context.stores.schedules.hours, context.stores.station,
                                    start, end)  # fmt: skip
         context.keep_hours(plans)
-        return [Hour.of(plan) for plan in plans]
+        return await hours(info, plans)
 
     @strawberry.field(description="What aired, starting in [from, to), at most 7 days.")
     async def as_run(self, info: Context, start: From, end: To) -> list[AsRunLine]:

@@ -9,10 +9,13 @@ ISO 8601 in UTC.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from onair.api.graphql.loaders import ReadContext
 from onair.domain.library import LibraryAsset
@@ -31,9 +34,12 @@ __all__ = [
     "Rights",
     "SearchHit",
     "Station",
+    "hours",
 ]
 
 Context = Info[ReadContext, None]
+T = TypeVar("T")
+F = TypeVar("F")
 
 # The engine saves where the air stands every second; a state older than this is a
 # playout that has stopped, not a song still playing.
@@ -115,30 +121,108 @@ class HourItem:
     kind: str
     category: str
     hard: bool = strawberry.field(description="Starts on its time, whatever comes before it.")
-    asset_id: strawberry.Private[str | None]
+    # Read for every item at once by whoever makes the items (see _items), when the query
+    # asks: an async resolver for each item's asset and link cost more than their reads.
+    found_asset: strawberry.Private[Asset | Exception | None]
+    found_segment: strawberry.Private[AgentSegment | Exception | None]
     hour_start: strawberry.Private[datetime]
 
-    @classmethod
-    def of(cls, item: ScheduledItem) -> HourItem:
-        return cls(
-            id=strawberry.ID(item.id), position=item.position, start=item.start,
-            duration=item.duration_ms / 1000, kind=item.kind.value, category=item.category,
-            hard=item.hard, asset_id=item.asset_id, hour_start=item.hour,
-        )  # fmt: skip
-
     @strawberry.field(description="Null while planned and not filled yet (voice, news, spots).")
-    async def asset(self, info: Context) -> Asset | None:
-        return await _asset(info, self.asset_id)
+    def asset(self) -> Asset | None:
+        return _read(self.found_asset)
 
     @strawberry.field(description="The newest segment the agents made for this item.")
-    async def segment(self, info: Context) -> AgentSegment | None:
-        found = await info.context.segments.load((self.hour_start, str(self.id)))
-        return None if found is None else AgentSegment.of(found)
+    def segment(self) -> AgentSegment | None:
+        return _read(self.found_segment)
 
     @strawberry.field(description="The hour this item belongs to.")
     async def hour(self, info: Context) -> Hour | None:
         plan = await info.context.hours.load(self.hour_start)
-        return None if plan is None else Hour.of(plan)
+        return None if plan is None else (await hours(info, [plan]))[0]
+
+
+def _read(found: T | Exception | None) -> T | None:
+    """What a batch read found for one item; a batch that failed fails each item's field
+    (masked, as any field whose read failed), and the rest of the answer stands."""
+    if isinstance(found, Exception):
+        raise found
+    return found
+
+
+async def _items(info: Context, items: Sequence[ScheduledItem],
+                 asked: Sequence[Selection]) -> list[HourItem]:  # fmt: skip
+    """The items as the query shows them, their assets and links read in one batch each,
+    and only if the query (``asked``: the selections on the items) names them."""
+    context = info.context
+    assets: Sequence[Asset | Exception | None] = [None] * len(items)
+    segments: Sequence[AgentSegment | Exception | None] = [None] * len(items)
+    if _asks(asked, "asset"):
+        wanted = [i.asset_id for i in items if i.asset_id is not None]
+        try:
+            read = dict(zip(wanted, await context.assets.load_many(wanted), strict=True))
+        except Exception as exc:
+            assets = [exc] * len(items)
+        else:
+            assets = [_shown(Asset.of, read.get(i.asset_id or "")) for i in items]
+    if _asks(asked, "segment"):
+        try:
+            links = await context.segments.load_many([(i.hour, i.id) for i in items])
+        except Exception as exc:
+            segments = [exc] * len(items)
+        else:
+            segments = [_shown(AgentSegment.of, link) for link in links]
+    return [
+        HourItem(
+            id=strawberry.ID(item.id), position=item.position, start=item.start,
+            duration=item.duration_ms / 1000, kind=item.kind.value, category=item.category,
+            hard=item.hard, found_asset=asset, found_segment=segment, hour_start=item.hour,
+        )
+        for item, asset, segment in zip(items, assets, segments, strict=True)
+    ]  # fmt: skip
+
+
+def _shown(view: Callable[[F], T], found: F | None) -> T | None:
+    return None if found is None else view(found)
+
+
+async def hours(info: Context, plans: Sequence[HourPlan]) -> list[Hour]:
+    """The hours a resolver read, as its query shows them: their items' assets and links
+    read in one batch for all the hours."""
+    every = await _items(info, [i for p in plans for i in p.items], _under(_asked(info), "items"))
+    shown, at = [], 0
+    for plan in plans:
+        shown.append(Hour(
+            start=plan.start, local_label=plan.local_label, clock=plan.clock,
+            locked=plan.locked, under_over_ms=plan.under_over_ms,
+            items=every[at : at + len(plan.items)],
+            unfilled=[Unfilled(category=u.category, reason=u.reason) for u in plan.unscheduled],
+        ))  # fmt: skip
+        at += len(plan.items)
+    return shown
+
+
+def _asked(info: Context) -> list[Selection]:
+    """What the query asks of the field being resolved."""
+    return [s for field in info.selected_fields for s in field.selections]
+
+
+def _under(selections: Sequence[Selection], name: str) -> list[Selection]:
+    """The selections on the fields ``name`` among ``selections`` (through fragments)."""
+    found: list[Selection] = []
+    for selection in selections:
+        if not isinstance(selection, SelectedField):
+            found += _under(selection.selections, name)  # a fragment: its fields are these
+        elif selection.name == name:
+            found += selection.selections
+    return found
+
+
+def _asks(selections: Sequence[Selection], name: str) -> bool:
+    """Whether ``selections`` name the field ``name`` (directly or through fragments)."""
+    return any(
+        _asks(s.selections, name) if not isinstance(s, SelectedField) else s.name == name
+        for s in selections
+    )
 
 
 @strawberry.type(description="A clock position the scheduler could not fill, and why.")
@@ -159,14 +243,6 @@ class Hour:
     items: list[HourItem]
     unfilled: list[Unfilled]
 
-    @classmethod
-    def of(cls, plan: HourPlan) -> Hour:
-        return cls(
-            start=plan.start, local_label=plan.local_label, clock=plan.clock, locked=plan.locked,
-            under_over_ms=plan.under_over_ms, items=[HourItem.of(i) for i in plan.items],
-            unfilled=[Unfilled(category=u.category, reason=u.reason) for u in plan.unscheduled],
-        )  # fmt: skip
-
 
 @strawberry.type(description="What is on the air now, as playout saved it within the second.")
 class OnAir:
@@ -184,7 +260,10 @@ class OnAir:
         if self.schedule_item_id is None:
             return None
         found = await info.context.items.load(self.schedule_item_id)
-        return None if found is None else HourItem.of(found)
+        if found is None:
+            return None
+        (item,) = await _items(info, [found], _asked(info))
+        return item
 
     @strawberry.field
     async def asset(self, info: Context) -> Asset | None:
@@ -224,7 +303,7 @@ class Station:
     @strawberry.field(description="The built hour airing now; null if none is built.")
     async def current_hour(self, info: Context) -> Hour | None:
         plan = await info.context.current_hour()
-        return None if plan is None else Hour.of(plan)
+        return None if plan is None else (await hours(info, [plan]))[0]
 
     @strawberry.field(description="When the next hard item is scheduled to start.")
     async def next_hard_post(self, info: Context) -> datetime | None:
