@@ -34,6 +34,14 @@ describe("the On Air screen's view of the air", () => {
     expect(view.underOverMs).toBe(-1500);
   });
 
+  it("lists the schedule's next items when playout has none within its look-ahead", () => {
+    const empty = { seq: 11, data: { items: [], hard_post: null, under_over_ms: null } };
+    const restNext = [{ schedule_item_id: "s9", asset_id: "a9", title: "Top of the Hour", artist: null,
+      kind: "station_id", starts_at: "2026-12-07T22:00:00Z", inserted: false }];
+    const view = airView({ rest, restNext, mode: "fallback", live: live("p2", "Filler", 10), liveNext: empty });
+    expect(view.next.map((n) => [n.title, n.startsAt])).toEqual([["Top of the Hour", Date.parse("2026-12-07T22:00:00Z")]]);
+  });
+
   it("does not time a new item by next items from before it started", () => {
     const view = airView({ rest, restNext: [], mode: "auto", live: live("p2", "Skipped To", 12), liveNext: next(11) });
     expect(view.now?.endsAt).toBeNull();

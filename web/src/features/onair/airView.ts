@@ -66,7 +66,9 @@ export function airView(input: {
       endsAt: Date.parse(rest.ends_at),
     };
   }
-  const next: NextLine[] = timedLive
+  // Playout times only what lies within its look-ahead; past that (a fallback stretch
+  // before the next hour, say) the schedule's own times say what comes.
+  const next: NextLine[] = timedLive && timedLive.items.length > 0
     ? timedLive.items.map((item, n) => ({
         key: `${n}-${item.asset_id ?? ""}`,
         title: item.title ?? "(untitled)",
