@@ -40,17 +40,18 @@ export interface HourClockProps {
 
 /**
  * The hour as a pie: each item a wedge from its start, hard posts as long ticks at
- * the rim, the time now as a hand. Kinds differ by shade and by the list beside it
- * (the title of each wedge), not by colour alone.
+ * the rim, the time now as a hand. Kinds differ by shade, and are named in the legend
+ * beside it and in each wedge's title, so the clock is read by more than colour.
  */
 export function HourClock({ hourStart, items, now, label = "The hour" }: HourClockProps) {
   const hour = 3_600_000;
   const at = (t: number) => Math.min(1, Math.max(0, (t - hourStart) / hour));
   const [hx, hy] = point(at(now), R + 4);
+  const kinds = [...new Set(items.map((i) => i.kind))].sort();
   return (
-    <figure className="m-0">
+    <figure className="m-0 flex flex-wrap items-center gap-4">
       <svg viewBox="0 0 200 200" role="img" aria-label={`${label}: ${items.length} items, now ${clockTime(now)}`}
-        className="h-auto w-full max-w-64">
+        className="h-auto w-56">
         <circle cx={C} cy={C} r={R} fill="var(--surface-sunken)" stroke="var(--line)" />
         {items.map((item) => {
           const from = at(item.start);
@@ -74,7 +75,26 @@ export function HourClock({ hourStart, items, now, label = "The hour" }: HourClo
         <line x1={C} y1={C} x2={hx} y2={hy} stroke="var(--focus)" strokeWidth={2.5} />
         <circle cx={C} cy={C} r={4} fill="var(--focus)" />
       </svg>
-      <figcaption className="sr-only">{label}</figcaption>
+      <figcaption className="flex flex-col gap-1 text-sm">
+        <span className="sr-only">{label}</span>
+        {kinds.map((kind) => (
+          <span key={kind} className="flex items-center gap-2">
+            <svg width="14" height="14" aria-hidden="true">
+              <rect width="14" height="14" rx="2" fill={KIND_FILL[kind] ?? "var(--text-muted)"} />
+            </svg>
+            {kind}
+          </span>
+        ))}
+        <span className="flex items-center gap-2">
+          <svg width="14" height="14" aria-hidden="true"><rect x="5" width="4" height="14" fill="var(--text)" /></svg>
+          hard post
+        </span>
+        <span className="flex items-center gap-2">
+          <svg width="14" height="14" aria-hidden="true"><rect y="6" width="14" height="3" fill="var(--focus)" /></svg>
+          now
+        </span>
+        <span className="text-xs text-muted">faded: aired</span>
+      </figcaption>
     </figure>
   );
 }
