@@ -70,7 +70,7 @@ imports: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest tests
 
-bench: install-test
+bench: install-test studio
 	$(BIN)/python bench/bus.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/scheduler.py
@@ -79,6 +79,7 @@ bench: install-test
 	$(BIN)/python bench/ledger.py
 	$(BIN)/python bench/demo_start.py
 	$(BIN)/python bench/cli.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache web/node_modules src/onair/studio

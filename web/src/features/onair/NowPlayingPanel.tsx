@@ -21,7 +21,9 @@ export function NowPlayingPanel({ item, mode, now, listener }: {
       ) : (
         <div className="flex flex-col gap-4">
           <div>
-            <p className="text-3xl font-bold leading-tight" data-testid="now-title">{item.title}</p>
+            <p className="text-3xl font-bold leading-tight" data-testid="now-title" data-play-id={item.playId ?? undefined}>
+              {item.title}
+            </p>
             <p className="text-xl text-muted" data-testid="now-artist">{item.artist ?? "—"}</p>
           </div>
           <div className="flex flex-wrap items-end gap-6">
