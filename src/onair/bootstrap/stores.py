@@ -117,11 +117,12 @@ class Stores:
                          playlists=self.playlists)  # fmt: skip
 
     def playlist_desk(self) -> PlaylistDesk:
-        """The station's playlists, each change judged by the rules and ledgered."""
+        """The station's playlists, each change judged by the rules and ledgered, the hours
+        ahead that air an edited one built anew."""
         from onair.scheduler.playlists import PlaylistDesk
 
         return PlaylistDesk(self.programs, self.schedule_library, self.playlists, self.station,
-                            self.now)  # fmt: skip
+                            self.now, self.scheduler())  # fmt: skip
 
     def access(self) -> Access:
         """The station's users, tokens and sessions, each change ledgered."""

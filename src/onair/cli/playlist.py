@@ -24,6 +24,7 @@ from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt, StationOpt
 from onair.cli.stores import settings_from
 from onair.domain.playlists import Playlist, PlaylistChange
 from onair.domain.schedule import Playable
+from onair.scheduler.export import instant
 from onair.scheduler.playlists import PlaylistDesk
 
 __all__ = ["playlist_app"]
@@ -175,7 +176,12 @@ def delete(
 def _changed(change: PlaylistChange, said: str) -> None:
     for warning in change.warnings:
         warn(f"item {warning.position} ({warning.asset_id}): {warning.message} ({warning.rule})")
+    for hour in change.kept:
+        warn(f"the hour at {instant(hour)} airs it and keeps what it had (locked or on air)")
     err.print(said, highlight=False)
+    if change.rebuilt:
+        hours = ", ".join(f"{instant(p.start)}" for p in change.rebuilt)
+        err.print(f"built anew with it: {hours}", highlight=False)
 
 
 def _print(playlist: Playlist, assets: dict[str, Playable], as_json: bool) -> None:

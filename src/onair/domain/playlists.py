@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from onair.domain.errors import DomainError
+from onair.domain.schedule import HourPlan
 
 __all__ = [
     "MAX_ITEMS",
@@ -75,7 +76,12 @@ class PlaylistRefused(DomainError):
 
 @dataclass(frozen=True)
 class PlaylistChange:
-    """A playlist as an edit leaves it, with its warnings."""
+    """A playlist as an edit leaves it, with its warnings, and the built hours that air it:
+    those built anew with the edit (``rebuilt``, under ``program_version``) and those kept
+    as they were (``kept``: locked, or started)."""
 
     playlist: Playlist
     warnings: list[PlaylistWarning] = field(default_factory=list)
+    rebuilt: tuple[HourPlan, ...] = ()
+    kept: tuple[datetime, ...] = ()
+    program_version: int | None = None

@@ -5,14 +5,19 @@ Each change is one operator action in the compliance ledger, in the change's
 transaction, and each is judged against the station's rules before it is
 stored (see ``playlist_checks``): a refusal stores nothing, warnings come
 back with the playlist.
+
+A change of a playlist's items also builds anew the built hours ahead that air
+it (each one operator action, ``schedule.rebuild_hour``), so the schedule airs
+the list as it now is; a locked hour, or one on the air, keeps what it had and
+is named in the answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from ulid import ULID
 
@@ -31,7 +36,13 @@ from onair.domain.schedule import Playable
 from onair.scheduler.playlist_checks import judge_playlist
 from onair.scheduler.ports import PlaylistStore, ProgramStore, ScheduleLibrary
 
-__all__ = ["PlaylistDesk", "airing_categories"]
+if TYPE_CHECKING:
+    from onair.scheduler.service import Scheduler
+
+__all__ = ["REBUILT_AHEAD", "PlaylistDesk", "airing_categories"]
+
+# How far ahead built hours that air an edited playlist are built anew with it.
+REBUILT_AHEAD = timedelta(days=62)
 
 
 def airing_categories(program: StationProgram, name: str) -> list[str]:
@@ -53,12 +64,15 @@ class PlaylistDesk:
         store: PlaylistStore,
         station: str,
         now: Callable[[], datetime],
+        scheduler: Scheduler | None = None,
     ) -> None:
         self.programs = programs
         self.library = library
         self.store = store
         self.station = station
         self.now = now
+        # Builds anew the hours ahead that air an edited playlist (None: they stay).
+        self.scheduler = scheduler
 
     # -- reading -------------------------------------------------------------------
 
@@ -164,7 +178,27 @@ class PlaylistDesk:
 
         draft = self._action(action, who, {"name": name, **detail})
         stored = self.store.change(self.station, name, edit, draft)
-        return PlaylistChange(stored, warnings)
+        return self._aired(program, PlaylistChange(stored, warnings), who)
+
+    def _aired(self, program: StationProgram, change: PlaylistChange, who: str) -> PlaylistChange:
+        """``change`` with the built hours ahead that air its playlist built anew, in order
+        (an hour carries the playlist on from the one before)."""
+        categories = set(airing_categories(program, change.playlist.name))
+        if self.scheduler is None or not categories:
+            return change
+        clocks = {name for name, clock in program.clocks.items()
+                  if any(s.category in categories for s in clock.slots)}  # fmt: skip
+        now = self.now()
+        built = self.scheduler.stored(self.station, now - timedelta(hours=1), now + REBUILT_AHEAD)
+        rebuilt, kept, version = [], [], None
+        for plan in (p for p in built if p.clock in clocks and p.end > now):
+            if plan.locked or plan.start <= now:
+                kept.append(plan.start)
+                continue
+            report = self.scheduler.rebuild_hour(self.station, plan.start, plan.seed, who)
+            rebuilt += report.built
+            version = report.program_version
+        return replace(change, rebuilt=tuple(rebuilt), kept=tuple(kept), program_version=version)
 
     def _judged(self, program: StationProgram, playlist: Playlist) -> list[PlaylistWarning]:
         if len(playlist.asset_ids) > MAX_ITEMS:

@@ -7,6 +7,7 @@ program airs a catalog of 480 songs.
 
 from __future__ import annotations
 
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 
 from onair.domain.access import Role
 from onair.domain.ledger import EntryKind
+from onair.domain.program_check import program_from
 from onair.domain.schedule import Playable
 from onair.ingest.catalog_load import load_catalog
 from onair.scheduler.station_file import load_station_file
@@ -201,3 +203,28 @@ async def test_the_station_file_names_only_playlists_that_exist(station: Served)
     in_use = await client.delete("/api/v1/playlists/requests", headers=director)
     assert in_use.status_code == 409
     assert in_use.json()["categories"] == ["requests"]
+
+
+async def test_an_edit_answers_the_hours_it_built_anew(station: Served) -> None:
+    stores = station.station.stores
+    director = _bearer(station, Role.PROGRAM_DIRECTOR)
+    a, b = (s.id for s in _songs(station)[:2])
+    made = await station.client.post("/api/v1/playlists", headers=director,
+                                     json={"name": "requests", "asset_ids": [a, b]})  # fmt: skip
+    assert made.json()["rebuilt_hours"] == []
+    data = stores.scheduler().program("demo").export()
+    data["categories"]["requests"] = {"type": "playlist", "playlist": "requests"}
+    data["clocks"]["request_hour"] = {"slots": [
+        {"category": "legal_id", "at": "00:00", "hard": True}, {"category": "requests"},
+        {"category": "gold"}, {"category": "current"}]}  # fmt: skip
+    data["overrides"] = {"2027-02-01": {"09": "request_hour"}}
+    stores.scheduler().apply(program_from(data), "request.yaml", "shell:pd")
+    stores.scheduler().build("demo", date(2027, 2, 1), 1, seed=3)
+
+    moved = await station.client.post("/api/v1/playlists/requests/items/1/move",
+                                      headers=director, json={"to": 0})  # fmt: skip
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["rebuilt_hours"] == ["2027-02-01T15:00:00Z"]
+    (rebuilt,) = _actions(station, "schedule.rebuild_hour")
+    assert (rebuilt["who"], rebuilt["detail"]["hour"]) == (
+        "token:program_director", "2027-02-01T15:00:00.000Z")  # fmt: skip

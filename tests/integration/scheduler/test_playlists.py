@@ -67,7 +67,8 @@ def _scheduler(engine: Engine) -> Scheduler:
 def _desk(engine: Engine) -> PlaylistDesk:
     ledger = SqlLedger(engine)
     return PlaylistDesk(SqlPrograms(engine, ledger), SqlScheduleLibrary(engine),
-                        SqlPlaylists(engine, ledger), STATION, lambda: BEFORE)  # fmt: skip
+                        SqlPlaylists(engine, ledger), STATION, lambda: BEFORE,
+                        _scheduler(engine))  # fmt: skip
 
 
 def _with_request_hour(program: StationProgram, hours: str = "09") -> StationProgram:
@@ -192,6 +193,25 @@ def test_a_playlist_carries_on_into_the_next_hour_and_leaves_out_what_may_not_ai
     for hour in (nine, ten):
         _chained(list(hour.items))
         assert hour.items[-1].next_start == hour.start + timedelta(hours=1)
+
+
+def test_an_edit_builds_anew_the_hours_ahead_that_air_the_playlist(engine: Engine) -> None:
+    desk, scheduler = _desk(engine), _scheduler(engine)
+    requests = _distinct_artists(_songs(engine), 20)
+    desk.create("requests", "Two-hour special", [s.id for s in requests], "shell:pd")
+    scheduler.apply(_with_request_hour(scheduler.program(STATION), "09-11"), "r.yaml", "shell:pd")
+    scheduler.build(STATION, MONDAY, 1, seed=4)
+    ten = NINE + timedelta(hours=1)
+    SqlSchedules(engine).lock(STATION, ten, ten + timedelta(hours=1))
+
+    moved = desk.move_item("requests", 0, 1, "shell:pd")
+    assert [p.start for p in moved.rebuilt] == [NINE]
+    assert moved.kept == (ten,)
+    (nine,) = scheduler.stored(STATION, NINE, ten)
+    aired = [i.asset_id for i in nine.items if "playlist" in i.why]
+    assert aired[:2] == [requests[1].id, requests[0].id]  # the new order on the air
+    assert [a["detail"]["hour"] for a in _ledgered(engine, "schedule.rebuild_hour")] == [
+        "2027-02-01T15:00:00.000Z"]  # fmt: skip
 
 
 def _chained(items: list[ScheduledItem]) -> None:

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from onair.api.auth import CurrentPrincipal, requires
 from onair.api.problems import Problem, refused
+from onair.api.state import StateDep
 from onair.api.stores import StoresDep
 from onair.domain.access import Role
 from onair.domain.playlists import (
@@ -31,6 +32,7 @@ from onair.domain.playlists import (
 )
 from onair.domain.programming import NoProgram
 from onair.domain.schedule import Playable
+from onair.scheduler.service import BuildReport, published_events
 
 __all__ = ["router"]
 
@@ -112,6 +114,13 @@ class PlaylistPublic(BaseModel):
     warnings: list[PlaylistWarningPublic] = Field(
         default=[], description="What the rules say of the items that does not stop them airing."
     )
+    rebuilt_hours: list[datetime] = Field(
+        default=[], description="Built hours ahead that air it, built anew with this change."
+    )
+    kept_hours: list[datetime] = Field(
+        default=[],
+        description="Built hours that air it and keep what they had: locked, or on the air.",
+    )
 
 
 class PlaylistSummary(BaseModel):
@@ -162,12 +171,20 @@ def _public(playlist: Playlist, assets: dict[str, Playable],
     warnings = [PlaylistWarningPublic(position=w.position, asset_id=w.asset_id, rule=w.rule,
                                       message=w.message)
                 for w in (change.warnings if change else [])]  # fmt: skip
+    rebuilt = [p.start for p in change.rebuilt] if change else []
     return PlaylistPublic(name=playlist.name, title=playlist.title,
                           created_at=playlist.created_at, updated_at=playlist.updated_at,
-                          items=items, air_length_s=air_ms / 1000, warnings=warnings)  # fmt: skip
+                          items=items, air_length_s=air_ms / 1000, warnings=warnings,
+                          rebuilt_hours=rebuilt,
+                          kept_hours=list(change.kept) if change else [])  # fmt: skip
 
 
-async def _changed(stores: StoresDep, change: PlaylistChange) -> PlaylistPublic:
+async def _changed(stores: StoresDep, state: StateDep, change: PlaylistChange) -> PlaylistPublic:
+    if change.rebuilt and state.publish is not None:  # as every build announces its hours
+        plans = list(change.rebuilt)
+        report = BuildReport(plans, plans, change.program_version or 0)
+        for envelope in published_events(stores.station, report):
+            await state.publish(envelope)
     assets = await run_in_threadpool(stores.playlist_desk().assets, [change.playlist])
     return _public(change.playlist, assets, change)
 
@@ -183,13 +200,13 @@ async def list_playlists(stores: StoresDep) -> PlaylistList:
 
 @router.post("", operation_id="create_playlist", status_code=201,
              **requires(Role.PROGRAM_DIRECTOR))  # fmt: skip
-async def create_playlist(given: PlaylistCreate, stores: StoresDep,
+async def create_playlist(given: PlaylistCreate, stores: StoresDep, state: StateDep,
                           who: CurrentPrincipal) -> PlaylistPublic:  # fmt: skip
     """A new playlist, its items judged by the station's rules; 409 when the name is taken."""
     desk = stores.playlist_desk()
     change = await _run(_body, desk.create, given.name, given.title or given.name,
                         given.asset_ids, who.who)  # fmt: skip
-    return await _changed(stores, change)
+    return await _changed(stores, state, change)
 
 
 @router.get("/{name}", operation_id="read_playlist", **requires(Role.VIEWER))
@@ -201,11 +218,11 @@ async def read_playlist(name: Name, stores: StoresDep) -> PlaylistPublic:
 
 
 @router.patch("/{name}", operation_id="edit_playlist", **requires(Role.PROGRAM_DIRECTOR))
-async def edit_playlist(name: Name, given: PlaylistEdit, stores: StoresDep,
+async def edit_playlist(name: Name, given: PlaylistEdit, stores: StoresDep, state: StateDep,
                         who: CurrentPrincipal) -> PlaylistPublic:  # fmt: skip
     """Give the playlist another title (its name is what station files name: it stays)."""
     change = await _run(_body, stores.playlist_desk().retitle, name, given.title, who.who)
-    return await _changed(stores, change)
+    return await _changed(stores, state, change)
 
 
 @router.delete("/{name}", operation_id="delete_playlist", status_code=204,
@@ -218,18 +235,19 @@ async def delete_playlist(name: Name, stores: StoresDep, who: CurrentPrincipal) 
 
 @router.put("/{name}/items", operation_id="replace_playlist_items",
             **requires(Role.PROGRAM_DIRECTOR))  # fmt: skip
-async def replace_playlist_items(name: Name, given: PlaylistItems, stores: StoresDep,
-                                 who: CurrentPrincipal) -> PlaylistPublic:  # fmt: skip
+async def replace_playlist_items(
+    name: Name, given: PlaylistItems, stores: StoresDep, state: StateDep, who: CurrentPrincipal
+) -> PlaylistPublic:
     """Every item in a new order (or new items), judged as a whole."""
     change = await _run(_body, stores.playlist_desk().replace_items, name, given.asset_ids,
                         who.who)  # fmt: skip
-    return await _changed(stores, change)
+    return await _changed(stores, state, change)
 
 
 @router.post("/{name}/items", operation_id="add_playlist_item",
              **requires(Role.PROGRAM_DIRECTOR))  # fmt: skip
 async def add_playlist_item(name: Name, given: PlaylistItemAdd, stores: StoresDep,
-                            who: CurrentPrincipal) -> PlaylistPublic:  # fmt: skip
+                            state: StateDep, who: CurrentPrincipal) -> PlaylistPublic:  # fmt: skip
     """One asset in at ``position`` (last when left out)."""
 
     def where(field: str) -> list[str | int]:
@@ -238,23 +256,24 @@ async def add_playlist_item(name: Name, given: PlaylistItemAdd, stores: StoresDe
 
     change = await _run(where, stores.playlist_desk().add_item, name, given.asset_id,
                         given.position, who.who)  # fmt: skip
-    return await _changed(stores, change)
+    return await _changed(stores, state, change)
 
 
 @router.delete("/{name}/items/{position}", operation_id="remove_playlist_item",
                **requires(Role.PROGRAM_DIRECTOR))  # fmt: skip
-async def remove_playlist_item(name: Name, position: Position, stores: StoresDep,
-                               who: CurrentPrincipal) -> PlaylistPublic:  # fmt: skip
+async def remove_playlist_item(
+    name: Name, position: Position, stores: StoresDep, state: StateDep, who: CurrentPrincipal
+) -> PlaylistPublic:
     """Take the item at ``position`` out; those after it move up."""
     change = await _run(lambda field: ["path", "position"], stores.playlist_desk().remove_item,
                         name, position, who.who)  # fmt: skip
-    return await _changed(stores, change)
+    return await _changed(stores, state, change)
 
 
 @router.post("/{name}/items/{position}/move", operation_id="move_playlist_item",
              **requires(Role.PROGRAM_DIRECTOR))  # fmt: skip
 async def move_playlist_item(
-    name: Name, position: Position, given: PlaylistItemMove, stores: StoresDep,
+    name: Name, position: Position, given: PlaylistItemMove, stores: StoresDep, state: StateDep,
     who: CurrentPrincipal,
 ) -> PlaylistPublic:  # fmt: skip
     """Move the item at ``position`` to ``to``; the items between shift by one."""
@@ -264,4 +283,4 @@ async def move_playlist_item(
 
     change = await _run(where, stores.playlist_desk().move_item, name, position, given.to,
                         who.who)  # fmt: skip
-    return await _changed(stores, change)
+    return await _changed(stores, state, change)
