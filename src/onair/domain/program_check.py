@@ -213,6 +213,12 @@ _TRAFFIC_TYPES = {
 def _traffic_problems(program: StationProgram) -> list[ProgramProblem]:
     """The traffic section's categories: defined, and of a type that can make up a break."""
     problems: list[ProgramProblem] = []
+    for index, name in enumerate(program.traffic.breaks):
+        category = program.categories.get(name)
+        if category is None or category.type is not ItemKind.SPOT or category.planned_s is None:
+            message = (f"traffic.breaks {name!r} is not a spot category with planned_s:"
+                       " name the station's spot breaks")  # fmt: skip
+            problems.append(_problem(("traffic", "breaks", index), message))
     for part, types in _TRAFFIC_TYPES.items():
         name = getattr(program.traffic, part)
         if name is None:

@@ -103,7 +103,8 @@ def _stretches(
 
 
 def _choose_events(planning: PlanningState, drafts: list[Draft], at_ms: int) -> None:
-    """IDs, jingles and promos from the library; voice, spots and news at their planned length."""
+    """IDs, jingles, promos and spots from the library; voice, news and the spot breaks
+    traffic fills (the station file's ``traffic.breaks``) at their planned length."""
     moment = planning.moment(at_ms)
     for draft in drafts:
         category = planning.program.categories[draft.category]
@@ -111,7 +112,8 @@ def _choose_events(planning: PlanningState, drafts: list[Draft], at_ms: int) -> 
             continue  # a playlist's slot airs its items (air_playlists)
         rotation = planning.rotations.get(draft.category)
         song = None
-        if rotation is not None and len(rotation):
+        traffic_fills = draft.category in planning.program.traffic.breaks
+        if rotation is not None and len(rotation) and not traffic_fills:
             song = next(
                 (s for s in rotation.candidates() if _allowed(planning, draft, s, moment)), None
             )
