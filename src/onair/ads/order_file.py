@@ -111,7 +111,8 @@ def _each(
                 name = _name(entry, section, index)
                 message = str(error["msg"]).removeprefix("Value error, ")
                 field = ".".join(str(p) for p in loc)
-                text = f"{name} {field}: {message}" if field else f"{name}: {message}"
+                named = not field or message.startswith(str(loc[-1]))  # "length 45: sell..."
+                text = f"{name}: {message}" if named else f"{name} {field}: {message}"
                 problems.append(f"{path}:{_line(document, where)}: {text}")
 
 
