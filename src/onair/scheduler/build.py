@@ -25,6 +25,7 @@ from onair.scheduler.landing import MIN_PLAY_MS
 from onair.scheduler.library_facts import LibraryFacts, library_facts
 from onair.scheduler.local_hours import LocalHour, hours_between
 from onair.scheduler.planning import PlanningState, Reach
+from onair.scheduler.playlist_ahead import playlist_ahead_checks
 from onair.scheduler.playlist_checks import item_checks
 from onair.scheduler.playlist_slots import note_aired, playlist_items
 
@@ -118,10 +119,18 @@ def prepare(
     # The history's plays reach the rotations through replay below, in air order.
     rotations = {name: facts.rotation(name, seed) for name in members}
     timing = facts.kept("timing", lambda: _timing(program, members))
+    aired = playlist_items(assets, playlists or {})
+    if aired:  # the songs before a playlist's hours look ahead at its items (and a day on)
+        looking = playlist_ahead_checks(
+            program, aired, hours_between(days[0], len(days) + 1, program.zone)
+        )
+        for name, category in program.categories.items():
+            if category.type is ItemKind.MUSIC:
+                checks[name] = [*checks[name], *looking(name)]
     state = PlanningState(
         program, rotations, checks, air, program.zone,
         spans=timing.spans, usual=timing.usual, reach=timing.reach,
-        longest_overlap=timing.overlaps, playlists=playlist_items(assets, playlists or {}),
+        longest_overlap=timing.overlaps, playlists=aired,
     )  # fmt: skip
     replay(state, history, assets)
     return Setup(state, members, timing.typical, assets)

@@ -96,14 +96,15 @@ def _songs(engine: Engine) -> list[Playable]:
 
 
 def _distinct_artists(songs: list[Playable], count: int) -> list[Playable]:
-    """Songs by ``count`` artists, none sharing one, none explicit, with rights now."""
+    """Songs by ``count`` artists, none sharing one or a title, none explicit, with rights."""
     chosen: list[Playable] = []
     seen: set[str] = set()
     for song in songs:
-        if song.explicit or seen & set(song.artist_keys) or song.rights[0].valid_until:
+        keys = {*song.artist_keys, f"title:{song.title_key}"}
+        if song.explicit or seen & keys or song.rights[0].valid_until:
             continue
         chosen.append(song)
-        seen |= set(song.artist_keys)
+        seen |= keys
         if len(chosen) == count:
             break
     return chosen
@@ -212,6 +213,31 @@ def test_an_edit_builds_anew_the_hours_ahead_that_air_the_playlist(engine: Engin
     assert aired[:2] == [requests[1].id, requests[0].id]  # the new order on the air
     assert [a["detail"]["hour"] for a in _ledgered(engine, "schedule.rebuild_hour")] == [
         "2027-02-01T15:00:00.000Z"]  # fmt: skip
+
+
+def test_the_hours_before_a_playlist_leave_its_songs_and_artists_alone(engine: Engine) -> None:
+    desk, scheduler = _desk(engine), _scheduler(engine)
+    songs = {s.id: s for s in _songs(engine)}
+    # Gold and recurrent songs, as a request hour plays: not the small power rotation.
+    requests = _distinct_artists(list(songs.values())[200:], 12)
+    desk.create("requests", "Request hour", [s.id for s in requests], "shell:pd")
+    scheduler.apply(_with_request_hour(scheduler.program(STATION)), "request.yaml", "shell:pd")
+    scheduler.build(STATION, MONDAY, 1, seed=4)
+
+    (hour,) = scheduler.stored(STATION, NINE, NINE + timedelta(hours=1))
+    # Nothing before it took what the playlist needs: every item airs.
+    assert [i.asset_id for i in hour.items if "playlist" in i.why] == [s.id for s in requests]
+    assert [u for u in hour.unscheduled if u.category == "requests"] == []
+    # The first request's artist is kept out of the 70 minutes before it (artist separation).
+    first = next(i for i in hour.items if "playlist" in i.why)
+    before = scheduler.stored(STATION, NINE - timedelta(hours=2), NINE)
+    near = [songs[i.asset_id] for p in before for i in p.items
+            if i.asset_id in songs and first.start - i.start < timedelta(minutes=70)]  # fmt: skip
+    assert near
+    assert all(not set(s.artist_keys) & set(requests[0].artist_keys) for s in near)
+    # And no request airs in rotation in the 4 hours before (rest).
+    earlier = scheduler.stored(STATION, NINE - timedelta(hours=4), NINE)
+    assert {i.asset_id for p in earlier for i in p.items}.isdisjoint(s.id for s in requests)
 
 
 def _chained(items: list[ScheduledItem]) -> None:
