@@ -90,7 +90,7 @@ def week_share(order: Order, day: date, seed: int) -> int:
 
 
 def _daypart_day(order: Order, weekday: str) -> bool:
-    return any(order.in_daypart(weekday, hour) for hour in range(24))
+    return any(day == weekday for day, _ in order.air_hours)
 
 
 class Placement:
@@ -126,10 +126,7 @@ class Placement:
         self._widest = max((_gap(self._separation(o)) for o in orders), default=0)
         self._orders_by_id = {o.id: o for o in orders}
         # Each order's (weekday, hour) of air, looked up for every break of every day.
-        self._hours = {
-            o.id: frozenset((d, h) for d in WEEKDAYS for h in range(24) if o.in_daypart(d, h))
-            for o in orders
-        }
+        self._hours = {o.id: o.air_hours for o in orders}
         for pod in self.pods:
             if pod.kept is not None:
                 self._count_kept(pod)

@@ -38,6 +38,10 @@ class TrafficStore(Protocol):
         """The stored logs of the days ``first`` to ``last``, in day order."""
         ...
 
+    def locked_days(self, station: str, first: date, last: date) -> set[date]:
+        """The days from ``first`` to ``last`` whose log is locked."""
+        ...
+
     def lock(self, station: str, day: date, *, locked: bool) -> bool:
         """Lock or unlock a day's log; False when the day has none."""
         ...

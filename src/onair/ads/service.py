@@ -102,9 +102,15 @@ class Traffic:
         end = datetime.combine(last + timedelta(days=1), time(), zone)
         spot_categories = [n for n, c in program.categories.items() if c.type is ItemKind.SPOT]
         found = self.breaks.breaks(station, start, end, spot_categories)
-        stored = {log.day: log for log in self.store.logs(station, first, last)}
-        logged = {b.brk.item_id: b for log in stored.values() for b in log.breaks}
         now = self.now()
+        # Only the days with something kept are read back: a locked log, or a break of a
+        # locked or started hour (today's, mostly).
+        locked = self.store.locked_days(station, first, last)
+        touched = locked | {b.local(zone)[0] for b in found if b.locked or b.start <= now}
+        stored = {
+            log.day: log for day in sorted(touched) for log in self.store.logs(station, day, day)
+        }
+        logged = {b.brk.item_id: b for log in stored.values() for b in log.breaks}
         kept: dict[str, BreakLog] = {}
         breaks = []
         for brk in found:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -115,8 +116,6 @@ class Daypart(BaseModel):
 
     days: str = "all"
     hours: str = "00-24"
-    _weekdays: frozenset[str] = frozenset()
-    _hours: frozenset[int] = frozenset()
 
     @field_validator("days")
     @classmethod
@@ -130,12 +129,10 @@ class Daypart(BaseModel):
         hour_ranges({value: "x"})
         return value
 
-    def model_post_init(self, context: Any) -> None:
-        self._weekdays = frozenset(weekdays_of(self.days))
-        self._hours = frozenset(hour_ranges({self.hours: "x"}))
-
-    def holds(self, weekday: str, hour: int) -> bool:
-        return weekday in self._weekdays and hour in self._hours
+    def air_hours(self) -> frozenset[tuple[str, int]]:
+        """Every (weekday, local hour) of the daypart."""
+        hours = hour_ranges({self.hours: "x"})
+        return frozenset((day, hour) for day in weekdays_of(self.days) for hour in hours)
 
 
 class Copy(BaseModel):
@@ -255,8 +252,13 @@ class Order(BaseModel):
     def airs_on(self, day: date) -> bool:
         return self.flight.start <= day <= self.flight.end
 
+    @cached_property
+    def air_hours(self) -> frozenset[tuple[str, int]]:
+        """Every (weekday, local hour) the order may air in, of all its dayparts."""
+        return frozenset().union(*(part.air_hours() for part in self.dayparts))
+
     def in_daypart(self, weekday: str, hour: int) -> bool:
-        return any(part.holds(weekday, hour) for part in self.dayparts)
+        return (weekday, hour) in self.air_hours
 
     def document(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)

@@ -177,6 +177,13 @@ class SqlTraffic:
             )
         return logs
 
+    def locked_days(self, station: str, first: date, last: date) -> set[date]:
+        query = sa.select(AdLog.day).where(
+            AdLog.station_id == station, AdLog.day >= first, AdLog.day <= last, AdLog.locked
+        )
+        with self.engine.connect() as conn:
+            return set(conn.scalars(query))
+
     def lock(self, station: str, day: date, *, locked: bool) -> bool:
         with self.engine.begin() as conn:
             done = conn.execute(
