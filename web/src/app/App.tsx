@@ -1,6 +1,7 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
-import { useSession } from "../api/session";
+import { ApiError } from "../api/client";
+import { sessionKey, useSession } from "../api/session";
 import { ToastProvider } from "../design";
 import { ListenPage } from "../features/listen/ListenPage";
 import { LoginScreen } from "../features/login/LoginScreen";
@@ -25,9 +26,18 @@ function Studio() {
 }
 
 export function App() {
-  const [client] = useState(() => new QueryClient({
-    defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true } },
-  }));
+  const [client] = useState(() => {
+    // A 401 anywhere means the session ended (expired, signed out elsewhere): back to sign-in.
+    const ended = (error: Error) => {
+      if (error instanceof ApiError && error.status === 401) void made.invalidateQueries({ queryKey: sessionKey });
+    };
+    const made: QueryClient = new QueryClient({
+      queryCache: new QueryCache({ onError: ended }),
+      mutationCache: new MutationCache({ onError: ended }),
+      defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true } },
+    });
+    return made;
+  });
   return (
     <QueryClientProvider client={client}>
       <ToastProvider>
