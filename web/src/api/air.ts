@@ -66,3 +66,14 @@ export function useTrigger() {
     onSuccess: () => client.invalidateQueries({ queryKey: airKeys.all }),
   });
 }
+
+/** An asset to air after the item on air (an operator's insert), with a note for the log. */
+export function useInsertNext() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (assetId: string) => unwrap(api.POST("/api/v1/playout/{trigger}", {
+      params: { path: { trigger: "insert_next" } }, body: { asset_id: assetId },
+    })),
+    onSuccess: () => client.invalidateQueries({ queryKey: airKeys.all }),
+  });
+}

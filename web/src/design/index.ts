@@ -2,6 +2,7 @@
 export { Button } from "./components/Button";
 export { Countdown, Elapsed, countdownState } from "./components/Countdown";
 export type { CountdownState } from "./components/Countdown";
+export { Dialog } from "./components/Dialog";
 export { HourClock } from "./components/HourClock";
 export type { ClockItem } from "./components/HourClock";
 export { Meter } from "./components/Meter";
