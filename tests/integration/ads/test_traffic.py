@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from onair.ads.order_file import read_order_file
 from onair.domain.library import AssetKind
 from onair.domain.traffic import DayLog, OrderRefused, Role
+from onair.storage.repositories.schedules import SqlSchedules
 from onair.storage.repositories.traffic import SqlTraffic
 
 from .traffic_station import (
@@ -285,3 +286,23 @@ def test_an_order_booked_again_replaces_the_one_before(
     assert set(booked.replaced) == {"MSM-1", "CRU-1", "FB-1", "PZ-1"}
     assert desk.order(STATION, "MSM-1").spots_per_day == 3
     assert [o.id for o in desk.orders(STATION)] == ["CRU-1", "FB-1", "MSM-1", "PZ-1"]
+
+
+def test_breaks_of_locked_or_started_hours_keep_their_spots(
+    engine: Engine, copy: dict[str, str], tmp_path: Path
+) -> None:
+    monday = _place(engine, tmp_path, _orders(copy), seed=1)[0].breaks
+    midnight = monday[0].brk.start - timedelta(minutes=14)
+    noon, now = midnight + timedelta(hours=12), midnight + timedelta(hours=3)
+    SqlSchedules(engine).lock(STATION, midnight, noon, locked=True)  # Monday morning locked
+    desk = traffic(engine, now=now)  # and its first three hours on the air
+    prog = program(BUMPERS)
+    desk.book(STATION, prog, read_order_file(order_file(tmp_path, _orders(copy, 2), "b.yaml")))
+    again = desk.place(STATION, prog, DAY, 2, seed=9)
+    kept = [b for b in monday if b.brk.start < noon]
+    assert again[0].breaks[: len(kept)] == tuple(kept)  # spot for spot
+    assert again[0].breaks[len(kept) :] != monday[len(kept) :]  # the afternoon placed anew
+    motors_kept = sum(1 for b in kept for i in b.spots if i.order_id == "MSM-1")
+    motors_now = sum(1 for b in again[0].breaks for i in b.spots if i.order_id == "MSM-1")
+    assert motors_now == max(motors_kept, 2)  # the kept spots count toward its 2 a day
+    assert sum(1 for b in again[1].breaks for i in b.spots if i.order_id == "MSM-1") == 2
