@@ -17,7 +17,7 @@ from rich.table import Table
 from onair import bootstrap
 from onair.ads.order_file import read_order_file
 from onair.bootstrap.ads import book_orders, place_traffic, traffic_desk
-from onair.cli.console import err, fail, out
+from onair.cli.console import err, fail, out, warn
 from onair.cli.errors import operator_errors
 from onair.cli.options import ConfigOpt, DataDirOpt, JsonOpt, StationOpt
 from onair.cli.station_time import station_day
@@ -180,6 +180,11 @@ def place(
         logs = place_traffic(stores, name, program, _day(first, program, "--from"), days, seed)
         seconds = time.perf_counter() - began
     summary = _summary(name, logs, seconds)
+    if not summary["breaks"]:
+        warn(
+            "no planned spot break in these days: build the schedule, with the spot"
+            " categories traffic fills named in the station file's traffic.breaks"
+        )
     if as_json:
         out.print_json(json.dumps(summary))
         return
