@@ -42,6 +42,13 @@ describe("the On Air screen's view of the air", () => {
     expect(view.next.map((n) => [n.title, n.startsAt])).toEqual([["Top of the Hour", Date.parse("2026-12-07T22:00:00Z")]]);
   });
 
+  it("names an item without a title by its kind", () => {
+    const restNext = [{ schedule_item_id: "s1", asset_id: null, title: null, artist: null, kind: "voice",
+      starts_at: "2026-12-07T21:04:00Z", inserted: false }];
+    const view = airView({ rest, restNext, mode: "auto", live: null, liveNext: null });
+    expect(view.next[0]?.title).toBe("Voice link");
+  });
+
   it("does not time a new item by next items from before it started", () => {
     const view = airView({ rest, restNext: [], mode: "auto", live: live("p2", "Skipped To", 12), liveNext: next(11) });
     expect(view.now?.endsAt).toBeNull();

@@ -36,6 +36,16 @@ export interface AirView {
 
 const at = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
+// What an item without a title of its own is called: a voice link, a spot break...
+const UNTITLED: Record<string, string> = {
+  voice: "Voice link", spot: "Spot", promo: "Promo", station_id: "Station ID", id: "Station ID",
+  jingle: "Jingle", liner: "Liner", sweeper: "Sweeper", bed: "Bed", news: "News",
+};
+
+function named(title: string | null | undefined, kind: string | null | undefined): string {
+  return title ?? (kind ? UNTITLED[kind] ?? kind : null) ?? "(untitled)";
+}
+
 export function airView(input: {
   rest: NowPlaying | null | undefined;
   restNext: NextItem[] | undefined;
@@ -52,7 +62,7 @@ export function airView(input: {
     const due = timedLive?.items[0]?.expected_start ?? (same ? rest.ends_at : null);
     now = {
       playId: live.data.play_id,
-      title: live.data.title ?? "(untitled)",
+      title: named(live.data.title, live.data.kind),
       artist: live.data.artist,
       startedAt: Date.parse(live.data.actual_start),
       endsAt: at(due),
@@ -71,7 +81,7 @@ export function airView(input: {
   const next: NextLine[] = timedLive && timedLive.items.length > 0
     ? timedLive.items.map((item, n) => ({
         key: `${n}-${item.asset_id ?? ""}`,
-        title: item.title ?? "(untitled)",
+        title: named(item.title, item.kind),
         artist: item.artist,
         kind: item.kind,
         startsAt: at(item.expected_start),
@@ -80,7 +90,7 @@ export function airView(input: {
       }))
     : (restNext ?? []).map((item, n) => ({
         key: `${n}-${item.schedule_item_id ?? item.asset_id ?? ""}`,
-        title: item.title ?? "(untitled)",
+        title: named(item.title, item.kind),
         artist: item.artist,
         kind: item.kind,
         startsAt: at(item.starts_at),
