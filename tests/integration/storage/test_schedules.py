@@ -113,6 +113,17 @@ def test_a_locked_hour_refuses_the_whole_replace_and_nothing_is_written(
     assert stored == [first, replace(second, locked=True)]
 
 
+def test_hours_read_without_why_are_the_same_hours_with_an_empty_why(
+    schedules: SqlSchedules,
+) -> None:
+    plans = [_plan(MONDAY), _plan(MONDAY + HOUR)]
+    schedules.replace(STATION, plans, program_version=1)
+    shown = schedules.hours(STATION, MONDAY, MONDAY + 2 * HOUR, why=False)
+    assert shown == [
+        replace(p, items=tuple(replace(i, why={}) for i in p.items)) for p in plans
+    ]  # fmt: skip
+
+
 def test_history_is_in_air_order_across_hours(schedules: SqlSchedules) -> None:
     plans = [_plan(MONDAY + 2 * HOUR), _plan(MONDAY), _plan(MONDAY + HOUR)]
     schedules.replace(STATION, plans, program_version=1)

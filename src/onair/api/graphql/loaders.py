@@ -54,6 +54,11 @@ class ReadContext(BaseContext):
         """A repository call, off the event loop (the repositories block on the database)."""
         return await run_in_threadpool(call, *args)
 
+    def read_hours(self, start: datetime, end: datetime) -> list[HourPlan]:
+        """The built hours starting in ``[start, end)`` (worker thread), their items without
+        the scheduler's why: the schema does not show it, and it is most of what they cost."""
+        return self.stores.schedules.hours(self.stores.station, start, end, why=False)
+
     def keep_hours(self, plans: Sequence[HourPlan]) -> None:
         """Hours a query read whole: their items are known without another read."""
         for plan in plans:
@@ -71,8 +76,7 @@ class ReadContext(BaseContext):
         return [by_id.get(item_id) for item_id in ids]
 
     async def _hours(self, starts: list[datetime]) -> list[HourPlan | None]:
-        plans = await self.read(self.stores.schedules.hours, self.stores.station,
-                                min(starts), max(starts) + _TICK)  # fmt: skip
+        plans = await self.read(self.read_hours, min(starts), max(starts) + _TICK)
         by_start = {plan.start: plan for plan in plans}
         return [by_start.get(start) for start in starts]
 
@@ -86,8 +90,6 @@ class ReadContext(BaseContext):
     async def current_hour(self) -> HourPlan | None:
         """The built hour the request's instant falls in, if there is one."""
         since, until = self.now - _HOUR + _TICK, self.now + _TICK
-        plans: list[HourPlan] = await self.read(
-            self.stores.schedules.hours, self.stores.station, since, until
-        )
+        plans: list[HourPlan] = await self.read(self.read_hours, since, until)
         self.keep_hours(plans)
         return plans[-1] if plans else None

@@ -53,8 +53,7 @@ class Query:
     async def schedule(self, info: Context, start: From, end: To) -> list[Hour]:
         _window(start, end, MAX_SCHEDULE)
         context = info.context
-        plans = await context.read(context.stores.schedules.hours, context.stores.station,
-                                   start, end)  # fmt: skip
+        plans = await context.read(context.read_hours, start, end)
         context.keep_hours(plans)
         return await hours(info, plans)
 

@@ -69,6 +69,9 @@ _HOURS_ITEMS = (
     )
     .order_by(ScheduleItemRow.hour_start, ScheduleItemRow.position)
 )
+_HOURS_ITEMS_SHOWN = _HOURS_ITEMS.with_only_columns(
+    *_ITEM_COLUMNS[:-1], sa.null().label("why"), maintain_column_froms=True
+)
 _FOLLOWING = _HOURS_ITEMS.where(ScheduleItemRow.starts_at > sa.bindparam("after")).limit(
     sa.bindparam("limit")
 )
@@ -143,13 +146,18 @@ class SqlSchedules:
             for rows in _chunks(items):
                 conn.execute(sa.insert(ScheduleItemRow), rows)
 
-    def hours(self, station: str, start: datetime, end: datetime) -> list[HourPlan]:
-        """The hours starting in ``[start, end)`` with their items, in air order."""
+    def hours(self, station: str, start: datetime, end: datetime, *,
+              why: bool = True) -> list[HourPlan]:  # fmt: skip
+        """The hours starting in ``[start, end)`` with their items, in air order.
+
+        Without ``why`` the items come with an empty ``why``: for a reader that does not
+        show it (a song's is a few kilobytes of JSON, most of what reading an hour costs).
+        """
         window = {"station": station, "start": start, "end": end}
         by_hour: dict[datetime, list[ScheduledItem]] = {}
         with self.engine.connect() as conn:
             hour_rows = conn.execute(_STATION_HOURS, window).all()
-            for row in conn.execute(_HOURS_ITEMS, window):
+            for row in conn.execute(_HOURS_ITEMS if why else _HOURS_ITEMS_SHOWN, window):
                 by_hour.setdefault(row.hour_start, []).append(_item(row))
         return [_plan(station, row, by_hour.get(row.starts_at, [])) for row in hour_rows]
 
