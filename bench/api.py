@@ -14,8 +14,10 @@ items (``?types=now_playing,next``: a website's widget, no meters).
   the schedule to the stream, its program meters going out ten times a second.
 - clients: ``--clients`` (default 1,000) live-update WebSocket clients on loopback
   (``bench/ws_clients.py``), all in one other process, so the two share the
-  machine's cores the way the server and its clients would not in production;
-  each takes every message (now playing, next, meters ten a second, ...).
+  machine's cores the way the server and its clients would not in production
+  (neither is pinned: the kernel spreads both, and whatever else runs, over the
+  cores; ``ws_clients_cpu_share`` is the swarm's part); each takes every message
+  (now playing, next, meters ten a second, ...), parsing only what it measures.
 - changes: an operator token skips the item on air every ``--every`` seconds
   (default 2), ``--changes`` times (default 30): each skip fades what airs and
   playout starts the next item, publishing ``playout.item_started``.
