@@ -11,8 +11,9 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -151,6 +152,24 @@ def test_the_operator_sees_the_air_tick_and_a_skip_change_it(station: Station, p
     expect(page.locator("html")).to_have_attribute("data-theme", "light")
     _shoot(page, "on-air-light")
     assert accessibility_violations(page) == []
+
+
+def test_times_are_the_stations_wherever_the_browser_is(station: Station, browser: Browser) -> None:
+    # A producer in Tokyo reads the Chicago station's clocks, as its logs and posts are.
+    context = browser.new_context(viewport=VIEWPORT, timezone_id="Asia/Tokyo")  # type: ignore[arg-type]
+    page = context.new_page()
+    try:
+        _sign_in(page, station.base, "ann")
+        _on_air(page)
+        expect(page.get_by_test_id("station-zone")).to_have_text("Station time · America/Chicago")
+        shown = datetime.strptime(page.get_by_test_id("started-at").inner_text(), "%H:%M:%S")
+    finally:
+        context.close()
+    chicago = datetime.now(ZoneInfo("America/Chicago"))
+    started = chicago.replace(hour=shown.hour, minute=shown.minute, second=shown.second)
+    # The item started minutes ago in Chicago time (Tokyo is 14 or 15 hours off it).
+    off = min(abs(started - chicago - timedelta(days=d)) for d in (-1, 0, 1))
+    assert off < timedelta(minutes=15), (shown.time(), chicago.time())
 
 
 def test_hold_and_resume_by_key_change_the_mode(station: Station, page: Page) -> None:

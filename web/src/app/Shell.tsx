@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
 import { useAirMode } from "../api/air";
 import { useLogout, type Session } from "../api/session";
-import { Button, useTheme } from "../design";
+import { useStationZone } from "../api/graphql";
+import { Button, StationZone, useTheme } from "../design";
 import { useConnection, type Connection } from "../live";
 
 const LINK: Record<Connection, { mark: string; text: string; look: string }> = {
@@ -19,6 +20,7 @@ export function Shell({ session, children }: { session: Session; children: React
   const logout = useLogout();
   const onAir = mode.data !== undefined && mode.data !== "off_air";
   const link = LINK[connection];
+  const zone = useStationZone();
   return (
     <div className="min-h-screen">
       <header className="flex flex-wrap items-center gap-4 border-b border-line bg-surface-raised px-4 py-2">
@@ -32,7 +34,10 @@ export function Shell({ session, children }: { session: Session; children: React
           className={`text-sm font-semibold ${link.look}`}>
           <span aria-hidden="true">{link.mark} </span>{link.text}
         </span>
-        <span className="ml-auto text-sm text-muted">
+        <span className="ml-auto text-sm text-muted" data-testid="station-zone">
+          {zone ? `Station time · ${zone}` : "Station time…"}
+        </span>
+        <span className="text-sm text-muted">
           {session.name} · {session.role.replace("_", " ")}
         </span>
         <Button onClick={toggleTheme} aria-label={`Switch to the ${theme === "dark" ? "light" : "dark"} theme`}>
@@ -43,7 +48,7 @@ export function Shell({ session, children }: { session: Session; children: React
       {/* While the connection is lost, what is shown may be out of date: it says so. */}
       <div data-stale={connection === "reconnecting"}
         className={connection === "reconnecting" ? "opacity-60 grayscale" : ""}>
-        {children}
+        <StationZone.Provider value={zone}>{children}</StationZone.Provider>
       </div>
     </div>
   );

@@ -8,5 +8,5 @@ export type { ClockItem } from "./components/HourClock";
 export { Meter } from "./components/Meter";
 export { Panel } from "./components/Panel";
 export { ToastProvider, useToast } from "./components/Toast";
-export { clockDuration, clockTime, secondsLeft, useNow } from "./time";
+export { StationZone, clockDuration, clockTime, secondsLeft, useClockTime, useNow } from "./time";
 export { useTheme } from "./theme";

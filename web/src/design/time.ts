@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { createContext, useContext, useEffect, useState } from "react";
 
 /** Whole seconds as m:ss (or h:mm:ss past the hour); negative values clamp to 0:00. */
 export function clockDuration(ms: number): string {
@@ -15,7 +15,7 @@ export function secondsLeft(ms: number): number {
   return Math.max(0, Math.ceil(ms / 1000));
 }
 
-/** The wall-clock time of an instant, to the second, in the browser's zone. */
+/** The wall-clock time of an instant, to the second, in ``zone`` (else the browser's). */
 export function clockTime(at: Date | string | number, zone?: string): string {
   return new Date(at).toLocaleTimeString("en-GB", {
     hour: "2-digit",
@@ -34,4 +34,16 @@ export function useNow(everyMs = 250): number {
     return () => window.clearInterval(timer);
   }, [everyMs]);
   return now;
+}
+
+/**
+ * The station's IANA zone: a studio shows every time as the station's clocks and logs
+ * do, wherever its browser is (a producer working from another zone reads station time).
+ */
+export const StationZone = createContext<string | undefined>(undefined);
+
+/** ``clockTime`` in the station's zone, for a component under ``StationZone``. */
+export function useClockTime(): (at: Date | string | number) => string {
+  const zone = useContext(StationZone);
+  return (at) => clockTime(at, zone);
 }

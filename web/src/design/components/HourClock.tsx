@@ -1,4 +1,4 @@
-import { clockTime } from "../time";
+import { useClockTime } from "../time";
 
 export interface ClockItem {
   /** Epoch milliseconds. */
@@ -45,6 +45,7 @@ export interface HourClockProps {
  */
 export function HourClock({ hourStart, items, now, label = "The hour" }: HourClockProps) {
   const hour = 3_600_000;
+  const clockTime = useClockTime();
   const at = (t: number) => Math.min(1, Math.max(0, (t - hourStart) / hour));
   const [hx, hy] = point(at(now), R + 4);
   const kinds = [...new Set(items.map((i) => i.kind))].sort();

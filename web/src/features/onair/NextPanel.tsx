@@ -1,4 +1,4 @@
-import { clockTime, Panel } from "../../design";
+import { Panel, useClockTime } from "../../design";
 import type { NextLine } from "./airView";
 
 function underOver(ms: number | null): string | null {
@@ -11,6 +11,7 @@ function underOver(ms: number | null): string | null {
 /** The next items with the exact time each starts. */
 export function NextPanel({ items, underOverMs }: { items: NextLine[]; underOverMs: number | null }) {
   const post = underOver(underOverMs);
+  const clockTime = useClockTime();
   return (
     <Panel title="Next" aside={post ? <span className="text-sm font-semibold" data-testid="under-over">{post}</span> : null}>
       {items.length === 0 ? (

@@ -1,4 +1,4 @@
-import { clockDuration, clockTime, Countdown, Elapsed, Panel } from "../../design";
+import { clockDuration, Countdown, Elapsed, Panel, useClockTime } from "../../design";
 import type { AirMode } from "../../api/air";
 import type { OnAirItem } from "./airView";
 import { ModeBadge } from "./ModeBadge";
@@ -14,6 +14,7 @@ export interface ListenerView {
 export function NowPlayingPanel({ item, mode, now, listener }: {
   item: OnAirItem | null; mode: AirMode | null; now: number; listener: ListenerView;
 }) {
+  const clockTime = useClockTime();
   return (
     <Panel title="Now playing" aside={<ModeBadge mode={mode} />} className="col-span-2">
       {item === null ? (
@@ -35,7 +36,7 @@ export function NowPlayingPanel({ item, mode, now, listener }: {
             )}
             <dl className="grid grid-cols-[auto_auto] gap-x-3 text-sm">
               <dt className="text-muted">Started</dt>
-              <dd className="font-mono tabular-nums">{clockTime(item.startedAt)}</dd>
+              <dd className="font-mono tabular-nums" data-testid="started-at">{clockTime(item.startedAt)}</dd>
               <dt className="text-muted">Next due</dt>
               <dd className="font-mono tabular-nums">{item.endsAt ? clockTime(item.endsAt) : "—"}</dd>
             </dl>
@@ -50,6 +51,7 @@ export function NowPlayingPanel({ item, mode, now, listener }: {
 /** The stream runs behind the air: say when listeners hear this item, and what they hear until then. */
 function ListenerLine({ item, now, listener }: { item: OnAirItem; now: number; listener: ListenerView }) {
   const { delay, previousTitle } = listener;
+  const clockTime = useClockTime();
   if (delay === null) {
     return <p className="text-sm text-muted" data-testid="listener-line">Listener delay: not measured (external stream)</p>;
   }
