@@ -117,8 +117,10 @@ def _run(port: int, server: psutil.Process, args: argparse.Namespace, viewer: st
                               *([types] if types else [])],
                              stdout=subprocess.PIPE, text=True)  # fmt: skip
     assert swarm.stdout is not None
-    if swarm.stdout.readline().strip() != "ready":
-        raise SystemExit("the clients did not all connect")
+    said = swarm.stdout.readline().strip()
+    if said != "ready":
+        swarm.kill()
+        raise SystemExit(f"the clients did not all connect: {said or 'the swarm ended'}")
     clients = psutil.Process(swarm.pid)
     cpu0, swarm_cpu0, wall0 = _cpu(server), _cpu(clients), time.perf_counter()
     skip = {"Authorization": f"Bearer {operator}"}

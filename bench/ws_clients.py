@@ -31,9 +31,11 @@ class Swarm:
         self.other = 0  # messages of other types (meters, next, ...)
         self.closed: list[str] = []
         self.connected = 0
+        self.refused = 0  # clients that never got their hello
 
 
 async def _client(url: str, token: str, n: int, swarm: Swarm, ready: asyncio.Event) -> None:
+    hello = False
     try:
         async with connect(url, proxy=None, open_timeout=60, max_size=None,
                            compression=None) as ws:  # fmt: skip
@@ -50,13 +52,25 @@ async def _client(url: str, token: str, n: int, swarm: Swarm, ready: asyncio.Eve
                     swarm.latencies_ms.append((time.time() - sent) * 1000)
                     swarm.now_playing[n] += 1
                 elif kind == "hello":
+                    hello = True
                     swarm.connected += 1
-                    if swarm.connected == len(swarm.now_playing):
-                        ready.set()
+                    _settled(swarm, ready)
                 else:
                     swarm.other += 1
     except Exception as exc:
         swarm.closed.append(f"{type(exc).__name__}: {exc}"[:200])
+    else:
+        if not hello:  # a clean close raises nothing
+            swarm.closed.append("closed before its hello")
+    if not hello:  # told as the start, not waited for forever
+        swarm.refused += 1
+        _settled(swarm, ready)
+
+
+def _settled(swarm: Swarm, ready: asyncio.Event) -> None:
+    """Every client has its hello or has failed to get one: the start can be told."""
+    if swarm.connected + swarm.refused == len(swarm.now_playing):
+        ready.set()
 
 
 async def main(url: str, count: int, token: str, types: str | None) -> None:
@@ -72,6 +86,9 @@ async def main(url: str, count: int, token: str, types: str | None) -> None:
         if n % 50 == 49:
             await asyncio.sleep(0.05)  # no thundering herd on the listen backlog
     await ready.wait()
+    if swarm.refused:  # told, not waited for forever: the benchmark stops on it
+        print(f"{swarm.refused} clients did not connect: {swarm.closed[0]}", flush=True)
+        return
     print("ready", flush=True)
     await stop.wait()
     for task in clients:
