@@ -31,19 +31,21 @@ from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE.parent))  # the test fixtures' station assets
+
+from sqlalchemy.engine import Engine  # noqa: E402
+from tests.integration.ads.traffic_station import save_asset  # noqa: E402
 
 from onair.ads.order_file import read_order_file  # noqa: E402
 from onair.ads.service import Traffic  # noqa: E402
-from onair.domain.library import AssetKind, AudioFacts, Ending, LibraryAsset  # noqa: E402
+from onair.domain.library import AssetKind  # noqa: E402
 from onair.domain.program_check import program_from  # noqa: E402
 from onair.domain.programming import ItemKind, StationProgram  # noqa: E402
 from onair.domain.schedule import HourPlan, ScheduledItem  # noqa: E402
-from onair.domain.tags import TrackTags  # noqa: E402
 from onair.domain.traffic import DayLog, Separation  # noqa: E402
 from onair.storage.db import create_engine_for  # noqa: E402
 from onair.storage.migrate import upgrade  # noqa: E402
 from onair.storage.repositories import Stations  # noqa: E402
-from onair.storage.repositories.library import SqlLibrary  # noqa: E402
 from onair.storage.repositories.programs import SqlPrograms  # noqa: E402
 from onair.storage.repositories.schedules import SqlSchedules  # noqa: E402
 from onair.storage.repositories.traffic import (  # noqa: E402
@@ -98,42 +100,6 @@ def _program() -> StationProgram:
     )
 
 
-def _asset(library: SqlLibrary, n: int, kind: AssetKind, seconds: float) -> str:
-    audio = AudioFacts(
-        duration_s=seconds,
-        codec="pcm_s16le",
-        sample_rate=48_000,
-        channels=2,
-        bitrate=None,
-        loudness_lufs=-16.0,
-        loudness_range_lu=0.0,
-        true_peak_dbtp=-12.0,
-        gain_db=0.0,
-        cue_in_s=0.0,
-        cue_out_s=seconds,
-        intro_end_s=0.0,
-        segue_s=seconds,
-        ending=Ending.COLD,
-        bpm=None,
-        energy=0.5,
-        fingerprint="AQAA",
-    )
-    asset_id = f"01JA{n:022d}"
-    tags = TrackTags(title=f"{kind.value} {n}", artist=None)
-    library.save(
-        LibraryAsset(
-            asset_id,
-            STATION,
-            kind,
-            tags,
-            sha256=f"{n:064d}",
-            master_key=f"masters/{asset_id}.wav",
-            audio=audio,
-        )
-    )
-    return asset_id
-
-
 def _week_of_breaks(engine: object) -> None:
     start = datetime.combine(MONDAY, datetime.min.time(), ZONE).astimezone(UTC)
     end = datetime.combine(MONDAY + timedelta(days=7), datetime.min.time(), ZONE).astimezone(UTC)
@@ -159,7 +125,7 @@ def _week_of_breaks(engine: object) -> None:
     SqlSchedules(engine).replace(STATION, plans, program_version=1)  # type: ignore[arg-type]
 
 
-def _order_file(folder: Path, library: SqlLibrary) -> Path:
+def _order_file(folder: Path, engine: Engine) -> Path:
     rng = random.Random(7)
     n = 1
     lines = ["advertisers:"]
@@ -175,7 +141,8 @@ def _order_file(folder: Path, library: SqlLibrary) -> Path:
         length = rng.choices((15, 30, 60), weights=(3, 6, 1))[0]
         copies = []
         for c in range(rng.randint(1, 3)):
-            copy_id = _asset(library, n, AssetKind.SPOT, length - rng.choice((0, 0.2, 0.5)))
+            seconds = length - rng.choice((0, 0.2, 0.5))
+            copy_id = save_asset(engine, n, AssetKind.SPOT, seconds, f"spot {n}", station=STATION)
             copies.append(f"{{asset: {copy_id}, isci: ADVT{n:04d}, weight: {c + 1}}}")
             n += 1
         # A quarter of the orders buy 2 a day (14 a week); the rest 8 or 9 a week: 2,000 in all.
@@ -237,7 +204,6 @@ def main() -> None:
         Stations(engine).ensure(STATION, name="Bench FM", timezone="America/Chicago")
         program = _program()
         SqlPrograms(engine).apply(program, "bench")
-        library = SqlLibrary(engine)
         for n, (kind, seconds) in enumerate(
             [
                 (AssetKind.PROMO, 30.0),
@@ -250,7 +216,7 @@ def main() -> None:
             ],
             start=90_000,
         ):
-            _asset(library, n, kind, seconds)
+            save_asset(engine, n, kind, seconds, f"{kind.value} {n}", station=STATION)
         _week_of_breaks(engine)
         traffic = Traffic(
             SqlTraffic(engine),
@@ -258,7 +224,7 @@ def main() -> None:
             SqlTrafficLibrary(engine),
             now=lambda: datetime(2027, 1, 1, tzinfo=UTC),
         )
-        traffic.book(STATION, program, read_order_file(_order_file(Path(folder), library)))
+        traffic.book(STATION, program, read_order_file(_order_file(Path(folder), engine)))
         wanted = sum(
             o.spots_per_week or (o.spots_per_day or 0) * 7 for o in traffic.orders(STATION)
         )

@@ -70,8 +70,10 @@ def save_asset(
     seconds: float,
     title: str,
     master_key: str | None = None,
+    station: str = STATION,
 ) -> str:
-    """An asset with analysed audio (its master at ``master_key``, else a key never read)."""
+    """An asset of ``station`` with analysed audio (its master at ``master_key``, else a
+    key never read)."""
     audio = AudioFacts(
         duration_s=seconds,
         codec="pcm_s16le",
@@ -94,7 +96,7 @@ def save_asset(
     key = master_key or f"masters/{asset_id(n)}.wav"
     asset = LibraryAsset(
         asset_id(n),
-        STATION,
+        station,
         kind,
         TrackTags(title=title, artist=None),
         sha256=f"{n:064d}",
