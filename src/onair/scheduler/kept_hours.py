@@ -14,7 +14,7 @@ from onair.domain import rules as r
 from onair.domain.schedule import Playable
 from onair.scheduler.air_ahead import AirAhead
 from onair.scheduler.air_history import AirHistory
-from onair.scheduler.verdicts import MINUTE_MS, Moment, Verdict, minutes_between
+from onair.scheduler.verdicts import MINUTE_MS, Moment, Verdict, again_too_soon
 
 __all__ = ["kept_hours_verdict"]
 
@@ -38,23 +38,15 @@ def kept_hours_verdict(rule: r.Rule) -> Verdict | None:
 
 
 def _separation(gap_ms: int, what: str, later: _Next) -> Verdict:
-    def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
-        soon = later(history.ahead, song, at.at_ms)
-        if soon is not None and soon - at.at_ms < gap_ms:
-            return f"{what} plays again {minutes_between(at.at_ms, soon)} later in a kept hour"
-        return None
-
-    return verdict
+    return again_too_soon(gap_ms, lambda history, song, at_ms: later(history.ahead, song, at_ms),
+                          f"{what} plays again {{minutes}} later in a kept hour")  # fmt: skip
 
 
 def _rest(rest_ms: int) -> Verdict:
-    def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
-        soon = history.ahead.next_play_ms(song.id, at.at_ms)
-        if soon is not None and soon - at.at_ms < rest_ms:
-            return f"plays again {minutes_between(at.at_ms, soon)} later in a kept hour"
-        return None
-
-    return verdict
+    return again_too_soon(
+        rest_ms, lambda history, song, at_ms: history.ahead.next_play_ms(song.id, at_ms),
+        "plays again {minutes} later in a kept hour",
+    )  # fmt: skip
 
 
 def _max_plays(plays: int) -> Verdict:

@@ -28,7 +28,7 @@ from onair.scheduler.air_ahead import AirAhead
 from onair.scheduler.air_history import AirHistory
 from onair.scheduler.local_hours import LocalHour
 from onair.scheduler.planning import natural_overlap
-from onair.scheduler.verdicts import MINUTE_MS, Check, Moment, Verdict, minutes_between
+from onair.scheduler.verdicts import MINUTE_MS, Check, Moment, Verdict, again_too_soon
 
 __all__ = ["playlist_ahead_checks"]
 
@@ -120,13 +120,8 @@ def _verdict(rule: r.Rule, runs: _Runs) -> Verdict | None:
 def _soon(
     runs: _Runs, gap_ms: int, what: str, later: Callable[[AirAhead, Playable, int], int | None]
 ) -> Verdict:
-    def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
-        soon = later(runs.plays, song, at.at_ms)
-        if soon is not None and soon - at.at_ms < gap_ms:
-            return f"{what} airs again {minutes_between(at.at_ms, soon)} later in a playlist"
-        return None
-
-    return verdict
+    return again_too_soon(gap_ms, lambda history, song, at_ms: later(runs.plays, song, at_ms),
+                          f"{what} airs again {{minutes}} later in a playlist")  # fmt: skip
 
 
 def _dmca(runs: _Runs, rule: r.DmcaComplement) -> Verdict:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from onair.domain.schedule import Playable
 from onair.scheduler.air_history import AirHistory
 
-__all__ = ["MINUTE_MS", "Check", "Moment", "Verdict", "minutes_between"]
+__all__ = ["MINUTE_MS", "Check", "Moment", "Verdict", "again_too_soon", "minutes_between"]
 
 MINUTE_MS = 60_000
 
@@ -48,3 +48,19 @@ class Check:
 
 def minutes_between(earlier_ms: int, later_ms: int) -> str:
     return f"{(later_ms - earlier_ms) / MINUTE_MS:.0f} min"
+
+
+def again_too_soon(
+    gap_ms: int, next_ms: Callable[[AirHistory, Playable, int], int | None], says: str
+) -> Verdict:
+    """A rule looking ahead: the song (its title, artist...) must not air again within
+    ``gap_ms`` of this moment, its next airing found by ``next_ms``; ``says`` is the
+    reason, its ``{minutes}`` filled in."""
+
+    def verdict(song: Playable, at: Moment, history: AirHistory) -> str | None:
+        soon = next_ms(history, song, at.at_ms)
+        if soon is not None and soon - at.at_ms < gap_ms:
+            return says.format(minutes=minutes_between(at.at_ms, soon))
+        return None
+
+    return verdict
