@@ -82,13 +82,13 @@ def _prepare(data_dir: Path) -> tuple[str, str]:
     return tokens[0], tokens[1]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def serve_station(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen([*ONAIR, "serve", "--role", "api", "--role", "playout",
                                "--port", str(port), "--data-dir", str(data_dir)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
@@ -163,8 +163,8 @@ def main() -> None:
     args = parser.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="onair-bench-api-")) / "data"
     viewer, operator = _prepare(data_dir)
-    port = _free_port()
-    server = _serve(data_dir, port)
+    port = free_port()
+    server = serve_station(data_dir, port)
     try:
         served = psutil.Process(server.pid)
         time.sleep(3)  # the air settles: the first item on

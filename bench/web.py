@@ -24,7 +24,6 @@ import gzip
 import json
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,7 @@ import numpy as np
 from playwright.sync_api import Page, sync_playwright
 from websockets.sync.client import connect
 
+from api import free_port, serve_station
 from onair.api.studio import BUILT_STUDIO
 
 ONAIR = [sys.executable, "-m", "onair"]
@@ -75,28 +75,6 @@ def _prepare(data_dir: Path) -> tuple[str, str, str]:
                     role, *data)  # fmt: skip
         tokens.append(made.split()[-1])
     return operator, tokens[0], tokens[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen([*ONAIR, "serve", "--role", "api", "--role", "playout",
-                               "--port", str(port), "--data-dir", str(data_dir)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    server.terminate()
-    raise SystemExit("onair serve did not answer /healthz within 120 s")
 
 
 def _bundle_kb_gz() -> float:
@@ -137,9 +115,9 @@ def main() -> None:
         raise SystemExit("the studio is not built: run make studio")
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="onair-bench-web-")) / "data"
     user, viewer, operator = _prepare(data_dir)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = _serve(data_dir, port)
+    server = serve_station(data_dir, port)
     started: dict[str, float] = {}
     stop = threading.Event()
     listener = threading.Thread(target=_listen, args=(base, viewer, started, stop), daemon=True)
